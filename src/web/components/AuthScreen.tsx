@@ -1,0 +1,116 @@
+import { type FormEvent, useId, useState } from "react";
+import type { User } from "../../shared/schemas";
+import { ApiError, api } from "../api";
+
+interface AuthScreenProps {
+	onSignedIn: (token: string, user: User) => void;
+}
+
+export function AuthScreen({ onSignedIn }: AuthScreenProps) {
+	const [mode, setMode] = useState<"signin" | "signup">("signin");
+	const [email, setEmail] = useState("");
+	const [password, setPassword] = useState("");
+	const [displayName, setDisplayName] = useState("");
+	const [error, setError] = useState<string | null>(null);
+	const [busy, setBusy] = useState(false);
+	const errorId = useId();
+
+	async function submit(event: FormEvent) {
+		event.preventDefault();
+		setBusy(true);
+		setError(null);
+		try {
+			const result =
+				mode === "signin"
+					? await api.login(email, password)
+					: await api.register(email, password, displayName);
+			onSignedIn(result.token, result.user);
+		} catch (e) {
+			if (e instanceof ApiError && e.status === 401)
+				setError("That email and password don't match an account.");
+			else if (e instanceof ApiError && e.status === 409)
+				setError("An account with that email already exists. Sign in instead.");
+			else setError(e instanceof Error ? e.message : "Something went wrong");
+		} finally {
+			setBusy(false);
+		}
+	}
+
+	const signup = mode === "signup";
+	return (
+		<main className="auth">
+			<div className="auth-card">
+				<div className="auth-brand">
+					<span className="auth-logo" aria-hidden="true">
+						<svg aria-hidden="true" viewBox="0 0 32 32" width="40" height="40">
+							<rect width="32" height="32" rx="9" fill="currentColor" />
+							<path d="M8 10h16v10H14l-5 4v-4H8z" fill="white" />
+						</svg>
+					</span>
+					<h1>Campus Chat</h1>
+					<p className="muted">{signup ? "Create your account" : "Sign in to keep talking"}</p>
+				</div>
+				<form onSubmit={submit} aria-describedby={error ? errorId : undefined}>
+					{signup ? (
+						<label className="field">
+							<span>Name</span>
+							<input
+								name="displayName"
+								autoComplete="name"
+								required
+								maxLength={80}
+								value={displayName}
+								onChange={(e) => setDisplayName(e.target.value)}
+							/>
+						</label>
+					) : null}
+					<label className="field">
+						<span>Email</span>
+						<input
+							name="email"
+							type="email"
+							autoComplete="email"
+							required
+							value={email}
+							onChange={(e) => setEmail(e.target.value)}
+						/>
+					</label>
+					<label className="field">
+						<span>Password</span>
+						<input
+							name="password"
+							type="password"
+							autoComplete={signup ? "new-password" : "current-password"}
+							required
+							minLength={signup ? 8 : 1}
+							value={password}
+							onChange={(e) => setPassword(e.target.value)}
+						/>
+						{signup ? <small className="muted">At least 8 characters</small> : null}
+					</label>
+					{error ? (
+						<p className="form-error" role="alert" id={errorId}>
+							{error}
+						</p>
+					) : null}
+					<button className="btn btn-primary btn-block" type="submit" disabled={busy}>
+						{busy ? "Please wait…" : signup ? "Create account" : "Sign in"}
+					</button>
+				</form>
+				<p className="auth-switch">
+					{signup ? "Already have an account?" : "New here?"}{" "}
+					<button
+						type="button"
+						className="link"
+						onClick={() => {
+							setMode(signup ? "signin" : "signup");
+							setError(null);
+						}}
+					>
+						{signup ? "Sign in" : "Create an account"}
+					</button>
+				</p>
+			</div>
+		</main>
+	);
+}

@@ -1,0 +1,83 @@
+// The signed-in layout: list and chat side by side on desktop, one screen at a time on phones.
+// The open chat lives in the URL hash (#/c/<id>), so back navigation and reloads work on any host.
+import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { useChat, useChatStore } from "../store/context";
+import { ChatView } from "./ChatView";
+import { ConversationList } from "./ConversationList";
+import { NewMessageDialog } from "./NewMessageDialog";
+
+function subscribeHash(callback: () => void) {
+	window.addEventListener("hashchange", callback);
+	return () => window.removeEventListener("hashchange", callback);
+}
+
+function useOpenConversationId(): string | null {
+	const hash = useSyncExternalStore(subscribeHash, () => window.location.hash);
+	const match = /^#\/c\/([^/?#]+)/.exec(hash);
+	return match?.[1] ? decodeURIComponent(match[1]) : null;
+}
+
+export function navigateToConversation(id: string | null): void {
+	window.location.hash = id ? `#/c/${encodeURIComponent(id)}` : "#/";
+}
+
+export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
+	const store = useChatStore();
+	const openId = useOpenConversationId();
+	const connection = useChat((s) => s.connection);
+	const conversations = useChat((s) => s.conversations);
+	const [composing, setComposing] = useState(false);
+
+	useEffect(() => {
+		if (!openId) return;
+		store.openConversation(openId);
+		return () => store.closeConversation(openId);
+	}, [openId, store]);
+
+	// Unread messages in conversations that are not muted raise the count in the tab title.
+	useEffect(() => {
+		const unread = conversations.reduce((n, c) => n + (c.muted ? 0 : c.unreadCount), 0);
+		document.title = unread > 0 ? `(${unread}) Campus Chat` : "Campus Chat";
+	}, [conversations]);
+
+	const closeComposer = useCallback(() => setComposing(false), []);
+
+	return (
+		<div className={`app ${openId ? "has-open-chat" : ""}`}>
+			{connection !== "online" ? (
+				<div className={`connection-banner ${connection}`} role="status">
+					{connection === "offline"
+						? "You're offline. Messages will sync when the connection is back."
+						: "Connecting…"}
+				</div>
+			) : null}
+			<div className="panes">
+				<ConversationList openId={openId} onCompose={() => setComposing(true)} onSignOut={onSignOut} />
+				<main className="chat-pane" aria-label="Chat">
+					{openId ? (
+						<ChatView key={openId} conversationId={openId} />
+					) : (
+						<div className="empty-chat">
+							<div>
+								<h2>Your messages</h2>
+								<p className="muted">Pick a conversation, or start a new one.</p>
+								<button type="button" className="btn btn-primary" onClick={() => setComposing(true)}>
+									New message
+								</button>
+							</div>
+						</div>
+					)}
+				</main>
+			</div>
+			{composing ? (
+				<NewMessageDialog
+					onClose={closeComposer}
+					onOpen={(id) => {
+						setComposing(false);
+						navigateToConversation(id);
+					}}
+				/>
+			) : null}
+		</div>
+	);
+}

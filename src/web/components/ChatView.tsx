@@ -1,0 +1,108 @@
+import { useState } from "react";
+import { lastSeen } from "../format";
+import { useChat } from "../store/context";
+import { conversationTitle, otherParticipant } from "../store/messages";
+import { Avatar } from "./Avatar";
+import { navigateToConversation } from "./ChatApp";
+import { Composer } from "./Composer";
+import { ConversationInfoDialog } from "./ConversationInfoDialog";
+import { useNow } from "./ConversationList";
+import { IconBack, IconInfo, IconMuted } from "./icons";
+import { MessageList } from "./MessageList";
+import { TypingIndicator } from "./TypingIndicator";
+
+export function ChatView({ conversationId }: { conversationId: string }) {
+	const me = useChat((s) => s.me);
+	const conversation = useChat((s) => s.conversations.find((c) => c.id === conversationId));
+	const participants = useChat((s) => s.participants[conversationId]);
+	const users = useChat((s) => s.users);
+	const listLoaded = useChat((s) => s.listLoaded);
+	const [infoOpen, setInfoOpen] = useState(false);
+	const now = useNow(30_000);
+
+	if (!conversation) {
+		return (
+			<section className="chat" aria-label="Conversation">
+				<ChatHeaderBack />
+				<div className="empty-chat">
+					<p className="muted">{listLoaded ? "This conversation isn't available." : "Loading…"}</p>
+				</div>
+			</section>
+		);
+	}
+
+	const title = conversationTitle(conversation, participants, me.id);
+	const other = conversation.type === "direct" ? otherParticipant(participants, me.id) : undefined;
+	const otherUser = other ? (users[other.user.id] ?? other.user) : undefined;
+	let subtitle = "";
+	if (otherUser) subtitle = otherUser.online ? "online" : lastSeen(otherUser.lastSeenAt, now);
+	else if (participants) {
+		const online = participants.filter((p) => p.user.id !== me.id && users[p.user.id]?.online).length;
+		subtitle = `${participants.length} members${online > 0 ? `, ${online} online` : ""}`;
+	}
+
+	return (
+		<section className="chat" aria-labelledby="chat-title">
+			<header className="chat-header">
+				<ChatHeaderBack />
+				<button
+					type="button"
+					className="chat-header-main"
+					onClick={() => setInfoOpen(true)}
+					aria-label={`${conversation.type === "group" ? "Group info" : "Contact info"} for ${title}`}
+				>
+					<Avatar
+						name={title}
+						seed={otherUser?.id ?? conversation.id}
+						url={otherUser?.avatarUrl}
+						online={otherUser?.online === true}
+						group={conversation.type === "group"}
+						size={40}
+					/>
+					<span className="chat-header-text">
+						<span className="chat-title" id="chat-title">
+							{title}
+							{conversation.muted ? (
+								<span className="muted-icon" title="Muted">
+									<IconMuted />
+									<span className="sr-only"> (muted)</span>
+								</span>
+							) : null}
+						</span>
+						<span className={`chat-subtitle ${otherUser?.online ? "is-online" : ""}`} data-testid="presence">
+							{subtitle}
+						</span>
+					</span>
+				</button>
+				<button
+					type="button"
+					className="icon-btn"
+					onClick={() => setInfoOpen(true)}
+					aria-label={conversation.type === "group" ? "Group info" : "Conversation info"}
+					title="Info"
+				>
+					<IconInfo />
+				</button>
+			</header>
+			<MessageList conversation={conversation} />
+			<TypingIndicator conversationId={conversationId} />
+			<Composer conversationId={conversationId} />
+			{infoOpen ? (
+				<ConversationInfoDialog conversation={conversation} onClose={() => setInfoOpen(false)} />
+			) : null}
+		</section>
+	);
+}
+
+function ChatHeaderBack() {
+	return (
+		<button
+			type="button"
+			className="icon-btn back-btn"
+			onClick={() => navigateToConversation(null)}
+			aria-label="Back to conversations"
+		>
+			<IconBack />
+		</button>
+	);
+}

@@ -1,0 +1,142 @@
+// Enter sends, Shift+Enter makes a new line; typing events are throttled by the store.
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+import { IMAGE_CONTENT_TYPES } from "../../shared/schemas";
+import { formatBytes } from "../format";
+import { useChatStore } from "../store/context";
+import { IconAttach, IconClose, IconSend } from "./icons";
+
+export function Composer({ conversationId }: { conversationId: string }) {
+	const store = useChatStore();
+	const [text, setText] = useState("");
+	const [file, setFile] = useState<File | null>(null);
+	const [preview, setPreview] = useState<string | null>(null);
+	const [error, setError] = useState<string | null>(null);
+	const textarea = useRef<HTMLTextAreaElement>(null);
+	const fileInput = useRef<HTMLInputElement>(null);
+	const errorId = useId();
+
+	useEffect(() => {
+		if (!file) {
+			setPreview(null);
+			return;
+		}
+		const url = URL.createObjectURL(file);
+		setPreview(url);
+		return () => URL.revokeObjectURL(url);
+	}, [file]);
+
+	// Grow with the text up to a few lines.
+	// biome-ignore lint/correctness/useExhaustiveDependencies: re-measure whenever the text changes
+	useEffect(() => {
+		const el = textarea.current;
+		if (!el) return;
+		el.style.height = "auto";
+		el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
+	}, [text]);
+
+	useEffect(() => () => store.stopTyping(), [store]);
+
+	function send(event?: FormEvent) {
+		event?.preventDefault();
+		const problem = file ? store.sendImage(conversationId, file, text) : store.sendText(conversationId, text);
+		if (problem) {
+			setError(problem);
+			return;
+		}
+		if (!file && !text.trim()) return;
+		setText("");
+		setFile(null);
+		setError(null);
+		textarea.current?.focus();
+	}
+
+	function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+		if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+			e.preventDefault();
+			send();
+		}
+	}
+
+	function pick(selected: File | undefined) {
+		if (!selected) return;
+		if (!IMAGE_CONTENT_TYPES.some((t) => t === selected.type)) {
+			setError("Only JPEG, PNG, WebP and GIF images can be sent.");
+			return;
+		}
+		if (selected.size > 10 * 1024 * 1024) {
+			setError(`That image is ${formatBytes(selected.size)}; the limit is 10 MB.`);
+			return;
+		}
+		setError(null);
+		setFile(selected);
+		textarea.current?.focus();
+	}
+
+	const canSend = file !== null || text.trim().length > 0;
+	return (
+		<form className="composer" onSubmit={send} aria-label="Send a message">
+			{error ? (
+				<p className="composer-error" role="alert" id={errorId}>
+					{error}
+				</p>
+			) : null}
+			{file && preview ? (
+				<div className="attachment-preview">
+					<img src={preview} alt={`Selected: ${file.name}`} />
+					<span className="attachment-meta">
+						<span className="attachment-name">{file.name}</span>
+						<span className="muted small">{formatBytes(file.size)}</span>
+					</span>
+					<button type="button" className="icon-btn" onClick={() => setFile(null)} aria-label="Remove image">
+						<IconClose />
+					</button>
+				</div>
+			) : null}
+			<div className="composer-row">
+				<button
+					type="button"
+					className="icon-btn"
+					onClick={() => fileInput.current?.click()}
+					aria-label="Attach image"
+					title="Attach image"
+				>
+					<IconAttach />
+				</button>
+				<input
+					ref={fileInput}
+					type="file"
+					accept={IMAGE_CONTENT_TYPES.join(",")}
+					className="sr-only"
+					tabIndex={-1}
+					aria-hidden="true"
+					data-testid="file-input"
+					onChange={(e) => {
+						pick(e.target.files?.[0]);
+						e.target.value = "";
+					}}
+				/>
+				<label className="sr-only" htmlFor={`composer-${conversationId}`}>
+					Message
+				</label>
+				<textarea
+					id={`composer-${conversationId}`}
+					ref={textarea}
+					rows={1}
+					placeholder={file ? "Add a caption…" : "Message"}
+					value={text}
+					aria-describedby={error ? errorId : undefined}
+					onChange={(e) => {
+						setText(e.target.value);
+						if (e.target.value) store.notifyTyping(conversationId);
+						else store.stopTyping();
+					}}
+					onKeyDown={onKeyDown}
+					onBlur={() => store.stopTyping()}
+				/>
+				<button type="submit" className="send-btn" disabled={!canSend} aria-label="Send">
+					<IconSend />
+				</button>
+			</div>
+		</form>
+	);
+}

@@ -1,0 +1,235 @@
+// Group info (members, roles, presence, admin actions, leave) and the mute toggle for any chat.
+import { useMemo, useState } from "react";
+import type { Conversation, Participant, User } from "../../shared/schemas";
+import { MAX_GROUP_MEMBERS } from "../../shared/schemas";
+import { ApiError } from "../api";
+import { lastSeen } from "../format";
+import { useChat, useChatStore } from "../store/context";
+import { conversationTitle } from "../store/messages";
+import { Avatar } from "./Avatar";
+import { navigateToConversation } from "./ChatApp";
+import { Dialog } from "./Dialog";
+import { PeopleSearch } from "./PeopleSearch";
+
+/** The API's 409 message, plus what the rule means for the person reading it. */
+function explain(error: unknown, action: "add" | "remove" | "demote" | "leave" | "other"): string {
+	if (!(error instanceof ApiError)) return error instanceof Error ? error.message : "That didn't work";
+	if (error.status !== 409 || action === "other") return error.message;
+	const rule =
+		action === "add"
+			? `Groups can have at most ${MAX_GROUP_MEMBERS} members.`
+			: "A group always needs at least one admin: make someone else an admin first.";
+	return `${error.message} ${rule}`.trim();
+}
+
+export function ConversationInfoDialog({
+	conversation,
+	onClose,
+}: {
+	conversation: Conversation;
+	onClose: () => void;
+}) {
+	const store = useChatStore();
+	const me = useChat((s) => s.me);
+	const participants = useChat((s) => s.participants[conversation.id]);
+	const users = useChat((s) => s.users);
+	const [error, setError] = useState<string | null>(null);
+	const [adding, setAdding] = useState(false);
+	const [toAdd, setToAdd] = useState<User[]>([]);
+	const [busy, setBusy] = useState(false);
+	const isGroup = conversation.type === "group";
+	const amAdmin = participants?.some((p) => p.user.id === me.id && p.role === "admin") === true;
+	const memberIds = useMemo(() => new Set((participants ?? []).map((p) => p.user.id)), [participants]);
+	const title = conversationTitle(conversation, participants, me.id);
+
+	async function act(action: () => Promise<void>, kind: "add" | "remove" | "demote" | "leave" | "other") {
+		setBusy(true);
+		setError(null);
+		try {
+			await action();
+		} catch (e) {
+			setError(explain(e, kind));
+		} finally {
+			setBusy(false);
+		}
+	}
+
+	const sorted = [...(participants ?? [])].sort((a, b) => {
+		if (a.user.id === me.id) return -1;
+		if (b.user.id === me.id) return 1;
+		if (a.role !== b.role) return a.role === "admin" ? -1 : 1;
+		return a.user.displayName.localeCompare(b.user.displayName);
+	});
+
+	return (
+		<Dialog title={isGroup ? "Group info" : "Contact info"} onClose={onClose} className="info-dialog">
+			<div className="info-summary">
+				<Avatar name={title} seed={conversation.id} size={64} group={isGroup} />
+				<h3>{title}</h3>
+				{isGroup ? <p className="muted small">{participants?.length ?? "…"} members</p> : null}
+			</div>
+			<label className="toggle">
+				<input
+					type="checkbox"
+					checked={conversation.muted}
+					onChange={(e) => act(() => store.setMuted(conversation.id, e.target.checked), "other")}
+				/>
+				<span>Mute notifications</span>
+			</label>
+			{error ? (
+				<p className="form-error" role="alert">
+					{error}
+				</p>
+			) : null}
+			<section aria-labelledby="members-heading">
+				<div className="section-head">
+					<h3 id="members-heading">{isGroup ? "Members" : "People"}</h3>
+					{isGroup && amAdmin ? (
+						<button
+							type="button"
+							className="btn btn-ghost btn-small"
+							onClick={() => setAdding((a) => !a)}
+							aria-expanded={adding}
+						>
+							{adding ? "Cancel" : "Add members"}
+						</button>
+					) : null}
+				</div>
+				{adding ? (
+					<div className="add-members">
+						<PeopleSearch
+							selected={toAdd}
+							exclude={memberIds}
+							label="Find people to add"
+							onToggle={(u) =>
+								setToAdd((list) =>
+									list.some((x) => x.id === u.id) ? list.filter((x) => x.id !== u.id) : [...list, u],
+								)
+							}
+						/>
+						<button
+							type="button"
+							className="btn btn-primary"
+							disabled={busy || toAdd.length === 0}
+							onClick={() =>
+								act(async () => {
+									await store.addMembers(
+										conversation.id,
+										toAdd.map((u) => u.id),
+									);
+									setToAdd([]);
+									setAdding(false);
+								}, "add")
+							}
+						>
+							Add {toAdd.length > 0 ? toAdd.length : ""} to group
+						</button>
+					</div>
+				) : null}
+				<ul className="member-list">
+					{sorted.map((p) => (
+						<MemberRow
+							key={p.user.id}
+							participant={p}
+							user={users[p.user.id] ?? p.user}
+							isMe={p.user.id === me.id}
+							canManage={isGroup && amAdmin && p.user.id !== me.id}
+							busy={busy}
+							onRemove={() => act(() => store.removeMember(conversation.id, p.user.id), "remove")}
+							onRole={(role) => act(() => store.setRole(conversation.id, p.user.id, role), "demote")}
+						/>
+					))}
+				</ul>
+				{isGroup && amAdmin ? (
+					<p className="muted small">
+						Up to {MAX_GROUP_MEMBERS} members. A group always keeps at least one admin.
+					</p>
+				) : null}
+			</section>
+			{isGroup ? (
+				<div className="dialog-actions">
+					<button
+						type="button"
+						className="btn btn-danger"
+						disabled={busy}
+						onClick={() => {
+							if (!window.confirm(`Leave "${title}"? You'll stop getting its messages.`)) return;
+							void act(async () => {
+								await store.leave(conversation.id);
+								onClose();
+								navigateToConversation(null);
+							}, "leave");
+						}}
+					>
+						Leave group
+					</button>
+				</div>
+			) : null}
+		</Dialog>
+	);
+}
+
+interface MemberRowProps {
+	participant: Participant;
+	user: User;
+	isMe: boolean;
+	canManage: boolean;
+	busy: boolean;
+	onRemove: () => void;
+	onRole: (role: "admin" | "member") => void;
+}
+
+function MemberRow({ participant: p, user, isMe, canManage, busy, onRemove, onRole }: MemberRowProps) {
+	const presence = isMe ? "you" : user.online ? "online" : lastSeen(user.lastSeenAt);
+	return (
+		<li className="member">
+			<Avatar
+				name={user.displayName}
+				seed={user.id}
+				url={user.avatarUrl}
+				size={36}
+				online={!isMe && user.online}
+			/>
+			<span className="person-text">
+				<span className="person-name">
+					{user.displayName}
+					{isMe ? " (you)" : ""}
+				</span>
+				<span className={`small ${user.online && !isMe ? "is-online" : "muted"}`}>{presence}</span>
+			</span>
+			{p.role === "admin" ? <span className="role-badge">Admin</span> : null}
+			{canManage ? (
+				<span className="member-actions">
+					{p.role === "admin" ? (
+						<button
+							type="button"
+							className="btn btn-ghost btn-small"
+							disabled={busy}
+							onClick={() => onRole("member")}
+						>
+							Remove admin
+						</button>
+					) : (
+						<button
+							type="button"
+							className="btn btn-ghost btn-small"
+							disabled={busy}
+							onClick={() => onRole("admin")}
+						>
+							Make admin
+						</button>
+					)}
+					<button
+						type="button"
+						className="btn btn-ghost btn-small danger"
+						disabled={busy}
+						onClick={onRemove}
+						aria-label={`Remove ${user.displayName} from the group`}
+					>
+						Remove
+					</button>
+				</span>
+			) : null}
+		</li>
+	);
+}

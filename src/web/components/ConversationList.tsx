@@ -1,0 +1,196 @@
+import { useEffect, useState } from "react";
+import type { Conversation, Message, Participant, User } from "../../shared/schemas";
+import { listTime } from "../format";
+import { useChat } from "../store/context";
+import { conversationTitle, otherParticipant } from "../store/messages";
+import { Avatar } from "./Avatar";
+import { navigateToConversation } from "./ChatApp";
+import { IconBell, IconCompose, IconMuted } from "./icons";
+
+interface ConversationListProps {
+	openId: string | null;
+	onCompose: () => void;
+	onSignOut: () => void;
+}
+
+export function ConversationList({ openId, onCompose, onSignOut }: ConversationListProps) {
+	const me = useChat((s) => s.me);
+	const conversations = useChat((s) => s.conversations);
+	const participants = useChat((s) => s.participants);
+	const users = useChat((s) => s.users);
+	const listLoaded = useChat((s) => s.listLoaded);
+	const listError = useChat((s) => s.listError);
+	const now = useNow(30_000);
+
+	return (
+		<nav className="list-pane" aria-label="Conversations">
+			<header className="pane-header">
+				<div className="me">
+					<Avatar name={me.displayName} seed={me.id} url={me.avatarUrl} size={36} />
+					<div className="me-text">
+						<h1 className="app-title">Chats</h1>
+						<span className="muted small">{me.displayName}</span>
+					</div>
+				</div>
+				<div className="header-actions">
+					<NotificationButton />
+					<button
+						type="button"
+						className="icon-btn"
+						onClick={onCompose}
+						aria-label="New message"
+						title="New message"
+					>
+						<IconCompose />
+					</button>
+					<button type="button" className="btn btn-ghost btn-small" onClick={onSignOut}>
+						Sign out
+					</button>
+				</div>
+			</header>
+			{listError && !listLoaded ? (
+				<p className="list-status" role="alert">
+					Couldn't load conversations: {listError}
+				</p>
+			) : null}
+			{!listLoaded && !listError ? <p className="list-status muted">Loading conversations…</p> : null}
+			{listLoaded && conversations.length === 0 ? (
+				<div className="list-empty">
+					<p className="muted">No conversations yet.</p>
+					<button type="button" className="btn btn-primary" onClick={onCompose}>
+						Start a chat
+					</button>
+				</div>
+			) : null}
+			<ul className="conversation-list">
+				{conversations.map((c) => (
+					<ConversationRow
+						key={c.id}
+						conversation={c}
+						participants={participants[c.id]}
+						users={users}
+						me={me}
+						active={c.id === openId}
+						now={now}
+					/>
+				))}
+			</ul>
+		</nav>
+	);
+}
+
+interface RowProps {
+	conversation: Conversation;
+	participants: Participant[] | undefined;
+	users: Record<string, User>;
+	me: User;
+	active: boolean;
+	now: Date;
+}
+
+function ConversationRow({ conversation: c, participants, users, me, active, now }: RowProps) {
+	const title = conversationTitle(c, participants, me.id);
+	const other = c.type === "direct" ? otherParticipant(participants, me.id) : undefined;
+	const otherUser = other ? (users[other.user.id] ?? other.user) : undefined;
+	const online = otherUser?.online === true;
+	const preview = previewText(c.lastMessage, c.type, me.id, users, participants);
+	const unread = c.unreadCount;
+	return (
+		<li>
+			<a
+				className={`conversation-row ${active ? "active" : ""} ${unread > 0 ? "unread" : ""}`}
+				href={`#/c/${encodeURIComponent(c.id)}`}
+				aria-current={active ? "page" : undefined}
+				data-conversation-id={c.id}
+				onClick={(e) => {
+					if (active) {
+						e.preventDefault();
+						navigateToConversation(c.id);
+					}
+				}}
+			>
+				<Avatar
+					name={title}
+					seed={otherUser?.id ?? c.id}
+					url={otherUser?.avatarUrl}
+					online={online}
+					group={c.type === "group"}
+				/>
+				<span className="row-main">
+					<span className="row-top">
+						<span className="row-title">{title}</span>
+						{online ? <span className="sr-only"> (online)</span> : null}
+						<time className="row-time" dateTime={c.lastActivityAt}>
+							{listTime(c.lastMessage?.createdAt ?? c.lastActivityAt, now)}
+						</time>
+					</span>
+					<span className="row-bottom">
+						<span className="row-preview">{preview}</span>
+						{c.muted ? (
+							<span className="muted-icon" title="Muted">
+								<IconMuted />
+								<span className="sr-only">Muted</span>
+							</span>
+						) : null}
+						{unread > 0 ? (
+							<span className={`badge ${c.muted ? "badge-muted" : ""}`} data-testid="unread-badge">
+								{unread > 99 ? "99+" : unread}
+								<span className="sr-only"> unread</span>
+							</span>
+						) : null}
+					</span>
+				</span>
+			</a>
+		</li>
+	);
+}
+
+function previewText(
+	m: Message | null,
+	type: Conversation["type"],
+	meId: string,
+	users: Record<string, User>,
+	participants: Participant[] | undefined,
+): string {
+	if (!m) return "No messages yet";
+	if (m.kind === "system") return m.text ?? "";
+	if (m.deletedAt) return "This message was deleted";
+	const body = m.kind === "image" ? (m.text ? `Photo: ${m.text}` : "Photo") : (m.text ?? "");
+	if (m.senderId === meId) return `You: ${body}`;
+	if (type === "group") {
+		const name =
+			users[m.senderId]?.displayName ?? participants?.find((p) => p.user.id === m.senderId)?.user.displayName;
+		if (name) return `${name.split(" ")[0]}: ${body}`;
+	}
+	return body;
+}
+
+/** Re-render periodically so relative times stay fresh. */
+export function useNow(intervalMs: number): Date {
+	const [now, setNow] = useState(() => new Date());
+	useEffect(() => {
+		const timer = setInterval(() => setNow(new Date()), intervalMs);
+		return () => clearInterval(timer);
+	}, [intervalMs]);
+	return now;
+}
+
+function NotificationButton() {
+	const [permission, setPermission] = useState(() =>
+		typeof Notification === "undefined" ? "unsupported" : Notification.permission,
+	);
+	if (permission !== "default") return null;
+	return (
+		<button
+			type="button"
+			className="icon-btn"
+			aria-label="Turn on notifications"
+			title="Turn on notifications"
+			onClick={() => {
+				void Notification.requestPermission().then(setPermission);
+			}}
+		>
+			<IconBell />
+		</button>
+	);
+}

@@ -1,0 +1,84 @@
+// New message: one person opens (or creates) the direct chat; several plus a title make a group.
+import { type FormEvent, useState } from "react";
+import type { User } from "../../shared/schemas";
+import { useChatStore } from "../store/context";
+import { Dialog } from "./Dialog";
+import { PeopleSearch } from "./PeopleSearch";
+
+export function NewMessageDialog({ onClose, onOpen }: { onClose: () => void; onOpen: (id: string) => void }) {
+	const store = useChatStore();
+	const [selected, setSelected] = useState<User[]>([]);
+	const [title, setTitle] = useState("");
+	const [error, setError] = useState<string | null>(null);
+	const [busy, setBusy] = useState(false);
+	const isGroup = selected.length > 1;
+
+	function toggle(user: User) {
+		setSelected((list) =>
+			list.some((u) => u.id === user.id) ? list.filter((u) => u.id !== user.id) : [...list, user],
+		);
+	}
+
+	async function submit(e: FormEvent) {
+		e.preventDefault();
+		if (selected.length === 0) return;
+		setBusy(true);
+		setError(null);
+		try {
+			const [first] = selected;
+			const id =
+				selected.length === 1 && first
+					? await store.startDirect(first.id)
+					: await store.createGroup(
+							title.trim(),
+							selected.map((u) => u.id),
+						);
+			onOpen(id);
+		} catch (err) {
+			setError(err instanceof Error ? err.message : "Couldn't start the conversation");
+		} finally {
+			setBusy(false);
+		}
+	}
+
+	return (
+		<Dialog title="New message" onClose={onClose}>
+			<form onSubmit={submit} className="new-message">
+				<PeopleSearch selected={selected} onToggle={toggle} label="To" />
+				{isGroup ? (
+					<label className="field">
+						<span>Group name</span>
+						<input
+							required
+							maxLength={120}
+							value={title}
+							onChange={(e) => setTitle(e.target.value)}
+							placeholder="e.g. Study group"
+						/>
+					</label>
+				) : null}
+				{error ? (
+					<p className="form-error" role="alert">
+						{error}
+					</p>
+				) : null}
+				<div className="dialog-actions">
+					<p className="muted small">
+						{selected.length === 0
+							? "Pick one person for a direct chat, or several for a group."
+							: isGroup
+								? `Group with ${selected.length} people and you`
+								: `Direct chat with ${selected[0]?.displayName}`}
+					</p>
+					<button
+						type="submit"
+						className="btn btn-primary"
+						disabled={busy || selected.length === 0 || (isGroup && !title.trim())}
+					>
+						{isGroup ? "Create group" : "Chat"}
+					</button>
+				</div>
+			</form>
+		</Dialog>
+	);
+}

@@ -1,0 +1,114 @@
+// Search people by name or email prefix (GET /users?q=), debounced.
+import { useEffect, useId, useState } from "react";
+import type { User } from "../../shared/schemas";
+import { api } from "../api";
+import { useChat, useChatStore } from "../store/context";
+import { Avatar } from "./Avatar";
+
+interface PeopleSearchProps {
+	selected: User[];
+	onToggle: (user: User) => void;
+	exclude?: Set<string>;
+	label?: string;
+}
+
+export function PeopleSearch({ selected, onToggle, exclude, label = "Search people" }: PeopleSearchProps) {
+	const store = useChatStore();
+	const me = useChat((s) => s.me);
+	const [query, setQuery] = useState("");
+	const [results, setResults] = useState<User[]>([]);
+	const [status, setStatus] = useState<"idle" | "loading" | "error">("idle");
+	const inputId = useId();
+
+	useEffect(() => {
+		const q = query.trim();
+		if (!q) {
+			setResults([]);
+			setStatus("idle");
+			return;
+		}
+		setStatus("loading");
+		let cancelled = false;
+		const timer = setTimeout(() => {
+			api
+				.searchUsers(q)
+				.then(({ users }) => {
+					if (cancelled) return;
+					store.rememberUsers(users);
+					setResults(users.filter((u) => u.id !== me.id && !exclude?.has(u.id)));
+					setStatus("idle");
+				})
+				.catch(() => {
+					if (!cancelled) setStatus("error");
+				});
+		}, 200);
+		return () => {
+			cancelled = true;
+			clearTimeout(timer);
+		};
+	}, [query, me.id, exclude, store]);
+
+	const selectedIds = new Set(selected.map((u) => u.id));
+	return (
+		<div className="people-search">
+			<label className="field" htmlFor={inputId}>
+				<span>{label}</span>
+			</label>
+			<input
+				id={inputId}
+				type="search"
+				placeholder="Name or email"
+				value={query}
+				autoComplete="off"
+				// biome-ignore lint/a11y/noAutofocus: the dialog opens to search
+				autoFocus
+				onChange={(e) => setQuery(e.target.value)}
+			/>
+			{selected.length > 0 ? (
+				<ul className="chips" aria-label="Selected people">
+					{selected.map((u) => (
+						<li key={u.id}>
+							<button
+								type="button"
+								className="chip"
+								onClick={() => onToggle(u)}
+								aria-label={`Remove ${u.displayName}`}
+							>
+								{u.displayName} <span aria-hidden="true">×</span>
+							</button>
+						</li>
+					))}
+				</ul>
+			) : null}
+			<div aria-live="polite" className="search-status muted small">
+				{status === "loading" ? "Searching…" : null}
+				{status === "error" ? "Search failed. Try again." : null}
+				{status === "idle" && query.trim() && results.length === 0 ? "No one found." : null}
+			</div>
+			<ul className="people-results">
+				{results.map((u) => {
+					const isSelected = selectedIds.has(u.id);
+					return (
+						<li key={u.id}>
+							<button
+								type="button"
+								className={`person ${isSelected ? "selected" : ""}`}
+								aria-pressed={isSelected}
+								onClick={() => onToggle(u)}
+							>
+								<Avatar name={u.displayName} seed={u.id} url={u.avatarUrl} size={36} online={u.online} />
+								<span className="person-text">
+									<span className="person-name">{u.displayName}</span>
+									<span className="muted small">{u.email}</span>
+								</span>
+								<span className="check" aria-hidden="true">
+									{isSelected ? "✓" : ""}
+								</span>
+							</button>
+						</li>
+					);
+				})}
+			</ul>
+		</div>
+	);
+}

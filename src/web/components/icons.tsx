@@ -1,0 +1,145 @@
+// Small inline SVG icons; all decorative (aria-hidden), their buttons carry the labels.
+const base = { width: 20, height: 20, viewBox: "0 0 24 24" } as const;
+
+export const IconSend = () => (
+	<svg aria-hidden="true" {...base} fill="currentColor">
+		<path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
+	</svg>
+);
+export const IconAttach = () => (
+	<svg
+		aria-hidden="true"
+		{...base}
+		fill="none"
+		stroke="currentColor"
+		strokeWidth="2"
+		strokeLinecap="round"
+		strokeLinejoin="round"
+	>
+		<path d="m21.4 11.1-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5" />
+	</svg>
+);
+export const IconBack = () => (
+	<svg
+		aria-hidden="true"
+		{...base}
+		fill="none"
+		stroke="currentColor"
+		strokeWidth="2.2"
+		strokeLinecap="round"
+		strokeLinejoin="round"
+	>
+		<path d="M15 18 9 12l6-6" />
+	</svg>
+);
+export const IconCompose = () => (
+	<svg
+		aria-hidden="true"
+		{...base}
+		fill="none"
+		stroke="currentColor"
+		strokeWidth="2"
+		strokeLinecap="round"
+		strokeLinejoin="round"
+	>
+		<path d="M12 20h9" />
+		<path d="M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
+	</svg>
+);
+export const IconInfo = () => (
+	<svg aria-hidden="true" {...base} fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+		<circle cx="12" cy="12" r="9" />
+		<path d="M12 11v5M12 8h.01" />
+	</svg>
+);
+export const IconMuted = ({ size = 14 }: { size?: number }) => (
+	<svg
+		aria-hidden="true"
+		{...base}
+		width={size}
+		height={size}
+		fill="none"
+		stroke="currentColor"
+		strokeWidth="2"
+		strokeLinecap="round"
+	>
+		<path d="M11 5 6 9H3v6h3l5 4V5Z" />
+		<path d="m22 9-6 6M16 9l6 6" />
+	</svg>
+);
+export const IconMore = () => (
+	<svg aria-hidden="true" {...base} width={18} height={18} fill="currentColor">
+		<circle cx="5" cy="12" r="2" />
+		<circle cx="12" cy="12" r="2" />
+		<circle cx="19" cy="12" r="2" />
+	</svg>
+);
+export const IconDown = () => (
+	<svg
+		aria-hidden="true"
+		{...base}
+		fill="none"
+		stroke="currentColor"
+		strokeWidth="2.2"
+		strokeLinecap="round"
+		strokeLinejoin="round"
+	>
+		<path d="m6 9 6 6 6-6" />
+	</svg>
+);
+export const IconClose = () => (
+	<svg aria-hidden="true" {...base} fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round">
+		<path d="M6 6l12 12M18 6 6 18" />
+	</svg>
+);
+export const IconBell = () => (
+	<svg
+		aria-hidden="true"
+		{...base}
+		fill="none"
+		stroke="currentColor"
+		strokeWidth="2"
+		strokeLinecap="round"
+		strokeLinejoin="round"
+	>
+		<path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+		<path d="M10.3 21a1.9 1.9 0 0 0 3.4 0" />
+	</svg>
+);
+export const IconClock = () => (
+	<svg
+		aria-hidden="true"
+		{...base}
+		width={14}
+		height={14}
+		fill="none"
+		stroke="currentColor"
+		strokeWidth="2"
+		strokeLinecap="round"
+	>
+		<circle cx="12" cy="12" r="9" />
+		<path d="M12 7v5l3 2" />
+	</svg>
+);
+export const IconAlert = () => (
+	<svg aria-hidden="true" {...base} width={14} height={14} fill="currentColor">
+		<path d="M12 2 1 21h22L12 2Zm1 15h-2v-2h2v2Zm0-4h-2V9h2v4Z" />
+	</svg>
+);
+export const IconCheck = ({ double }: { double?: boolean }) => (
+	<svg
+		aria-hidden="true"
+		{...base}
+		width={double ? 18 : 14}
+		height={14}
+		viewBox={double ? "0 0 30 24" : "0 0 24 24"}
+		fill="none"
+		stroke="currentColor"
+		strokeWidth="2.4"
+		strokeLinecap="round"
+		strokeLinejoin="round"
+	>
+		<path d="m3 13 5 5L20 6" />
+		{double ? <path d="m13 16 2 2L27 6" /> : null}
+	</svg>
+);

@@ -1,0 +1,146 @@
+// The two socket kinds from CONTRACT.md (the per-tab realtime socket and the open chat's room
+// socket), on partysocket's reconnecting WebSocket. Tickets are single-use and short-lived, so
+// the URL provider fetches a fresh one for every (re)connect; partysocket backs off on failure.
+import { WebSocket as ReconnectingWebSocket } from "partysocket";
+import { z } from "zod";
+import type { ClientFrame, ServerEvent } from "../shared/schemas";
+import { Conversation, Message, Participant } from "../shared/schemas";
+import { api, socketUrl } from "./api";
+
+const PING_INTERVAL_MS = 25_000;
+const PING = JSON.stringify({ type: "ping" });
+
+const ServerFrameSchema = z.discriminatedUnion("type", [
+	z.object({ type: z.literal("message:new"), data: z.object({ message: Message }) }),
+	z.object({
+		type: z.literal("message:deleted"),
+		data: z.object({ conversationId: z.string(), messageId: z.string(), seq: z.number() }),
+	}),
+	z.object({
+		type: z.literal("message:delivered"),
+		data: z.object({ conversationId: z.string(), userId: z.string(), seq: z.number() }),
+	}),
+	z.object({
+		type: z.literal("message:read"),
+		data: z.object({ conversationId: z.string(), userId: z.string(), seq: z.number() }),
+	}),
+	z.object({
+		type: z.literal("user:typing"),
+		data: z.object({ conversationId: z.string(), userId: z.string(), typing: z.boolean() }),
+	}),
+	z.object({ type: z.literal("user:online"), data: z.object({ userId: z.string() }) }),
+	z.object({
+		type: z.literal("user:offline"),
+		data: z.object({ userId: z.string(), lastSeenAt: z.string().nullable().optional() }),
+	}),
+	z.object({ type: z.literal("conversation:updated"), data: z.object({ conversation: Conversation }) }),
+	z.object({
+		type: z.literal("member:added"),
+		data: z.object({ conversationId: z.string(), participant: Participant }),
+	}),
+	z.object({
+		type: z.literal("member:updated"),
+		data: z.object({ conversationId: z.string(), participant: Participant }),
+	}),
+	z.object({
+		type: z.literal("member:removed"),
+		data: z.object({ conversationId: z.string(), userId: z.string() }),
+	}),
+]);
+
+/** Frames we act on. Acks, errors, pongs and unknown future events are ignored. */
+export type RealtimeEvent = ServerEvent;
+
+export function parseServerFrame(raw: unknown): RealtimeEvent | null {
+	if (typeof raw !== "string") return null;
+	let json: unknown;
+	try {
+		json = JSON.parse(raw);
+	} catch {
+		return null;
+	}
+	const parsed = ServerFrameSchema.safeParse(json);
+	if (parsed.success) {
+		const frame = parsed.data;
+		if (frame.type === "user:offline")
+			return {
+				type: "user:offline",
+				data: { userId: frame.data.userId, lastSeenAt: frame.data.lastSeenAt ?? undefined },
+			};
+		return frame;
+	}
+	return null;
+}
+
+export interface SocketHandlers {
+	onEvent: (event: RealtimeEvent) => void;
+	/** Every successful open, the first and each reconnect: the moment to catch up. */
+	onOpen?: () => void;
+	onClose?: () => void;
+}
+
+export class ChatSocket {
+	private readonly ws: ReconnectingWebSocket;
+	private pingTimer: ReturnType<typeof setInterval> | undefined;
+	private closed = false;
+
+	constructor(path: string, handlers: SocketHandlers) {
+		const urlProvider = async () => {
+			const { ticket } = await api.realtimeTicket();
+			return socketUrl(`${path}?ticket=${encodeURIComponent(ticket)}`);
+		};
+		this.ws = new ReconnectingWebSocket(urlProvider, undefined, {
+			minReconnectionDelay: 500 + Math.random() * 1000,
+			maxReconnectionDelay: 15_000,
+			reconnectionDelayGrowFactor: 1.6,
+			connectionTimeout: 8000,
+			// Frames sent while closed would be stale by the time we reconnect (typing, receipts).
+			maxEnqueuedMessages: 0,
+		});
+		this.ws.addEventListener("open", () => {
+			this.startPing();
+			handlers.onOpen?.();
+		});
+		this.ws.addEventListener("close", () => {
+			this.stopPing();
+			if (!this.closed) handlers.onClose?.();
+		});
+		this.ws.addEventListener("message", (event: MessageEvent) => {
+			const frame = parseServerFrame(event.data);
+			if (frame) handlers.onEvent(frame);
+		});
+	}
+
+	get isOpen(): boolean {
+		return this.ws.readyState === ReconnectingWebSocket.OPEN;
+	}
+
+	/** Sends now if open; otherwise drops the frame (callers use REST for anything that must land). */
+	send(frame: ClientFrame): boolean {
+		if (!this.isOpen) return false;
+		return this.ws.send(JSON.stringify(frame));
+	}
+
+	/** Drop the current connection and dial again (e.g. the browser says it is back online). */
+	reconnect(): void {
+		if (!this.closed) this.ws.reconnect();
+	}
+
+	close(): void {
+		this.closed = true;
+		this.stopPing();
+		this.ws.close(1000, "client closed");
+	}
+
+	private startPing(): void {
+		this.stopPing();
+		this.pingTimer = setInterval(() => {
+			if (this.isOpen) this.ws.send(PING);
+		}, PING_INTERVAL_MS);
+	}
+
+	private stopPing(): void {
+		if (this.pingTimer !== undefined) clearInterval(this.pingTimer);
+		this.pingTimer = undefined;
+	}
+}

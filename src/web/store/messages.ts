@@ -1,0 +1,54 @@
+// Pure helpers over message lists and receipts, shared by the store and the views.
+import type { Conversation, Message, Participant } from "../../shared/schemas";
+
+/** Union by id (the newer copy wins, e.g. a deletion), sorted by seq: no gaps made, no doubles. */
+export function mergeMessages(existing: Message[], incoming: Message[]): Message[] {
+	if (incoming.length === 0) return existing;
+	const byId = new Map<string, Message>();
+	for (const m of existing) byId.set(m.id, m);
+	for (const m of incoming) {
+		const prior = byId.get(m.id);
+		// Once deleted, a stale copy from an older page must not bring the text back.
+		byId.set(m.id, prior?.deletedAt && !m.deletedAt ? prior : m);
+	}
+	return [...byId.values()].sort((a, b) => a.seq - b.seq);
+}
+
+export type Receipt = "sent" | "delivered" | "read";
+
+export interface ReceiptInfo {
+	status: Receipt;
+	readBy: Participant[];
+	others: number;
+}
+
+/** Ticks for my message from the other participants' watermarks. */
+export function receiptFor(
+	message: Message,
+	participants: Participant[] | undefined,
+	meId: string,
+): ReceiptInfo {
+	const others = (participants ?? []).filter((p) => p.user.id !== meId);
+	if (others.length === 0) return { status: "sent", readBy: [], others: 0 };
+	const readBy = others.filter((p) => p.lastReadSeq >= message.seq);
+	const deliveredTo = others.filter((p) => Math.max(p.lastDeliveredSeq, p.lastReadSeq) >= message.seq);
+	const status: Receipt =
+		readBy.length === others.length ? "read" : deliveredTo.length === others.length ? "delivered" : "sent";
+	return { status, readBy, others: others.length };
+}
+
+export function otherParticipant(
+	participants: Participant[] | undefined,
+	meId: string,
+): Participant | undefined {
+	return participants?.find((p) => p.user.id !== meId);
+}
+
+export function conversationTitle(
+	conversation: Conversation,
+	participants: Participant[] | undefined,
+	meId: string,
+): string {
+	if (conversation.type === "group") return conversation.title || "Group";
+	return otherParticipant(participants, meId)?.user.displayName ?? conversation.title ?? "Direct message";
+}
