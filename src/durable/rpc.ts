@@ -1,0 +1,30 @@
+// What Durable Object RPC methods return: errors travel as values, because a thrown error
+// loses its status on the way back to the Worker.
+import type { ErrorStatus, ServerEvent } from "../shared/schemas";
+
+/** Extra error details; plain JSON so they survive the RPC boundary. */
+export type RpcDetails = Record<string, number | string | string[]>;
+
+export type RoomResult<T> =
+	| { ok: true; value: T }
+	| { ok: false; status: ErrorStatus; message: string; details?: RpcDetails };
+
+export const ok = <T>(value: T): RoomResult<T> => ({ ok: true, value });
+export const fail = (status: ErrorStatus, message: string, details?: RpcDetails): RoomResult<never> => ({
+	ok: false,
+	status,
+	message,
+	details,
+});
+
+/** Events for one user's realtime sockets, sent by a room to that user's UserHub. */
+export interface InboxDelivery {
+	conversationId: string;
+	events: ServerEvent[];
+	/** Also send `conversation:updated` with the conversation as this user now sees it. */
+	refreshConversation: boolean;
+	origin: string;
+}
+
+export const roomName = (conversationId: string) => `conversation:${conversationId}`;
+export const hubName = (userId: string) => `user:${userId}`;

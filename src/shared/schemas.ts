@@ -1,0 +1,183 @@
+// The wire contract (../shared/CONTRACT.md) as zod schemas: request bodies, objects and socket
+// frames. Worker, Durable Objects and the web app all import from here, so there is one copy.
+import { z } from "zod";
+
+export const MAX_TEXT_LENGTH = 4000;
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+export const MAX_GROUP_MEMBERS = 256;
+export const IMAGE_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"] as const;
+export const TYPING_EXPIRY_MS = 2000;
+
+// ---------- objects ----------
+export const User = z.object({
+	id: z.string(),
+	email: z.string(),
+	displayName: z.string(),
+	avatarUrl: z.string().nullable(),
+	/** Added to the contract: presence as last known, for "last seen" in headers. */
+	online: z.boolean().optional(),
+	lastSeenAt: z.string().nullable().optional(),
+});
+export type User = z.infer<typeof User>;
+
+export const Role = z.enum(["admin", "member"]);
+export type Role = z.infer<typeof Role>;
+
+export const Participant = z.object({
+	user: User,
+	role: Role,
+	joinedAt: z.string(),
+	lastReadSeq: z.number().int(),
+	lastDeliveredSeq: z.number().int(),
+});
+export type Participant = z.infer<typeof Participant>;
+
+export const ImageRef = z.object({
+	key: z.string(),
+	url: z.string(),
+	contentType: z.string(),
+	size: z.number().int(),
+});
+export type ImageRef = z.infer<typeof ImageRef>;
+
+export const SystemEvent = z.object({
+	event: z.enum(["joined", "left", "removed", "role_changed"]),
+	actorId: z.string(),
+	targetId: z.string(),
+	role: Role.optional(),
+});
+export type SystemEvent = z.infer<typeof SystemEvent>;
+
+export const Message = z.object({
+	id: z.string(),
+	conversationId: z.string(),
+	seq: z.number().int(),
+	senderId: z.string(),
+	clientId: z.string(),
+	kind: z.enum(["text", "image", "system"]),
+	text: z.string().nullable(),
+	image: ImageRef.nullable(),
+	createdAt: z.string(),
+	deletedAt: z.string().nullable(),
+	/** Added to the contract: what a `system` message records, for clients that render it. */
+	system: SystemEvent.nullable().optional(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const Conversation = z.object({
+	id: z.string(),
+	type: z.enum(["direct", "group"]),
+	title: z.string().nullable(),
+	createdAt: z.string(),
+	lastActivityAt: z.string(),
+	lastMessage: Message.nullable(),
+	unreadCount: z.number().int(),
+	muted: z.boolean(),
+	participants: z.array(Participant).optional(),
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+// ---------- request bodies ----------
+const email = z.string().trim().toLowerCase().pipe(z.email().max(254));
+const id = z.string().min(1).max(64);
+
+export const RegisterBody = z.object({
+	email,
+	password: z.string().min(8, "at least 8 characters").max(200),
+	displayName: z.string().trim().min(1).max(80),
+});
+export const LoginBody = z.object({
+	email,
+	password: z.string().min(1).max(200),
+});
+
+export const CreateConversationBody = z.discriminatedUnion("type", [
+	z.object({ type: z.literal("direct"), userId: id }),
+	z.object({
+		type: z.literal("group"),
+		title: z.string().trim().min(1).max(120),
+		memberIds: z.array(id).max(MAX_GROUP_MEMBERS - 1),
+	}),
+]);
+export type CreateConversationBody = z.infer<typeof CreateConversationBody>;
+
+const messageText = z
+	.string()
+	.trim()
+	.min(1, "text must not be empty")
+	.max(MAX_TEXT_LENGTH, `text must be at most ${MAX_TEXT_LENGTH} characters`);
+const clientId = z.string().trim().min(1).max(100);
+
+export const SendMessageBody = z.discriminatedUnion("kind", [
+	z.object({ clientId, kind: z.literal("text"), text: messageText }),
+	z.object({
+		clientId,
+		kind: z.literal("image"),
+		imageKey: z.string().min(1).max(300),
+		text: messageText.optional(),
+	}),
+]);
+export type SendMessageBody = z.infer<typeof SendMessageBody>;
+
+export const ReadBody = z.object({ seq: z.number().int().min(0).optional() }).default({});
+export const DeliveredBody = z.object({ seq: z.number().int().min(0) });
+export const MuteBody = z.object({ muted: z.boolean().optional() }).default({});
+export const AddMembersBody = z.object({ userIds: z.array(id).min(1).max(MAX_GROUP_MEMBERS) });
+export const RoleBody = z.object({ role: Role });
+export const UploadBody = z.object({
+	contentType: z.string().min(1).max(100),
+	size: z.number().int().min(1),
+});
+
+export const Limit = z.coerce.number().int().min(1).max(100).default(50);
+
+// ---------- socket frames ----------
+export const ClientFrame = z.discriminatedUnion("type", [
+	z.object({ type: z.literal("message:send"), ref: z.string().max(100).optional(), data: SendMessageBody }),
+	z.object({
+		type: z.literal("message:delivered"),
+		ref: z.string().max(100).optional(),
+		/** conversationId is needed only on the realtime socket (an addition to the contract). */
+		data: z.object({ seq: z.number().int().min(0), conversationId: id.optional() }),
+	}),
+	z.object({
+		type: z.literal("message:read"),
+		ref: z.string().max(100).optional(),
+		data: z.object({ seq: z.number().int().min(0), conversationId: id.optional() }),
+	}),
+	z.object({ type: z.literal("typing:start"), ref: z.string().max(100).optional(), data: z.object({}).optional() }),
+	z.object({ type: z.literal("typing:stop"), ref: z.string().max(100).optional(), data: z.object({}).optional() }),
+	z.object({ type: z.literal("ping"), ref: z.string().max(100).optional() }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export type ServerEvent =
+	| { type: "message:new"; data: { message: Message } }
+	| { type: "message:deleted"; data: { conversationId: string; messageId: string; seq: number } }
+	| { type: "message:delivered"; data: { conversationId: string; userId: string; seq: number } }
+	| { type: "message:read"; data: { conversationId: string; userId: string; seq: number } }
+	| { type: "user:typing"; data: { conversationId: string; userId: string; typing: boolean } }
+	| { type: "user:online"; data: { userId: string } }
+	| { type: "user:offline"; data: { userId: string; lastSeenAt?: string } }
+	| { type: "conversation:updated"; data: { conversation: Conversation } }
+	| { type: "member:added"; data: { conversationId: string; participant: Participant } }
+	| { type: "member:updated"; data: { conversationId: string; participant: Participant } }
+	| { type: "member:removed"; data: { conversationId: string; userId: string } };
+
+export type ServerFrame =
+	| ServerEvent
+	| { type: "ack"; ref: string; data: unknown }
+	| { type: "error"; ref?: string; error: { code: string; message: string } };
+
+export const ERROR_CODES = {
+	400: "invalid_request",
+	401: "unauthorized",
+	403: "forbidden",
+	404: "not_found",
+	409: "conflict",
+	413: "payload_too_large",
+	429: "rate_limited",
+	500: "internal_error",
+} as const;
+export type ErrorStatus = keyof typeof ERROR_CODES;

@@ -1,0 +1,44 @@
+// The Hono app: /api/v1 with CORS, a 64 KiB body limit, one router per resource, and one
+// error handler that answers every failure in the contract's envelope.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { MAX_JSON_BODY_BYTES } from "../shared/schemas";
+import { type AppEnv, isOriginAllowed } from "./config";
+import { errorBody, errorResponse } from "./errors";
+import { authRoutes } from "./routes/auth";
+import { conversationRoutes } from "./routes/conversations";
+import { messageRoutes } from "./routes/messages";
+import { realtimeRoutes } from "./routes/realtime";
+
+const jsonBodyLimit = bodyLimit({
+	maxSize: MAX_JSON_BODY_BYTES,
+	onError: (c) => c.json(errorBody(413, "request body larger than 64 KiB"), 413),
+});
+
+export const app = new Hono<{ Bindings: AppEnv }>()
+	.basePath("/api/v1")
+	.use(
+		cors({
+			origin: (origin, c) => (isOriginAllowed(c.env, origin, c.req.url) ? origin : null),
+			allowHeaders: ["Authorization", "Content-Type"],
+			allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+			exposeHeaders: ["Retry-After"],
+			maxAge: 600,
+		}),
+	)
+	.use(async (c, next) => {
+		// Image bytes go to the upload route, which has its own 10 MiB limit.
+		if (c.req.path.startsWith("/api/v1/uploads/local/")) return next();
+		return jsonBodyLimit(c, next);
+	})
+	.get("/health", (c) => c.json({ ok: true }))
+	.route("/", authRoutes)
+	.route("/", realtimeRoutes)
+	.route("/", conversationRoutes)
+	.route("/", messageRoutes);
+
+app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
+app.onError(errorResponse);
+
+export type AppType = typeof app;

@@ -1,0 +1,61 @@
+// Settings read from wrangler vars and secrets, with the checks that make a misconfigured
+// deployment fail loudly instead of running with a weak or missing key.
+import { log } from "./log";
+
+export interface Secrets {
+	/** HMAC key for JWTs, cursors and signed media/upload URLs (`wrangler secret put JWT_SECRET`). */
+	JWT_SECRET?: string;
+	/** R2 S3 API credentials for presigned uploads straight to R2 (optional). */
+	R2_ACCESS_KEY_ID?: string;
+	R2_SECRET_ACCESS_KEY?: string;
+}
+
+export type AppEnv = Env & Secrets;
+
+const DEV_FALLBACK_SECRET = "campus-chat-development-secret-do-not-use-in-production";
+let warnedFallback = false;
+
+export function isDevelopment(env: AppEnv): boolean {
+	return env.APP_ENV !== "production";
+}
+
+export function rateLimitsOn(env: AppEnv): boolean {
+	return (env as { RATE_LIMITS?: string }).RATE_LIMITS !== "off";
+}
+
+export function jwtSecret(env: AppEnv): string {
+	const secret = env.JWT_SECRET;
+	if (secret && secret.length >= 32) return secret;
+	if (!isDevelopment(env)) {
+		throw new Error(
+			"JWT_SECRET is missing or shorter than 32 characters: set it with `wrangler secret put JWT_SECRET`",
+		);
+	}
+	if (!warnedFallback) {
+		warnedFallback = true;
+		log.warn("jwt_secret_fallback", { message: "JWT_SECRET not set; using the development fallback" });
+	}
+	return DEV_FALLBACK_SECRET;
+}
+
+export function allowedOrigins(env: AppEnv): string[] {
+	return env.ALLOWED_ORIGINS.split(",")
+		.map((o) => o.trim())
+		.filter(Boolean);
+}
+
+/** Same origin, the configured allowlist, and any localhost origin in development. */
+export function isOriginAllowed(env: AppEnv, origin: string | undefined, requestUrl: string): boolean {
+	if (!origin) return true; // not a browser (curl, native apps, tests): nothing to protect against
+	if (origin === new URL(requestUrl).origin) return true;
+	if (allowedOrigins(env).includes(origin)) return true;
+	if (isDevelopment(env)) {
+		try {
+			const { hostname } = new URL(origin);
+			return hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]";
+		} catch {
+			return false;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,93 @@
+// drizzle-orm view of the tables created by migrations/*.sql (the SQL files are the source of
+// truth for DDL; test/schema.test.ts checks that every column here exists there).
+import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const users = sqliteTable("users", {
+	id: text("id").primaryKey(),
+	email: text("email").notNull(),
+	displayName: text("display_name").notNull(),
+	avatarUrl: text("avatar_url"),
+	passwordHash: text("password_hash").notNull(),
+	createdAt: text("created_at").notNull(),
+	lastSeenAt: text("last_seen_at"),
+	online: integer("online", { mode: "boolean" }).notNull().default(false),
+});
+
+export const conversations = sqliteTable("conversations", {
+	id: text("id").primaryKey(),
+	type: text("type", { enum: ["direct", "group"] }).notNull(),
+	title: text("title"),
+	directKey: text("direct_key"),
+	createdBy: text("created_by").notNull(),
+	createdAt: text("created_at").notNull(),
+	lastActivityAt: text("last_activity_at").notNull(),
+	lastSeq: integer("last_seq").notNull().default(0),
+});
+
+export const participants = sqliteTable(
+	"participants",
+	{
+		conversationId: text("conversation_id").notNull(),
+		userId: text("user_id").notNull(),
+		role: text("role", { enum: ["admin", "member"] }).notNull(),
+		joinedAt: text("joined_at").notNull(),
+		lastReadSeq: integer("last_read_seq").notNull().default(0),
+		lastDeliveredSeq: integer("last_delivered_seq").notNull().default(0),
+		muted: integer("muted", { mode: "boolean" }).notNull().default(false),
+	},
+	(t) => [primaryKey({ columns: [t.conversationId, t.userId] })],
+);
+
+export const messages = sqliteTable("messages", {
+	id: text("id").primaryKey(),
+	conversationId: text("conversation_id").notNull(),
+	seq: integer("seq").notNull(),
+	senderId: text("sender_id").notNull(),
+	clientId: text("client_id").notNull(),
+	kind: text("kind", { enum: ["text", "image", "system"] }).notNull(),
+	text: text("text"),
+	imageKey: text("image_key"),
+	imageContentType: text("image_content_type"),
+	imageSize: integer("image_size"),
+	system: text("system"),
+	createdAt: text("created_at").notNull(),
+	deletedAt: text("deleted_at"),
+});
+
+export const hiddenMessages = sqliteTable(
+	"hidden_messages",
+	{
+		userId: text("user_id").notNull(),
+		messageId: text("message_id").notNull(),
+		hiddenAt: text("hidden_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.messageId] })],
+);
+
+export const uploads = sqliteTable("uploads", {
+	key: text("key").primaryKey(),
+	uploaderId: text("uploader_id").notNull(),
+	contentType: text("content_type").notNull(),
+	size: integer("size").notNull(),
+	createdAt: text("created_at").notNull(),
+	expiresAt: text("expires_at").notNull(),
+	completedAt: text("completed_at"),
+});
+
+export const realtimeTickets = sqliteTable("realtime_tickets", {
+	ticketHash: text("ticket_hash").primaryKey(),
+	userId: text("user_id").notNull(),
+	expiresAt: text("expires_at").notNull(),
+	usedAt: text("used_at"),
+});
+
+export const authRateLimits = sqliteTable("auth_rate_limits", {
+	bucket: text("bucket").primaryKey(),
+	windowStart: text("window_start").notNull(),
+	count: integer("count").notNull(),
+});
+
+export type UserRow = typeof users.$inferSelect;
+export type ConversationRow = typeof conversations.$inferSelect;
+export type ParticipantRow = typeof participants.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;

@@ -1,0 +1,52 @@
+// Small helpers every route uses: parse input with zod into the contract's 400, unwrap room
+// results into the error envelope, and find the room or hub for an id.
+import type { Context } from "hono";
+import type { z } from "zod";
+import { hubName, type RoomResult, roomName } from "../durable/rpc";
+import { MAX_JSON_BODY_BYTES } from "../shared/schemas";
+import type { AppEnv } from "./config";
+import { ApiError, badRequest, zodDetails } from "./errors";
+
+/** The request's JSON body parsed by `schema`; an empty body parses as `undefined`. */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+	const text = await c.req.text();
+	if (text.length > MAX_JSON_BODY_BYTES) throw new ApiError(413, "request body too large");
+	let value: unknown;
+	if (text.trim() !== "") {
+		try {
+			value = JSON.parse(text);
+		} catch {
+			throw badRequest("request body is not valid JSON");
+		}
+	}
+	const parsed = schema.safeParse(value);
+	if (!parsed.success) throw badRequest("invalid request body", zodDetails(parsed.error));
+	return parsed.data;
+}
+
+export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+	const parsed = schema.safeParse(c.req.query());
+	if (!parsed.success) throw badRequest("invalid query parameters", zodDetails(parsed.error));
+	return parsed.data;
+}
+
+export function unwrap<T>(result: RoomResult<T>): T {
+	if (!result.ok) throw new ApiError(result.status, result.message, result.details);
+	return result.value;
+}
+
+/** The origin clients reach this Worker on; absolute URLs (media, uploads) are built on it. */
+export function publicOrigin(c: Context): string {
+	return new URL(c.req.url).origin;
+}
+
+export const roomStub = (env: AppEnv, conversationId: string) =>
+	env.ROOMS.get(env.ROOMS.idFromName(roomName(conversationId)));
+export const hubStub = (env: AppEnv, userId: string) => env.HUBS.get(env.HUBS.idFromName(hubName(userId)));
+
+/** Route ids are opaque, but anything that cannot be one is simply not found. */
+export function pathId(c: Context, name: string): string {
+	const value = c.req.param(name);
+	if (!value || value.length > 64 || !/^[A-Za-z0-9_-]+$/.test(value)) throw new ApiError(404, "not found");
+	return value;
+}

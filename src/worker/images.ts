@@ -1,0 +1,47 @@
+// Image checks shared by the upload routes and the send path: key format, allowed types, and
+// the first bytes of what was really uploaded (a text file renamed .png is not an image).
+import { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES } from "../shared/schemas";
+import type { AppEnv } from "./config";
+
+export type ImageContentType = (typeof IMAGE_CONTENT_TYPES)[number];
+
+export function isImageContentType(value: string): value is ImageContentType {
+	return (IMAGE_CONTENT_TYPES as readonly string[]).includes(value);
+}
+
+/** The image type the bytes really are, or null. */
+export function sniffImageType(head: Uint8Array): ImageContentType | null {
+	const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
+	if (starts(0xff, 0xd8, 0xff)) return "image/jpeg";
+	if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image/png";
+	if (starts(0x47, 0x49, 0x46, 0x38) && (head[4] === 0x37 || head[4] === 0x39) && head[5] === 0x61) return "image/gif";
+	if (starts(0x52, 0x49, 0x46, 0x46) && head[8] === 0x57 && head[9] === 0x45 && head[10] === 0x42 && head[11] === 0x50)
+		return "image/webp";
+	return null;
+}
+
+/** Upload keys are `u/<uploader id>/<random>`: namespaced by uploader and unguessable. */
+export function uploaderOfKey(key: string): string | null {
+	const match = /^u\/([A-Za-z0-9-]{1,64})\/([A-Za-z0-9_-]{16,64})$/.exec(key);
+	return match?.[1] ?? null;
+}
+
+export type ImageCheck =
+	| { ok: true; contentType: ImageContentType; size: number }
+	| { ok: false; status: 400 | 404 | 413; message: string };
+
+/** May `senderId` send the object at `key` as an image message? */
+export async function checkImageForMessage(env: AppEnv, key: string, senderId: string): Promise<ImageCheck> {
+	if (uploaderOfKey(key) !== senderId) return { ok: false, status: 404, message: "upload not found" };
+	const upload = await env.DB.prepare("SELECT uploader_id FROM uploads WHERE key = ?")
+		.bind(key)
+		.first<{ uploader_id: string }>();
+	if (!upload || upload.uploader_id !== senderId) return { ok: false, status: 404, message: "upload not found" };
+	const object = await env.MEDIA.get(key, { range: { offset: 0, length: 16 } });
+	if (!object) return { ok: false, status: 400, message: "the image has not been uploaded yet" };
+	const head = new Uint8Array(await object.arrayBuffer());
+	if (object.size > MAX_IMAGE_BYTES) return { ok: false, status: 413, message: "image larger than 10 MiB" };
+	const sniffed = sniffImageType(head);
+	if (!sniffed) return { ok: false, status: 400, message: "the uploaded file is not a JPEG, PNG, WebP or GIF image" };
+	return { ok: true, contentType: sniffed, size: object.size };
+}

@@ -1,0 +1,47 @@
+// Signed, expiring media URLs: an <img> cannot send a bearer header, so the URL itself carries
+// an HMAC over the key and expiry. Only members ever receive one (it rides inside messages).
+import { base64url, fromBase64url, timingSafeEqual } from "./auth";
+import { type AppEnv, jwtSecret } from "./config";
+
+const HOUR_MS = 3600_000;
+const encoder = new TextEncoder();
+
+async function hmac(env: AppEnv, purpose: string, payload: string): Promise<Uint8Array> {
+	const key = await crypto.subtle.importKey(
+		"raw",
+		encoder.encode(`${purpose}:${jwtSecret(env)}`),
+		{ name: "HMAC", hash: "SHA-256" },
+		false,
+		["sign"],
+	);
+	return new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(payload)));
+}
+
+export async function signPayload(env: AppEnv, purpose: string, payload: string): Promise<string> {
+	return base64url(await hmac(env, purpose, payload));
+}
+
+export async function verifyPayload(env: AppEnv, purpose: string, payload: string, sig: string): Promise<boolean> {
+	const given = fromBase64url(sig);
+	return given !== null && timingSafeEqual(await hmac(env, purpose, payload), given);
+}
+
+/**
+ * Expiry rounded up to the hour plus 12 h: between 12 and 13 h from now, well within the
+ * contract's 24 h, and stable for an hour so browsers can cache the image.
+ */
+export function mediaExpiry(now = Date.now()): number {
+	return Math.ceil(now / HOUR_MS) * HOUR_MS + 12 * HOUR_MS;
+}
+
+export async function signMediaUrl(env: AppEnv, origin: string, key: string): Promise<string> {
+	const exp = Math.floor(mediaExpiry() / 1000);
+	const sig = await signPayload(env, "media", `${key}\n${exp}`);
+	return `${origin}/api/v1/media/${key.split("/").map(encodeURIComponent).join("/")}?exp=${exp}&sig=${sig}`;
+}
+
+export async function verifyMediaUrl(env: AppEnv, key: string, exp: string | undefined, sig: string | undefined) {
+	const expSeconds = Number(exp);
+	if (!sig || !Number.isInteger(expSeconds) || expSeconds * 1000 < Date.now()) return false;
+	return verifyPayload(env, "media", `${key}\n${expSeconds}`, sig);
+}

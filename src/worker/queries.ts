@@ -1,0 +1,128 @@
+// Reads that build the contract's conversation views. Shared by the REST routes and the
+// UserHub (which sends `conversation:updated` with the same shape the list returns).
+import type { Conversation, Message, Participant } from "../shared/schemas";
+import type { AppEnv } from "./config";
+import {
+	type ConversationRecord,
+	MESSAGE_COLUMNS,
+	type MessageRecord,
+	type ParticipantRecord,
+	toConversation,
+	toMessage,
+	toParticipant,
+} from "./views";
+
+const LAST_MESSAGE_COLUMNS = MESSAGE_COLUMNS.split(", ")
+	.map((col) => `lm.${col} AS lm_${col}`)
+	.join(", ");
+
+// One row per conversation of user ?1: its fields, the caller's unread count and the latest
+// message the caller has not hidden. The correlated subqueries walk (conversation_id, seq).
+const CONVERSATION_SELECT = `
+SELECT c.id, c.type, c.title, c.created_at, c.last_activity_at, p.muted,
+  (SELECT COUNT(*) FROM messages m
+    WHERE m.conversation_id = c.id AND m.seq > p.last_read_seq AND m.sender_id != ?1
+      AND m.deleted_at IS NULL AND m.kind != 'system'
+      AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ?1 AND h.message_id = m.id)
+  ) AS unread_count,
+  ${LAST_MESSAGE_COLUMNS}
+FROM participants p
+JOIN conversations c ON c.id = p.conversation_id
+LEFT JOIN messages lm ON lm.id = (
+  SELECT m2.id FROM messages m2
+  WHERE m2.conversation_id = c.id
+    AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ?1 AND h.message_id = m2.id)
+  ORDER BY m2.seq DESC LIMIT 1)
+WHERE p.user_id = ?1`;
+
+type ConversationListRow = ConversationRecord & { [K in keyof MessageRecord as `lm_${K}`]: MessageRecord[K] | null };
+
+function lastMessageOf(row: ConversationListRow): MessageRecord | null {
+	if (row.lm_id === null) return null;
+	const out: Record<string, unknown> = {};
+	for (const col of MESSAGE_COLUMNS.split(", ")) out[col] = row[`lm_${col}` as keyof ConversationListRow];
+	return out as unknown as MessageRecord;
+}
+
+export async function isMember(env: AppEnv, conversationId: string, userId: string) {
+	return env.DB.prepare("SELECT role FROM participants WHERE conversation_id = ? AND user_id = ?")
+		.bind(conversationId, userId)
+		.first<{ role: "admin" | "member" }>();
+}
+
+export async function listParticipants(env: AppEnv, conversationId: string): Promise<Participant[]> {
+	const { results } = await env.DB.prepare(
+		`SELECT p.user_id, p.role, p.joined_at, p.last_read_seq, p.last_delivered_seq,
+		        u.id, u.email, u.display_name, u.avatar_url, u.online, u.last_seen_at
+		 FROM participants p JOIN users u ON u.id = p.user_id
+		 WHERE p.conversation_id = ? ORDER BY p.joined_at, p.user_id`,
+	)
+		.bind(conversationId)
+		.all<ParticipantRecord>();
+	return results.map(toParticipant);
+}
+
+/** The conversation as `userId` sees it, or null when they are not a member. */
+export async function loadConversation(
+	env: AppEnv,
+	origin: string,
+	conversationId: string,
+	userId: string,
+	opts: { participants: boolean },
+): Promise<Conversation | null> {
+	const row = await env.DB.prepare(`${CONVERSATION_SELECT} AND c.id = ?2`)
+		.bind(userId, conversationId)
+		.first<ConversationListRow>();
+	if (!row) return null;
+	const participants = opts.participants ? await listParticipants(env, conversationId) : undefined;
+	const conversation = await toConversation(env, origin, row, lastMessageOf(row));
+	return participants ? { ...conversation, participants } : conversation;
+}
+
+/** A page of the user's conversations, most recent activity first. */
+export async function listConversations(
+	env: AppEnv,
+	origin: string,
+	userId: string,
+	limit: number,
+	after: { at: string; id: string } | null,
+) {
+	const stmt = after
+		? env.DB.prepare(
+				`${CONVERSATION_SELECT} AND (c.last_activity_at, c.id) < (?2, ?3) ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?4`,
+			).bind(userId, after.at, after.id, limit + 1)
+		: env.DB.prepare(`${CONVERSATION_SELECT} ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?2`).bind(
+				userId,
+				limit + 1,
+			);
+	const { results } = await stmt.all<ConversationListRow>();
+	const page = results.slice(0, limit);
+	const conversations = await Promise.all(page.map((row) => toConversation(env, origin, row, lastMessageOf(row))));
+	const last = page.at(-1);
+	return { conversations, next: results.length > limit && last ? { at: last.last_activity_at, id: last.id } : null };
+}
+
+/** History for one member: newest first before a seq, or oldest first after one (catch-up). */
+export async function listMessages(
+	env: AppEnv,
+	origin: string,
+	conversationId: string,
+	userId: string,
+	limit: number,
+	position: { before: number } | { after: number } | null,
+): Promise<{ messages: Message[]; next: { before: number } | { after: number } | null }> {
+	const notHidden = "NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ?2 AND h.message_id = m.id)";
+	const after = position && "after" in position;
+	const sql = after
+		? `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE conversation_id = ?1 AND seq > ?3 AND ${notHidden} ORDER BY seq ASC LIMIT ?4`
+		: `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE conversation_id = ?1 AND seq < ?3 AND ${notHidden} ORDER BY seq DESC LIMIT ?4`;
+	const bound = position ? ("after" in position ? position.after : position.before) : Number.MAX_SAFE_INTEGER;
+	const { results } = await env.DB.prepare(sql)
+		.bind(conversationId, userId, bound, limit + 1)
+		.all<MessageRecord>();
+	const page = results.slice(0, limit);
+	const messages = await Promise.all(page.map((row) => toMessage(env, origin, row)));
+	const last = page.at(-1);
+	const next = results.length > limit && last ? (after ? { after: last.seq } : { before: last.seq }) : null;
+	return { messages, next };
+}

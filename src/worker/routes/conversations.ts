@@ -1,0 +1,196 @@
+// Conversations, history, sending, receipts, mute and group membership. Everything that is
+// broadcast goes through the conversation's room (the single writer); reads come from D1 here.
+import { Hono } from "hono";
+import { z } from "zod";
+import {
+	AddMembersBody,
+	CreateConversationBody,
+	DeliveredBody,
+	Limit,
+	MAX_GROUP_MEMBERS,
+	MuteBody,
+	ReadBody,
+	RoleBody,
+	SendMessageBody,
+} from "../../shared/schemas";
+import { type AuthVariables, requireUser } from "../auth";
+import type { AppEnv } from "../config";
+import { ConversationCursor, decodeCursor, encodeCursor, MessageCursor } from "../cursor";
+import { ApiError, badRequest, notFound } from "../errors";
+import { pathId, publicOrigin, readJson, readQuery, roomStub, unwrap } from "../http";
+import { isMember, listConversations, listMessages, loadConversation } from "../queries";
+
+const ListQuery = z.object({ limit: Limit, cursor: z.string().max(500).optional() });
+const HistoryQuery = ListQuery.extend({ afterSeq: z.coerce.number().int().min(0).optional() });
+
+type Vars = { Bindings: AppEnv; Variables: AuthVariables };
+
+async function requireMember(env: AppEnv, conversationId: string, userId: string) {
+	const member = await isMember(env, conversationId, userId);
+	if (!member) throw notFound("conversation");
+	return member;
+}
+
+async function conversationOrNotFound(env: AppEnv, origin: string, id: string, userId: string) {
+	const conversation = await loadConversation(env, origin, id, userId, { participants: true });
+	if (!conversation) throw notFound("conversation");
+	return conversation;
+}
+
+export const conversationRoutes = new Hono<Vars>()
+	.use("/conversations/*", requireUser)
+	.use("/conversations", requireUser)
+	.post("/conversations", async (c) => {
+		const body = await readJson(c, CreateConversationBody);
+		const me = c.get("userId");
+		const origin = publicOrigin(c);
+		const db = c.env.DB;
+		const now = new Date().toISOString();
+		const id = crypto.randomUUID();
+
+		if (body.type === "direct") {
+			if (body.userId === me) throw badRequest("cannot start a direct conversation with yourself");
+			const other = await db.prepare("SELECT id FROM users WHERE id = ?").bind(body.userId).first();
+			if (!other) throw notFound("user");
+			const directKey = [me, body.userId].sort().join(":");
+			// Both sides asking at once: the UNIQUE direct_key lets exactly one insert win.
+			await db.batch([
+				db
+					.prepare(
+						`INSERT INTO conversations (id, type, title, direct_key, created_by, created_at, last_activity_at)
+						 VALUES (?1, 'direct', NULL, ?2, ?3, ?4, ?4) ON CONFLICT (direct_key) DO NOTHING`,
+					)
+					.bind(id, directKey, me, now),
+				db
+					.prepare(
+						`INSERT INTO participants (conversation_id, user_id, role, joined_at)
+						 SELECT ?1, value, 'member', ?2 FROM json_each(?3) WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?1)`,
+					)
+					.bind(id, now, JSON.stringify([me, body.userId])),
+			]);
+			const row = await db
+				.prepare("SELECT id FROM conversations WHERE direct_key = ?")
+				.bind(directKey)
+				.first<{ id: string }>();
+			if (!row) throw notFound("conversation");
+			const conversation = await conversationOrNotFound(c.env, origin, row.id, me);
+			if (row.id !== id) return c.json({ conversation }, 200);
+			c.executionCtx.waitUntil(roomStub(c.env, id).conversationCreated(id, origin));
+			return c.json({ conversation }, 201);
+		}
+
+		const memberIds = [...new Set(body.memberIds)].filter((m) => m !== me);
+		if (memberIds.length + 1 > MAX_GROUP_MEMBERS) {
+			throw badRequest(`a group has at most ${MAX_GROUP_MEMBERS} members`, {
+				fields: [{ path: "memberIds", message: `at most ${MAX_GROUP_MEMBERS - 1} others` }],
+			});
+		}
+		const { results: known } = await db
+			.prepare("SELECT value AS id FROM json_each(?) WHERE value IN (SELECT id FROM users)")
+			.bind(JSON.stringify(memberIds))
+			.all<{ id: string }>();
+		const unknown = memberIds.filter((m) => !known.some((k) => k.id === m));
+		if (unknown.length > 0) throw new ApiError(404, "user not found", { userIds: unknown });
+		await db.batch([
+			db
+				.prepare(
+					`INSERT INTO conversations (id, type, title, created_by, created_at, last_activity_at)
+					 VALUES (?1, 'group', ?2, ?3, ?4, ?4)`,
+				)
+				.bind(id, body.title, me, now),
+			db
+				.prepare("INSERT INTO participants (conversation_id, user_id, role, joined_at) VALUES (?, ?, 'admin', ?)")
+				.bind(id, me, now),
+			db
+				.prepare(
+					`INSERT INTO participants (conversation_id, user_id, role, joined_at) SELECT ?1, value, 'member', ?2 FROM json_each(?3)`,
+				)
+				.bind(id, now, JSON.stringify(memberIds)),
+		]);
+		const conversation = await conversationOrNotFound(c.env, origin, id, me);
+		c.executionCtx.waitUntil(roomStub(c.env, id).conversationCreated(id, origin));
+		return c.json({ conversation }, 201);
+	})
+	.get("/conversations", async (c) => {
+		const query = readQuery(c, ListQuery);
+		const after = query.cursor ? await decodeCursor(c.env, query.cursor, ConversationCursor) : null;
+		const page = await listConversations(c.env, publicOrigin(c), c.get("userId"), query.limit, after);
+		return c.json({
+			conversations: page.conversations,
+			nextCursor: page.next ? await encodeCursor(c.env, page.next) : null,
+		});
+	})
+	.get("/conversations/:id", async (c) => {
+		const conversation = await conversationOrNotFound(c.env, publicOrigin(c), pathId(c, "id"), c.get("userId"));
+		return c.json({ conversation });
+	})
+	.get("/conversations/:id/messages", async (c) => {
+		const id = pathId(c, "id");
+		const query = readQuery(c, HistoryQuery);
+		const me = c.get("userId");
+		const position = query.cursor
+			? await decodeCursor(c.env, query.cursor, MessageCursor)
+			: query.afterSeq !== undefined
+				? { after: query.afterSeq }
+				: null;
+		await requireMember(c.env, id, me);
+		const page = await listMessages(c.env, publicOrigin(c), id, me, query.limit, position);
+		return c.json({ messages: page.messages, nextCursor: page.next ? await encodeCursor(c.env, page.next) : null });
+	})
+	.post("/conversations/:id/messages", async (c) => {
+		const id = pathId(c, "id");
+		const body = await readJson(c, SendMessageBody);
+		// The room checks membership inside the same D1 transaction that stores the message.
+		const result = unwrap(
+			await roomStub(c.env, id).send(id, c.get("userId"), body, publicOrigin(c), { viaRest: true }),
+		);
+		return c.json({ message: result.message }, result.created ? 201 : 200);
+	})
+	.post("/conversations/:id/read", async (c) => {
+		const id = pathId(c, "id");
+		const body = await readJson(c, ReadBody);
+		return c.json(unwrap(await roomStub(c.env, id).markRead(id, c.get("userId"), body.seq, publicOrigin(c))));
+	})
+	.post("/conversations/:id/delivered", async (c) => {
+		const id = pathId(c, "id");
+		const body = await readJson(c, DeliveredBody);
+		return c.json(unwrap(await roomStub(c.env, id).markDelivered(id, c.get("userId"), body.seq)));
+	})
+	.put("/conversations/:id/mute", async (c) => {
+		const id = pathId(c, "id");
+		const body = await readJson(c, MuteBody);
+		const me = c.get("userId");
+		const row = await c.env.DB.prepare(
+			`UPDATE participants SET muted = CASE WHEN ?3 IS NULL THEN 1 - muted ELSE ?3 END
+			 WHERE conversation_id = ?1 AND user_id = ?2 RETURNING muted`,
+		)
+			.bind(id, me, body.muted === undefined ? null : body.muted ? 1 : 0)
+			.first<{ muted: number }>();
+		if (!row) throw notFound("conversation");
+		c.executionCtx.waitUntil(roomStub(c.env, id).conversationChangedFor(id, me, publicOrigin(c)));
+		return c.json({ muted: Boolean(row.muted) });
+	})
+	.post("/conversations/:id/members", async (c) => {
+		const id = pathId(c, "id");
+		const body = await readJson(c, AddMembersBody);
+		const origin = publicOrigin(c);
+		unwrap(await roomStub(c.env, id).addMembers(id, c.get("userId"), body.userIds, origin));
+		return c.json({ conversation: await conversationOrNotFound(c.env, origin, id, c.get("userId")) });
+	})
+	.delete("/conversations/:id/members/:userId", async (c) => {
+		const id = pathId(c, "id");
+		const target = pathId(c, "userId");
+		unwrap(await roomStub(c.env, id).removeMember(id, c.get("userId"), target, publicOrigin(c)));
+		return c.body(null, 204);
+	})
+	.put("/conversations/:id/members/:userId", async (c) => {
+		const id = pathId(c, "id");
+		const target = pathId(c, "userId");
+		const body = await readJson(c, RoleBody);
+		return c.json(unwrap(await roomStub(c.env, id).setRole(id, c.get("userId"), target, body.role, publicOrigin(c))));
+	})
+	.post("/conversations/:id/leave", async (c) => {
+		const id = pathId(c, "id");
+		unwrap(await roomStub(c.env, id).leave(id, c.get("userId"), publicOrigin(c)));
+		return c.body(null, 204);
+	});
