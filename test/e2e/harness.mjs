@@ -1,0 +1,283 @@
+// Test harness for the browser tests: runs the real app under `wrangler dev` with a fresh local
+// database, drives headless Chromium through playwright-core, and offers small helpers that
+// wait on what a user would see (never fixed sleeps as assertions).
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+export const ROOT = new URL("../../", import.meta.url).pathname;
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+	"--headless",
+	"--no-sandbox",
+	"--disable-gpu",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+	"--disable-quic",
+	"--no-first-run",
+];
+
+function run(cmd, args, opts = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], ...opts });
+		let out = "";
+		child.stdout.on("data", (d) => (out += d));
+		child.stderr.on("data", (d) => (out += d));
+		child.on("error", reject);
+		child.on("exit", (code) =>
+			code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")} failed (${code}):\n${out}`)),
+		);
+	});
+}
+
+export async function buildWeb() {
+	await run("npx", ["vite", "build"]);
+}
+
+async function freePort(preferred) {
+	const tryPort = (port) =>
+		new Promise((resolve) => {
+			const server = createServer();
+			server.once("error", () => resolve(null));
+			server.listen(port, "127.0.0.1", () => {
+				const { port: got } = server.address();
+				server.close(() => resolve(got));
+			});
+		});
+	return (await tryPort(preferred)) ?? (await tryPort(0));
+}
+
+/** Starts `wrangler dev` on a fresh persisted state; returns { origin, stop }. */
+export async function startApp() {
+	const persist = mkdtempSync(join(tmpdir(), "campus-chat-e2e-"));
+	const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "1" };
+	await run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], {
+		env,
+	});
+	const port = await freePort(Number(process.env.E2E_PORT ?? 8791));
+	const secret = randomBytes(32).toString("hex");
+	const child = spawn(
+		"npx",
+		[
+			"wrangler",
+			"dev",
+			"--port",
+			String(port),
+			"--ip",
+			"127.0.0.1",
+			"--persist-to",
+			persist,
+			"--var",
+			"RATE_LIMITS:off",
+			"--var",
+			`JWT_SECRET:${secret}`,
+			"--show-interactive-dev-session=false",
+		],
+		{ cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+	);
+	let log = "";
+	child.stdout.on("data", (d) => (log += d));
+	child.stderr.on("data", (d) => (log += d));
+	const origin = `http://127.0.0.1:${port}`;
+	let exited = false;
+	child.on("exit", () => (exited = true));
+	const stop = () => {
+		try {
+			process.kill(-child.pid, "SIGTERM");
+		} catch {}
+		setTimeout(() => {
+			try {
+				process.kill(-child.pid, "SIGKILL");
+			} catch {}
+		}, 2000).unref();
+		try {
+			rmSync(persist, { recursive: true, force: true });
+		} catch {}
+	};
+	const deadline = Date.now() + 90_000;
+	while (Date.now() < deadline) {
+		if (exited) throw new Error(`wrangler dev exited early:\n${log}`);
+		try {
+			const res = await fetch(`${origin}/api/v1/health`);
+			if (res.ok) return { origin, stop, log: () => log };
+		} catch {}
+		await new Promise((r) => setTimeout(r, 300));
+	}
+	stop();
+	throw new Error(`wrangler dev did not become healthy:\n${log}`);
+}
+
+export async function launchBrowser() {
+	return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** A tiny REST client for setting up data the scenario is not about. */
+export function apiClient(origin) {
+	async function call(method, path, body, token) {
+		const res = await fetch(`${origin}/api/v1${path}`, {
+			method,
+			headers: {
+				...(body !== undefined ? { "content-type": "application/json" } : {}),
+				...(token ? { authorization: `Bearer ${token}` } : {}),
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await res.text();
+		const json = text ? JSON.parse(text) : null;
+		if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+		return json;
+	}
+	const runId = randomBytes(3).toString("hex");
+	return {
+		call,
+		async register(displayName) {
+			const email = `${displayName.toLowerCase().replace(/\W+/g, ".")}.${runId}@e2e.test`;
+			const password = "password123";
+			const { user, token } = await call("POST", "/auth/register", { email, password, displayName });
+			return { user, token, email, password };
+		},
+		direct: (a, b) => call("POST", "/conversations", { type: "direct", userId: b.user.id }, a.token),
+		group: (a, title, members) =>
+			call(
+				"POST",
+				"/conversations",
+				{ type: "group", title, memberIds: members.map((m) => m.user.id) },
+				a.token,
+			),
+		send: (a, conversationId, text) =>
+			call(
+				"POST",
+				`/conversations/${conversationId}/messages`,
+				{ clientId: crypto.randomUUID(), kind: "text", text },
+				a.token,
+			),
+	};
+}
+
+/** A browser context signed in as `account` (session injected into localStorage) at the given viewport. */
+export async function openAs(browser, origin, account, viewport = { width: 1280, height: 800 }) {
+	const context = await browser.newContext({ viewport, baseURL: origin });
+	if (account) {
+		await context.addInitScript(
+			([session]) => {
+				if (!sessionStorage.getItem("e2e-session-set")) {
+					localStorage.setItem("campus-chat.session", session);
+					sessionStorage.setItem("e2e-session-set", "1");
+				}
+			},
+			[JSON.stringify({ token: account.token, user: account.user })],
+		);
+	}
+	const page = await context.newPage();
+	page.on("pageerror", (e) =>
+		console.error(`  [page error ${account?.user.displayName ?? "anon"}]`, e.message),
+	);
+	await page.goto("/");
+	return { context, page };
+}
+
+/** Polls until fn() returns truthy; throws with the message otherwise. */
+export async function until(fn, message, timeout = 10_000) {
+	const deadline = Date.now() + timeout;
+	let last;
+	while (Date.now() < deadline) {
+		try {
+			last = await fn();
+			if (last) return last;
+		} catch (e) {
+			last = e;
+		}
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error(`Timed out: ${message}${last instanceof Error ? ` (${last.message})` : ""}`);
+}
+
+export function assert(condition, message) {
+	if (!condition) throw new Error(`Assertion failed: ${message}`);
+}
+
+/** The conversation row in the list whose title matches. */
+export function row(page, title) {
+	return page.locator(".conversation-row").filter({ has: page.locator(".row-title", { hasText: title }) });
+}
+
+export async function openChat(page, title) {
+	await row(page, title).first().click();
+	await page.locator("#chat-title", { hasText: title }).waitFor();
+}
+
+export async function sendText(page, text) {
+	const box = page.getByRole("textbox", { name: "Message" });
+	await box.fill(text);
+	await box.press("Enter");
+}
+
+/** Visible message bubbles' texts in the open chat, in order. */
+export async function messageTexts(page) {
+	return page.locator('[data-testid="messages"] .message .message-text').allInnerTexts();
+}
+
+export async function waitForMessage(page, text, timeout = 10_000) {
+	await page
+		.locator('[data-testid="messages"] .message-text', { hasText: text })
+		.first()
+		.waitFor({ timeout });
+}
+
+/** A real 24×16 PNG: indigo with a white stripe, built with zlib so it decodes in the browser. */
+export async function makePng() {
+	const { deflateSync, crc32 } = await import("node:zlib");
+	const width = 24;
+	const height = 16;
+	const raw = Buffer.alloc((width * 3 + 1) * height);
+	for (let y = 0; y < height; y++) {
+		raw[y * (width * 3 + 1)] = 0;
+		for (let x = 0; x < width; x++) {
+			const o = y * (width * 3 + 1) + 1 + x * 3;
+			const stripe = y >= 6 && y < 10;
+			raw[o] = stripe ? 255 : 79;
+			raw[o + 1] = stripe ? 255 : 70;
+			raw[o + 2] = stripe ? 255 : 229;
+		}
+	}
+	const chunk = (type, data) => {
+		const len = Buffer.alloc(4);
+		len.writeUInt32BE(data.length);
+		const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+		const crc = Buffer.alloc(4);
+		crc.writeUInt32BE(crc32(body) >>> 0);
+		return Buffer.concat([len, body, crc]);
+	};
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(width, 0);
+	ihdr.writeUInt32BE(height, 4);
+	ihdr[8] = 8;
+	ihdr[9] = 2;
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk("IHDR", ihdr),
+		chunk("IDAT", deflateSync(raw)),
+		chunk("IEND", Buffer.alloc(0)),
+	]);
+}
+
+/** Injects axe-core and returns serious/critical violations. */
+export async function axeViolations(page) {
+	await page.addScriptTag({ path: join(ROOT, "node_modules/axe-core/axe.min.js") });
+	const results = await page.evaluate(async () => {
+		const axe = /** @type {any} */ (window).axe;
+		const r = await axe.run(document, { resultTypes: ["violations"] });
+		return r.violations.map((v) => ({
+			id: v.id,
+			impact: v.impact,
+			help: v.help,
+			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+		}));
+	});
+	return results.filter((v) => v.impact === "serious" || v.impact === "critical");
+}

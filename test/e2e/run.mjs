@@ -1,0 +1,71 @@
+// Browser tests: `npm run test:e2e` (set E2E_SKIP_BUILD=1 to reuse dist/web, E2E_ONLY=<text>
+// to run matching scenarios). Builds the UI, starts the real app under wrangler dev with a
+// fresh database, runs the scenarios in headless Chromium, always stops wrangler, and ends
+// with "N passed, M failed".
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { apiClient, buildWeb, launchBrowser, ROOT, startApp } from "./harness.mjs";
+import { scenarios } from "./scenarios.mjs";
+
+const only = process.env.E2E_ONLY;
+let app;
+let browser;
+let passed = 0;
+let failed = 0;
+
+async function main() {
+	mkdirSync(join(ROOT, "docs/screenshots"), { recursive: true });
+	mkdirSync(join(ROOT, "test/e2e/artifacts"), { recursive: true });
+	if (!process.env.E2E_SKIP_BUILD) {
+		console.log("building the UI (vite build)…");
+		await buildWeb();
+	}
+	console.log("starting wrangler dev…");
+	app = await startApp();
+	console.log(`app at ${app.origin}`);
+	browser = await launchBrowser();
+	const api = apiClient(app.origin);
+	for (const scenario of scenarios) {
+		if (only && !scenario.name.includes(only)) continue;
+		const started = Date.now();
+		const contexts = [];
+		const ctx = { origin: app.origin, api, browser, contexts };
+		try {
+			await scenario.run(ctx);
+			passed++;
+			console.log(`✓ ${scenario.name} (${Date.now() - started} ms)`);
+		} catch (error) {
+			failed++;
+			console.log(
+				`✗ ${scenario.name}\n    ${String(error?.stack ?? error)
+					.split("\n")
+					.slice(0, 6)
+					.join("\n    ")}`,
+			);
+			let i = 0;
+			for (const c of contexts)
+				for (const p of c.pages())
+					await p
+						.screenshot({
+							path: join(ROOT, "test/e2e/artifacts", `${scenario.name.replace(/\W+/g, "-")}-${i++}.png`),
+						})
+						.catch(() => {});
+		} finally {
+			for (const c of contexts) await c.close().catch(() => {});
+		}
+	}
+}
+
+let exitCode = 0;
+try {
+	await main();
+} catch (error) {
+	console.error("setup failed:", error?.stack ?? error);
+	failed++;
+} finally {
+	await browser?.close().catch(() => {});
+	app?.stop();
+}
+if (failed > 0) exitCode = 1;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(exitCode);
