@@ -1,0 +1,143 @@
+// Inbox: members who have only their realtime socket open (the conversation list is on
+// screen, no room open). One sender with the room socket sends, closed loop; every member's
+// realtime socket should get `message:new` (the sender's too: "other devices") and
+// `conversation:updated`. Latency is measured from the send time inside the text, which
+// `conversation:updated` carries in `conversation.lastMessage`.
+import { randomUUID } from "node:crypto";
+import { openSocket, closeAll, countClosed } from "../lib/sockets.mjs";
+import { mapLimit } from "../lib/targets.mjs";
+import { Samples, round } from "../lib/stats.mjs";
+import { sleep, workerdTotals } from "../lib/server.mjs";
+import { benchText, parseBenchText, cpuSplit } from "./fanout.mjs";
+
+export async function runInbox(target, { members, messages, users, server, log, settleMs = 3000 }) {
+  const runId = randomUUID().slice(0, 8);
+  const roomUsers = users.slice(0, members);
+  const roomId = await target.createRoom(roomUsers, "bench inbox");
+  const newLatency = new Samples(1 << 15);
+  const updLatency = new Samples(1 << 15);
+  const perMember = roomUsers.map(() => ({ seen: new Set(), doubled: 0, outOfOrder: 0, lastSeq: 0, updates: 0 }));
+  const pending = new Map();
+  const ackedSeqs = [];
+  let sendErrors = 0;
+  let updatesWithoutLastMessage = 0;
+
+  const onRealtime = (i) => (text, at) => {
+    let f;
+    try {
+      f = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (f.type === "message:new") {
+      const m = f.data?.message;
+      if (!m || m.conversationId !== roomId) return;
+      const st = perMember[i];
+      if (st.seen.has(m.seq)) {
+        st.doubled++;
+        return;
+      }
+      st.seen.add(m.seq);
+      if (m.seq < st.lastSeq) st.outOfOrder++;
+      else st.lastSeq = m.seq;
+      const b = parseBenchText(m.text);
+      if (b && b.runId === runId) newLatency.add(at - b.t);
+    } else if (f.type === "conversation:updated") {
+      const c = f.data?.conversation;
+      if (!c || c.id !== roomId) return;
+      perMember[i].updates++;
+      const b = parseBenchText(c.lastMessage?.text);
+      if (b && b.runId === runId) updLatency.add(at - b.t);
+      else updatesWithoutLastMessage++;
+    }
+  };
+
+  const realtime = await mapLimit(roomUsers, 16, async (u, i) => openSocket(await target.realtimeSocketUrl(u), onRealtime(i)));
+  const sender = await openSocket(await target.roomSocketUrl(roomUsers[0], roomId), (text) => {
+    let f;
+    try {
+      f = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if ((f.type === "ack" || f.type === "error") && pending.has(f.ref)) {
+      const done = pending.get(f.ref);
+      pending.delete(f.ref);
+      if (f.type === "ack" && Number.isInteger(f.data?.message?.seq)) ackedSeqs.push(f.data.message.seq);
+      else sendErrors++;
+      done();
+    }
+  });
+  // Opening 256 realtime sockets sets off presence (user:online to everyone sharing a
+  // conversation); let that die down so it is not measured as inbox latency.
+  await sleep(settleMs);
+
+  const cpu0 = workerdTotals(server);
+  const t0 = performance.now();
+  for (let n = 0; n < messages; n++) {
+    const ref = `${runId}-${n}`;
+    const now = performance.now();
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        if (pending.delete(ref)) {
+          sendErrors++;
+          resolve();
+        }
+      }, 10_000);
+      pending.set(ref, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      sender.send(
+        JSON.stringify({
+          type: "message:send",
+          ref,
+          data: { clientId: randomUUID(), kind: "text", text: benchText(runId, 0, n, now) },
+        }),
+      );
+    });
+  }
+  // Drain: until every member has every acked seq, or 5 s with nothing new.
+  const deadline = performance.now() + 15_000;
+  let lastCount = -1;
+  let lastChange = performance.now();
+  while (performance.now() < deadline) {
+    const total = perMember.reduce((a, s) => a + s.seen.size, 0);
+    if (perMember.every((s) => ackedSeqs.every((q) => s.seen.has(q)))) break;
+    if (total !== lastCount) {
+      lastCount = total;
+      lastChange = performance.now();
+    } else if (performance.now() - lastChange > 5000) break;
+    await sleep(100);
+  }
+  const cpu1 = workerdTotals(server);
+  const wallMs = performance.now() - t0;
+  let lost = 0;
+  for (const s of perMember) for (const q of ackedSeqs) if (!s.seen.has(q)) lost++;
+  const closedEarly = countClosed(realtime) + countClosed([sender]);
+  closeAll(realtime);
+  closeAll([sender]);
+  const updates = perMember.reduce((a, s) => a + s.updates, 0);
+  const result = {
+    target: target.kind,
+    members,
+    messages,
+    acked: ackedSeqs.length,
+    sendErrors,
+    messageNew: newLatency.summary(),
+    conversationUpdated: updLatency.summary(),
+    conversationUpdatedPerMessagePerMember: round(updates / Math.max(1, ackedSeqs.length * members), 2),
+    updatesWithoutLastMessage,
+    lost,
+    doubled: perMember.reduce((a, s) => a + s.doubled, 0),
+    outOfOrder: perMember.reduce((a, s) => a + s.outOfOrder, 0),
+    socketsClosedEarly: closedEarly,
+    wallMs: round(wallMs, 0),
+    ...cpuSplit(cpu0, cpu1, ackedSeqs.length, newLatency.count + updLatency.count),
+  };
+  log?.(
+    `  inbox ${members} members: message:new p50 ${result.messageNew.p50} p99 ${result.messageNew.p99} ms, ` +
+      `conversation:updated p50 ${result.conversationUpdated.p50} p99 ${result.conversationUpdated.p99} ms, lost ${lost}`,
+  );
+  return result;
+}
