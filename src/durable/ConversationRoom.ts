@@ -107,7 +107,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
 		const info = this.socketInfo(ws);
 		const size = typeof raw === "string" ? raw.length : raw.byteLength;
-		if (size > MAX_FRAME_BYTES) return sendFrame(ws, socketError(413, "frame larger than 64 KiB"));
+		if (size > MAX_FRAME_BYTES) return sendFrame(ws, socketError(413, "frame larger than 64 KiB", refOf(raw)));
 		if (rateLimitsOn(this.env)) {
 			if (!takeToken(this.socketBuckets, ws, SOCKET_FRAMES_PER_SECOND, SOCKET_FRAME_BURST))
 				return sendFrame(ws, socketError(429, "too many frames, slow down", refOf(raw)));

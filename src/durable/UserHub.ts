@@ -15,6 +15,8 @@ interface HubSocket {
 	userId: string;
 	origin: string;
 	connectedAt: number;
+	/** Last frame other than the auto-answered ping; stamped at most every 10 s. */
+	lastFrameAt?: number;
 }
 
 /** A socket that has neither pinged nor sent anything for this long counts as gone. */
@@ -52,8 +54,11 @@ export class UserHub extends DurableObject<AppEnv> {
 
 	override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
 		const info = ws.deserializeAttachment() as HubSocket;
+		if (Date.now() - (info.lastFrameAt ?? info.connectedAt) > 10_000) {
+			ws.serializeAttachment({ ...info, lastFrameAt: Date.now() } satisfies HubSocket);
+		}
 		const size = typeof raw === "string" ? raw.length : raw.byteLength;
-		if (size > MAX_FRAME_BYTES) return sendFrame(ws, socketError(413, "frame larger than 16 KiB"));
+		if (size > MAX_FRAME_BYTES) return sendFrame(ws, socketError(413, "frame larger than 16 KiB", refOf(raw)));
 		if (rateLimitsOn(this.env)) {
 			if (!takeToken(this.buckets, ws, 20, 60))
 				return sendFrame(ws, socketError(429, "too many frames, slow down", refOf(raw)));
@@ -116,7 +121,7 @@ export class UserHub extends DurableObject<AppEnv> {
 		for (const ws of this.openSockets()) {
 			const info = ws.deserializeAttachment() as HubSocket;
 			const lastPing = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
-			const lastSeen = Math.max(lastPing, info.connectedAt, (info as { lastFrameAt?: number }).lastFrameAt ?? 0);
+			const lastSeen = Math.max(lastPing, info.connectedAt, info.lastFrameAt ?? 0);
 			if (now - lastSeen > STALE_SOCKET_MS) {
 				try {
 					ws.close(4408, "no ping for 60 s");
