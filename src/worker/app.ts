@@ -8,8 +8,10 @@ import { type AppEnv, isOriginAllowed } from "./config";
 import { errorBody, errorResponse } from "./errors";
 import { authRoutes } from "./routes/auth";
 import { conversationRoutes } from "./routes/conversations";
+import { mediaRoutes } from "./routes/media";
 import { messageRoutes } from "./routes/messages";
 import { realtimeRoutes } from "./routes/realtime";
+import { uploadRoutes } from "./routes/uploads";
 
 const jsonBodyLimit = bodyLimit({
 	maxSize: MAX_JSON_BODY_BYTES,
@@ -36,7 +38,9 @@ export const app = new Hono<{ Bindings: AppEnv }>()
 	.route("/", authRoutes)
 	.route("/", realtimeRoutes)
 	.route("/", conversationRoutes)
-	.route("/", messageRoutes);
+	.route("/", messageRoutes)
+	.route("/", uploadRoutes)
+	.route("/", mediaRoutes);
 
 app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
 app.onError(errorResponse);

@@ -30,18 +30,31 @@ export type ImageCheck =
 	| { ok: true; contentType: ImageContentType; size: number }
 	| { ok: false; status: 400 | 404 | 413; message: string };
 
+/**
+ * Uploads may be sent for 23 h; the hourly sweep removes unreferenced ones after 24 h, so a
+ * send can never race the sweep for the same object.
+ */
+export const UPLOAD_SEND_WINDOW_MS = 23 * 3600_000;
+
 /** May `senderId` send the object at `key` as an image message? */
 export async function checkImageForMessage(env: AppEnv, key: string, senderId: string): Promise<ImageCheck> {
 	if (uploaderOfKey(key) !== senderId) return { ok: false, status: 404, message: "upload not found" };
-	const upload = await env.DB.prepare("SELECT uploader_id FROM uploads WHERE key = ?")
+	// Only keys handed out by POST /uploads count, never an object someone placed there otherwise.
+	const upload = await env.DB.prepare("SELECT uploader_id, size, created_at FROM uploads WHERE key = ?")
 		.bind(key)
-		.first<{ uploader_id: string }>();
+		.first<{ uploader_id: string; size: number; created_at: string }>();
 	if (!upload || upload.uploader_id !== senderId) return { ok: false, status: 404, message: "upload not found" };
-	const object = await env.MEDIA.get(key, { range: { offset: 0, length: 16 } });
+	if (Date.parse(upload.created_at) < Date.now() - UPLOAD_SEND_WINDOW_MS)
+		return { ok: false, status: 404, message: "upload expired; upload the image again" };
+	const meta = await env.MEDIA.head(key);
+	if (!meta) return { ok: false, status: 400, message: "the image has not been uploaded yet" };
+	if (meta.size > MAX_IMAGE_BYTES) return { ok: false, status: 413, message: "image larger than 10 MiB" };
+	if (meta.size !== upload.size)
+		return { ok: false, status: 400, message: "the upload does not have the declared size" };
+	// Read only the first bytes, and never past the end (a tiny file must not fail the range read).
+	const object = await env.MEDIA.get(key, { range: { offset: 0, length: Math.min(16, meta.size) } });
 	if (!object) return { ok: false, status: 400, message: "the image has not been uploaded yet" };
-	const head = new Uint8Array(await object.arrayBuffer());
-	if (object.size > MAX_IMAGE_BYTES) return { ok: false, status: 413, message: "image larger than 10 MiB" };
-	const sniffed = sniffImageType(head);
+	const sniffed = sniffImageType(new Uint8Array(await object.arrayBuffer()));
 	if (!sniffed) return { ok: false, status: 400, message: "the uploaded file is not a JPEG, PNG, WebP or GIF image" };
-	return { ok: true, contentType: sniffed, size: object.size };
+	return { ok: true, contentType: sniffed, size: meta.size };
 }

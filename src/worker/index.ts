@@ -1,10 +1,13 @@
 // Worker entry: the API app, plus the Durable Object classes wrangler binds by name.
 import { app } from "./app";
 import type { AppEnv } from "./config";
+import { sweepUnusedUploads } from "./uploadSweep";
 
 export { ConversationRoom } from "../durable/ConversationRoom";
 export { UserHub } from "../durable/UserHub";
 
 export default {
 	fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+	// Cron trigger (wrangler.toml): remove uploads that were never sent.
+	scheduled: (_controller, env, ctx) => ctx.waitUntil(sweepUnusedUploads(env).then(() => undefined)),
 } satisfies ExportedHandler<AppEnv>;

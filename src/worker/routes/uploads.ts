@@ -1,0 +1,114 @@
+// POST /uploads (a signed place to PUT one image) and, when R2 S3 credentials are not configured,
+// the Worker-side PUT target that streams the bytes into the MEDIA binding.
+import { Hono } from "hono";
+import { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES, UploadBody } from "../../shared/schemas";
+import { type AuthVariables, requireUser } from "../auth";
+import type { AppEnv } from "../config";
+import { ApiError, badRequest, conflict, notFound } from "../errors";
+import { publicOrigin, readJson } from "../http";
+import { isImageContentType, uploaderOfKey } from "../images";
+import { createUploadTarget, LOCAL_UPLOAD_PATH, newUploadKey, verifyLocalUploadUrl } from "../presign";
+
+interface UploadRow {
+	key: string;
+	content_type: string;
+	size: number;
+	completed_at: string | null;
+}
+
+/** The object key in a path like `/api/v1/uploads/local/u/<user>/<random>`, or null. */
+export function keyAfter(path: string, prefix: string): string | null {
+	if (!path.startsWith(prefix)) return null;
+	try {
+		const key = path.slice(prefix.length).split("/").map(decodeURIComponent).join("/");
+		return uploaderOfKey(key) ? key : null;
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * Streams `body` into R2 as exactly `size` bytes. A FixedLengthStream lets R2 accept a stream of
+ * known length; the counter fails the upload as soon as one byte too many arrives, so an
+ * oversized body is never buffered or stored.
+ */
+async function storeExactly(env: AppEnv, upload: UploadRow, body: ReadableStream<Uint8Array>): Promise<void> {
+	let received = 0;
+	let tooLarge = false;
+	const counter = new TransformStream<Uint8Array, Uint8Array>({
+		transform(chunk, controller) {
+			received += chunk.byteLength;
+			if (received > upload.size) {
+				tooLarge = true;
+				controller.error(new Error("more bytes than signed"));
+				return;
+			}
+			controller.enqueue(chunk);
+		},
+	});
+	const sized = new FixedLengthStream(upload.size);
+	const [piped, stored] = await Promise.allSettled([
+		body.pipeThrough(counter).pipeTo(sized.writable),
+		env.MEDIA.put(upload.key, sized.readable, { httpMetadata: { contentType: upload.content_type } }),
+	]);
+	if (tooLarge) throw new ApiError(413, `the body is larger than the signed ${upload.size} bytes`);
+	if (piped.status === "rejected" || stored.status === "rejected") {
+		throw badRequest(`the body must be exactly the signed ${upload.size} bytes`);
+	}
+}
+
+export const uploadRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables }>()
+	.post("/uploads", requireUser, async (c) => {
+		const body = await readJson(c, UploadBody);
+		const contentType = body.contentType.trim().toLowerCase();
+		if (!isImageContentType(contentType)) {
+			const message = `contentType must be one of ${IMAGE_CONTENT_TYPES.join(", ")}`;
+			throw badRequest(message, { fields: [{ path: "contentType", message }] });
+		}
+		if (body.size > MAX_IMAGE_BYTES) throw new ApiError(413, "images are limited to 10 MiB (10,485,760 bytes)");
+		const key = newUploadKey(c.get("userId"));
+		const target = await createUploadTarget(c.env, publicOrigin(c), key, contentType, body.size);
+		await c.env.DB.prepare(
+			"INSERT INTO uploads (key, uploader_id, content_type, size, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+		)
+			.bind(key, c.get("userId"), contentType, body.size, new Date().toISOString(), target.expiresAt)
+			.run();
+		return c.json(
+			{
+				key,
+				uploadUrl: target.uploadUrl,
+				method: "PUT" as const,
+				headers: target.headers,
+				expiresAt: target.expiresAt,
+			},
+			201,
+		);
+	})
+	// No bearer header here: the signed URL is the credential, as with a presigned R2 URL.
+	.put("/uploads/local/*", async (c) => {
+		const key = keyAfter(c.req.path, LOCAL_UPLOAD_PATH);
+		if (!key) throw notFound("upload");
+		const upload = await c.env.DB.prepare("SELECT key, content_type, size, completed_at FROM uploads WHERE key = ?")
+			.bind(key)
+			.first<UploadRow>();
+		const { exp, sig } = c.req.query();
+		const signed =
+			upload &&
+			(await verifyLocalUploadUrl(c.env, { key, size: upload.size, contentType: upload.content_type }, exp, sig));
+		if (!upload || !signed) throw notFound("upload");
+		if (upload.completed_at) throw conflict("this upload URL has already been used");
+		if (c.req.header("Content-Type") !== upload.content_type) {
+			throw badRequest(`Content-Type must be ${upload.content_type}, as signed`);
+		}
+		const declared = Number(c.req.header("Content-Length"));
+		if (!Number.isInteger(declared) || declared < upload.size) {
+			throw badRequest(`Content-Length must be ${upload.size}, as signed`);
+		}
+		if (declared > upload.size) throw new ApiError(413, `the body is larger than the signed ${upload.size} bytes`);
+		if (!c.req.raw.body) throw badRequest("the request has no body");
+		await storeExactly(c.env, upload, c.req.raw.body);
+		await c.env.DB.prepare("UPDATE uploads SET completed_at = ? WHERE key = ? AND completed_at IS NULL")
+			.bind(new Date().toISOString(), key)
+			.run();
+		return c.json({ key });
+	});
