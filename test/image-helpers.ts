@@ -49,8 +49,12 @@ export async function uploadImage(user: TestUser, bytes: Uint8Array = PNG_1X1, c
 }
 
 export function sendImage(user: TestUser, conversationId: string, imageKey: string, text?: string) {
-	return api<{ message: Message }>("POST", `/conversations/${conversationId}/messages`, {
-		token: user.token,
-		body: { clientId: crypto.randomUUID(), kind: "image", imageKey, ...(text ? { text } : {}) },
-	});
+	return api<{ message: Message; error?: { code: string; message: string } }>(
+		"POST",
+		`/conversations/${conversationId}/messages`,
+		{
+			token: user.token,
+			body: { clientId: crypto.randomUUID(), kind: "image", imageKey, ...(text ? { text } : {}) },
+		},
+	);
 }

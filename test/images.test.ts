@@ -40,7 +40,7 @@ describe("image messages", () => {
 		const key = await uploadImage(a, text, "image/png");
 		const res = await sendImage(a, chat.id, key);
 		expectError(res, 400, "invalid_request");
-		expect(res.body.error.message).toMatch(/not a JPEG, PNG, WebP or GIF/);
+		expect(res.body.error?.message).toMatch(/not a JPEG, PNG, WebP or GIF/);
 	});
 
 	it("refuses a tiny file too short to be any image with 400", async () => {
