@@ -29,32 +29,38 @@ export function keyAfter(path: string, prefix: string): string | null {
 
 /**
  * Streams `body` into R2 as exactly `size` bytes. A FixedLengthStream lets R2 accept a stream of
- * known length; the counter fails the upload as soon as one byte too many arrives, so an
- * oversized body is never buffered or stored.
+ * known length; the copy loop stops at the first byte too many, so an oversized body is never
+ * buffered or stored (R2 discards a put whose stream fails).
  */
 async function storeExactly(env: AppEnv, upload: UploadRow, body: ReadableStream<Uint8Array>): Promise<void> {
-	let received = 0;
-	let tooLarge = false;
-	const counter = new TransformStream<Uint8Array, Uint8Array>({
-		transform(chunk, controller) {
-			received += chunk.byteLength;
-			if (received > upload.size) {
-				tooLarge = true;
-				controller.error(new Error("more bytes than signed"));
-				return;
-			}
-			controller.enqueue(chunk);
-		},
-	});
 	const sized = new FixedLengthStream(upload.size);
-	const [piped, stored] = await Promise.allSettled([
-		body.pipeThrough(counter).pipeTo(sized.writable),
-		env.MEDIA.put(upload.key, sized.readable, { httpMetadata: { contentType: upload.content_type } }),
-	]);
-	if (tooLarge) throw new ApiError(413, `the body is larger than the signed ${upload.size} bytes`);
-	if (piped.status === "rejected" || stored.status === "rejected") {
-		throw badRequest(`the body must be exactly the signed ${upload.size} bytes`);
+	const stored = env.MEDIA.put(upload.key, sized.readable, { httpMetadata: { contentType: upload.content_type } });
+	const writer = sized.writable.getWriter();
+	const reader = body.getReader();
+	let received = 0;
+	let failure: ApiError | null = null;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			received += value.byteLength;
+			if (received > upload.size) {
+				failure = new ApiError(413, `the body is larger than the signed ${upload.size} bytes`);
+				break;
+			}
+			await writer.write(value);
+		}
+		if (!failure && received < upload.size)
+			failure = badRequest(`the body must be exactly the signed ${upload.size} bytes`);
+	} catch {
+		failure = badRequest(`the body must be exactly the signed ${upload.size} bytes`);
 	}
+	if (failure) {
+		await Promise.allSettled([reader.cancel(), writer.abort(failure), stored]);
+		throw failure;
+	}
+	await writer.close();
+	await stored;
 }
 
 export const uploadRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables }>()
