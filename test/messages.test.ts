@@ -29,7 +29,10 @@ async function allMessages(user: TestUser, conversationId: string): Promise<Mess
 }
 
 function send(user: TestUser, conversationId: string, body: unknown) {
-	return api<{ message: Message }>("POST", `/conversations/${conversationId}/messages`, { token: user.token, body });
+	return api<{ message: Message; error?: any }>("POST", `/conversations/${conversationId}/messages`, {
+		token: user.token,
+		body,
+	});
 }
 
 async function pair() {

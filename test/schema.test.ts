@@ -11,7 +11,7 @@ interface ColumnInfo {
 	pk: number;
 }
 
-const tables = Object.values(schema)
+const tables = (Object.values(schema) as unknown[])
 	.filter((value): value is SQLiteTable => is(value, SQLiteTable))
 	.map((table) => getTableConfig(table));
 

@@ -10,6 +10,7 @@ import { authRoutes } from "./routes/auth";
 import { conversationRoutes } from "./routes/conversations";
 import { mediaRoutes } from "./routes/media";
 import { messageRoutes } from "./routes/messages";
+import { openapiRoutes } from "./routes/openapi";
 import { realtimeRoutes } from "./routes/realtime";
 import { uploadRoutes } from "./routes/uploads";
 
@@ -35,6 +36,7 @@ export const app = new Hono<{ Bindings: AppEnv }>()
 		return jsonBodyLimit(c, next);
 	})
 	.get("/health", (c) => c.json({ ok: true }))
+	.route("/", openapiRoutes)
 	.route("/", authRoutes)
 	.route("/", realtimeRoutes)
 	.route("/", conversationRoutes)

@@ -20,8 +20,8 @@ import { ApiError, badRequest, notFound } from "../errors";
 import { pathId, publicOrigin, readJson, readQuery, roomStub, unwrap } from "../http";
 import { isMember, listConversations, listMessages, loadConversation } from "../queries";
 
-const ListQuery = z.object({ limit: Limit, cursor: z.string().max(500).optional() });
-const HistoryQuery = ListQuery.extend({ afterSeq: z.coerce.number().int().min(0).optional() });
+export const ListQuery = z.object({ limit: Limit, cursor: z.string().max(500).optional() });
+export const HistoryQuery = ListQuery.extend({ afterSeq: z.coerce.number().int().min(0).optional() });
 
 type Vars = { Bindings: AppEnv; Variables: AuthVariables };
 

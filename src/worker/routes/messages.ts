@@ -6,7 +6,7 @@ import type { AppEnv } from "../config";
 import { notFound } from "../errors";
 import { pathId, publicOrigin, readQuery, roomStub, unwrap } from "../http";
 
-const DeleteQuery = z.object({ scope: z.enum(["me", "everyone"]).default("me") });
+export const DeleteQuery = z.object({ scope: z.enum(["me", "everyone"]).default("me") });
 
 export const messageRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables }>()
 	.use("/messages/*", requireUser)
