@@ -69,3 +69,19 @@ export function closeAll(sockets) {
 export function countClosed(sockets) {
   return sockets.filter((ws) => ws && ws.readyState !== OPEN).length;
 }
+
+/**
+ * Ping every socket in `sockets` (an array that may still grow) every `ms`, as real clients
+ * do: the app drops realtime sockets that are silent for 60 s. The runtime answers the ping
+ * itself, so it never wakes a hibernated object. Returns a stop function.
+ */
+export function keepAlive(sockets, ms = 25_000) {
+  const timer = setInterval(() => {
+    for (const ws of sockets) {
+      try {
+        if (ws && ws.readyState === OPEN) ws.send('{"type":"ping"}');
+      } catch {}
+    }
+  }, ms);
+  return () => clearInterval(timer);
+}

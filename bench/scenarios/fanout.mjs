@@ -8,6 +8,7 @@
 // In the open loop the timestamp is the *scheduled* send time, so harness lag counts against
 // the latency instead of hiding it (no coordinated omission).
 import { randomUUID } from "node:crypto";
+import os from "node:os";
 import { openSocket, closeAll, countClosed } from "../lib/sockets.mjs";
 import { mapLimit } from "../lib/targets.mjs";
 import { Samples, round } from "../lib/stats.mjs";
@@ -92,7 +93,8 @@ export async function runFanout(target, opts) {
   let benchDeliveries = 0;
   let firstSendAt = null;
   let lastDeliveryAt = 0;
-  let sendErrors = 0;
+  let errorFrames = 0; // `error` answers to message:send
+  let lateAcks = 0; // acks that came after the sender gave up waiting (still counted)
   let foreignFrames = 0;
   const errorSamples = [];
 
@@ -120,9 +122,10 @@ export async function runFanout(target, opts) {
       if (f.type === "ack" && Number.isInteger(f.data?.message?.seq)) {
         ackLatency.add(at - p.t0);
         ackedSeqs.push(f.data.message.seq);
+        if (p.timedOut) lateAcks++;
         p.done(true);
       } else {
-        sendErrors++;
+        errorFrames++;
         if (errorSamples.length < 5) errorSamples.push(f.error ?? f);
         p.done(false);
       }
@@ -134,23 +137,22 @@ export async function runFanout(target, opts) {
   );
   await sleep(300); // let join-time frames (presence, system messages) settle
 
+  // A closed-loop sender waits at most ackTimeoutMs before it moves on; the message stays
+  // pending, and an ack that arrives later still counts (its seq is then expected everywhere).
+  const ackTimeoutMs = mode === "closed" ? 10_000 : 30_000;
   const send = (s, n, t0) =>
     new Promise((resolve) => {
       const ref = `${runId}-${s}-${n}`;
+      const entry = { t0, timedOut: false, done: null };
       const timer = setTimeout(() => {
-        if (pending.delete(ref)) {
-          sendErrors++;
-          if (errorSamples.length < 5) errorSamples.push({ timeout: ref });
-          resolve(false);
-        }
-      }, 10_000);
-      pending.set(ref, {
-        t0,
-        done: (ok) => {
-          clearTimeout(timer);
-          resolve(ok);
-        },
-      });
+        entry.timedOut = true;
+        resolve(false);
+      }, ackTimeoutMs);
+      entry.done = (ok) => {
+        clearTimeout(timer);
+        resolve(ok);
+      };
+      pending.set(ref, entry);
       const frame = {
         type: "message:send",
         ref,
@@ -161,13 +163,15 @@ export async function runFanout(target, opts) {
       } catch (err) {
         pending.delete(ref);
         clearTimeout(timer);
-        sendErrors++;
+        errorFrames++;
+        if (errorSamples.length < 5) errorSamples.push({ sendFailed: String(err?.message ?? err) });
         resolve(false);
       }
     });
 
   const cpu0 = workerdTotals(server);
   const harness0 = process.cpuUsage();
+  const load0 = os.loadavg()[0];
   const wall0 = performance.now();
   firstSendAt = wall0;
   let sent = 0;
@@ -206,16 +210,23 @@ export async function runFanout(target, opts) {
   }
   const sendPhaseMs = performance.now() - wall0;
 
-  // Drain: wait until every receiver has every acked seq, or nothing arrives for 3 s.
-  const expected = ackedSeqs.length;
-  const drainDeadline = performance.now() + (mode === "open" ? 30_000 : 15_000);
+  // Drain: wait until every send is answered and every receiver has every acked seq, or
+  // nothing arrives for 3 s.
+  // An overloaded server may still be working through a backlog: keep waiting while
+  // deliveries are still arriving, up to drainMaxMs.
+  const drainDeadline = performance.now() + (opts.drainMaxMs ?? (mode === "open" ? 120_000 : 30_000));
   while (performance.now() < drainDeadline) {
-    if (receivers.every((r) => r.received >= expected)) break;
+    if (pending.size === 0 && receivers.every((r) => r.received >= ackedSeqs.length)) break;
     if (performance.now() - Math.max(lastDeliveryAt, wall0 + sendPhaseMs) > 3000) break;
     await sleep(50);
   }
   const cpu1 = workerdTotals(server);
   const harness1 = process.cpuUsage(harness0);
+  const expected = ackedSeqs.length;
+  const unacked = pending.size;
+  const sendErrors = errorFrames + unacked;
+  for (const [ref] of pending) if (errorSamples.length < 5) errorSamples.push({ noAck: ref });
+  pending.clear();
   const activeMs = Math.max(lastDeliveryAt, wall0 + sendPhaseMs) - firstSendAt;
 
   let lost = 0;
@@ -235,6 +246,9 @@ export async function runFanout(target, opts) {
     sent,
     acked: expected,
     sendErrors,
+    errorFrames,
+    unacked,
+    lateAcks,
     errorSamples,
     recv: recvLatency.summary(),
     ack: ackLatency.summary(),
@@ -247,6 +261,7 @@ export async function runFanout(target, opts) {
     socketsClosedEarly: closedEarly,
     wallMs: round(activeMs, 0),
     ...cpuSplit(cpu0, cpu1, expected, benchDeliveries),
+    loadavg1m: [round(load0, 1), round(os.loadavg()[0], 1)],
     harnessCpuPct: round(((harness1.user + harness1.system) / 1000 / activeMs) * 100, 0),
   };
   log?.(

@@ -2,14 +2,27 @@
 // for the app, `count` realtime sockets (several per user, like tabs and devices), then read
 // the RSS of the workerd processes before, after each batch and after an idle wait in which
 // the rooms may hibernate. Reports the growth per socket.
-import { openSocket, closeAll, countClosed } from "../lib/sockets.mjs";
+import { openSocket, closeAll, countClosed, keepAlive } from "../lib/sockets.mjs";
 import { mapLimit } from "../lib/targets.mjs";
 import { round } from "../lib/stats.mjs";
 import { sleep, workerdTotals } from "../lib/server.mjs";
 
-function mem(server) {
-  const t = workerdTotals(server);
-  return { totalKiB: t.rssKiB, runtimeKiB: t.runtimeRssKiB, proxyKiB: t.proxyRssKiB };
+// Median of three reads half a second apart: RSS moves with GC and allocator churn.
+async function mem(server) {
+  const reads = [];
+  for (let i = 0; i < 3; i++) {
+    const t = workerdTotals(server);
+    reads.push({ totalKiB: t.rssKiB, runtimeKiB: t.runtimeRssKiB, proxyKiB: t.proxyRssKiB });
+    if (i < 2) await sleep(500);
+  }
+  if (reads[0].totalKiB === null) return reads[0];
+  return reads.sort((a, b) => a.totalKiB - b.totalKiB)[1];
+}
+
+async function quiet(lastFrame, quietMs, maxMs) {
+  const start = performance.now();
+  while (performance.now() - lastFrame() < quietMs && performance.now() - start < maxMs) await sleep(200);
+  return performance.now() - start;
 }
 
 function perSocket(before, after, n) {
@@ -27,21 +40,31 @@ export async function runIdle(target, { count, users, server, log, settleMs = 50
   const roomIds = [];
   for (let r = 0; r < rooms; r++) roomIds.push(await target.createRoom(users.slice(0, roomSize), `bench idle ${r}`));
   let frames = 0;
-  const onFrame = () => {
+  let lastFrameAt = 0;
+  const onFrame = (_text, at) => {
     frames++;
+    lastFrameAt = at;
   };
+  // Like a real client, ping every 25 s, or the app rightly drops silent realtime sockets.
+  const all = [];
+  const stopKeepAlive = keepAlive(all);
 
   await sleep(1000);
-  const before = mem(server);
+  const before = await mem(server);
   const t0 = performance.now();
   const roomSockets = await mapLimit(
     Array.from({ length: count }, (_, i) => i),
     16,
-    async (i) => openSocket(await target.roomSocketUrl(users[i % roomSize], roomIds[Math.floor(i / roomSize)]), onFrame),
+    async (i) => {
+      const ws = await openSocket(await target.roomSocketUrl(users[i % roomSize], roomIds[Math.floor(i / roomSize)]), onFrame);
+      all.push(ws);
+      return ws;
+    },
   );
   const roomOpenMs = performance.now() - t0;
   await sleep(settleMs);
-  const afterRooms = mem(server);
+  const afterRooms = await mem(server);
+  let presenceQuietMs = null;
 
   let realtimeSockets = [];
   let afterRealtime = null;
@@ -51,14 +74,22 @@ export async function runIdle(target, { count, users, server, log, settleMs = 50
     realtimeSockets = await mapLimit(
       Array.from({ length: count }, (_, i) => i),
       16,
-      async (i) => openSocket(await target.realtimeSocketUrl(users[i % users.length]), onFrame),
+      async (i) => {
+        const ws = await openSocket(await target.realtimeSocketUrl(users[i % users.length]), onFrame);
+        all.push(ws);
+        return ws;
+      },
     );
     realtimeOpenMs = performance.now() - t1;
+    // Users coming online set off presence events to everyone they share a room with.
+    presenceQuietMs = await quiet(() => lastFrameAt, 2000, 120_000);
     await sleep(settleMs);
-    afterRealtime = mem(server);
+    afterRealtime = await mem(server);
   }
+  const framesBeforeIdle = frames;
   await sleep(idleMs);
-  const afterIdle = mem(server);
+  const afterIdle = await mem(server);
+  stopKeepAlive();
   const closedEarly = countClosed(roomSockets) + countClosed(realtimeSockets);
   closeAll(roomSockets);
   closeAll(realtimeSockets);
@@ -72,8 +103,9 @@ export async function runIdle(target, { count, users, server, log, settleMs = 50
     perRoomSocketKiB: perSocket(before, afterRooms, count),
     perRealtimeSocketKiB: afterRealtime ? perSocket(afterRooms, afterRealtime, count) : null,
     perSocketAfterIdleKiB: perSocket(before, afterIdle, count + realtimeSockets.length),
-    openMs: { room: round(roomOpenMs, 0), realtime: round(realtimeOpenMs, 0) },
-    framesWhileIdle: frames,
+    openMs: { room: round(roomOpenMs, 0), realtime: round(realtimeOpenMs, 0), presenceQuiet: round(presenceQuietMs, 0) },
+    framesWhileOpening: framesBeforeIdle,
+    framesWhileIdle: frames - framesBeforeIdle,
     socketsClosedEarly: closedEarly,
   };
   log?.(

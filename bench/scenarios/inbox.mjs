@@ -4,13 +4,13 @@
 // `conversation:updated`. Latency is measured from the send time inside the text, which
 // `conversation:updated` carries in `conversation.lastMessage`.
 import { randomUUID } from "node:crypto";
-import { openSocket, closeAll, countClosed } from "../lib/sockets.mjs";
+import { openSocket, closeAll, countClosed, keepAlive } from "../lib/sockets.mjs";
 import { mapLimit } from "../lib/targets.mjs";
 import { Samples, round } from "../lib/stats.mjs";
 import { sleep, workerdTotals } from "../lib/server.mjs";
 import { benchText, parseBenchText, cpuSplit } from "./fanout.mjs";
 
-export async function runInbox(target, { members, messages, users, server, log, settleMs = 3000 }) {
+export async function runInbox(target, { members, messages, users, server, log, settleMs = 2000 }) {
   const runId = randomUUID().slice(0, 8);
   const roomUsers = users.slice(0, members);
   const roomId = await target.createRoom(roomUsers, "bench inbox");
@@ -21,8 +21,13 @@ export async function runInbox(target, { members, messages, users, server, log, 
   const ackedSeqs = [];
   let sendErrors = 0;
   let updatesWithoutLastMessage = 0;
+  let sending = false;
 
+  let lastFrameAt = performance.now();
+  let framesBeforeSend = 0;
   const onRealtime = (i) => (text, at) => {
+    lastFrameAt = at;
+    if (!sending) framesBeforeSend++;
     let f;
     try {
       f = JSON.parse(text);
@@ -52,7 +57,10 @@ export async function runInbox(target, { members, messages, users, server, log, 
     }
   };
 
+  const tOpen = performance.now();
   const realtime = await mapLimit(roomUsers, 16, async (u, i) => openSocket(await target.realtimeSocketUrl(u), onRealtime(i)));
+  const realtimeOpenMs = performance.now() - tOpen;
+  const stopKeepAlive = keepAlive(realtime);
   const sender = await openSocket(await target.roomSocketUrl(roomUsers[0], roomId), (text) => {
     let f;
     try {
@@ -69,10 +77,14 @@ export async function runInbox(target, { members, messages, users, server, log, 
     }
   });
   // Opening 256 realtime sockets sets off presence (user:online to everyone sharing a
-  // conversation); let that die down so it is not measured as inbox latency.
-  await sleep(settleMs);
+  // conversation); let that die down (no frame for settleMs, at most 120 s) so it is not
+  // measured as inbox latency.
+  const settleStart = performance.now();
+  while (performance.now() - lastFrameAt < settleMs && performance.now() - settleStart < 120_000) await sleep(200);
+  const settledMs = performance.now() - settleStart;
 
   const cpu0 = workerdTotals(server);
+  sending = true;
   const t0 = performance.now();
   for (let n = 0; n < messages; n++) {
     const ref = `${runId}-${n}`;
@@ -115,6 +127,7 @@ export async function runInbox(target, { members, messages, users, server, log, 
   let lost = 0;
   for (const s of perMember) for (const q of ackedSeqs) if (!s.seen.has(q)) lost++;
   const closedEarly = countClosed(realtime) + countClosed([sender]);
+  stopKeepAlive();
   closeAll(realtime);
   closeAll([sender]);
   const updates = perMember.reduce((a, s) => a + s.updates, 0);
@@ -132,6 +145,9 @@ export async function runInbox(target, { members, messages, users, server, log, 
     doubled: perMember.reduce((a, s) => a + s.doubled, 0),
     outOfOrder: perMember.reduce((a, s) => a + s.outOfOrder, 0),
     socketsClosedEarly: closedEarly,
+    realtimeOpenMs: round(realtimeOpenMs, 0),
+    presenceSettleMs: round(settledMs, 0),
+    framesBeforeSend,
     wallMs: round(wallMs, 0),
     ...cpuSplit(cpu0, cpu1, ackedSeqs.length, newLatency.count + updLatency.count),
   };
