@@ -114,15 +114,12 @@ export const api = {
 		request("POST", "/auth/register", AuthResult, { email, password, displayName }),
 	login: (email: string, password: string) => request("POST", "/auth/login", AuthResult, { email, password }),
 	me: () => request("GET", "/me", z.object({ user: User })),
-	searchUsers: (query: string) =>
-		request("GET", `/users${q({ q: query })}`, z.object({ users: z.array(User) })),
-	realtimeTicket: () =>
-		request("POST", "/realtime/ticket", z.object({ ticket: z.string(), expiresAt: z.string() })),
+	searchUsers: (query: string) => request("GET", `/users${q({ q: query })}`, z.object({ users: z.array(User) })),
+	realtimeTicket: () => request("POST", "/realtime/ticket", z.object({ ticket: z.string(), expiresAt: z.string() })),
 	listConversations: (cursor?: string) =>
 		request("GET", `/conversations${q({ limit: 100, cursor })}`, ConversationPage),
 	getConversation: (id: string) => request("GET", `/conversations/${enc(id)}`, OneConversation),
-	createDirect: (userId: string) =>
-		request("POST", "/conversations", OneConversation, { type: "direct", userId }),
+	createDirect: (userId: string) => request("POST", "/conversations", OneConversation, { type: "direct", userId }),
 	createGroup: (title: string, memberIds: string[]) =>
 		request("POST", "/conversations", OneConversation, { type: "group", title, memberIds }),
 	messagesBefore: (id: string, cursor?: string, limit = 50) =>
@@ -151,28 +148,18 @@ export const api = {
 	removeMember: (id: string, userId: string) =>
 		request("DELETE", `/conversations/${enc(id)}/members/${enc(userId)}`, Empty),
 	setRole: (id: string, userId: string, role: "admin" | "member") =>
-		request(
-			"PUT",
-			`/conversations/${enc(id)}/members/${enc(userId)}`,
-			z.object({ participant: Participant }),
-			{
-				role,
-			},
-		),
+		request("PUT", `/conversations/${enc(id)}/members/${enc(userId)}`, z.object({ participant: Participant }), {
+			role,
+		}),
 	leave: (id: string) => request("POST", `/conversations/${enc(id)}/leave`, Empty),
-	createUpload: (contentType: string, size: number) =>
-		request("POST", "/uploads", Upload, { contentType, size }),
+	createUpload: (contentType: string, size: number) => request("POST", "/uploads", Upload, { contentType, size }),
 };
 
 /**
  * PUT the file's bytes to the presigned URL with exactly the returned headers and no auth.
  * XMLHttpRequest rather than fetch because only it reports upload progress.
  */
-export function uploadFile(
-	upload: Upload,
-	file: Blob,
-	onProgress: (fraction: number) => void,
-): Promise<void> {
+export function uploadFile(upload: Upload, file: Blob, onProgress: (fraction: number) => void): Promise<void> {
 	return new Promise((resolve, reject) => {
 		const xhr = new XMLHttpRequest();
 		xhr.open(upload.method || "PUT", upload.uploadUrl);

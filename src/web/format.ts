@@ -18,8 +18,7 @@ export function listTime(iso: string, now = new Date()): string {
 	if (days === 0) return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
 	if (days === 1) return "Yesterday";
 	if (days < 7) return d.toLocaleDateString(undefined, { weekday: "short" });
-	if (d.getFullYear() === now.getFullYear())
-		return d.toLocaleDateString(undefined, { day: "numeric", month: "short" });
+	if (d.getFullYear() === now.getFullYear()) return d.toLocaleDateString(undefined, { day: "numeric", month: "short" });
 	return d.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
 }
 

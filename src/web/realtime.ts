@@ -96,6 +96,8 @@ export class ChatSocket {
 			connectionTimeout: 8000,
 			// Frames sent while closed would be stale by the time we reconnect (typing, receipts).
 			maxEnqueuedMessages: 0,
+			// localStorage["campus-chat.debug"] = "1" logs partysocket's connection steps.
+			debug: localStorage.getItem("campus-chat.debug") === "1",
 		});
 		this.ws.addEventListener("open", () => {
 			this.startPing();

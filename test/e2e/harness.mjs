@@ -143,12 +143,7 @@ export function apiClient(origin) {
 		},
 		direct: (a, b) => call("POST", "/conversations", { type: "direct", userId: b.user.id }, a.token),
 		group: (a, title, members) =>
-			call(
-				"POST",
-				"/conversations",
-				{ type: "group", title, memberIds: members.map((m) => m.user.id) },
-				a.token,
-			),
+			call("POST", "/conversations", { type: "group", title, memberIds: members.map((m) => m.user.id) }, a.token),
 		send: (a, conversationId, text) =>
 			call(
 				"POST",
@@ -174,9 +169,23 @@ export async function openAs(browser, origin, account, viewport = { width: 1280,
 		);
 	}
 	const page = await context.newPage();
-	page.on("pageerror", (e) =>
-		console.error(`  [page error ${account?.user.displayName ?? "anon"}]`, e.message),
-	);
+	const who = account?.user.displayName ?? "anon";
+	page.on("pageerror", (e) => console.error(`  [page error ${who}]`, e.message));
+	// E2E_TRACE=1 logs this page's API calls and socket frames, for debugging a failing scenario.
+	if (process.env.E2E_TRACE) {
+		page.on("response", (r) => {
+			if (r.url().includes("/api/v1/"))
+				console.log(`  [${who}] ${r.request().method()} ${r.url().split("/api/v1")[1]} → ${r.status()}`);
+		});
+		page.on("requestfailed", (r) => console.log(`  [${who}] FAILED ${r.method()} ${r.url().split("/api/v1")[1]}`));
+		page.on("websocket", (ws) => {
+			const name = ws.url().split("/api/v1")[1]?.split("?")[0];
+			console.log(`  [${who}] ws open ${name}`);
+			ws.on("framereceived", (f) => console.log(`  [${who}] <- ${String(f.payload).slice(0, 140)}`));
+			ws.on("framesent", (f) => console.log(`  [${who}] -> ${String(f.payload).slice(0, 140)}`));
+			ws.on("close", () => console.log(`  [${who}] ws closed ${name}`));
+		});
+	}
 	await page.goto("/");
 	return { context, page };
 }
@@ -209,6 +218,12 @@ export function row(page, title) {
 export async function openChat(page, title) {
 	await row(page, title).first().click();
 	await page.locator("#chat-title", { hasText: title }).waitFor();
+	await roomReady(page);
+}
+
+/** The open chat's live socket is connected (typing and receipts flow through it). */
+export async function roomReady(page) {
+	await page.locator('section.chat[data-room="open"]').waitFor({ timeout: 15_000 });
 }
 
 export async function sendText(page, text) {
@@ -223,10 +238,7 @@ export async function messageTexts(page) {
 }
 
 export async function waitForMessage(page, text, timeout = 10_000) {
-	await page
-		.locator('[data-testid="messages"] .message-text', { hasText: text })
-		.first()
-		.waitFor({ timeout });
+	await page.locator('[data-testid="messages"] .message-text', { hasText: text }).first().waitFor({ timeout });
 }
 
 /** A real 24×16 PNG: indigo with a white stripe, built with zlib so it decodes in the browser. */

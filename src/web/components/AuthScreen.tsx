@@ -21,13 +21,10 @@ export function AuthScreen({ onSignedIn }: AuthScreenProps) {
 		setError(null);
 		try {
 			const result =
-				mode === "signin"
-					? await api.login(email, password)
-					: await api.register(email, password, displayName);
+				mode === "signin" ? await api.login(email, password) : await api.register(email, password, displayName);
 			onSignedIn(result.token, result.user);
 		} catch (e) {
-			if (e instanceof ApiError && e.status === 401)
-				setError("That email and password don't match an account.");
+			if (e instanceof ApiError && e.status === 401) setError("That email and password don't match an account.");
 			else if (e instanceof ApiError && e.status === 409)
 				setError("An account with that email already exists. Sign in instead.");
 			else setError(e instanceof Error ? e.message : "Something went wrong");

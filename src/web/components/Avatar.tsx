@@ -1,6 +1,7 @@
 import { initials } from "../format";
 
-const PALETTE = ["#6366f1", "#0ea5e9", "#14b8a6", "#22c55e", "#f59e0b", "#ef4444", "#ec4899", "#8b5cf6"];
+// Dark enough for white initials to pass WCAG AA contrast.
+const PALETTE = ["#4f46e5", "#0369a1", "#0f766e", "#15803d", "#b45309", "#b91c1c", "#be185d", "#7c3aed"];
 
 function colorFor(seed: string): string {
 	let hash = 0;

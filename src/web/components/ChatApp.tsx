@@ -17,6 +17,19 @@ function useOpenConversationId(): string | null {
 	return match?.[1] ? decodeURIComponent(match[1]) : null;
 }
 
+/** Offline shows at once; "connecting" only if it lasts, so a quick reconnect does not flash a banner. */
+function useDelayedConnection() {
+	const connection = useChat((s) => s.connection);
+	const [connectingTooLong, setConnectingTooLong] = useState(false);
+	useEffect(() => {
+		setConnectingTooLong(false);
+		if (connection !== "connecting") return;
+		const timer = setTimeout(() => setConnectingTooLong(true), 2000);
+		return () => clearTimeout(timer);
+	}, [connection]);
+	return connection === "connecting" && !connectingTooLong ? "online" : connection;
+}
+
 export function navigateToConversation(id: string | null): void {
 	window.location.hash = id ? `#/c/${encodeURIComponent(id)}` : "#/";
 }
@@ -24,7 +37,7 @@ export function navigateToConversation(id: string | null): void {
 export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
 	const store = useChatStore();
 	const openId = useOpenConversationId();
-	const connection = useChat((s) => s.connection);
+	const connection = useDelayedConnection();
 	const conversations = useChat((s) => s.conversations);
 	const [composing, setComposing] = useState(false);
 
@@ -46,9 +59,7 @@ export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
 		<div className={`app ${openId ? "has-open-chat" : ""}`}>
 			{connection !== "online" ? (
 				<div className={`connection-banner ${connection}`} role="status">
-					{connection === "offline"
-						? "You're offline. Messages will sync when the connection is back."
-						: "Connecting…"}
+					{connection === "offline" ? "You're offline. Messages will sync when the connection is back." : "Connecting…"}
 				</div>
 			) : null}
 			<div className="panes">

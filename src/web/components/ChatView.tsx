@@ -17,6 +17,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 	const participants = useChat((s) => s.participants[conversationId]);
 	const users = useChat((s) => s.users);
 	const listLoaded = useChat((s) => s.listLoaded);
+	const roomOpen = useChat((s) => s.roomOpen);
 	const [infoOpen, setInfoOpen] = useState(false);
 	const now = useNow(30_000);
 
@@ -42,14 +43,13 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 	}
 
 	return (
-		<section className="chat" aria-labelledby="chat-title">
+		<section className="chat" aria-labelledby="chat-title" data-room={roomOpen ? "open" : "connecting"}>
 			<header className="chat-header">
 				<ChatHeaderBack />
 				<button
 					type="button"
 					className="chat-header-main"
 					onClick={() => setInfoOpen(true)}
-					aria-label={`${conversation.type === "group" ? "Group info" : "Contact info"} for ${title}`}
 				>
 					<Avatar
 						name={title}
@@ -87,9 +87,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 			<MessageList conversation={conversation} />
 			<TypingIndicator conversationId={conversationId} />
 			<Composer conversationId={conversationId} />
-			{infoOpen ? (
-				<ConversationInfoDialog conversation={conversation} onClose={() => setInfoOpen(false)} />
-			) : null}
+			{infoOpen ? <ConversationInfoDialog conversation={conversation} onClose={() => setInfoOpen(false)} /> : null}
 		</section>
 	);
 }

@@ -22,13 +22,7 @@ function explain(error: unknown, action: "add" | "remove" | "demote" | "leave" |
 	return `${error.message} ${rule}`.trim();
 }
 
-export function ConversationInfoDialog({
-	conversation,
-	onClose,
-}: {
-	conversation: Conversation;
-	onClose: () => void;
-}) {
+export function ConversationInfoDialog({ conversation, onClose }: { conversation: Conversation; onClose: () => void }) {
 	const store = useChatStore();
 	const me = useChat((s) => s.me);
 	const participants = useChat((s) => s.participants[conversation.id]);
@@ -102,9 +96,7 @@ export function ConversationInfoDialog({
 							exclude={memberIds}
 							label="Find people to add"
 							onToggle={(u) =>
-								setToAdd((list) =>
-									list.some((x) => x.id === u.id) ? list.filter((x) => x.id !== u.id) : [...list, u],
-								)
+								setToAdd((list) => (list.some((x) => x.id === u.id) ? list.filter((x) => x.id !== u.id) : [...list, u]))
 							}
 						/>
 						<button
@@ -141,9 +133,7 @@ export function ConversationInfoDialog({
 					))}
 				</ul>
 				{isGroup && amAdmin ? (
-					<p className="muted small">
-						Up to {MAX_GROUP_MEMBERS} members. A group always keeps at least one admin.
-					</p>
+					<p className="muted small">Up to {MAX_GROUP_MEMBERS} members. A group always keeps at least one admin.</p>
 				) : null}
 			</section>
 			{isGroup ? (
@@ -183,13 +173,7 @@ function MemberRow({ participant: p, user, isMe, canManage, busy, onRemove, onRo
 	const presence = isMe ? "you" : user.online ? "online" : lastSeen(user.lastSeenAt);
 	return (
 		<li className="member">
-			<Avatar
-				name={user.displayName}
-				seed={user.id}
-				url={user.avatarUrl}
-				size={36}
-				online={!isMe && user.online}
-			/>
+			<Avatar name={user.displayName} seed={user.id} url={user.avatarUrl} size={36} online={!isMe && user.online} />
 			<span className="person-text">
 				<span className="person-name">
 					{user.displayName}
@@ -201,21 +185,11 @@ function MemberRow({ participant: p, user, isMe, canManage, busy, onRemove, onRo
 			{canManage ? (
 				<span className="member-actions">
 					{p.role === "admin" ? (
-						<button
-							type="button"
-							className="btn btn-ghost btn-small"
-							disabled={busy}
-							onClick={() => onRole("member")}
-						>
+						<button type="button" className="btn btn-ghost btn-small" disabled={busy} onClick={() => onRole("member")}>
 							Remove admin
 						</button>
 					) : (
-						<button
-							type="button"
-							className="btn btn-ghost btn-small"
-							disabled={busy}
-							onClick={() => onRole("admin")}
-						>
+						<button type="button" className="btn btn-ghost btn-small" disabled={busy} onClick={() => onRole("admin")}>
 							Make admin
 						</button>
 					)}

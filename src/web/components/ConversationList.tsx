@@ -34,13 +34,7 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 				</div>
 				<div className="header-actions">
 					<NotificationButton />
-					<button
-						type="button"
-						className="icon-btn"
-						onClick={onCompose}
-						aria-label="New message"
-						title="New message"
-					>
+					<button type="button" className="icon-btn" onClick={onCompose} aria-label="New message" title="New message">
 						<IconCompose />
 					</button>
 					<button type="button" className="btn btn-ghost btn-small" onClick={onSignOut}>

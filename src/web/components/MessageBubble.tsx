@@ -80,13 +80,7 @@ function Receipt({ message, conversation }: { message: Message; conversation: Co
 	const info = receiptFor(message, participants, me.id);
 	const label = info.status === "read" ? "Read" : info.status === "delivered" ? "Delivered" : "Sent";
 	const ticks = (
-		<span
-			className={`ticks ticks-${info.status}`}
-			role="img"
-			aria-label={label}
-			title={label}
-			data-testid="ticks"
-		>
+		<span className={`ticks ticks-${info.status}`} role="img" aria-label={label} title={label} data-testid="ticks">
 			<IconCheck double={info.status !== "sent"} />
 		</span>
 	);
@@ -131,8 +125,7 @@ function MessageActions({
 	const menuId = useId();
 	const ref = useRef<HTMLDivElement>(null);
 	const amAdmin =
-		conversation.type === "group" &&
-		participants?.some((p) => p.user.id === me.id && p.role === "admin") === true;
+		conversation.type === "group" && participants?.some((p) => p.user.id === me.id && p.role === "admin") === true;
 	const canDeleteForEveryone = mine || amAdmin;
 
 	useEffect(() => {
@@ -236,12 +229,7 @@ export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 						<span className="image-thumb uploading">
 							<img src={p.previewUrl} alt="Your attachment, sending" />
 							{p.status === "uploading" ? (
-								<progress
-									className="upload-progress"
-									max={1}
-									value={p.progress ?? 0}
-									aria-label="Upload progress"
-								/>
+								<progress className="upload-progress" max={1} value={p.progress ?? 0} aria-label="Upload progress" />
 							) : null}
 						</span>
 					) : null}
@@ -265,11 +253,7 @@ export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 					<button type="button" className="link" onClick={() => store.retry(p.conversationId, p.clientId)}>
 						Retry
 					</button>
-					<button
-						type="button"
-						className="link muted"
-						onClick={() => store.discard(p.conversationId, p.clientId)}
-					>
+					<button type="button" className="link muted" onClick={() => store.discard(p.conversationId, p.clientId)}>
 						Discard
 					</button>
 				</div>

@@ -28,8 +28,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 	const anchor = useRef<{ firstSeq: number; fromBottom: number } | null>(null);
 
 	const markerSeq = readMarker?.conversationId === id ? readMarker.seq : null;
-	const firstUnread =
-		markerSeq === null ? undefined : messages.find((m) => m.seq > markerSeq && m.senderId !== me.id);
+	const firstUnread = markerSeq === null ? undefined : messages.find((m) => m.seq > markerSeq && m.senderId !== me.id);
 
 	const scrollToBottom = useCallback((smooth = false) => {
 		const el = scroller.current;
@@ -137,10 +136,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 					const newDay = day !== previousDay;
 					previousDay = day;
 					const showSender =
-						isGroup &&
-						m.kind !== "system" &&
-						m.senderId !== me.id &&
-						(newDay || m.senderId !== previousSender);
+						isGroup && m.kind !== "system" && m.senderId !== me.id && (newDay || m.senderId !== previousSender);
 					previousSender = m.kind === "system" ? "" : m.senderId;
 					return (
 						<Fragment key={m.id}>
@@ -167,12 +163,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 				})}
 			</ol>
 			{showJump ? (
-				<button
-					type="button"
-					className="jump-latest"
-					onClick={() => scrollToBottom(true)}
-					aria-label="Jump to latest"
-				>
+				<button type="button" className="jump-latest" onClick={() => scrollToBottom(true)} aria-label="Jump to latest">
 					<IconDown />
 				</button>
 			) : null}

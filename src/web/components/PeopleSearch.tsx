@@ -68,12 +68,7 @@ export function PeopleSearch({ selected, onToggle, exclude, label = "Search peop
 				<ul className="chips" aria-label="Selected people">
 					{selected.map((u) => (
 						<li key={u.id}>
-							<button
-								type="button"
-								className="chip"
-								onClick={() => onToggle(u)}
-								aria-label={`Remove ${u.displayName}`}
-							>
+							<button type="button" className="chip" onClick={() => onToggle(u)} aria-label={`Remove ${u.displayName}`}>
 								{u.displayName} <span aria-hidden="true">×</span>
 							</button>
 						</li>

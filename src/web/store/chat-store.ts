@@ -49,6 +49,8 @@ export interface ChatState {
 	typing: Record<string, Record<string, number>>;
 	connection: ConnectionState;
 	openId: string | null;
+	/** Whether the open chat's room socket is connected (typing and live receipts need it). */
+	roomOpen: boolean;
 	/** For the open chat: my lastReadSeq when it was opened, for the "new messages" divider. */
 	readMarker: { conversationId: string; seq: number } | null;
 }
@@ -115,6 +117,7 @@ export class ChatStore {
 			typing: {},
 			connection: "connecting",
 			openId: null,
+			roomOpen: false,
 			readMarker: null,
 		};
 	}
@@ -274,9 +277,7 @@ export class ChatStore {
 			const merged: Conversation = { ...existing, ...conversation };
 			delete merged.participants;
 			if (conversation.id === s.openId && isVisible()) merged.unreadCount = 0;
-			const conversations = [...s.conversations.filter((c) => c.id !== conversation.id), merged].sort(
-				byActivity,
-			);
+			const conversations = [...s.conversations.filter((c) => c.id !== conversation.id), merged].sort(byActivity);
 			if (!conversation.participants) return { conversations };
 			const users = { ...s.users };
 			for (const p of conversation.participants) users[p.user.id] = { ...users[p.user.id], ...p.user };
@@ -319,11 +320,16 @@ export class ChatStore {
 		}
 		if (this.room?.id !== id) {
 			this.room?.socket.close();
+			this.set({ roomOpen: false });
 			this.room = {
 				id,
 				socket: new ChatSocket(`/conversations/${encodeURIComponent(id)}/socket`, {
 					onEvent: (event) => this.handleEvent(event, "room"),
+					onClose: () => {
+						if (this.room?.id === id) this.set({ roomOpen: false });
+					},
 					onOpen: () => {
+						if (this.room?.id === id) this.set({ roomOpen: true });
 						const thread = this.state.threads[id];
 						if (thread?.loaded) void this.catchUp(id);
 					},
@@ -392,8 +398,7 @@ export class ChatStore {
 
 	loadOlder(id: string): Promise<void> {
 		const thread = this.state.threads[id];
-		if (!thread?.loaded || !thread.hasOlder || thread.loadingOlder || !thread.olderCursor)
-			return Promise.resolve();
+		if (!thread?.loaded || !thread.hasOlder || thread.loadingOlder || !thread.olderCursor) return Promise.resolve();
 		const cursor = thread.olderCursor;
 		this.patchThread(id, (t) => ({ ...t, loadingOlder: true }));
 		return api
@@ -407,9 +412,7 @@ export class ChatStore {
 					loadingOlder: false,
 				}));
 			})
-			.catch((error) =>
-				this.patchThread(id, (t) => ({ ...t, loadingOlder: false, error: errorText(error) })),
-			);
+			.catch((error) => this.patchThread(id, (t) => ({ ...t, loadingOlder: false, error: errorText(error) })));
 	}
 
 	/** Everything after the highest seq we hold, oldest first, until there is no more. */
@@ -454,8 +457,7 @@ export class ChatStore {
 		if ((this.deliveredReported.get(conversationId) ?? 0) >= seq) return;
 		const sent =
 			this.realtime?.send({ type: "message:delivered", data: { conversationId, seq } }) ||
-			(this.room?.id === conversationId &&
-				this.room.socket.send({ type: "message:delivered", data: { seq } }));
+			(this.room?.id === conversationId && this.room.socket.send({ type: "message:delivered", data: { seq } }));
 		if (sent) this.deliveredReported.set(conversationId, seq);
 	}
 
@@ -484,12 +486,7 @@ export class ChatStore {
 		}
 	}
 
-	private updateWatermark(
-		id: string,
-		userId: string,
-		field: "lastReadSeq" | "lastDeliveredSeq",
-		seq: number,
-	): void {
+	private updateWatermark(id: string, userId: string, field: "lastReadSeq" | "lastDeliveredSeq", seq: number): void {
 		const list = this.state.participants[id];
 		if (!list) return;
 		let changed = false;
@@ -544,12 +541,7 @@ export class ChatStore {
 				break;
 			}
 			case "message:delivered":
-				this.updateWatermark(
-					event.data.conversationId,
-					event.data.userId,
-					"lastDeliveredSeq",
-					event.data.seq,
-				);
+				this.updateWatermark(event.data.conversationId, event.data.userId, "lastDeliveredSeq", event.data.seq);
 				break;
 			case "message:read": {
 				const { conversationId, userId, seq } = event.data;
@@ -684,10 +676,8 @@ export class ChatStore {
 		if (!conversation || conversation.muted) return;
 		if (isVisible() || typeof Notification === "undefined" || Notification.permission !== "granted") return;
 		const sender = this.state.users[message.senderId]?.displayName ?? "New message";
-		const title =
-			conversation.type === "group" && conversation.title ? `${sender} in ${conversation.title}` : sender;
-		const body =
-			message.kind === "image" ? (message.text ? `📷 ${message.text}` : "📷 Photo") : (message.text ?? "");
+		const title = conversation.type === "group" && conversation.title ? `${sender} in ${conversation.title}` : sender;
+		const body = message.kind === "image" ? (message.text ? `📷 ${message.text}` : "📷 Photo") : (message.text ?? "");
 		try {
 			const n = new Notification(title, { body, tag: message.conversationId });
 			n.onclick = () => {
@@ -762,8 +752,7 @@ export class ChatStore {
 		if (!state) return;
 		clearTimeout(state.idle);
 		this.typingState = null;
-		if (state.lastStart > 0 && this.room?.id === state.id)
-			this.room.socket.send({ type: "typing:stop", data: {} });
+		if (state.lastStart > 0 && this.room?.id === state.id) this.room.socket.send({ type: "typing:stop", data: {} });
 	}
 
 	// ---------- sending ----------
@@ -792,8 +781,7 @@ export class ChatStore {
 		if (!type) return "Only JPEG, PNG, WebP and GIF images can be sent.";
 		if (file.size > MAX_IMAGE_BYTES) return "Images can be at most 10 MB.";
 		if (file.size === 0) return "That file is empty.";
-		if (caption.trim().length > MAX_TEXT_LENGTH)
-			return `Captions can be at most ${MAX_TEXT_LENGTH} characters.`;
+		if (caption.trim().length > MAX_TEXT_LENGTH) return `Captions can be at most ${MAX_TEXT_LENGTH} characters.`;
 		this.stopTyping();
 		const pending: PendingMessage = {
 			clientId: crypto.randomUUID(),
@@ -858,9 +846,7 @@ export class ChatStore {
 				if (!p.file) throw new Error("The image is no longer available");
 				this.patchPending(conversationId, clientId, { status: "uploading", error: undefined, progress: 0 });
 				const upload = await api.createUpload(p.file.type, p.file.size);
-				await uploadFile(upload, p.file, (progress) =>
-					this.patchPending(conversationId, clientId, { progress }),
-				);
+				await uploadFile(upload, p.file, (progress) => this.patchPending(conversationId, clientId, { progress }));
 				imageKey = upload.key;
 			}
 			this.patchPending(conversationId, clientId, { status: "sending", error: undefined, imageKey });

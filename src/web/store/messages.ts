@@ -23,11 +23,7 @@ export interface ReceiptInfo {
 }
 
 /** Ticks for my message from the other participants' watermarks. */
-export function receiptFor(
-	message: Message,
-	participants: Participant[] | undefined,
-	meId: string,
-): ReceiptInfo {
+export function receiptFor(message: Message, participants: Participant[] | undefined, meId: string): ReceiptInfo {
 	const others = (participants ?? []).filter((p) => p.user.id !== meId);
 	if (others.length === 0) return { status: "sent", readBy: [], others: 0 };
 	const readBy = others.filter((p) => p.lastReadSeq >= message.seq);
@@ -37,10 +33,7 @@ export function receiptFor(
 	return { status, readBy, others: others.length };
 }
 
-export function otherParticipant(
-	participants: Participant[] | undefined,
-	meId: string,
-): Participant | undefined {
+export function otherParticipant(participants: Participant[] | undefined, meId: string): Participant | undefined {
 	return participants?.find((p) => p.user.id !== meId);
 }
 
