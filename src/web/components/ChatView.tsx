@@ -46,11 +46,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 		<section className="chat" aria-labelledby="chat-title" data-room={roomOpen ? "open" : "connecting"}>
 			<header className="chat-header">
 				<ChatHeaderBack />
-				<button
-					type="button"
-					className="chat-header-main"
-					onClick={() => setInfoOpen(true)}
-				>
+				<button type="button" className="chat-header-main" onClick={() => setInfoOpen(true)}>
 					<Avatar
 						name={title}
 						seed={otherUser?.id ?? conversation.id}

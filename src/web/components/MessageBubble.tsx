@@ -17,6 +17,7 @@ export function MessageBubble({ message: m, conversation, showSender }: MessageB
 	const me = useChat((s) => s.me);
 	const sender = useChat((s) => s.users[m.senderId]);
 	const [viewing, setViewing] = useState(false);
+	const [showActions, setShowActions] = useState(false);
 
 	if (m.kind === "system") {
 		return (
@@ -30,9 +31,19 @@ export function MessageBubble({ message: m, conversation, showSender }: MessageB
 	const deleted = m.deletedAt !== null;
 	const senderName = sender?.displayName ?? "Someone";
 	return (
-		<li className={`message ${mine ? "mine" : "theirs"}`} data-seq={m.seq} data-testid="message">
+		<li
+			className={`message ${mine ? "mine" : "theirs"} ${showActions ? "show-actions" : ""}`}
+			data-seq={m.seq}
+			data-testid="message"
+		>
 			<div className="bubble-row">
-				<div className={`bubble ${deleted ? "deleted" : ""} ${m.image && !deleted ? "has-image" : ""}`}>
+				{/* Tapping a bubble reveals its actions on touch screens; keyboards reach the actions button directly. */}
+				{/* biome-ignore lint/a11y/useKeyWithClickEvents: the actions button is focusable on its own */}
+				{/* biome-ignore lint/a11y/noStaticElementInteractions: see above */}
+				<div
+					className={`bubble ${deleted ? "deleted" : ""} ${m.image && !deleted ? "has-image" : ""}`}
+					onClick={() => setShowActions((v) => !v)}
+				>
 					{showSender ? <span className="sender-name">{senderName}</span> : null}
 					{!mine && !showSender ? <span className="sr-only">{senderName}: </span> : null}
 					{deleted ? (

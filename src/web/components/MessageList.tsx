@@ -27,8 +27,13 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 	const didInitialScroll = useRef(false);
 	const anchor = useRef<{ firstSeq: number; fromBottom: number } | null>(null);
 
+	// Sending a message means I had read everything before it, so the divider goes after my latest one.
 	const markerSeq = readMarker?.conversationId === id ? readMarker.seq : null;
-	const firstUnread = markerSeq === null ? undefined : messages.find((m) => m.seq > markerSeq && m.senderId !== me.id);
+	const myLatestSeq = messages.findLast((m) => m.senderId === me.id)?.seq ?? 0;
+	const firstUnread =
+		markerSeq === null
+			? undefined
+			: messages.find((m) => m.seq > Math.max(markerSeq, myLatestSeq) && m.senderId !== me.id && m.kind !== "system");
 
 	const scrollToBottom = useCallback((smooth = false) => {
 		const el = scroller.current;

@@ -342,7 +342,7 @@ export class ChatStore {
 			if (s.openId !== id || s.readMarker) return;
 			const mine = s.participants[id]?.find((p) => p.user.id === s.me.id);
 			const conversation = s.conversations.find((c) => c.id === id);
-			if (mine && conversation && conversation.lastMessage && conversation.lastMessage.seq > mine.lastReadSeq)
+			if (mine && conversation?.lastMessage && conversation.lastMessage.seq > mine.lastReadSeq)
 				this.set({ readMarker: { conversationId: id, seq: mine.lastReadSeq } });
 		});
 		void this.ensureThread(id).then(() => this.catchUp(id));
@@ -801,7 +801,7 @@ export class ChatStore {
 
 	retry(conversationId: string, clientId: string): void {
 		const p = this.findPending(conversationId, clientId);
-		if (!p || p.status !== "failed") return;
+		if (p?.status !== "failed") return;
 		void this.deliver(clientId, conversationId);
 	}
 
