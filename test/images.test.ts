@@ -157,6 +157,19 @@ describe("serving images", () => {
 		await expect.poll(() => env.MEDIA.head(key)).toBeNull();
 	});
 
+	it("keeps serving an image sent twice when only one of the two messages is deleted for everyone", async () => {
+		const { a, b, key, message, chat } = await sentImage();
+		const conversationId = chat.id;
+		const again = await sendImage(a, conversationId, key, "same photo again");
+		expect(again.status).toBe(201);
+		expect((await api("DELETE", `/messages/${message.id}?scope=everyone`, { token: a.token })).status).toBe(204);
+		const history = await api("GET", `/conversations/${conversationId}/messages`, { token: b.token });
+		const live = history.body.messages.find((m: { id: string }) => m.id === again.body.message.id);
+		const res = await fetchUrl(live.image.url);
+		expect(res.status).toBe(200);
+		expect(res.bytes).toEqual(PNG_1X1);
+	});
+
 	it("serves a group image to every member", async () => {
 		const admin = await registerUser("Admin");
 		const m1 = await registerUser("MemberOne");

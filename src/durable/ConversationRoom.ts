@@ -541,10 +541,24 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			.prepare("UPDATE messages SET deleted_at = ?, text = NULL WHERE id = ? AND deleted_at IS NULL")
 			.bind(new Date().toISOString(), messageId)
 			.run();
-		if (row.image_key) this.ctx.waitUntil(this.env.MEDIA.delete(row.image_key).catch(() => undefined));
+		if (row.image_key) this.ctx.waitUntil(this.deleteImageIfUnused(row.image_key));
 		this.broadcast({ type: "message:deleted", data: { conversationId, messageId, seq: row.seq } });
 		this.ctx.waitUntil(this.notifyMembers(conversationId, [], origin));
 		return ok(null);
+	}
+
+	/** The same upload may be sent more than once; its object goes with the last live reference. */
+	private async deleteImageIfUnused(key: string) {
+		try {
+			const stillUsed = await this.env.DB.prepare(
+				"SELECT 1 FROM messages WHERE image_key = ? AND deleted_at IS NULL LIMIT 1",
+			)
+				.bind(key)
+				.first();
+			if (!stillUsed) await this.env.MEDIA.delete(key);
+		} catch (err) {
+			log.warn("image_delete_failed", { key, error: String(err) });
+		}
 	}
 
 	// ---------- members ----------
