@@ -81,6 +81,25 @@ describe("adding members", () => {
 		expectError(over, 409, "conflict");
 		expect(Object.keys(await participants(admin, group.id))).toHaveLength(256);
 	});
+
+	it("never goes over 256 members when two admins add people at the same time", async () => {
+		const { admin, m1, group } = await trio();
+		await setRole(admin, group.id, m1.user.id, "admin");
+		const ids = await seedUsers(260);
+		// 250 members written straight into D1, so only the racing adds go through the room.
+		const join = env.DB.prepare(
+			"INSERT INTO participants (conversation_id, user_id, role, joined_at) VALUES (?, ?, 'member', ?)",
+		);
+		const now = new Date().toISOString();
+		await env.DB.batch(ids.slice(0, 250).map((id) => join.bind(group.id, id, now)));
+		expect(Object.keys(await participants(admin, group.id))).toHaveLength(253);
+		const results = await Promise.all([
+			addMembers(admin, group.id, ids.slice(250, 252)),
+			addMembers(m1, group.id, ids.slice(252, 254)),
+		]);
+		expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+		expect(Object.keys(await participants(admin, group.id)).length).toBeLessThanOrEqual(256);
+	});
 });
 
 describe("removing members", () => {
@@ -102,6 +121,16 @@ describe("removing members", () => {
 		expectError(await api("DELETE", `/messages/${before.id}`, { token: m1.token }), 404, "not_found");
 		const list = await api("GET", "/conversations", { token: m1.token });
 		expect(list.body.conversations.map((c: Conversation) => c.id)).not.toContain(group.id);
+	});
+
+	it("answers 404 to a removed member retrying a send with a clientId they used before", async () => {
+		const { admin, m1, group } = await trio();
+		const body = { clientId: "sent-before-removal", kind: "text", text: "hello" };
+		const first = await api("POST", `/conversations/${group.id}/messages`, { token: m1.token, body });
+		expect(first.status).toBe(201);
+		await removeMember(admin, group.id, m1.user.id);
+		const retry = await api("POST", `/conversations/${group.id}/messages`, { token: m1.token, body });
+		expectError(retry, 404, "not_found");
 	});
 
 	it("refuses a plain member removing someone with 403, and an unknown member with 404", async () => {
