@@ -258,6 +258,42 @@ export const scenarios = [
 		},
 	},
 	{
+		name: "group info: the last-admin rule is explained, roles change, mute and leave work",
+		async run(ctx) {
+			const A = await ctx.api.register("Lena Test");
+			const B = await ctx.api.register("Liam Test");
+			await ctx.api.group(A, "Climbing Club", [B]);
+			const a = await open(ctx, A);
+			const b = await open(ctx, B);
+			await openChat(a.page, "Climbing Club");
+			await openChat(b.page, "Climbing Club");
+			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
+			const dialog = a.page.getByRole("dialog");
+			await dialog.locator(".member", { hasText: "Liam Test" }).waitFor();
+			// The only admin stepping down is refused, and the UI says why.
+			await dialog.getByRole("button", { name: "Step down as admin" }).click();
+			await dialog.getByRole("alert").filter({ hasText: "at least one admin" }).waitFor();
+			await dialog.getByRole("button", { name: "Make admin" }).click();
+			await dialog.locator(".member", { hasText: "Liam Test" }).locator(".role-badge", { hasText: "Admin" }).waitFor();
+			await dialog.getByRole("button", { name: "Step down as admin" }).click();
+			await until(
+				async () => (await dialog.getByRole("button", { name: "Add members" }).count()) === 0,
+				"Lena no longer sees admin actions",
+			);
+			// Mute shows in the list.
+			await dialog.getByRole("checkbox", { name: "Mute notifications" }).check();
+			await row(a.page, "Climbing Club").locator(".muted-icon").waitFor();
+			// Leaving removes the group from Lena's list; Liam sees it as a system line.
+			a.page.once("dialog", (d) => d.accept());
+			await dialog.getByRole("button", { name: "Leave group" }).click();
+			await until(async () => (await row(a.page, "Climbing Club").count()) === 0, "the group leaves Lena's list");
+			await b.page
+				.locator(".system-message", { hasText: /left|Lena/ })
+				.first()
+				.waitFor();
+		},
+	},
+	{
 		name: "the list's unread badge counts up and clears when the chat is read",
 		async run(ctx) {
 			const { A, B } = await pair(ctx, "Uma", "Uri");

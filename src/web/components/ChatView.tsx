@@ -39,7 +39,8 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 	if (otherUser) subtitle = otherUser.online ? "online" : lastSeen(otherUser.lastSeenAt, now);
 	else if (participants) {
 		const online = participants.filter((p) => p.user.id !== me.id && users[p.user.id]?.online).length;
-		subtitle = `${participants.length} members${online > 0 ? `, ${online} online` : ""}`;
+		const members = `${participants.length} member${participants.length === 1 ? "" : "s"}`;
+		subtitle = `${members}${online > 0 ? `, ${online} online` : ""}`;
 	}
 
 	return (

@@ -125,7 +125,7 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 							participant={p}
 							user={users[p.user.id] ?? p.user}
 							isMe={p.user.id === me.id}
-							canManage={isGroup && amAdmin && p.user.id !== me.id}
+							canManage={isGroup && amAdmin}
 							busy={busy}
 							onRemove={() => act(() => store.removeMember(conversation.id, p.user.id), "remove")}
 							onRole={(role) => act(() => store.setRole(conversation.id, p.user.id, role), "demote")}
@@ -182,7 +182,14 @@ function MemberRow({ participant: p, user, isMe, canManage, busy, onRemove, onRo
 				<span className={`small ${user.online && !isMe ? "is-online" : "muted"}`}>{presence}</span>
 			</span>
 			{p.role === "admin" ? <span className="role-badge">Admin</span> : null}
-			{canManage ? (
+			{canManage && isMe && p.role === "admin" ? (
+				<span className="member-actions">
+					<button type="button" className="btn btn-ghost btn-small" disabled={busy} onClick={() => onRole("member")}>
+						Step down as admin
+					</button>
+				</span>
+			) : null}
+			{canManage && !isMe ? (
 				<span className="member-actions">
 					{p.role === "admin" ? (
 						<button type="button" className="btn btn-ghost btn-small" disabled={busy} onClick={() => onRole("member")}>

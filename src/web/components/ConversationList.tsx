@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import type { Conversation, Message, Participant, User } from "../../shared/schemas";
 import { listTime } from "../format";
 import { useChat } from "../store/context";
-import { conversationTitle, otherParticipant } from "../store/messages";
+import { conversationTitle, otherParticipant, systemText } from "../store/messages";
 import { Avatar } from "./Avatar";
 import { navigateToConversation } from "./ChatApp";
 import { IconBell, IconCompose, IconMuted } from "./icons";
@@ -147,7 +147,7 @@ function previewText(
 	participants: Participant[] | undefined,
 ): string {
 	if (!m) return "No messages yet";
-	if (m.kind === "system") return m.text ?? "";
+	if (m.kind === "system") return systemText(m, users, meId);
 	if (m.deletedAt) return "This message was deleted";
 	const body = m.kind === "image" ? (m.text ? `Photo: ${m.text}` : "Photo") : (m.text ?? "");
 	if (m.senderId === meId) return `You: ${body}`;

@@ -3,7 +3,7 @@ import type { Conversation, Message } from "../../shared/schemas";
 import { clockTime, fullTime } from "../format";
 import type { PendingMessage } from "../store/chat-store";
 import { useChat, useChatStore } from "../store/context";
-import { receiptFor } from "../store/messages";
+import { receiptFor, systemText } from "../store/messages";
 import { ImageViewer } from "./ImageViewer";
 import { IconAlert, IconCheck, IconClock, IconMore } from "./icons";
 
@@ -16,13 +16,14 @@ interface MessageBubbleProps {
 export function MessageBubble({ message: m, conversation, showSender }: MessageBubbleProps) {
 	const me = useChat((s) => s.me);
 	const sender = useChat((s) => s.users[m.senderId]);
+	const users = useChat((s) => s.users);
 	const [viewing, setViewing] = useState(false);
 	const [showActions, setShowActions] = useState(false);
 
 	if (m.kind === "system") {
 		return (
 			<li className="system-message" data-seq={m.seq}>
-				<span>{m.text}</span>
+				<span>{systemText(m, users, me.id)}</span>
 			</li>
 		);
 	}

@@ -889,11 +889,17 @@ export class ChatStore {
 		return conversation.id;
 	}
 
+	/** Optimistic: the switch flips at once and flips back if the server says no. */
 	async setMuted(id: string, muted: boolean): Promise<void> {
-		const result = await api.setMuted(id, muted);
-		this.set((s) => ({
-			conversations: s.conversations.map((c) => (c.id === id ? { ...c, muted: result.muted } : c)),
-		}));
+		const apply = (value: boolean) =>
+			this.set((s) => ({ conversations: s.conversations.map((c) => (c.id === id ? { ...c, muted: value } : c)) }));
+		apply(muted);
+		try {
+			apply((await api.setMuted(id, muted)).muted);
+		} catch (error) {
+			apply(!muted);
+			throw error;
+		}
 	}
 
 	async addMembers(id: string, userIds: string[]): Promise<void> {

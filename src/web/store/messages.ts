@@ -45,3 +45,29 @@ export function conversationTitle(
 	if (conversation.type === "group") return conversation.title || "Group";
 	return otherParticipant(participants, meId)?.user.displayName ?? conversation.title ?? "Direct message";
 }
+
+/**
+ * The sentence for a system message: the server's `text` when it sends one, otherwise built
+ * from the structured `system` record and the names we know.
+ */
+export function systemText(message: Message, users: Record<string, { displayName: string }>, meId: string): string {
+	if (message.text) return message.text;
+	const event = message.system;
+	if (!event) return "";
+	const name = (id: string, capital = true) =>
+		id === meId ? (capital ? "You" : "you") : (users[id]?.displayName ?? (capital ? "Someone" : "someone"));
+	const actor = name(event.actorId);
+	const target = name(event.targetId, false);
+	const self = event.actorId === event.targetId;
+	switch (event.event) {
+		case "joined":
+			return self ? `${actor} joined` : `${actor} added ${target}`;
+		case "left":
+			return `${name(event.targetId)} left`;
+		case "removed":
+			return `${actor} removed ${target}`;
+		case "role_changed":
+			if (event.role === "admin") return self ? `${actor} became an admin` : `${actor} made ${target} an admin`;
+			return self ? `${actor} stepped down as admin` : `${actor} removed ${target} as admin`;
+	}
+}
