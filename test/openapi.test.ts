@@ -86,5 +86,6 @@ describe("OpenAPI document", () => {
 		const list = doc.paths["/conversations"]?.get;
 		expect(Object.keys(list?.responses ?? {})).toEqual(expect.arrayContaining(["200", "400", "401"]));
 		expect(doc.paths["/health"]?.get?.security).toEqual([]);
+		expect(JSON.stringify(schemas.Conversation)).not.toContain("additionalProperties");
 	});
 });

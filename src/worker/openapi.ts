@@ -362,6 +362,10 @@ function components(registrySchemas: Record<string, z.ZodType>, io: "input" | "o
 		target: "draft-2020-12",
 		unrepresentable: "any",
 		uri: (id) => `#/components/schemas/${id}`,
+		// The contract may add fields to its objects: answers are open, not closed, schemas.
+		override: ({ jsonSchema }) => {
+			if (jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
+		},
 	});
 	const out: Record<string, JsonSchema> = {};
 	for (const [id, schema] of Object.entries(schemas)) {
