@@ -18,7 +18,9 @@ export default defineConfig({
 	},
 	server: {
 		proxy: {
-			"/api": { target: "http://localhost:8787", changeOrigin: true, ws: true },
+			// `npm run dev` (wrangler) serves the API on 8787; the browser tests point this elsewhere.
+			// A regex, so the module /api.ts is not proxied.
+			"^/api/": { target: process.env.API_PROXY_TARGET ?? "http://localhost:8787", changeOrigin: true, ws: true },
 		},
 	},
 });

@@ -112,6 +112,20 @@ export async function startApp() {
 	throw new Error(`wrangler dev did not become healthy:\n${log}`);
 }
 
+/** The Vite dev server (React development build, so StrictMode double-runs effects) proxying to the app. */
+export async function startViteDev(apiOrigin) {
+	process.env.API_PROXY_TARGET = apiOrigin;
+	const { createServer } = await import("vite");
+	const port = await freePort(5179);
+	const server = await createServer({
+		configFile: join(ROOT, "vite.config.ts"),
+		server: { port, host: "127.0.0.1", strictPort: true },
+		logLevel: "error",
+	});
+	await server.listen();
+	return { origin: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
+
 export async function launchBrowser() {
 	return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }

@@ -8,8 +8,10 @@ import {
 	openAs,
 	openChat,
 	ROOT,
+	roomReady,
 	row,
 	sendText,
+	startViteDev,
 	until,
 	waitForMessage,
 } from "./harness.mjs";
@@ -522,6 +524,39 @@ export const scenarios = [
 			await waitForMessage(a.page, "second line");
 			const text = (await messageTexts(a.page)).at(-1);
 			assert(text === "typed with keys\nsecond line", `Shift+Enter makes a new line (${JSON.stringify(text)})`);
+		},
+	},
+	{
+		name: "under React StrictMode (dev server) each tab opens one realtime socket and one room socket",
+		async run(ctx) {
+			const { A, B } = await pair(ctx, "Sam", "Sia");
+			const { conversation } = await ctx.api.direct(A, B);
+			const vite = await startViteDev(ctx.origin);
+			try {
+				const context = await ctx.browser.newContext({ viewport: DESKTOP, baseURL: vite.origin });
+				ctx.contexts.push(context);
+				await context.addInitScript(
+					([session]) => localStorage.setItem("campus-chat.session", session),
+					[JSON.stringify({ token: A.token, user: A.user })],
+				);
+				const page = await context.newPage();
+				const opened = [];
+				page.on("websocket", (ws) => {
+					const path = new URL(ws.url()).pathname;
+					if (path.startsWith("/api/v1/")) opened.push(path);
+				});
+				await page.goto(`/#/c/${conversation.id}`);
+				await page.locator("#chat-title", { hasText: "Sia Test" }).waitFor({ timeout: 30_000 });
+				await roomReady(page);
+				await ctx.api.send(B, conversation.id, "hello dev server");
+				await waitForMessage(page, "hello dev server");
+				const realtime = opened.filter((p) => p === "/api/v1/realtime").length;
+				const room = opened.filter((p) => p.endsWith("/socket")).length;
+				assert(realtime === 1 && room === 1, `one socket of each kind, saw ${JSON.stringify(opened)}`);
+				assert((await messageTexts(page)).length === 1, "the message shows once");
+			} finally {
+				await vite.close();
+			}
 		},
 	},
 ];
