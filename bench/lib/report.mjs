@@ -205,6 +205,24 @@ export function hibernationRows(hib) {
   };
 }
 
+export function breakdownRows(list) {
+  return {
+    headers: ["run", "target", "recv p50", "p99", "ack p50", "ack p99", "deliv/s", "runtime CPU ms/msg", "CPU µs/deliv", "lost+dbl+ooo"],
+    rows: list.map((r) => [
+      r.label,
+      r.target,
+      fmt(r.recv.p50),
+      fmt(r.recv.p99),
+      fmt(r.ack.p50),
+      fmt(r.ack.p99),
+      fmt(r.deliveredPerSec, 0),
+      fmt(r.runtimeCpuMsPerMessage, 2),
+      fmt(r.runtimeCpuUsPerDelivery),
+      r.lost + r.doubled + r.outOfOrder,
+    ]),
+  };
+}
+
 /** All sections as [{ title, headers, rows }] in print order. */
 export function sections(res) {
   const out = [];
@@ -214,6 +232,7 @@ export function sections(res) {
   if (res.rest) out.push({ title: "REST (ms, one request in flight)", ...restRows(res.rest) });
   if (res.idle?.length) out.push({ title: "Idle connections (workerd RSS, proxy + runtime)", ...idleRows(res.idle) });
   if (res.hibernation?.length) out.push({ title: "Hibernation", ...hibernationRows(res.hibernation) });
+  if (res.breakdown?.length) out.push({ title: "Breakdown: the floor with storage added, closed loop (ms)", ...breakdownRows(res.breakdown) });
   if (res.targets?.length) out.push({ title: "Targets", ...targetRows(res.targets) });
   return out;
 }

@@ -118,9 +118,10 @@ export class AppTarget {
 }
 
 export class FloorTarget {
-  kind = "floor";
-
-  constructor(base) {
+  /** store: undefined (the floor), "do" or "d1" (breakdown variants, see bench/relay/worker.js). */
+  constructor(base, store) {
+    this.store = store ?? null;
+    this.kind = store ? `floor+${store}` : "floor";
     this.base = base.replace(/\/$/, "");
     this.wsBase = this.base.replace(/^http/, "ws");
     this.runTag = randomUUID().slice(0, 8);
@@ -136,7 +137,8 @@ export class FloorTarget {
   }
 
   async roomSocketUrl(user, roomId) {
-    return `${this.wsBase}/rooms/${encodeURIComponent(roomId)}/socket?user=${encodeURIComponent(user.id)}`;
+    const store = this.store ? `&store=${this.store}` : "";
+    return `${this.wsBase}/rooms/${encodeURIComponent(roomId)}/socket?user=${encodeURIComponent(user.id)}${store}`;
   }
 
   async roomStats(roomId) {

@@ -109,8 +109,9 @@ export async function runInbox(target, { members, messages, users, server, log, 
       );
     });
   }
-  // Drain: until every member has every acked seq, or 5 s with nothing new.
-  const deadline = performance.now() + 15_000;
+  // Drain: until every member has every acked seq, or 5 s with nothing new (at most 120 s:
+  // a slow inbox fan-out is still working through its backlog).
+  const deadline = performance.now() + 120_000;
   let lastCount = -1;
   let lastChange = performance.now();
   while (performance.now() < deadline) {
