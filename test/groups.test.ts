@@ -80,7 +80,7 @@ describe("adding members", () => {
 		const over = await addMembers(admin, group.id, ids.slice(253));
 		expectError(over, 409, "conflict");
 		expect(Object.keys(await participants(admin, group.id))).toHaveLength(256);
-	});
+	}, 120_000);
 
 	it("never goes over 256 members when two admins add people at the same time", async () => {
 		const { admin, m1, group } = await trio();
@@ -99,7 +99,7 @@ describe("adding members", () => {
 		]);
 		expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
 		expect(Object.keys(await participants(admin, group.id)).length).toBeLessThanOrEqual(256);
-	});
+	}, 120_000);
 });
 
 describe("removing members", () => {
