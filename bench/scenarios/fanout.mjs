@@ -265,7 +265,7 @@ export async function runFanout(target, opts) {
     harnessCpuPct: round(((harness1.user + harness1.system) / 1000 / activeMs) * 100, 0),
   };
   log?.(
-    `  ${target.kind.padEnd(5)} ${opts.label.padEnd(18)} recv p50 ${result.recv.p50} p99 ${result.recv.p99} ms, ` +
+    `  ${target.kind.padEnd(8)} ${opts.label.padEnd(14)} recv p50 ${result.recv.p50} p99 ${result.recv.p99} ms, ` +
       `ack p50 ${result.ack.p50} ms, ${result.deliveredPerSec} deliv/s, lost ${lost} dbl ${doubled} ooo ${outOfOrder}` +
       (sendErrors ? `, send errors ${sendErrors} ${JSON.stringify(errorSamples[0])}` : ""),
   );
