@@ -58,6 +58,8 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	private userBuckets = new Map<string, TokenBucket>();
 	private attachments = new WeakMap<WebSocket, RoomSocket>();
 	private wakes = 0;
+	/** Member changes read, check and then write across several awaits: they run one at a time. */
+	private memberChanges: Promise<unknown> = Promise.resolve();
 
 	constructor(ctx: DurableObjectState, env: AppEnv) {
 		super(ctx, env);
@@ -309,8 +311,11 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			 WHERE ?12 = 1 OR EXISTS (SELECT 1 FROM participants WHERE conversation_id = ?2 AND user_id = ?3)
 			 ON CONFLICT (conversation_id, sender_id, client_id) DO NOTHING`,
 		);
+		// A retry from someone who is no longer a member finds nothing, like any other send of theirs.
 		const select = db.prepare(
-			`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND sender_id = ? AND client_id = ?`,
+			`SELECT ${MESSAGE_COLUMNS} FROM messages
+			 WHERE conversation_id = ?1 AND sender_id = ?2 AND client_id = ?3
+			   AND (?4 = 1 OR EXISTS (SELECT 1 FROM participants WHERE conversation_id = ?1 AND user_id = ?2))`,
 		);
 		const statements: D1PreparedStatement[] = [];
 		batch.forEach((p, i) => {
@@ -329,7 +334,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 					now,
 					p.kind === "system" ? 1 : 0,
 				),
-				select.bind(conversationId, p.senderId, p.clientId),
+				select.bind(conversationId, p.senderId, p.clientId, p.kind === "system" ? 1 : 0),
 			);
 		});
 		statements.push(
@@ -360,32 +365,8 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		for (const [i, p] of batch.entries()) p.resolve(outcomes[i] ?? null);
 		const first = batch[0];
 		if (fresh.length > 0 && first) {
-			this.ctx.waitUntil(
-				this.fanOutToInboxes(
-					conversationId,
-					fresh.map((o) => o.message),
-					first.origin,
-				),
-			);
-		}
-	}
-
-	/** `message:new` + `conversation:updated` to the realtime sockets of members who are online. */
-	private async fanOutToInboxes(conversationId: string, messages: Message[], origin: string) {
-		try {
-			const { results } = await this.env.DB.prepare(
-				`SELECT p.user_id FROM participants p JOIN users u ON u.id = p.user_id
-				 WHERE p.conversation_id = ? AND u.online = 1`,
-			)
-				.bind(conversationId)
-				.all<{ user_id: string }>();
-			const events: ServerEvent[] = messages.map((message) => ({ type: "message:new", data: { message } }));
-			await this.deliverToHubs(
-				results.map((r) => r.user_id),
-				{ conversationId, events, refreshConversation: true, origin },
-			);
-		} catch (err) {
-			log.error("inbox_fanout_failed", { conversationId, error: String(err) });
+			const events: ServerEvent[] = fresh.map(({ message }) => ({ type: "message:new", data: { message } }));
+			this.ctx.waitUntil(this.notifyMembers(conversationId, events, first.origin));
 		}
 	}
 
@@ -563,6 +544,28 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 
 	// ---------- members ----------
 
+	private oneMemberChangeAtATime<T>(change: () => Promise<T>): Promise<T> {
+		const next = this.memberChanges.then(change, change);
+		this.memberChanges = next.catch(() => undefined);
+		return next;
+	}
+
+	addMembers(conversationId: string, actorId: string, userIds: string[], origin: string) {
+		return this.oneMemberChangeAtATime(() => this.addMembersNow(conversationId, actorId, userIds, origin));
+	}
+
+	removeMember(conversationId: string, actorId: string, targetId: string, origin: string) {
+		return this.oneMemberChangeAtATime(() => this.removeMemberNow(conversationId, actorId, targetId, origin));
+	}
+
+	setRole(conversationId: string, actorId: string, targetId: string, role: Role, origin: string) {
+		return this.oneMemberChangeAtATime(() => this.setRoleNow(conversationId, actorId, targetId, role, origin));
+	}
+
+	leave(conversationId: string, userId: string, origin: string) {
+		return this.oneMemberChangeAtATime(() => this.leaveNow(conversationId, userId, origin));
+	}
+
 	/** Called by the Worker after it created a conversation: members' lists gain it live. */
 	async conversationCreated(conversationId: string, origin: string): Promise<void> {
 		this.conversationId = conversationId;
@@ -594,7 +597,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		return ok(roles);
 	}
 
-	async addMembers(
+	private async addMembersNow(
 		conversationId: string,
 		actorId: string,
 		userIds: string[],
@@ -624,7 +627,10 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			"INSERT OR IGNORE INTO participants (conversation_id, user_id, role, joined_at) VALUES (?, ?, 'member', ?)",
 		);
 		await this.env.DB.batch(toAdd.map((id) => insert.bind(conversationId, id, now)));
-		for (const id of toAdd) await this.recordSystem(actorId, { event: "joined", actorId, targetId: id }, origin);
+		// Enqueued together, so they share one group commit and take consecutive seqs.
+		await Promise.all(
+			toAdd.map((id) => this.recordSystem(actorId, { event: "joined", actorId, targetId: id }, origin)),
+		);
 		const participants = await listParticipants(this.env, conversationId);
 		const events: ServerEvent[] = participants
 			.filter((p) => toAdd.includes(p.user.id))
@@ -634,7 +640,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		return ok(null);
 	}
 
-	async removeMember(
+	private async removeMemberNow(
 		conversationId: string,
 		actorId: string,
 		targetId: string,
@@ -655,7 +661,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		return ok(null);
 	}
 
-	async setRole(
+	private async setRoleNow(
 		conversationId: string,
 		actorId: string,
 		targetId: string,
@@ -687,7 +693,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	}
 
 	/** Leaving a group; the last admin leaving hands admin to the longest-standing member. */
-	async leave(conversationId: string, userId: string, origin: string): Promise<RoomResult<null>> {
+	private async leaveNow(conversationId: string, userId: string, origin: string): Promise<RoomResult<null>> {
 		this.conversationId = conversationId;
 		const group = await this.groupForAdmin(conversationId, userId, false);
 		if (!group.ok) return group;
@@ -747,18 +753,24 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		});
 	}
 
-	/** Events + a fresh `conversation:updated` to every member's realtime sockets. */
+	/**
+	 * Events + a fresh `conversation:updated` to the realtime sockets of members (and `extra`
+	 * users, e.g. someone just removed) who are online. Offline users' hubs are not woken: their
+	 * lists load fresh when they come back.
+	 */
 	private async notifyMembers(conversationId: string, events: ServerEvent[], origin: string, extra: string[] = []) {
 		try {
-			const { results } = await this.env.DB.prepare("SELECT user_id FROM participants WHERE conversation_id = ?")
-				.bind(conversationId)
+			const { results } = await this.env.DB.prepare(
+				`SELECT p.user_id FROM participants p JOIN users u ON u.id = p.user_id AND u.online = 1
+				 WHERE p.conversation_id = ?1
+				 UNION SELECT id FROM users WHERE online = 1 AND id IN (SELECT value FROM json_each(?2))`,
+			)
+				.bind(conversationId, JSON.stringify(extra))
 				.all<{ user_id: string }>();
-			await this.deliverToHubs([...results.map((r) => r.user_id), ...extra], {
-				conversationId,
-				events,
-				refreshConversation: true,
-				origin,
-			});
+			await this.deliverToHubs(
+				results.map((r) => r.user_id),
+				{ conversationId, events, refreshConversation: true, origin },
+			);
 		} catch (err) {
 			log.error("member_fanout_failed", { conversationId, error: String(err) });
 		}
