@@ -94,6 +94,7 @@ export class ChatStore {
 	private readonly deliveredReported = new Map<string, number>();
 	private readonly readReported = new Map<string, number>();
 	private readonly notified = new Set<string>();
+	private readonly muteInFlight = new Map<string, boolean>();
 	private readTimer: ReturnType<typeof setTimeout> | undefined;
 	private typingState: {
 		id: string;
@@ -276,6 +277,8 @@ export class ChatStore {
 			const existing = s.conversations.find((c) => c.id === conversation.id);
 			const merged: Conversation = { ...existing, ...conversation };
 			delete merged.participants;
+			const muting = this.muteInFlight.get(conversation.id);
+			if (muting !== undefined) merged.muted = muting;
 			if (conversation.id === s.openId && isVisible()) merged.unreadCount = 0;
 			const conversations = [...s.conversations.filter((c) => c.id !== conversation.id), merged].sort(byActivity);
 			if (!conversation.participants) return { conversations };
@@ -480,9 +483,14 @@ export class ChatStore {
 		this.readReported.set(id, highest);
 		this.updateWatermark(id, this.state.me.id, "lastReadSeq", highest);
 		try {
-			await api.markRead(id, highest);
+			const { lastReadSeq } = await api.markRead(id, highest);
+			if (lastReadSeq < highest) throw new Error("read watermark behind");
 		} catch {
+			// Not recorded (offline, or the server had not caught up): try again shortly.
 			this.readReported.delete(id);
+			setTimeout(() => {
+				if (this.state.openId === id) this.scheduleRead(id);
+			}, 2000);
 		}
 	}
 
@@ -889,14 +897,21 @@ export class ChatStore {
 		return conversation.id;
 	}
 
-	/** Optimistic: the switch flips at once and flips back if the server says no. */
+	/**
+	 * Optimistic: the switch flips at once and flips back if the server says no. While the
+	 * request is in flight, conversation snapshots from the socket do not undo the flip.
+	 */
 	async setMuted(id: string, muted: boolean): Promise<void> {
 		const apply = (value: boolean) =>
 			this.set((s) => ({ conversations: s.conversations.map((c) => (c.id === id ? { ...c, muted: value } : c)) }));
+		this.muteInFlight.set(id, muted);
 		apply(muted);
 		try {
-			apply((await api.setMuted(id, muted)).muted);
+			const result = await api.setMuted(id, muted);
+			this.muteInFlight.delete(id);
+			apply(result.muted);
 		} catch (error) {
+			this.muteInFlight.delete(id);
 			apply(!muted);
 			throw error;
 		}
