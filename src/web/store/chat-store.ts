@@ -95,6 +95,7 @@ export class ChatStore {
 	private readonly readReported = new Map<string, number>();
 	private readonly notified = new Set<string>();
 	private readonly muteInFlight = new Map<string, boolean>();
+	private readonly readRetries = new Map<string, number>();
 	private readTimer: ReturnType<typeof setTimeout> | undefined;
 	private typingState: {
 		id: string;
@@ -485,12 +486,16 @@ export class ChatStore {
 		try {
 			const { lastReadSeq } = await api.markRead(id, highest);
 			if (lastReadSeq < highest) throw new Error("read watermark behind");
+			this.readRetries.delete(id);
 		} catch {
-			// Not recorded (offline, or the server had not caught up): try again shortly.
+			// Not recorded (offline, or the server had not caught up): try again shortly, a few times.
 			this.readReported.delete(id);
-			setTimeout(() => {
-				if (this.state.openId === id) this.scheduleRead(id);
-			}, 2000);
+			const attempt = (this.readRetries.get(id) ?? 0) + 1;
+			this.readRetries.set(id, attempt);
+			if (attempt <= 5)
+				setTimeout(() => {
+					if (this.state.openId === id) this.scheduleRead(id);
+				}, 1000 * attempt);
 		}
 	}
 
