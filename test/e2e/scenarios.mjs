@@ -34,9 +34,9 @@ async function pair(ctx, a = "Asha", b = "Ben") {
 }
 
 async function badge(page, title) {
-	const b = row(page, title).locator('[data-testid="unread-badge"]');
-	if ((await b.count()) === 0) return 0;
-	return Number.parseInt((await b.innerText()).trim(), 10);
+	// No auto-waiting here: callers poll with until(), and a badge may come and go between calls.
+	const texts = await row(page, title).locator('[data-testid="unread-badge"]').allTextContents();
+	return texts.length === 0 ? 0 : Number.parseInt(texts[0] ?? "0", 10);
 }
 
 async function tickLabel(page, text) {

@@ -66,6 +66,22 @@ const EMPTY_THREAD: Thread = {
 	loadingOlder: false,
 };
 
+/**
+ * A snapshot (list page or conversation:updated) can be older than a message:new we already
+ * applied; it must not take the preview, activity time or unread count backwards.
+ */
+function withoutRegress(local: Conversation | undefined, incoming: Conversation): Conversation {
+	const localSeq = local?.lastMessage?.seq ?? 0;
+	const incomingSeq = incoming.lastMessage?.seq ?? 0;
+	if (!local || localSeq <= incomingSeq) return incoming;
+	return {
+		...incoming,
+		lastMessage: local.lastMessage,
+		lastActivityAt: local.lastActivityAt > incoming.lastActivityAt ? local.lastActivityAt : incoming.lastActivityAt,
+		unreadCount: Math.max(local.unreadCount, incoming.unreadCount),
+	};
+}
+
 export function byActivity(a: Conversation, b: Conversation): number {
 	return b.lastActivityAt.localeCompare(a.lastActivityAt);
 }
@@ -230,7 +246,9 @@ export class ChatStore {
 							for (const p of c.participants) users[p.user.id] = { ...users[p.user.id], ...p.user };
 						}
 					}
+					const local = new Map(s.conversations.map((c) => [c.id, c]));
 					const conversations = all
+						.map((c) => withoutRegress(local.get(c.id), c))
 						.map((c) => (c.id === openId && isVisible() ? { ...c, unreadCount: 0 } : c))
 						.sort(byActivity);
 					return { conversations, participants, users, listLoaded: true, listError: null };
@@ -276,7 +294,7 @@ export class ChatStore {
 	private upsertConversation(conversation: Conversation): void {
 		this.set((s) => {
 			const existing = s.conversations.find((c) => c.id === conversation.id);
-			const merged: Conversation = { ...existing, ...conversation };
+			const merged: Conversation = withoutRegress(existing, { ...existing, ...conversation });
 			delete merged.participants;
 			const muting = this.muteInFlight.get(conversation.id);
 			if (muting !== undefined) merged.muted = muting;
