@@ -333,7 +333,12 @@ describe("fan-out and ordering", () => {
 		await sendText(a, id, "before the tunnel");
 		const seen = (await first.waitFor(isNew)).data.message.seq;
 		first.close();
-		for (let i = 0; i < 50; i++) await sendText(a, id, `missed ${i}`);
+		// Sent over A's room socket: 50 frames fit its burst, where 50 REST sends would hit the REST limit.
+		const sa = await track(roomSocket(a, id));
+		for (let i = 0; i < 50; i++) {
+			const ack = await sa.request("message:send", { clientId: `missed-${i}`, kind: "text", text: `missed ${i}` });
+			expect(ack.type).toBe("ack");
+		}
 		const again = await track(roomSocket(b, id));
 		const live = sendText(a, id, "after reconnect");
 		const collected = new Map<number, Message>();
