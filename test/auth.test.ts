@@ -81,6 +81,21 @@ describe("register and login", () => {
 		expect(row?.password_hash).not.toContain(student.password);
 	});
 
+	it("rate-limits registrations from one IP address after 20 an hour", async () => {
+		const headers = { "CF-Connecting-IP": "203.0.113.7" };
+		const register = (i: number) =>
+			api("POST", "/auth/register", {
+				body: { email: `burst${i}.${Date.now()}@campus.test`, password: "long enough pw", displayName: `Burst ${i}` },
+				headers,
+			});
+		for (let i = 0; i < 20; i++) expect((await register(i)).status).toBe(201);
+		const blocked = await register(20);
+		expectError(blocked, 429, "rate_limited");
+		expect(Number(blocked.headers.get("Retry-After"))).toBeGreaterThan(0);
+		// another address is not affected
+		expect((await registerUser("Elsewhere")).user.id).toBeTruthy();
+	});
+
 	it("rate-limits repeated failed logins for one account with 429 and Retry-After", async () => {
 		const student = await registerUser("Brute");
 		for (let i = 0; i < 10; i++) {

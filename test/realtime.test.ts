@@ -115,7 +115,7 @@ describe("room socket", () => {
 	it("rate-limits a socket that floods frames, with rate_limited errors", async () => {
 		const [a, , id] = await pair();
 		const sa = await track(roomSocket(a, id));
-		for (let i = 0; i < 300; i++) sa.send({ type: "typing:stop", ref: `t${i}`, data: {} });
+		for (let i = 0; i < 800; i++) sa.send({ type: "typing:stop", ref: `t${i}`, data: {} });
 		const limited = await sa.waitFor((f) => f.type === "error" && f.error?.code === "rate_limited");
 		expect(limited.error?.message).toMatch(/slow down/);
 		expect(sa.closed).toBeNull();

@@ -44,10 +44,10 @@ interface PendingInsert {
 const MAX_FRAME_BYTES = 64 * 1024;
 const MAX_BATCH = 64;
 // Per socket: a student types and sends far below this; a runaway client is told to slow down.
-const SOCKET_FRAMES_PER_SECOND = 20;
-const SOCKET_FRAME_BURST = 60;
-const REST_SENDS_PER_SECOND = 10;
-const REST_SEND_BURST = 30;
+const SOCKET_FRAMES_PER_SECOND = 50;
+const SOCKET_FRAME_BURST = 200;
+const REST_SENDS_PER_SECOND = 20;
+const REST_SEND_BURST = 200;
 
 export class ConversationRoom extends DurableObject<AppEnv> {
 	private conversationId: string | null = null;

@@ -1,5 +1,5 @@
 // Fixed-window counters in D1 for the auth endpoints (a few writes per login, none per message).
-import { type AppEnv, rateLimitsOn } from "./config";
+import { type AppEnv, isDevelopment, rateLimitsOn } from "./config";
 import { ApiError } from "./errors";
 
 export interface Window {
@@ -21,8 +21,8 @@ function retryAfter(window: Window, now = Date.now()): number {
 }
 
 /** 429 if the bucket already reached its limit in the current window. */
-export async function assertUnderLimit(env: AppEnv, bucket: string, window: Window): Promise<void> {
-	if (!rateLimitsOn(env)) return;
+export async function assertUnderLimit(env: AppEnv, bucket: string | null, window: Window): Promise<void> {
+	if (!rateLimitsOn(env) || bucket === null) return;
 	const row = await env.DB.prepare("SELECT count FROM auth_rate_limits WHERE bucket = ? AND window_start = ?")
 		.bind(bucket, windowStart(window))
 		.first<{ count: number }>();
@@ -32,8 +32,8 @@ export async function assertUnderLimit(env: AppEnv, bucket: string, window: Wind
 }
 
 /** Counts one event in the bucket's current window. */
-export async function countHit(env: AppEnv, bucket: string, window: Window): Promise<void> {
-	if (!rateLimitsOn(env)) return;
+export async function countHit(env: AppEnv, bucket: string | null, window: Window): Promise<void> {
+	if (!rateLimitsOn(env) || bucket === null) return;
 	await env.DB.prepare(
 		`INSERT INTO auth_rate_limits (bucket, window_start, count) VALUES (?1, ?2, 1)
 		 ON CONFLICT (bucket) DO UPDATE SET
@@ -46,6 +46,19 @@ export async function countHit(env: AppEnv, bucket: string, window: Window): Pro
 
 export function clientIp(req: Request): string {
 	return req.headers.get("CF-Connecting-IP") ?? "local";
+}
+
+const LOOPBACK = new Set(["local", "127.0.0.1", "::1"]);
+
+/**
+ * The per-IP bucket for `prefix`, or null when there is no meaningful IP: on a development
+ * machine every client is loopback, and one shared bucket would lock out a whole test suite.
+ * In production Cloudflare always sets CF-Connecting-IP.
+ */
+export function ipBucket(env: AppEnv, req: Request, prefix: string): string | null {
+	const ip = clientIp(req);
+	if (isDevelopment(env) && LOOPBACK.has(ip)) return null;
+	return `${prefix}:${ip}`;
 }
 
 /** In-memory token bucket, for per-socket and per-user send rates inside a Durable Object. */

@@ -19,6 +19,7 @@ import {
 	assertUnderLimit,
 	clientIp,
 	countHit,
+	ipBucket,
 	LOGIN_FAILURES_PER_EMAIL,
 	LOGIN_FAILURES_PER_IP,
 	REGISTRATIONS_PER_IP,
@@ -30,8 +31,8 @@ const SearchQuery = z.object({ q: z.string().trim().min(1).max(100) });
 export const authRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables }>()
 	.post("/auth/register", async (c) => {
 		const body = await readJson(c, RegisterBody);
-		const ipBucket = `register:${clientIp(c.req.raw)}`;
-		await assertUnderLimit(c.env, ipBucket, REGISTRATIONS_PER_IP);
+		const registerBucket = ipBucket(c.env, c.req.raw, "register");
+		await assertUnderLimit(c.env, registerBucket, REGISTRATIONS_PER_IP);
 		const id = crypto.randomUUID();
 		const passwordHash = await hashPassword(body.password);
 		const row = await c.env.DB.prepare(
@@ -41,16 +42,16 @@ export const authRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables 
 			.bind(id, body.email, body.displayName, passwordHash, new Date().toISOString())
 			.first<UserRecord>();
 		if (!row) throw conflict("an account with this email already exists");
-		await countHit(c.env, ipBucket, REGISTRATIONS_PER_IP);
+		await countHit(c.env, registerBucket, REGISTRATIONS_PER_IP);
 		log.info("user_registered", { userId: id });
 		return c.json({ user: toUser(row), token: await issueToken(c.env, id) }, 201);
 	})
 	.post("/auth/login", async (c) => {
 		const body = await readJson(c, LoginBody);
 		const emailBucket = `login:${body.email}`;
-		const ipBucket = `login-ip:${clientIp(c.req.raw)}`;
+		const loginIpBucket = ipBucket(c.env, c.req.raw, "login-ip");
 		await assertUnderLimit(c.env, emailBucket, LOGIN_FAILURES_PER_EMAIL);
-		await assertUnderLimit(c.env, ipBucket, LOGIN_FAILURES_PER_IP);
+		await assertUnderLimit(c.env, loginIpBucket, LOGIN_FAILURES_PER_IP);
 		const row = await c.env.DB.prepare(`SELECT ${USER_COLUMNS}, password_hash FROM users WHERE email = ?`)
 			.bind(body.email)
 			.first<UserRecord & { password_hash: string }>();
@@ -58,7 +59,7 @@ export const authRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables 
 		const valid = await verifyPassword(body.password, row?.password_hash ?? (await dummyPasswordHash()));
 		if (!row || !valid) {
 			await countHit(c.env, emailBucket, LOGIN_FAILURES_PER_EMAIL);
-			await countHit(c.env, ipBucket, LOGIN_FAILURES_PER_IP);
+			await countHit(c.env, loginIpBucket, LOGIN_FAILURES_PER_IP);
 			log.warn("login_failed", { ip: clientIp(c.req.raw) });
 			throw new ApiError(401, "wrong email or password");
 		}
