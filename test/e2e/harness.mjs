@@ -195,8 +195,12 @@ export async function openAs(browser, origin, account, viewport = { width: 1280,
 		page.on("websocket", (ws) => {
 			const name = ws.url().split("/api/v1")[1]?.split("?")[0];
 			console.log(`  [${who}] ws open ${name}`);
-			ws.on("framereceived", (f) => console.log(`  [${who}] <- ${String(f.payload).slice(0, 140)}`));
-			ws.on("framesent", (f) => console.log(`  [${who}] -> ${String(f.payload).slice(0, 140)}`));
+			ws.on("framereceived", (f) =>
+				console.log(`  [${who}] <- ${String(f.payload).slice(0, Number(process.env.E2E_TRACE_CHARS ?? 140))}`),
+			);
+			ws.on("framesent", (f) =>
+				console.log(`  [${who}] -> ${String(f.payload).slice(0, Number(process.env.E2E_TRACE_CHARS ?? 140))}`),
+			);
 			ws.on("close", () => console.log(`  [${who}] ws closed ${name}`));
 		});
 	}

@@ -1,5 +1,5 @@
-// Browser tests: `npm run test:e2e` (set E2E_SKIP_BUILD=1 to reuse dist/web, E2E_ONLY=<text>
-// to run matching scenarios). Builds the UI, starts the real app under wrangler dev with a
+// Browser tests: `npm run test:e2e` (E2E_SKIP_BUILD=1 reuses dist/web, E2E_ONLY picks scenarios,
+// E2E_TRACE=1 logs each page's API calls and socket frames). Builds the UI, starts the real app under wrangler dev with a
 // fresh database, runs the scenarios in headless Chromium, always stops wrangler, and ends
 // with "N passed, M failed".
 import { mkdirSync } from "node:fs";
@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { apiClient, buildWeb, launchBrowser, ROOT, startApp } from "./harness.mjs";
 import { scenarios } from "./scenarios.mjs";
 
-const only = process.env.E2E_ONLY;
+// E2E_ONLY="offline|phone" runs the scenarios whose names contain any of the parts.
+const only = process.env.E2E_ONLY?.split("|").filter(Boolean);
 let app;
 let browser;
 let passed = 0;
@@ -26,7 +27,7 @@ async function main() {
 	browser = await launchBrowser();
 	const api = apiClient(app.origin);
 	for (const scenario of scenarios) {
-		if (only && !scenario.name.includes(only)) continue;
+		if (only && !only.some((part) => scenario.name.includes(part))) continue;
 		const started = Date.now();
 		const contexts = [];
 		const ctx = { origin: app.origin, api, browser, contexts };

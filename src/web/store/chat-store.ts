@@ -483,9 +483,13 @@ export class ChatStore {
 		if (sent) this.deliveredReported.set(conversationId, seq);
 	}
 
+	/**
+	 * Coalesces the calls of one task, then reports at once: the badge clears locally the moment
+	 * a chat is viewed, so the server must hear about it before the reader can navigate away.
+	 */
 	private scheduleRead(id: string): void {
 		clearTimeout(this.readTimer);
-		this.readTimer = setTimeout(() => void this.markRead(id), 250);
+		this.readTimer = setTimeout(() => void this.markRead(id), 0);
 	}
 
 	private async markRead(id: string): Promise<void> {
@@ -662,11 +666,10 @@ export class ChatStore {
 		const thread = this.state.threads[id];
 		const highestBefore = thread?.messages.at(-1)?.seq ?? 0;
 		const isNew = !thread?.messages.some((m) => m.id === message.id);
-		if (thread) {
-			this.patchThread(id, (t) => ({ ...t, messages: mergeMessages(t.messages, [message]) }));
-			// A gap means events were missed while a socket was down: fetch what is in between.
-			if (thread.loaded && message.seq > highestBefore + 1) void this.catchUp(id);
-		}
+		// Kept even before the thread's first page arrives: the page is merged in, by id and seq.
+		this.patchThread(id, (t) => ({ ...t, messages: mergeMessages(t.messages, [message]) }));
+		// A gap means events were missed while a socket was down: fetch what is in between.
+		if (thread?.loaded && message.seq > highestBefore + 1) void this.catchUp(id);
 		this.resolvePending(message);
 		if (message.senderId !== this.state.me.id) {
 			this.clearTyping(id, message.senderId);
