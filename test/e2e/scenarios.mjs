@@ -230,6 +230,8 @@ export const scenarios = [
 			// Sender names show in groups.
 			await b.page.locator(".message.theirs .sender-name", { hasText: "Gwen Test" }).waitFor();
 			await b.page.locator(".message.theirs .sender-name", { hasText: "Gina Test" }).waitFor();
+			await b.page.mouse.move(1, 1);
+			await b.page.screenshot({ path: shot("desktop-group.png") });
 		},
 	},
 	{
@@ -308,7 +310,6 @@ export const scenarios = [
 			await ctx.api.send(A, conversation.id, "three");
 			await until(async () => (await badge(b.page, "Uma Test")) === 3, "badge counts up to 3");
 			await until(async () => (await b.page.title()).startsWith("(3)"), "the tab title shows (3)");
-			await b.page.screenshot({ path: shot("desktop-list.png") });
 			await openChat(b.page, "Uma Test");
 			await b.page.locator('[data-testid="unread-divider"]').waitFor();
 			await until(async () => (await badge(b.page, "Uma Test")) === 0, "badge clears when the chat is open");
@@ -393,6 +394,7 @@ export const scenarios = [
 			await sendText(a.page, "See you there 👋");
 			await waitForMessage(a.page, "See you there");
 			await until(async () => (await tickLabel(a.page, "See you there")) !== null, "my message shows a tick");
+			await a.page.mouse.move(1, 1);
 			await a.page.screenshot({ path: shot("phone-chat.png") });
 			await a.page.getByRole("button", { name: "Back to conversations" }).click();
 			await row(a.page, "Paul Test").waitFor();
@@ -414,8 +416,15 @@ export const scenarios = [
 			await ctx.api.send(B, conversation.id, "Same. Want to work through it together after class?");
 			const g = await ctx.api.group(C, "Design Studio", [A, B]);
 			await ctx.api.send(C, g.conversation.id, "Crit moved to 3pm tomorrow");
+			const d = await ctx.api.direct(A, C);
+			await ctx.api.send(A, d.conversation.id, "Thanks for the notes!");
+			const club = await ctx.api.group(B, "Ultimate Frisbee", [A, C]);
+			await ctx.api.send(B, club.conversation.id, "Practice is on, bring water");
+			await ctx.api.call("PUT", `/conversations/${club.conversation.id}/mute`, { muted: true }, A.token);
 			const a = await open(ctx, A, DESKTOP);
 			const b = await open(ctx, B, DESKTOP);
+			await row(a.page, "Ultimate Frisbee").locator(".muted-icon").waitFor();
+			await a.page.screenshot({ path: shot("desktop-list.png") });
 			await openChat(a.page, "Ben Okafor");
 			await waitForMessage(a.page, "work through it together");
 			assert(await a.page.locator(".list-pane").isVisible(), "the list stays visible beside the chat");
