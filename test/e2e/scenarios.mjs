@@ -224,6 +224,13 @@ export const scenarios = [
 			await sendText(a.page, "Welcome Gwen!");
 			await waitForMessage(b.page, "Welcome Gwen!");
 			await waitForMessage(c.page, "Welcome Gwen!");
+			// Both others have the chat open: "read by 2", with the names on demand.
+			const welcome = a.page.locator(".message.mine", {
+				has: a.page.locator(".message-text", { hasText: "Welcome Gwen!" }),
+			});
+			await welcome.getByRole("button", { name: "Read by 2" }).click({ timeout: 15_000 });
+			await welcome.locator(".read-by-list", { hasText: "Gwen Test" }).waitFor();
+			assert((await tickLabel(a.page, "Welcome Gwen!")) === "Read", "ticks say Read once everyone has read");
 			await sendText(c.page, "Thanks, hi all");
 			await waitForMessage(a.page, "Thanks, hi all");
 			await waitForMessage(b.page, "Thanks, hi all");
