@@ -48,6 +48,7 @@ Servers:
   --no-floor          do not run the floor (no ratios)
   --no-app            floor only (checks the harness; app-only scenarios are skipped)
   --ref REF           bench the app at git REF (git archive) instead of the working tree
+  --no-observability  profiling knob: turn [observability] off in the app's snapshot copy
 
 Sizes:
   --sizes 2,50,256    closed-loop group sizes       --senders 1,5   sender counts
@@ -76,6 +77,7 @@ function parse() {
       "no-floor": { type: "boolean" },
       "no-app": { type: "boolean" },
       ref: { type: "string" },
+      "no-observability": { type: "boolean" },
       sizes: { type: "string" },
       senders: { type: "string" },
       messages: { type: "string" },
@@ -117,6 +119,7 @@ function parse() {
     floor: !values["no-floor"],
     app: !values["no-app"],
     ref: values.ref ?? null,
+    observability: !values["no-observability"],
     sizes: (list(values.sizes) ?? ["2", "50", "256"]).map(Number),
     senders: (list(values.senders) ?? ["1", "5"]).map(Number),
     messages: num("messages", 200, 50),
@@ -145,6 +148,14 @@ async function startApp(opts, workDir) {
   if (!opts.app) return null;
   if (opts.base) return { server: null, base: opts.base };
   const dir = snapshotApp(workDir, opts.ref);
+  if (!opts.observability) {
+    // Only the bench's temp copy is changed: does per-invocation tracing cost anything here?
+    const cfg = path.join(dir, "wrangler.toml");
+    const before = fs.readFileSync(cfg, "utf8");
+    const after = before.replace(/(\[observability\][^[]*?enabled\s*=\s*)true/, "$1false");
+    if (after === before) throw new Error("--no-observability: no [observability] enabled = true in wrangler.toml");
+    fs.writeFileSync(cfg, after);
+  }
   const persist = path.join(workDir, "app-state");
   log(`app: snapshot in ${dir}; applying D1 migrations`);
   wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: dir });
