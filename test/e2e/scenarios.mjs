@@ -575,4 +575,49 @@ export const scenarios = [
 			}
 		},
 	},
+	{
+		name: "a hidden tab raises the title count and a notification, except for muted chats",
+		async run(ctx) {
+			const { A, B } = await pair(ctx, "Nia", "Ned");
+			const direct = await ctx.api.direct(A, B);
+			const muted = await ctx.api.group(B, "Quiet Group", [A]);
+			await ctx.api.call("PUT", `/conversations/${muted.conversation.id}/mute`, { muted: true }, A.token);
+			const context = await ctx.browser.newContext({ viewport: DESKTOP, baseURL: ctx.origin });
+			ctx.contexts.push(context);
+			// Stand-ins for what headless Chromium cannot show: a hidden tab and granted notifications.
+			await context.addInitScript(
+				([session]) => {
+					localStorage.setItem("campus-chat.session", session);
+					window.__shown = [];
+					window.__hidden = false;
+					Object.defineProperty(document, "visibilityState", { get: () => (window.__hidden ? "hidden" : "visible") });
+					window.Notification = class {
+						static permission = "granted";
+						static requestPermission = async () => "granted";
+						constructor(title, options) {
+							window.__shown.push({ title, body: options?.body });
+						}
+						close() {}
+					};
+				},
+				[JSON.stringify({ token: A.token, user: A.user })],
+			);
+			const page = await context.newPage();
+			await page.goto("/");
+			await row(page, "Ned Test").waitFor();
+			await row(page, "Quiet Group").waitFor();
+			await page.evaluate(() => {
+				window.__hidden = true;
+			});
+			await ctx.api.send(B, muted.conversation.id, "shh, muted");
+			await ctx.api.send(B, direct.conversation.id, "ping from Ned");
+			await until(async () => (await page.title()) === "(1) Campus Chat", "the title counts only the unmuted chat");
+			const shown = await until(async () => {
+				const list = await page.evaluate(() => window.__shown);
+				return list.length > 0 ? list : null;
+			}, "a notification is shown");
+			assert(shown.length === 1, `one notification, not one for the muted chat: ${JSON.stringify(shown)}`);
+			assert(shown[0].title === "Ned Test" && shown[0].body === "ping from Ned", JSON.stringify(shown[0]));
+		},
+	},
 ];
