@@ -2,7 +2,7 @@
 // E2E_TRACE=1 logs each page's API calls and socket frames). Builds the UI, starts the real app under wrangler dev with a
 // fresh database, runs the scenarios in headless Chromium, always stops wrangler, and ends
 // with "N passed, M failed".
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { apiClient, buildWeb, launchBrowser, ROOT, startApp } from "./harness.mjs";
 import { scenarios } from "./scenarios.mjs";
@@ -16,6 +16,8 @@ let failed = 0;
 
 async function main() {
 	mkdirSync(join(ROOT, "docs/screenshots"), { recursive: true });
+	// Failure screenshots of this run only (the folder is git-ignored).
+	rmSync(join(ROOT, "test/e2e/artifacts"), { recursive: true, force: true });
 	mkdirSync(join(ROOT, "test/e2e/artifacts"), { recursive: true });
 	if (!process.env.E2E_SKIP_BUILD) {
 		console.log("building the UI (vite build)…");
