@@ -16,7 +16,7 @@ import {
 import { type AppEnv, rateLimitsOn } from "../worker/config";
 import { checkImageForMessage } from "../worker/images";
 import { log } from "../worker/log";
-import { listParticipants } from "../worker/queries";
+import { inboxViews, listParticipants } from "../worker/queries";
 import { type TokenBucket, takeToken } from "../worker/rateLimit";
 import { MESSAGE_COLUMNS, type MessageRecord, toMessage } from "../worker/views";
 import { refOf, sendFrame, socketError } from "./frames";
@@ -756,21 +756,30 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	/**
 	 * Events + a fresh `conversation:updated` to the realtime sockets of members (and `extra`
 	 * users, e.g. someone just removed) who are online. Offline users' hubs are not woken: their
-	 * lists load fresh when they come back.
+	 * lists load fresh when they come back. The room builds each member's conversation view
+	 * from one D1 round trip, so a hub only forwards.
 	 */
 	private async notifyMembers(conversationId: string, events: ServerEvent[], origin: string, extra: string[] = []) {
 		try {
-			const { results } = await this.env.DB.prepare(
-				`SELECT p.user_id FROM participants p JOIN users u ON u.id = p.user_id AND u.online = 1
-				 WHERE p.conversation_id = ?1
-				 UNION SELECT id FROM users WHERE online = 1 AND id IN (SELECT value FROM json_each(?2))`,
-			)
-				.bind(conversationId, JSON.stringify(extra))
-				.all<{ user_id: string }>();
-			await this.deliverToHubs(
-				results.map((r) => r.user_id),
-				{ conversationId, events, refreshConversation: true, origin },
-			);
+			const [views, others] = await Promise.all([
+				inboxViews(this.env, origin, conversationId),
+				extra.length === 0
+					? { results: [] }
+					: this.env.DB.prepare("SELECT id FROM users WHERE online = 1 AND id IN (SELECT value FROM json_each(?))")
+							.bind(JSON.stringify(extra))
+							.all<{ id: string }>(),
+			]);
+			const hub = (userId: string) => this.env.HUBS.get(this.env.HUBS.idFromName(hubName(userId)));
+			const pushes = views.members.map(({ userId, unreadCount, muted, seesLatest }) => {
+				if (!views.base) return hub(userId).push(events);
+				// Someone who hid the latest message sees an older preview: their hub builds it.
+				if (!seesLatest) return hub(userId).deliver({ conversationId, events, refreshConversation: true, origin });
+				const conversation = { ...views.base, unreadCount, muted };
+				return hub(userId).push([...events, { type: "conversation:updated", data: { conversation } }]);
+			});
+			for (const { id } of others.results) pushes.push(hub(id).push(events));
+			const failed = (await Promise.allSettled(pushes)).filter((r) => r.status === "rejected");
+			if (failed.length > 0) log.warn("hub_delivery_failed", { conversationId, failed: failed.length });
 		} catch (err) {
 			log.error("member_fanout_failed", { conversationId, error: String(err) });
 		}

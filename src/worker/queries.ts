@@ -16,15 +16,22 @@ const LAST_MESSAGE_COLUMNS = MESSAGE_COLUMNS.split(", ")
 	.map((col) => `lm.${col} AS lm_${col}`)
 	.join(", ");
 
+/**
+ * The contract's unreadCount for participant row `p` of user `userId`: messages from others,
+ * not deleted, not hidden by the user, above their lastReadSeq (system messages left out).
+ */
+function unreadCountOf(conversationId: string, userId: string) {
+	return `(SELECT COUNT(*) FROM messages m
+    WHERE m.conversation_id = ${conversationId} AND m.seq > p.last_read_seq AND m.sender_id != ${userId}
+      AND m.deleted_at IS NULL AND m.kind != 'system'
+      AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ${userId} AND h.message_id = m.id))`;
+}
+
 // One row per conversation of user ?1: its fields, the caller's unread count and the latest
 // message the caller has not hidden. The correlated subqueries walk (conversation_id, seq).
 const CONVERSATION_SELECT = `
 SELECT c.id, c.type, c.title, c.created_at, c.last_activity_at, p.muted,
-  (SELECT COUNT(*) FROM messages m
-    WHERE m.conversation_id = c.id AND m.seq > p.last_read_seq AND m.sender_id != ?1
-      AND m.deleted_at IS NULL AND m.kind != 'system'
-      AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ?1 AND h.message_id = m.id)
-  ) AS unread_count,
+  ${unreadCountOf("c.id", "?1")} AS unread_count,
   ${LAST_MESSAGE_COLUMNS}
 FROM participants p
 JOIN conversations c ON c.id = p.conversation_id
@@ -125,4 +132,47 @@ export async function listMessages(
 	const last = page.at(-1);
 	const next = results.length > limit && last ? (after ? { after: last.seq } : { before: last.seq }) : null;
 	return { messages, next };
+}
+
+export interface InboxViews {
+	/** The conversation as every member sees it, but for `unreadCount` and `muted`. */
+	base: Conversation | null;
+	/** Online members: their own unread count and mute, and whether the latest message is visible to them. */
+	members: { userId: string; unreadCount: number; muted: boolean; seesLatest: boolean }[];
+}
+
+/**
+ * What a room needs to send `conversation:updated` to every online member with one D1 round
+ * trip, instead of each member's hub querying on its own.
+ */
+export async function inboxViews(env: AppEnv, origin: string, conversationId: string): Promise<InboxViews> {
+	const [conversation, latest, members] = await env.DB.batch<Record<string, unknown>>([
+		env.DB.prepare("SELECT id, type, title, created_at, last_activity_at FROM conversations WHERE id = ?").bind(
+			conversationId,
+		),
+		env.DB.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1`).bind(
+			conversationId,
+		),
+		env.DB.prepare(
+			`SELECT p.user_id, p.muted, ${unreadCountOf("p.conversation_id", "p.user_id")} AS unread_count,
+			   NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = p.user_id AND h.message_id =
+			     (SELECT id FROM messages WHERE conversation_id = ?1 ORDER BY seq DESC LIMIT 1)) AS sees_latest
+			 FROM participants p JOIN users u ON u.id = p.user_id AND u.online = 1
+			 WHERE p.conversation_id = ?1`,
+		).bind(conversationId),
+	]);
+	const row = conversation?.results[0] as Omit<ConversationRecord, "muted" | "unread_count"> | undefined;
+	const latestRow = (latest?.results[0] as MessageRecord | undefined) ?? null;
+	const base = row ? await toConversation(env, origin, { ...row, muted: 0, unread_count: 0 }, latestRow) : null;
+	return {
+		base,
+		members: (
+			(members?.results ?? []) as { user_id: string; muted: number; unread_count: number; sees_latest: number }[]
+		).map((m) => ({
+			userId: m.user_id,
+			unreadCount: m.unread_count,
+			muted: Boolean(m.muted),
+			seesLatest: Boolean(m.sees_latest),
+		})),
+	};
 }
