@@ -40,7 +40,7 @@ Extra (only with --only): breakdown — the floor with storage added (DO SQLite,
   commit) beside app and floor, closed loop at --breakdown-sizes (default 2x1,50x5,256x5)
   --only a,b          run only these scenarios
   --skip a,b          run all but these
-  --quick             fewer messages/sockets/samples, 5 s open loop (a smoke run, ~3 min)
+  --quick             fewer messages/sockets/samples, 5 s open loop (a smoke run, ~5-8 min)
 
 Servers:
   --base URL          use an app already running there (no memory/CPU figures)
