@@ -3,7 +3,7 @@
 
 import { createMiddleware } from "hono/factory";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
-import { type AppEnv, jwtSecret } from "./config";
+import { type AppEnv, hmacKey } from "./config";
 import { ApiError } from "./errors";
 
 // Workers cap PBKDF2 at 100,000 iterations; the count is stored with each hash so it can rise later.
@@ -73,8 +73,8 @@ export function dummyPasswordHash(): Promise<string> {
 	return dummyHash;
 }
 
-function signingKey(env: AppEnv): Uint8Array {
-	return encoder.encode(jwtSecret(env));
+function signingKey(env: AppEnv): Promise<CryptoKey> {
+	return hmacKey(env, "jwt");
 }
 
 export async function issueToken(env: AppEnv, userId: string): Promise<string> {
@@ -85,13 +85,13 @@ export async function issueToken(env: AppEnv, userId: string): Promise<string> {
 		.setAudience(env.JWT_AUDIENCE)
 		.setIssuedAt()
 		.setExpirationTime(`${TOKEN_TTL_SECONDS}s`)
-		.sign(signingKey(env));
+		.sign(await signingKey(env));
 }
 
 /** The user id in a valid token; otherwise a 401 that says what was wrong. */
 export async function verifyToken(env: AppEnv, token: string): Promise<string> {
 	try {
-		const { payload } = await jwtVerify(token, signingKey(env), {
+		const { payload } = await jwtVerify(token, await signingKey(env), {
 			algorithms: ["HS256"],
 			issuer: env.JWT_ISSUER,
 			audience: env.JWT_AUDIENCE,

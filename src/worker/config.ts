@@ -59,3 +59,22 @@ export function isOriginAllowed(env: AppEnv, origin: string | undefined, request
 	}
 	return false;
 }
+
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+/**
+ * An HMAC-SHA-256 key derived from JWT_SECRET for one purpose ("jwt", "media", "cursor", …),
+ * imported once per isolate instead of on every request.
+ */
+export function hmacKey(env: AppEnv, purpose: string): Promise<CryptoKey> {
+	const material = purpose === "jwt" ? jwtSecret(env) : `${purpose}:${jwtSecret(env)}`;
+	let key = hmacKeys.get(material);
+	if (!key) {
+		key = crypto.subtle.importKey("raw", new TextEncoder().encode(material), { name: "HMAC", hash: "SHA-256" }, false, [
+			"sign",
+			"verify",
+		]);
+		hmacKeys.set(material, key);
+	}
+	return key;
+}

@@ -1,19 +1,13 @@
 // Signed, expiring media URLs: an <img> cannot send a bearer header, so the URL itself carries
 // an HMAC over the key and expiry. Only members ever receive one (it rides inside messages).
 import { base64url, fromBase64url, timingSafeEqual } from "./auth";
-import { type AppEnv, jwtSecret } from "./config";
+import { type AppEnv, hmacKey } from "./config";
 
 const HOUR_MS = 3600_000;
 const encoder = new TextEncoder();
 
 async function hmac(env: AppEnv, purpose: string, payload: string): Promise<Uint8Array> {
-	const key = await crypto.subtle.importKey(
-		"raw",
-		encoder.encode(`${purpose}:${jwtSecret(env)}`),
-		{ name: "HMAC", hash: "SHA-256" },
-		false,
-		["sign"],
-	);
+	const key = await hmacKey(env, purpose);
 	return new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(payload)));
 }
 

@@ -27,20 +27,27 @@ function unreadCountOf(conversationId: string, userId: string) {
       AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ${userId} AND h.message_id = m.id))`;
 }
 
-// One row per conversation of user ?1: its fields, the caller's unread count and the latest
-// message the caller has not hidden. The correlated subqueries walk (conversation_id, seq).
-const CONVERSATION_SELECT = `
-SELECT c.id, c.type, c.title, c.created_at, c.last_activity_at, p.muted,
-  ${unreadCountOf("c.id", "?1")} AS unread_count,
+// Conversations of user ?1 chosen by `pick` (a filter, order and limit on p = participants,
+// c = conversations), then for just those rows: the caller's unread count and the latest
+// message they have not hidden. Choosing the page first keeps the correlated subqueries off
+// rows that are not returned.
+function conversationSelect(pick: string) {
+	return `
+WITH p AS (
+  SELECT c.id, c.type, c.title, c.created_at, c.last_activity_at, p.muted, p.last_read_seq
+  FROM participants p JOIN conversations c ON c.id = p.conversation_id
+  WHERE p.user_id = ?1 ${pick})
+SELECT p.id, p.type, p.title, p.created_at, p.last_activity_at, p.muted,
+  ${unreadCountOf("p.id", "?1")} AS unread_count,
   ${LAST_MESSAGE_COLUMNS}
-FROM participants p
-JOIN conversations c ON c.id = p.conversation_id
+FROM p
 LEFT JOIN messages lm ON lm.id = (
   SELECT m2.id FROM messages m2
-  WHERE m2.conversation_id = c.id
+  WHERE m2.conversation_id = p.id
     AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ?1 AND h.message_id = m2.id)
   ORDER BY m2.seq DESC LIMIT 1)
-WHERE p.user_id = ?1`;
+ORDER BY p.last_activity_at DESC, p.id DESC`;
+}
 
 type ConversationListRow = ConversationRecord & { [K in keyof MessageRecord as `lm_${K}`]: MessageRecord[K] | null };
 
@@ -77,7 +84,7 @@ export async function loadConversation(
 	userId: string,
 	opts: { participants: boolean },
 ): Promise<Conversation | null> {
-	const row = await env.DB.prepare(`${CONVERSATION_SELECT} AND c.id = ?2`)
+	const row = await env.DB.prepare(conversationSelect("AND c.id = ?2"))
 		.bind(userId, conversationId)
 		.first<ConversationListRow>();
 	if (!row) return null;
@@ -96,9 +103,11 @@ export async function listConversations(
 ) {
 	const stmt = after
 		? env.DB.prepare(
-				`${CONVERSATION_SELECT} AND (c.last_activity_at, c.id) < (?2, ?3) ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?4`,
+				conversationSelect(
+					"AND (c.last_activity_at, c.id) < (?2, ?3) ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?4",
+				),
 			).bind(userId, after.at, after.id, limit + 1)
-		: env.DB.prepare(`${CONVERSATION_SELECT} ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?2`).bind(
+		: env.DB.prepare(conversationSelect("ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?2")).bind(
 				userId,
 				limit + 1,
 			);
