@@ -263,6 +263,13 @@ describe("system messages", () => {
 			{ event: "left", actorId: joiner.user.id, targetId: joiner.user.id },
 		]);
 		expect(events.map((m) => m.seq)).toEqual([2, 3, 4, 5]);
+		// Each says in words what happened, for clients that only show text.
+		expect(events.map((m) => m.text)).toEqual([
+			`${admin.user.displayName} added ${joiner.user.displayName}`,
+			`${m2.user.displayName} is now an admin`,
+			`${admin.user.displayName} removed ${m1.user.displayName}`,
+			`${joiner.user.displayName} left`,
+		]);
 		for (const m of events) {
 			expect(m).toMatchObject({ kind: "system", conversationId: group.id, image: null, deletedAt: null });
 			expect(m.senderId).toBe(m.system?.actorId);

@@ -212,6 +212,15 @@ describe("typing", () => {
 		expect(sa.frames.filter((f) => f.type === "user:typing")).toHaveLength(0);
 	});
 
+	it("shows who is already typing to a member who opens the chat meanwhile", async () => {
+		const [a, b, id] = await pair();
+		const sa = await track(roomSocket(a, id));
+		await sa.request("typing:start", {});
+		const sb = await track(roomSocket(b, id));
+		const typing = await sb.waitFor((f) => f.type === "user:typing");
+		expect(typing.data).toEqual({ conversationId: id, userId: a.user.id, typing: true });
+	});
+
 	it("expires typing about 2 s after the last typing:start", async () => {
 		const [a, b, id] = await pair();
 		const sa = await track(roomSocket(a, id));

@@ -93,6 +93,12 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		const attachment: RoomSocket = { userId, conversationId, origin };
 		server.serializeAttachment(attachment);
 		this.attachments.set(server, attachment);
+		// Someone who opens the chat while another member is typing sees it at once.
+		for (const typist of this.typingTimers.keys()) {
+			if (typist !== userId) {
+				sendFrame(server, { type: "user:typing", data: { conversationId, userId: typist, typing: true } });
+			}
+		}
 		return new Response(null, { status: 101, webSocket: client });
 	}
 
@@ -337,6 +343,18 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 				select.bind(conversationId, p.senderId, p.clientId, p.kind === "system" ? 1 : 0),
 			);
 		});
+		// Sending means you have read the conversation up to your own message, so your unread
+		// count does not keep what you just replied to. (Silently: clients send message:read
+		// themselves while a chat is open, and a read event per send would double the fan-out.)
+		const lastBySender = new Map<string, PendingInsert>();
+		for (const p of batch) if (p.kind !== "system") lastBySender.set(p.senderId, p);
+		const advance = db.prepare(
+			`UPDATE participants SET
+			   last_read_seq = MAX(last_read_seq, COALESCE((SELECT seq FROM messages WHERE conversation_id = ?1 AND sender_id = ?2 AND client_id = ?3), 0)),
+			   last_delivered_seq = MAX(last_delivered_seq, COALESCE((SELECT seq FROM messages WHERE conversation_id = ?1 AND sender_id = ?2 AND client_id = ?3), 0))
+			 WHERE conversation_id = ?1 AND user_id = ?2`,
+		);
+		for (const p of lastBySender.values()) statements.push(advance.bind(conversationId, p.senderId, p.clientId));
 		statements.push(
 			db
 				.prepare(
@@ -742,15 +760,31 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 
 	/** A `system` message, sequenced like any other so history shows who joined and left. */
 	private async recordSystem(actorId: string, system: SystemEvent, origin: string) {
-		await this.enqueue({
-			senderId: actorId,
-			clientId: `system:${crypto.randomUUID()}`,
-			kind: "system",
-			text: null,
-			image: null,
-			system,
-			origin,
-		});
+		await this.recordSystems(actorId, [system], origin);
+	}
+
+	/** Enqueued together, so they share one group commit and take consecutive seqs. */
+	private async recordSystems(actorId: string, systems: SystemEvent[], origin: string) {
+		const ids = [...new Set(systems.flatMap((e) => [e.actorId, e.targetId]))];
+		const { results } = await this.env.DB.prepare(
+			"SELECT id, display_name FROM users WHERE id IN (SELECT value FROM json_each(?))",
+		)
+			.bind(JSON.stringify(ids))
+			.all<{ id: string; display_name: string }>();
+		const names = new Map(results.map((r) => [r.id, r.display_name]));
+		await Promise.all(
+			systems.map((system) =>
+				this.enqueue({
+					senderId: actorId,
+					clientId: `system:${crypto.randomUUID()}`,
+					kind: "system",
+					text: systemSentence(system, names),
+					image: null,
+					system,
+					origin,
+				}),
+			),
+		);
 	}
 
 	/**
@@ -788,5 +822,21 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	/** Development-only numbers for the benchmark: wakes counts constructor runs (hibernation). */
 	async stats(): Promise<{ wakes: number; sockets: number }> {
 		return { wakes: this.wakes, sockets: this.ctx.getWebSockets().length };
+	}
+}
+
+/** The sentence a system message shows, e.g. "Asha Patel added Ben Okafor". */
+export function systemSentence(system: SystemEvent, names: Map<string, string>): string {
+	const actor = names.get(system.actorId) ?? "Someone";
+	const target = names.get(system.targetId) ?? "someone";
+	switch (system.event) {
+		case "joined":
+			return system.actorId === system.targetId ? `${target} joined` : `${actor} added ${target}`;
+		case "left":
+			return `${target} left`;
+		case "removed":
+			return `${actor} removed ${target}`;
+		case "role_changed":
+			return system.role === "admin" ? `${target} is now an admin` : `${target} is no longer an admin`;
 	}
 }
