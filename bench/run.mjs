@@ -8,30 +8,37 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import {
-  REPO,
-  gitInfo,
-  makeWorkDir,
-  randomSecret,
-  snapshotApp,
-  startWrangler,
-  wranglerSync,
-  wranglerVersion,
-} from "./lib/server.mjs";
-import { AppTarget, FloorTarget } from "./lib/targets.mjs";
-import { useClient, clientName } from "./lib/sockets.mjs";
 import { evaluateTargets, markdown, printSections } from "./lib/report.mjs";
+import {
+	gitInfo,
+	makeWorkDir,
+	REPO,
+	randomSecret,
+	snapshotApp,
+	startWrangler,
+	wranglerSync,
+	wranglerVersion,
+} from "./lib/server.mjs";
+import { clientName, selectClient } from "./lib/sockets.mjs";
+import { AppTarget, FloorTarget } from "./lib/targets.mjs";
 import { runFanout } from "./scenarios/fanout.mjs";
-import { runInbox } from "./scenarios/inbox.mjs";
-import { runIdle } from "./scenarios/idle.mjs";
-import { runRest } from "./scenarios/rest.mjs";
 import { runHibernation } from "./scenarios/hibernation.mjs";
+import { runIdle } from "./scenarios/idle.mjs";
+import { runInbox } from "./scenarios/inbox.mjs";
+import { runRest } from "./scenarios/rest.mjs";
 
 const SCENARIOS = ["hibernation", "fanout", "openloop", "inbox", "rest", "idle"];
 // Not in the default run: closed-loop fan-out against the floor with storage added
 // (DO SQLite, D1 group commit) beside the app and the plain floor, to see where time goes.
 const EXTRA = ["breakdown"];
-const ALIASES = { open: "openloop", "open-loop": "openloop", closed: "fanout", hibernate: "hibernation", sockets: "idle", memory: "idle" };
+const ALIASES = {
+	open: "openloop",
+	"open-loop": "openloop",
+	closed: "fanout",
+	hibernate: "hibernation",
+	sockets: "idle",
+	memory: "idle",
+};
 
 const HELP = `Usage: npm run bench -- [options]      (or: npx node bench/run.mjs [options])
 
@@ -66,290 +73,330 @@ Other:
 `;
 
 function parse() {
-  const { values } = parseArgs({
-    options: {
-      help: { type: "boolean", short: "h" },
-      only: { type: "string" },
-      skip: { type: "string" },
-      quick: { type: "boolean" },
-      base: { type: "string" },
-      "floor-base": { type: "string" },
-      "no-floor": { type: "boolean" },
-      "no-app": { type: "boolean" },
-      ref: { type: "string" },
-      "no-observability": { type: "boolean" },
-      sizes: { type: "string" },
-      senders: { type: "string" },
-      messages: { type: "string" },
-      "open-rate": { type: "string" },
-      "open-seconds": { type: "string" },
-      "open-members": { type: "string" },
-      "open-senders": { type: "string" },
-      "inbox-members": { type: "string" },
-      "inbox-messages": { type: "string" },
-      "idle-sockets": { type: "string" },
-      "rest-conversations": { type: "string" },
-      "rest-history": { type: "string" },
-      "rest-samples": { type: "string" },
-      "idle-wait": { type: "string" },
-      "breakdown-sizes": { type: "string" },
-      client: { type: "string" },
-      out: { type: "string" },
-      keep: { type: "boolean" },
-    },
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(HELP);
-    process.exit(0);
-  }
-  const list = (s) => (s ? s.split(",").map((v) => v.trim()).filter(Boolean) : null);
-  const names = (s) => list(s)?.map((n) => ALIASES[n] ?? n);
-  const only = names(values.only);
-  const skip = names(values.skip) ?? [];
-  for (const n of [...(only ?? []), ...skip]) if (![...SCENARIOS, ...EXTRA].includes(n)) throw new Error(`unknown scenario "${n}" (${SCENARIOS.join(", ")})`);
-  const q = values.quick;
-  const num = (k, full, quick) => Number(values[k] ?? (q ? quick : full));
-  return {
-    scenarios: [...SCENARIOS, ...EXTRA].filter((s) => (only ? only.includes(s) : SCENARIOS.includes(s)) && !skip.includes(s)),
-    breakdownSizes: (list(values["breakdown-sizes"]) ?? ["2x1", "50x5", "256x5"]).map((v) => v.split(/[x×]/).map(Number)),
-    quick: !!q,
-    base: values.base ?? null,
-    floorBase: values["floor-base"] ?? null,
-    floor: !values["no-floor"],
-    app: !values["no-app"],
-    ref: values.ref ?? null,
-    observability: !values["no-observability"],
-    sizes: (list(values.sizes) ?? ["2", "50", "256"]).map(Number),
-    senders: (list(values.senders) ?? ["1", "5"]).map(Number),
-    messages: num("messages", 200, 50),
-    openRate: num("open-rate", 20, 20),
-    openSeconds: num("open-seconds", 20, 5),
-    openMembers: num("open-members", 256, 256),
-    openSenders: num("open-senders", 5, 5),
-    inboxMembers: num("inbox-members", 256, 50),
-    inboxMessages: num("inbox-messages", 100, 50),
-    idleSockets: num("idle-sockets", 1000, 250),
-    restConversations: num("rest-conversations", 200, 200),
-    restHistory: num("rest-history", 500, 100),
-    restSamples: num("rest-samples", 300, 100),
-    idleWaitMs: num("idle-wait", 15, 15) * 1000,
-    client: values.client ?? "lite",
-    out: path.resolve(values.out ?? path.join(REPO, "bench/results")),
-    keep: !!values.keep,
-  };
+	const { values } = parseArgs({
+		options: {
+			help: { type: "boolean", short: "h" },
+			only: { type: "string" },
+			skip: { type: "string" },
+			quick: { type: "boolean" },
+			base: { type: "string" },
+			"floor-base": { type: "string" },
+			"no-floor": { type: "boolean" },
+			"no-app": { type: "boolean" },
+			ref: { type: "string" },
+			"no-observability": { type: "boolean" },
+			sizes: { type: "string" },
+			senders: { type: "string" },
+			messages: { type: "string" },
+			"open-rate": { type: "string" },
+			"open-seconds": { type: "string" },
+			"open-members": { type: "string" },
+			"open-senders": { type: "string" },
+			"inbox-members": { type: "string" },
+			"inbox-messages": { type: "string" },
+			"idle-sockets": { type: "string" },
+			"rest-conversations": { type: "string" },
+			"rest-history": { type: "string" },
+			"rest-samples": { type: "string" },
+			"idle-wait": { type: "string" },
+			"breakdown-sizes": { type: "string" },
+			client: { type: "string" },
+			out: { type: "string" },
+			keep: { type: "boolean" },
+		},
+		allowPositionals: false,
+	});
+	if (values.help) {
+		console.log(HELP);
+		process.exit(0);
+	}
+	const list = (s) =>
+		s
+			? s
+					.split(",")
+					.map((v) => v.trim())
+					.filter(Boolean)
+			: null;
+	const names = (s) => list(s)?.map((n) => ALIASES[n] ?? n);
+	const only = names(values.only);
+	const skip = names(values.skip) ?? [];
+	for (const n of [...(only ?? []), ...skip])
+		if (![...SCENARIOS, ...EXTRA].includes(n)) throw new Error(`unknown scenario "${n}" (${SCENARIOS.join(", ")})`);
+	const q = values.quick;
+	const num = (k, full, quick) => Number(values[k] ?? (q ? quick : full));
+	return {
+		scenarios: [...SCENARIOS, ...EXTRA].filter(
+			(s) => (only ? only.includes(s) : SCENARIOS.includes(s)) && !skip.includes(s),
+		),
+		breakdownSizes: (list(values["breakdown-sizes"]) ?? ["2x1", "50x5", "256x5"]).map((v) =>
+			v.split(/[x×]/).map(Number),
+		),
+		quick: !!q,
+		base: values.base ?? null,
+		floorBase: values["floor-base"] ?? null,
+		floor: !values["no-floor"],
+		app: !values["no-app"],
+		ref: values.ref ?? null,
+		observability: !values["no-observability"],
+		sizes: (list(values.sizes) ?? ["2", "50", "256"]).map(Number),
+		senders: (list(values.senders) ?? ["1", "5"]).map(Number),
+		messages: num("messages", 200, 50),
+		openRate: num("open-rate", 20, 20),
+		openSeconds: num("open-seconds", 20, 5),
+		openMembers: num("open-members", 256, 256),
+		openSenders: num("open-senders", 5, 5),
+		inboxMembers: num("inbox-members", 256, 50),
+		inboxMessages: num("inbox-messages", 100, 50),
+		idleSockets: num("idle-sockets", 1000, 250),
+		restConversations: num("rest-conversations", 200, 200),
+		restHistory: num("rest-history", 500, 100),
+		restSamples: num("rest-samples", 300, 100),
+		idleWaitMs: num("idle-wait", 15, 15) * 1000,
+		client: values.client ?? "lite",
+		out: path.resolve(values.out ?? path.join(REPO, "bench/results")),
+		keep: !!values.keep,
+	};
 }
 
 function log(msg) {
-  console.log(msg);
+	console.log(msg);
 }
 
 async function startApp(opts, workDir) {
-  if (!opts.app) return null;
-  if (opts.base) return { server: null, base: opts.base };
-  const dir = snapshotApp(workDir, opts.ref);
-  if (!opts.observability) {
-    // Only the bench's temp copy is changed: does per-invocation tracing cost anything here?
-    const cfg = path.join(dir, "wrangler.toml");
-    const before = fs.readFileSync(cfg, "utf8");
-    const after = before.replace(/(\[observability\][^[]*?enabled\s*=\s*)true/, "$1false");
-    if (after === before) throw new Error("--no-observability: no [observability] enabled = true in wrangler.toml");
-    fs.writeFileSync(cfg, after);
-  }
-  const persist = path.join(workDir, "app-state");
-  log(`app: snapshot in ${dir}; applying D1 migrations`);
-  wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: dir });
-  const server = await startWrangler({
-    name: "app",
-    cwd: dir,
-    persistTo: persist,
-    vars: { RATE_LIMITS: "off", JWT_SECRET: randomSecret(40) },
-    healthPath: "/api/v1/health",
-    logFile: path.join(workDir, "app.log"),
-  });
-  log(`app: wrangler dev on ${server.base} (log ${server.logFile})`);
-  return { server, base: server.base };
+	if (!opts.app) return null;
+	if (opts.base) return { server: null, base: opts.base };
+	const dir = snapshotApp(workDir, opts.ref);
+	if (!opts.observability) {
+		// Only the bench's temp copy is changed: does per-invocation tracing cost anything here?
+		const cfg = path.join(dir, "wrangler.toml");
+		const before = fs.readFileSync(cfg, "utf8");
+		const after = before.replace(/(\[observability\][^[]*?enabled\s*=\s*)true/, "$1false");
+		if (after === before) throw new Error("--no-observability: no [observability] enabled = true in wrangler.toml");
+		fs.writeFileSync(cfg, after);
+	}
+	const persist = path.join(workDir, "app-state");
+	log(`app: snapshot in ${dir}; applying D1 migrations`);
+	wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: dir });
+	const server = await startWrangler({
+		name: "app",
+		cwd: dir,
+		persistTo: persist,
+		vars: { RATE_LIMITS: "off", JWT_SECRET: randomSecret(40) },
+		healthPath: "/api/v1/health",
+		logFile: path.join(workDir, "app.log"),
+	});
+	log(`app: wrangler dev on ${server.base} (log ${server.logFile})`);
+	return { server, base: server.base };
 }
 
 async function startFloor(opts, workDir) {
-  if (!opts.floor) return null;
-  if (opts.floorBase) return { server: null, base: opts.floorBase };
-  const server = await startWrangler({
-    name: "floor",
-    cwd: path.join(REPO, "bench/relay"),
-    config: "wrangler.toml",
-    persistTo: path.join(workDir, "floor-state"),
-    healthPath: "/health",
-    logFile: path.join(workDir, "floor.log"),
-  });
-  log(`floor: wrangler dev on ${server.base} (log ${server.logFile})`);
-  return { server, base: server.base };
+	if (!opts.floor) return null;
+	if (opts.floorBase) return { server: null, base: opts.floorBase };
+	const server = await startWrangler({
+		name: "floor",
+		cwd: path.join(REPO, "bench/relay"),
+		config: "wrangler.toml",
+		persistTo: path.join(workDir, "floor-state"),
+		healthPath: "/health",
+		logFile: path.join(workDir, "floor.log"),
+	});
+	log(`floor: wrangler dev on ${server.base} (log ${server.logFile})`);
+	return { server, base: server.base };
 }
 
 async function main() {
-  const opts = parse();
-  useClient(opts.client);
-  const started = new Date();
-  const stamp = started.toISOString().replace(/[:.]/g, "-");
-  const workDir = makeWorkDir();
-  fs.mkdirSync(opts.out, { recursive: true });
-  const outJson = path.join(opts.out, `${stamp}.json`);
-  const res = {
-    meta: {
-      startedAt: started.toISOString(),
-      options: opts,
-      scenarios: opts.scenarios,
-      git: gitInfo(),
-      node: process.version,
-      wrangler: wranglerVersion(),
-      client: clientName,
-      machine: {
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model ?? "unknown",
-        memGiB: Math.round(os.totalmem() / 2 ** 30),
-        platform: `${os.platform()} ${os.release()}`,
-      },
-      loadavgStart: os.loadavg().map((v) => Number(v.toFixed(2))),
-      workDir,
-    },
-  };
-  log(`Campus Chat bench — scenarios: ${opts.scenarios.join(", ")}${opts.quick ? " (quick)" : ""}; client ${clientName}`);
-  const servers = [];
-  let exitCode = 0;
-  try {
-    const [app, floor] = await Promise.all([startApp(opts, workDir), startFloor(opts, workDir)]);
-    if (app?.server) servers.push(app.server);
-    if (floor?.server) servers.push(floor.server);
-    const appT = app ? new AppTarget(app.base) : null;
-    const floorT = floor ? new FloorTarget(floor.base) : null;
-    const need = Math.max(
-      ...opts.sizes,
-      opts.openMembers,
-      opts.scenarios.includes("inbox") ? opts.inboxMembers : 0,
-      opts.scenarios.includes("rest") ? opts.restConversations : 0,
-      opts.scenarios.includes("idle") ? Math.min(250, opts.idleSockets) : 0,
-      2,
-    );
-    const t0 = performance.now();
-    const users = appT ? await appT.registerUsers(need) : null;
-    if (appT) log(`app: registered ${users.length} users in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const floorUsers = floorT ? await floorT.registerUsers(need) : null;
-    const both = (fn) =>
-      [...(appT ? [[appT, users, app.server]] : []), ...(floorT ? [[floorT, floorUsers, floor.server]] : [])].map(([t, u, s]) =>
-        fn(t, u, s),
-      );
-    const save = () => fs.writeFileSync(outJson, `${JSON.stringify(res, null, 2)}\n`);
+	const opts = parse();
+	selectClient(opts.client);
+	const started = new Date();
+	const stamp = started.toISOString().replace(/[:.]/g, "-");
+	const workDir = makeWorkDir();
+	fs.mkdirSync(opts.out, { recursive: true });
+	const outJson = path.join(opts.out, `${stamp}.json`);
+	const res = {
+		meta: {
+			startedAt: started.toISOString(),
+			options: opts,
+			scenarios: opts.scenarios,
+			git: gitInfo(),
+			node: process.version,
+			wrangler: wranglerVersion(),
+			client: clientName,
+			machine: {
+				cpus: os.cpus().length,
+				cpuModel: os.cpus()[0]?.model ?? "unknown",
+				memGiB: Math.round(os.totalmem() / 2 ** 30),
+				platform: `${os.platform()} ${os.release()}`,
+			},
+			loadavgStart: os.loadavg().map((v) => Number(v.toFixed(2))),
+			workDir,
+		},
+	};
+	log(
+		`Campus Chat bench — scenarios: ${opts.scenarios.join(", ")}${opts.quick ? " (quick)" : ""}; client ${clientName}`,
+	);
+	const servers = [];
+	let exitCode = 0;
+	try {
+		const [app, floor] = await Promise.all([startApp(opts, workDir), startFloor(opts, workDir)]);
+		if (app?.server) servers.push(app.server);
+		if (floor?.server) servers.push(floor.server);
+		const appT = app ? new AppTarget(app.base) : null;
+		const floorT = floor ? new FloorTarget(floor.base) : null;
+		const need = Math.max(
+			...opts.sizes,
+			opts.openMembers,
+			opts.scenarios.includes("inbox") ? opts.inboxMembers : 0,
+			opts.scenarios.includes("rest") ? opts.restConversations : 0,
+			opts.scenarios.includes("idle") ? Math.min(250, opts.idleSockets) : 0,
+			2,
+		);
+		const t0 = performance.now();
+		const users = appT ? await appT.registerUsers(need) : null;
+		if (appT) log(`app: registered ${users.length} users in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+		const floorUsers = floorT ? await floorT.registerUsers(need) : null;
+		const both = (fn) =>
+			[...(appT ? [[appT, users, app.server]] : []), ...(floorT ? [[floorT, floorUsers, floor.server]] : [])].map(
+				([t, u, s]) => fn(t, u, s),
+			);
+		const save = () => fs.writeFileSync(outJson, `${JSON.stringify(res, null, 2)}\n`);
 
-    for (const scenario of opts.scenarios) {
-      const ts = performance.now();
-      log(`\n== ${scenario}`);
-      if (scenario === "hibernation") {
-        // Both targets wait in parallel: the wait is the point, and nothing else is running.
-        res.hibernation = await Promise.all(both((t, u) => runHibernation(t, { users: u, idleMs: opts.idleWaitMs, log })));
-      } else if (scenario === "fanout") {
-        res.fanout = [];
-        for (const members of opts.sizes) {
-          for (const senders of opts.senders) {
-            if (senders > members) continue;
-            // App and floor back to back for each configuration, so a noisy neighbour on this
-            // shared machine hits both sides of a ratio alike.
-            for (const [t, u, s] of both((...a) => a)) {
-              res.fanout.push(
-                await runFanout(t, { members, senders, mode: "closed", messages: opts.messages, users: u, server: s, label: `${members}×${senders}`, log }),
-              );
-            }
-          }
-        }
-      } else if (scenario === "openloop") {
-        res.openLoop = [];
-        for (const [t, u, s] of both((...a) => a)) {
-          res.openLoop.push(
-            await runFanout(t, {
-              members: opts.openMembers,
-              senders: opts.openSenders,
-              mode: "open",
-              rate: opts.openRate,
-              durationS: opts.openSeconds,
-              users: u,
-              server: s,
-              label: `${opts.openMembers}×${opts.openSenders} @${opts.openRate}/s`,
-              log,
-            }),
-          );
-        }
-      } else if (scenario === "breakdown") {
-        if (!floor) throw new Error("breakdown needs the floor");
-        res.breakdown = [];
-        const variants = [
-          ...(appT ? [[appT, users, app.server]] : []),
-          [floorT, floorUsers, floor.server],
-          [new FloorTarget(floor.base, "do"), floorUsers, floor.server],
-          [new FloorTarget(floor.base, "d1"), floorUsers, floor.server],
-        ];
-        for (const [members, senders] of opts.breakdownSizes) {
-          for (const [t, u, s] of variants) {
-            res.breakdown.push(
-              await runFanout(t, { members, senders, mode: "closed", messages: opts.messages, users: u, server: s, label: `${members}×${senders}`, log }),
-            );
-          }
-        }
-      } else if (!appT) {
-        log("   skipped (app only)");
-      } else if (scenario === "inbox") {
-        res.inbox = [
-          await runInbox(appT, { members: opts.inboxMembers, messages: opts.inboxMessages, users, server: app.server, log }),
-        ];
-      } else if (scenario === "rest") {
-        res.rest = await runRest(appT, {
-          users,
-          conversations: opts.restConversations,
-          historyMessages: opts.restHistory,
-          samples: opts.restSamples,
-          server: app.server,
-          log,
-        });
-      } else if (scenario === "idle") {
-        res.idle = [];
-        for (const [t, u, s] of both((...a) => a)) {
-          res.idle.push(
-            await runIdle(t, { count: opts.idleSockets, users: u, server: s, log, realtime: t.kind === "app" }),
-          );
-        }
-      }
-      log(`   (${((performance.now() - ts) / 1000).toFixed(1)} s)`);
-      save();
-    }
-  } catch (err) {
-    console.error(`\nbench failed: ${err?.stack ?? err}`);
-    res.error = String(err?.stack ?? err);
-    exitCode = 2;
-  } finally {
-    for (const s of servers) await s.stop();
-  }
+		for (const scenario of opts.scenarios) {
+			const ts = performance.now();
+			log(`\n== ${scenario}`);
+			if (scenario === "hibernation") {
+				// Both targets wait in parallel: the wait is the point, and nothing else is running.
+				res.hibernation = await Promise.all(
+					both((t, u) => runHibernation(t, { users: u, idleMs: opts.idleWaitMs, log })),
+				);
+			} else if (scenario === "fanout") {
+				res.fanout = [];
+				for (const members of opts.sizes) {
+					for (const senders of opts.senders) {
+						if (senders > members) continue;
+						// App and floor back to back for each configuration, so a noisy neighbour on this
+						// shared machine hits both sides of a ratio alike.
+						for (const [t, u, s] of both((...a) => a)) {
+							res.fanout.push(
+								await runFanout(t, {
+									members,
+									senders,
+									mode: "closed",
+									messages: opts.messages,
+									users: u,
+									server: s,
+									label: `${members}×${senders}`,
+									log,
+								}),
+							);
+						}
+					}
+				}
+			} else if (scenario === "openloop") {
+				res.openLoop = [];
+				for (const [t, u, s] of both((...a) => a)) {
+					res.openLoop.push(
+						await runFanout(t, {
+							members: opts.openMembers,
+							senders: opts.openSenders,
+							mode: "open",
+							rate: opts.openRate,
+							durationS: opts.openSeconds,
+							users: u,
+							server: s,
+							label: `${opts.openMembers}×${opts.openSenders} @${opts.openRate}/s`,
+							log,
+						}),
+					);
+				}
+			} else if (scenario === "breakdown") {
+				if (!floor) throw new Error("breakdown needs the floor");
+				res.breakdown = [];
+				const variants = [
+					...(appT ? [[appT, users, app.server]] : []),
+					[floorT, floorUsers, floor.server],
+					[new FloorTarget(floor.base, "do"), floorUsers, floor.server],
+					[new FloorTarget(floor.base, "d1"), floorUsers, floor.server],
+				];
+				for (const [members, senders] of opts.breakdownSizes) {
+					for (const [t, u, s] of variants) {
+						res.breakdown.push(
+							await runFanout(t, {
+								members,
+								senders,
+								mode: "closed",
+								messages: opts.messages,
+								users: u,
+								server: s,
+								label: `${members}×${senders}`,
+								log,
+							}),
+						);
+					}
+				}
+			} else if (!appT) {
+				log("   skipped (app only)");
+			} else if (scenario === "inbox") {
+				res.inbox = [
+					await runInbox(appT, {
+						members: opts.inboxMembers,
+						messages: opts.inboxMessages,
+						users,
+						server: app.server,
+						log,
+					}),
+				];
+			} else if (scenario === "rest") {
+				res.rest = await runRest(appT, {
+					users,
+					conversations: opts.restConversations,
+					historyMessages: opts.restHistory,
+					samples: opts.restSamples,
+					server: app.server,
+					log,
+				});
+			} else if (scenario === "idle") {
+				res.idle = [];
+				for (const [t, u, s] of both((...a) => a)) {
+					res.idle.push(
+						await runIdle(t, { count: opts.idleSockets, users: u, server: s, log, realtime: t.kind === "app" }),
+					);
+				}
+			}
+			log(`   (${((performance.now() - ts) / 1000).toFixed(1)} s)`);
+			save();
+		}
+	} catch (err) {
+		console.error(`\nbench failed: ${err?.stack ?? err}`);
+		res.error = String(err?.stack ?? err);
+		exitCode = 2;
+	} finally {
+		for (const s of servers) await s.stop();
+	}
 
-  res.meta.durationS = Math.round((Date.now() - started.getTime()) / 1000);
-  res.meta.loadavgEnd = os.loadavg().map((v) => Number(v.toFixed(2)));
-  res.targets = evaluateTargets(res);
-  printSections(res);
-  fs.writeFileSync(outJson, `${JSON.stringify(res, null, 2)}\n`);
-  fs.writeFileSync(outJson.replace(/\.json$/, ".md"), `${markdown(res)}\n`);
-  log(`\nresults: ${outJson} (+ .md); ${res.meta.durationS} s`);
+	res.meta.durationS = Math.round((Date.now() - started.getTime()) / 1000);
+	res.meta.loadavgEnd = os.loadavg().map((v) => Number(v.toFixed(2)));
+	res.targets = evaluateTargets(res);
+	printSections(res);
+	fs.writeFileSync(outJson, `${JSON.stringify(res, null, 2)}\n`);
+	fs.writeFileSync(outJson.replace(/\.json$/, ".md"), `${markdown(res)}\n`);
+	log(`\nresults: ${outJson} (+ .md); ${res.meta.durationS} s`);
 
-  // Only the app's integrity decides the exit code; a floor that falls over under a load
-  // this machine cannot carry is reported, not failed.
-  const fan = [...(res.fanout ?? []), ...(res.openLoop ?? [])];
-  const describe = (r) => `${r.target} ${r.label}: lost ${r.lost}, doubled ${r.doubled}, out-of-order ${r.outOfOrder}, unanswered/refused sends ${r.sendErrors}`;
-  const broken = fan.filter((r) => r.lost || r.doubled || r.outOfOrder || r.sendErrors);
-  const appBroken = broken.filter((r) => r.target === "app");
-  const floorBroken = broken.filter((r) => r.target !== "app");
-  if (floorBroken.length) console.warn(`warning (floor, not the app): ${floorBroken.map(describe).join("; ")}`);
-  if (appBroken.length) {
-    console.error(`INTEGRITY FAILURE: ${appBroken.map(describe).join("; ")}`);
-    exitCode ||= 1;
-  }
-  if (!opts.keep && exitCode === 0) fs.rmSync(workDir, { recursive: true, force: true });
-  else log(`kept ${workDir} (logs and local state)`);
-  process.exit(exitCode);
+	// Only the app's integrity decides the exit code; a floor that falls over under a load
+	// this machine cannot carry is reported, not failed.
+	const fan = [...(res.fanout ?? []), ...(res.openLoop ?? [])];
+	const describe = (r) =>
+		`${r.target} ${r.label}: lost ${r.lost}, doubled ${r.doubled}, out-of-order ${r.outOfOrder}, unanswered/refused sends ${r.sendErrors}`;
+	const broken = fan.filter((r) => r.lost || r.doubled || r.outOfOrder || r.sendErrors);
+	const appBroken = broken.filter((r) => r.target === "app");
+	const floorBroken = broken.filter((r) => r.target !== "app");
+	if (floorBroken.length) console.warn(`warning (floor, not the app): ${floorBroken.map(describe).join("; ")}`);
+	if (appBroken.length) {
+		console.error(`INTEGRITY FAILURE: ${appBroken.map(describe).join("; ")}`);
+		exitCode ||= 1;
+	}
+	if (!opts.keep && exitCode === 0) fs.rmSync(workDir, { recursive: true, force: true });
+	else log(`kept ${workDir} (logs and local state)`);
+	process.exit(exitCode);
 }
 
 main();
