@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Conversation } from "../src/shared/schemas";
-import { api, directChat, env, expectError, groupChat, registerUser, sendText, type TestUser } from "./helpers";
+import { api, directChat, expectError, groupChat, registerUser, seedUsers, sendText, type TestUser } from "./helpers";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 /** Users written straight into D1: enough people for the group-size limits without hashing 255 passwords. */
-async function seedUsers(count: number): Promise<string[]> {
-	const ids = Array.from({ length: count }, () => crypto.randomUUID());
-	const now = new Date().toISOString();
-	const insert = env.DB.prepare(
-		"INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, 'seeded', ?)",
-	);
-	await env.DB.batch(ids.map((id) => insert.bind(id, `${id}@seed.test`, `Seed ${id.slice(0, 8)}`, now)));
-	return ids;
-}
-
 async function list(user: TestUser, query = "") {
 	return api<{ conversations: Conversation[]; nextCursor: string | null }>("GET", `/conversations${query}`, {
 		token: user.token,

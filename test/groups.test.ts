@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { Conversation, Message, Participant } from "../src/shared/schemas";
-import { api, directChat, env, expectError, groupChat, registerUser, sendText, type TestUser } from "./helpers";
-
-async function seedUsers(count: number): Promise<string[]> {
-	const ids = Array.from({ length: count }, () => crypto.randomUUID());
-	const now = new Date().toISOString();
-	const insert = env.DB.prepare(
-		"INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, 'seeded', ?)",
-	);
-	await env.DB.batch(ids.map((id) => insert.bind(id, `${id}@seed.test`, `Seed ${id.slice(0, 8)}`, now)));
-	return ids;
-}
+import {
+	api,
+	directChat,
+	env,
+	expectError,
+	groupChat,
+	registerUser,
+	seedUsers,
+	sendText,
+	type TestUser,
+} from "./helpers";
 
 async function participants(viewer: TestUser, id: string): Promise<Record<string, Participant["role"]>> {
 	const res = await api<{ conversation: Conversation }>("GET", `/conversations/${id}`, { token: viewer.token });

@@ -91,3 +91,14 @@ export function expectError(res: ApiResult, status: number, code: string) {
 		throw new Error(`expected ${status} ${code}, got ${res.status} ${JSON.stringify(res.body)}`);
 	}
 }
+
+/** Accounts written straight into D1 (no password hashing): for tests that need hundreds of users. */
+export async function seedUsers(count: number): Promise<string[]> {
+	const ids = Array.from({ length: count }, () => crypto.randomUUID());
+	const now = new Date().toISOString();
+	const insert = env.DB.prepare(
+		"INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, 'seeded', ?)",
+	);
+	await env.DB.batch(ids.map((id) => insert.bind(id, `${id}@seed.test`, `Seed ${id.slice(0, 8)}`, now)));
+	return ids;
+}

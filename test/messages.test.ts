@@ -342,24 +342,3 @@ describe("read receipts", () => {
 		);
 	});
 });
-
-describe("replying", () => {
-	it("counts as reading: a reply clears the replier's unread count up to their own message", async () => {
-		const a = await registerUser("Replier");
-		const b = await registerUser("Chatty");
-		const chat = await directChat(a, b);
-		await sendText(b, chat.id, "are you there?");
-		await sendText(b, chat.id, "hello??");
-		const unread = async () =>
-			(await api("GET", `/conversations/${chat.id}`, { token: a.token })).body.conversation.unreadCount;
-		expect(await unread()).toBe(2);
-		const reply = await sendText(a, chat.id, "yes, sorry!");
-		expect(await unread()).toBe(0);
-		await sendText(b, chat.id, "great");
-		expect(await unread()).toBe(1);
-		const me = (await api("GET", `/conversations/${chat.id}`, { token: a.token })).body.conversation.participants.find(
-			(p: { user: { id: string } }) => p.user.id === a.user.id,
-		);
-		expect(me).toMatchObject({ lastReadSeq: reply.seq, lastDeliveredSeq: reply.seq });
-	});
-});

@@ -3,7 +3,6 @@
 // room's hibernatable sockets and to members' UserHubs. REST and socket paths share its methods.
 import { DurableObject } from "cloudflare:workers";
 import {
-	ClientFrame,
 	MAX_GROUP_MEMBERS,
 	type Message,
 	type Participant,
@@ -19,7 +18,7 @@ import { log } from "../worker/log";
 import { inboxViews, listParticipants } from "../worker/queries";
 import { type TokenBucket, takeToken } from "../worker/rateLimit";
 import { MESSAGE_COLUMNS, type MessageRecord, toMessage } from "../worker/views";
-import { refOf, sendFrame, socketError } from "./frames";
+import { readClientFrame, sendFrame, socketError } from "./frames";
 import { fail, hubName, type InboxDelivery, ok, type RoomResult } from "./rpc";
 
 /** Identity of a room socket, kept across hibernation. */
@@ -114,31 +113,12 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 
 	override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
 		const info = this.socketInfo(ws);
-		const size = typeof raw === "string" ? raw.length : raw.byteLength;
-		if (size > MAX_FRAME_BYTES) return sendFrame(ws, socketError(413, "frame larger than 64 KiB", refOf(raw)));
-		if (rateLimitsOn(this.env)) {
-			if (!takeToken(this.socketBuckets, ws, SOCKET_FRAMES_PER_SECOND, SOCKET_FRAME_BURST))
-				return sendFrame(ws, socketError(429, "too many frames, slow down", refOf(raw)));
-		}
-		let json: unknown;
-		try {
-			json = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw));
-		} catch {
-			return sendFrame(ws, socketError(400, "frame is not valid JSON"));
-		}
-		const parsed = ClientFrame.safeParse(json);
-		if (!parsed.success) {
-			const issue = parsed.error.issues[0];
-			return sendFrame(
-				ws,
-				socketError(
-					400,
-					`invalid frame: ${issue ? `${issue.path.join(".") || "type"}: ${issue.message}` : ""}`,
-					refOf(json),
-				),
-			);
-		}
-		const frame = parsed.data;
+		const frame = readClientFrame(ws, raw, {
+			maxBytes: MAX_FRAME_BYTES,
+			allow: () =>
+				!rateLimitsOn(this.env) || takeToken(this.socketBuckets, ws, SOCKET_FRAMES_PER_SECOND, SOCKET_FRAME_BURST),
+		});
+		if (!frame) return;
 		const reply = <T>(result: RoomResult<T>) => {
 			if (!frame.ref) {
 				if (!result.ok) sendFrame(ws, socketError(result.status, result.message));
@@ -343,18 +323,6 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 				select.bind(conversationId, p.senderId, p.clientId, p.kind === "system" ? 1 : 0),
 			);
 		});
-		// Sending means you have read the conversation up to your own message, so your unread
-		// count does not keep what you just replied to. (Silently: clients send message:read
-		// themselves while a chat is open, and a read event per send would double the fan-out.)
-		const lastBySender = new Map<string, PendingInsert>();
-		for (const p of batch) if (p.kind !== "system") lastBySender.set(p.senderId, p);
-		const advance = db.prepare(
-			`UPDATE participants SET
-			   last_read_seq = MAX(last_read_seq, COALESCE((SELECT seq FROM messages WHERE conversation_id = ?1 AND sender_id = ?2 AND client_id = ?3), 0)),
-			   last_delivered_seq = MAX(last_delivered_seq, COALESCE((SELECT seq FROM messages WHERE conversation_id = ?1 AND sender_id = ?2 AND client_id = ?3), 0))
-			 WHERE conversation_id = ?1 AND user_id = ?2`,
-		);
-		for (const p of lastBySender.values()) statements.push(advance.bind(conversationId, p.senderId, p.clientId));
 		statements.push(
 			db
 				.prepare(

@@ -2,12 +2,12 @@
 // decides online/offline, and pushes inbox events: new messages, conversation updates, receipts
 // for the user's own messages, member changes and the presence of people they share a chat with.
 import { DurableObject } from "cloudflare:workers";
-import { ClientFrame, type ServerEvent } from "../shared/schemas";
+import type { ServerEvent } from "../shared/schemas";
 import { type AppEnv, rateLimitsOn } from "../worker/config";
 import { log } from "../worker/log";
 import { loadConversation } from "../worker/queries";
 import { type TokenBucket, takeToken } from "../worker/rateLimit";
-import { refOf, sendFrame, socketError } from "./frames";
+import { readClientFrame, sendFrame, socketError } from "./frames";
 import { hubName, type InboxDelivery, roomName } from "./rpc";
 
 /** Identity of a realtime socket, kept across hibernation. */
@@ -23,6 +23,9 @@ interface HubSocket {
 export const STALE_SOCKET_MS = 60_000;
 const SWEEP_INTERVAL_MS = 30_000;
 const MAX_FRAME_BYTES = 16 * 1024;
+// The realtime socket carries only pings and receipts from the client.
+const HUB_FRAMES_PER_SECOND = 20;
+const HUB_FRAME_BURST = 60;
 
 export class UserHub extends DurableObject<AppEnv> {
 	private buckets = new WeakMap<WebSocket, TokenBucket>();
@@ -57,21 +60,11 @@ export class UserHub extends DurableObject<AppEnv> {
 		if (Date.now() - (info.lastFrameAt ?? info.connectedAt) > 10_000) {
 			ws.serializeAttachment({ ...info, lastFrameAt: Date.now() } satisfies HubSocket);
 		}
-		const size = typeof raw === "string" ? raw.length : raw.byteLength;
-		if (size > MAX_FRAME_BYTES) return sendFrame(ws, socketError(413, "frame larger than 16 KiB", refOf(raw)));
-		if (rateLimitsOn(this.env)) {
-			if (!takeToken(this.buckets, ws, 20, 60))
-				return sendFrame(ws, socketError(429, "too many frames, slow down", refOf(raw)));
-		}
-		let json: unknown;
-		try {
-			json = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw));
-		} catch {
-			return sendFrame(ws, socketError(400, "frame is not valid JSON"));
-		}
-		const parsed = ClientFrame.safeParse(json);
-		if (!parsed.success) return sendFrame(ws, socketError(400, "invalid frame", refOf(json)));
-		const frame = parsed.data;
+		const frame = readClientFrame(ws, raw, {
+			maxBytes: MAX_FRAME_BYTES,
+			allow: () => !rateLimitsOn(this.env) || takeToken(this.buckets, ws, HUB_FRAMES_PER_SECOND, HUB_FRAME_BURST),
+		});
+		if (!frame) return;
 		const ack = (data: unknown) => frame.ref && sendFrame(ws, { type: "ack", ref: frame.ref, data });
 		switch (frame.type) {
 			case "ping":
