@@ -11,36 +11,36 @@ export const LOGIN_FAILURES_PER_EMAIL: Window = { limit: 10, seconds: 15 * 60 };
 export const LOGIN_FAILURES_PER_IP: Window = { limit: 50, seconds: 15 * 60 };
 export const REGISTRATIONS_PER_IP: Window = { limit: 20, seconds: 60 * 60 };
 
-function windowStart(window: Window, now = Date.now()): string {
-	return new Date(Math.floor(now / (window.seconds * 1000)) * window.seconds * 1000).toISOString();
-}
+// A window opens at a bucket's first event and lasts `seconds`: no burst of twice the limit
+// across a clock-aligned boundary, and Retry-After says when that bucket's window closes.
+const cutoff = (window: Window, now: number) => new Date(now - window.seconds * 1000).toISOString();
 
-function retryAfter(window: Window, now = Date.now()): number {
-	const ms = window.seconds * 1000;
-	return Math.max(1, Math.ceil((Math.floor(now / ms) * ms + ms - now) / 1000));
-}
-
-/** 429 if the bucket already reached its limit in the current window. */
+/** 429 if the bucket already reached its limit in its current window. */
 export async function assertUnderLimit(env: AppEnv, bucket: string | null, window: Window): Promise<void> {
 	if (!rateLimitsOn(env) || bucket === null) return;
-	const row = await env.DB.prepare("SELECT count FROM auth_rate_limits WHERE bucket = ? AND window_start = ?")
-		.bind(bucket, windowStart(window))
-		.first<{ count: number }>();
+	const now = Date.now();
+	const row = await env.DB.prepare(
+		"SELECT count, window_start FROM auth_rate_limits WHERE bucket = ? AND window_start > ?",
+	)
+		.bind(bucket, cutoff(window, now))
+		.first<{ count: number; window_start: string }>();
 	if (row && row.count >= window.limit) {
-		throw new ApiError(429, "too many attempts, try again later", undefined, retryAfter(window));
+		const retryAfter = Math.max(1, Math.ceil((Date.parse(row.window_start) + window.seconds * 1000 - now) / 1000));
+		throw new ApiError(429, "too many attempts, try again later", undefined, retryAfter);
 	}
 }
 
-/** Counts one event in the bucket's current window. */
+/** Counts one event in the bucket's window, opening a new window if the last one closed. */
 export async function countHit(env: AppEnv, bucket: string | null, window: Window): Promise<void> {
 	if (!rateLimitsOn(env) || bucket === null) return;
+	const now = Date.now();
 	await env.DB.prepare(
 		`INSERT INTO auth_rate_limits (bucket, window_start, count) VALUES (?1, ?2, 1)
 		 ON CONFLICT (bucket) DO UPDATE SET
-		   count = CASE WHEN window_start = ?2 THEN count + 1 ELSE 1 END,
-		   window_start = ?2`,
+		   count = CASE WHEN window_start > ?3 THEN count + 1 ELSE 1 END,
+		   window_start = CASE WHEN window_start > ?3 THEN window_start ELSE ?2 END`,
 	)
-		.bind(bucket, windowStart(window))
+		.bind(bucket, new Date(now).toISOString(), cutoff(window, now))
 		.run();
 }
 
