@@ -15,7 +15,7 @@ import {
 import { type AppEnv, rateLimitsOn } from "../worker/config";
 import { checkImageForMessage } from "../worker/images";
 import { log } from "../worker/log";
-import { inboxViews, listParticipants } from "../worker/queries";
+import { type InboxViews, inboxViewStatements, inboxViews, listParticipants, readInboxViews } from "../worker/queries";
 import { type TokenBucket, takeToken } from "../worker/rateLimit";
 import { MESSAGE_COLUMNS, type MessageRecord, toMessage } from "../worker/views";
 import { readClientFrame, sendFrame, socketError } from "./frames";
@@ -331,7 +331,11 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 				)
 				.bind(conversationId, now),
 		);
+		// The inbox views ride in the same batch: one D1 round trip per commit, not two.
+		const inboxStatements = inboxViewStatements(this.env, conversationId);
+		statements.push(...inboxStatements);
 		const results = await db.batch<MessageRecord>(statements);
+		const inboxResults = results.slice(-inboxStatements.length);
 
 		const outcomes = await Promise.all(
 			batch.map(async (p, i) => {
@@ -352,7 +356,8 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		const first = batch[0];
 		if (fresh.length > 0 && first) {
 			const events: ServerEvent[] = fresh.map(({ message }) => ({ type: "message:new", data: { message } }));
-			this.ctx.waitUntil(this.notifyMembers(conversationId, events, first.origin));
+			const views = readInboxViews(this.env, first.origin, inboxResults);
+			this.ctx.waitUntil(this.notifyMembers(conversationId, events, first.origin, [], views));
 		}
 	}
 
@@ -761,10 +766,16 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	 * lists load fresh when they come back. The room builds each member's conversation view
 	 * from one D1 round trip, so a hub only forwards.
 	 */
-	private async notifyMembers(conversationId: string, events: ServerEvent[], origin: string, extra: string[] = []) {
+	private async notifyMembers(
+		conversationId: string,
+		events: ServerEvent[],
+		origin: string,
+		extra: string[] = [],
+		known?: Promise<InboxViews>,
+	) {
 		try {
 			const [views, others] = await Promise.all([
-				inboxViews(this.env, origin, conversationId),
+				known ?? inboxViews(this.env, origin, conversationId),
 				extra.length === 0
 					? { results: [] }
 					: this.env.DB.prepare("SELECT id FROM users WHERE online = 1 AND id IN (SELECT value FROM json_each(?))")
