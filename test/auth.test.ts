@@ -1,5 +1,6 @@
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { jwtSecret } from "../src/worker/config";
 import { api, env, expectError, registerUser } from "./helpers";
 
 const secret = new TextEncoder().encode(env.JWT_SECRET);
@@ -228,5 +229,14 @@ describe("errors", () => {
 	it("serves health without auth", async () => {
 		const res = await api("GET", "/health");
 		expect(res).toMatchObject({ status: 200, body: { ok: true } });
+	});
+});
+
+describe("configuration", () => {
+	it("refuses to sign anything in production without a JWT_SECRET of at least 32 characters", () => {
+		const production = { ...env, APP_ENV: "production" };
+		expect(() => jwtSecret({ ...production, JWT_SECRET: undefined } as never)).toThrow(/JWT_SECRET/);
+		expect(() => jwtSecret({ ...production, JWT_SECRET: "too-short" } as never)).toThrow(/JWT_SECRET/);
+		expect(jwtSecret({ ...production, JWT_SECRET: "x".repeat(32) } as never)).toBe("x".repeat(32));
 	});
 });
