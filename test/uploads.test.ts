@@ -259,3 +259,19 @@ describe("cleaning up unused uploads", () => {
 		expect(row?.completed_at).toEqual(expect.any(String));
 	});
 });
+
+describe("upload rate limit", () => {
+	it("lets one user ask for 100 upload URLs in ten minutes, then answers 429 with Retry-After", async () => {
+		const user = await registerUser("Shutterbug");
+		const ask = () => api("POST", "/uploads", { token: user.token, body: { contentType: "image/png", size: 100 } });
+		for (let i = 0; i < 100; i++) expect((await ask()).status).toBe(201);
+		const limited = await ask();
+		expectError(limited, 429, "rate_limited");
+		expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
+		// someone else is not affected
+		const other = await registerUser("Other");
+		expect(
+			(await api("POST", "/uploads", { token: other.token, body: { contentType: "image/png", size: 100 } })).status,
+		).toBe(201);
+	});
+});

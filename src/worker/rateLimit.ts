@@ -10,6 +10,8 @@ export interface Window {
 export const LOGIN_FAILURES_PER_EMAIL: Window = { limit: 10, seconds: 15 * 60 };
 export const LOGIN_FAILURES_PER_IP: Window = { limit: 50, seconds: 15 * 60 };
 export const REGISTRATIONS_PER_IP: Window = { limit: 20, seconds: 60 * 60 };
+/** Upload URLs a user may ask for: far above a student's photos, far below filling a bucket. */
+export const UPLOADS_PER_USER: Window = { limit: 100, seconds: 10 * 60 };
 
 // A window opens at a bucket's first event and lasts `seconds`: no burst of twice the limit
 // across a clock-aligned boundary, and Retry-After says when that bucket's window closes.
