@@ -179,7 +179,24 @@ describe("conversation list", () => {
 		const top = after.conversations[0];
 		expect(top?.lastMessage).toMatchObject({ id: sent.id, text: "still there?", senderId: x.user.id });
 		expect(Date.parse(top?.lastActivityAt ?? "")).toBeGreaterThan(Date.parse(newer.lastActivityAt));
-		expect(top?.participants).toBeUndefined();
+		// Direct chats carry their two participants, so a client can title them without another request.
+		expect(top?.participants?.map((p) => p.user.id).sort()).toEqual([me.user.id, x.user.id].sort());
+	});
+
+	it("carries participants for groups of up to 32 members, and leaves them out for bigger ones", async () => {
+		const me = await registerUser("Organiser");
+		const others = await seedUsers(32);
+		const small = await api("POST", "/conversations", {
+			token: me.token,
+			body: { type: "group", title: "Small", memberIds: others.slice(0, 31) },
+		});
+		const big = await api("POST", "/conversations", {
+			token: me.token,
+			body: { type: "group", title: "Big", memberIds: others },
+		});
+		const byId = new Map((await list(me)).body.conversations.map((c) => [c.id, c]));
+		expect(byId.get(small.body.conversation.id)?.participants).toHaveLength(32);
+		expect(byId.get(big.body.conversation.id)?.participants).toBeUndefined();
 	});
 
 	it("counts unread messages from others above lastReadSeq, not my own and not deleted ones", async () => {

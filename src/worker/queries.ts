@@ -64,6 +64,35 @@ export async function isMember(env: AppEnv, conversationId: string, userId: stri
 		.first<{ role: "admin" | "member" }>();
 }
 
+/**
+ * The list carries `participants` for direct chats and groups of up to this many members, so
+ * a client can title and badge them without a request per conversation; bigger groups load
+ * theirs from `GET /conversations/:id`.
+ */
+export const LIST_PARTICIPANTS_MAX = 32;
+
+async function participantsOfSmallConversations(env: AppEnv, conversationIds: string[]) {
+	const byConversation = new Map<string, ParticipantRecord[]>();
+	if (conversationIds.length === 0) return byConversation;
+	const { results } = await env.DB.prepare(
+		`WITH m AS (
+		   SELECT p.*, COUNT(*) OVER (PARTITION BY p.conversation_id) AS members
+		   FROM participants p WHERE p.conversation_id IN (SELECT value FROM json_each(?1)))
+		 SELECT m.conversation_id, m.user_id, m.role, m.joined_at, m.last_read_seq, m.last_delivered_seq,
+		        u.id, u.email, u.display_name, u.avatar_url, u.online, u.last_seen_at
+		 FROM m JOIN users u ON u.id = m.user_id
+		 WHERE m.members <= ?2 ORDER BY m.conversation_id, m.joined_at, m.user_id`,
+	)
+		.bind(JSON.stringify(conversationIds), LIST_PARTICIPANTS_MAX)
+		.all<ParticipantRecord & { conversation_id: string }>();
+	for (const row of results) {
+		const list = byConversation.get(row.conversation_id) ?? [];
+		list.push(row);
+		byConversation.set(row.conversation_id, list);
+	}
+	return byConversation;
+}
+
 export async function listParticipants(env: AppEnv, conversationId: string): Promise<Participant[]> {
 	const { results } = await env.DB.prepare(
 		`SELECT p.user_id, p.role, p.joined_at, p.last_read_seq, p.last_delivered_seq,
@@ -113,7 +142,13 @@ export async function listConversations(
 			);
 	const { results } = await stmt.all<ConversationListRow>();
 	const page = results.slice(0, limit);
-	const conversations = await Promise.all(page.map((row) => toConversation(env, origin, row, lastMessageOf(row))));
+	const members = await participantsOfSmallConversations(
+		env,
+		page.map((row) => row.id),
+	);
+	const conversations = await Promise.all(
+		page.map((row) => toConversation(env, origin, row, lastMessageOf(row), members.get(row.id))),
+	);
 	const last = page.at(-1);
 	return { conversations, next: results.length > limit && last ? { at: last.last_activity_at, id: last.id } : null };
 }
