@@ -19,7 +19,7 @@ import { type InboxViews, inboxViewStatements, inboxViews, listParticipants, rea
 import { type TokenBucket, takeToken } from "../worker/rateLimit";
 import { MESSAGE_COLUMNS, type MessageRecord, toMessage } from "../worker/views";
 import { readClientFrame, sendFrame, socketError } from "./frames";
-import { fail, hubName, type InboxDelivery, ok, type RoomResult } from "./rpc";
+import { fail, hubStub, type InboxDelivery, ok, type RoomResult } from "./rpc";
 
 /** Identity of a room socket, kept across hibernation. */
 interface RoomSocket {
@@ -365,7 +365,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		await Promise.all(
 			[...new Set(userIds)].map(async (userId) => {
 				try {
-					await this.env.HUBS.get(this.env.HUBS.idFromName(hubName(userId))).deliver(delivery);
+					await hubStub(this.env, userId).deliver(delivery);
 				} catch (err) {
 					log.warn("hub_delivery_failed", { userId, conversationId: delivery.conversationId, error: String(err) });
 				}
@@ -618,9 +618,10 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			"INSERT OR IGNORE INTO participants (conversation_id, user_id, role, joined_at) VALUES (?, ?, 'member', ?)",
 		);
 		await this.env.DB.batch(toAdd.map((id) => insert.bind(conversationId, id, now)));
-		// Enqueued together, so they share one group commit and take consecutive seqs.
-		await Promise.all(
-			toAdd.map((id) => this.recordSystem(actorId, { event: "joined", actorId, targetId: id }, origin)),
+		await this.recordSystems(
+			actorId,
+			toAdd.map((id) => ({ event: "joined", actorId, targetId: id })),
+			origin,
 		);
 		const participants = await listParticipants(this.env, conversationId);
 		const events: ServerEvent[] = participants
@@ -782,7 +783,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 							.bind(JSON.stringify(extra))
 							.all<{ id: string }>(),
 			]);
-			const hub = (userId: string) => this.env.HUBS.get(this.env.HUBS.idFromName(hubName(userId)));
+			const hub = (userId: string) => hubStub(this.env, userId);
 			const pushes = views.members.map(({ userId, unreadCount, muted, seesLatest }) => {
 				if (!views.base) return hub(userId).push(events);
 				// Someone who hid the latest message sees an older preview: their hub builds it.

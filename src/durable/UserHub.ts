@@ -8,7 +8,7 @@ import { log } from "../worker/log";
 import { loadConversation } from "../worker/queries";
 import { type TokenBucket, takeToken } from "../worker/rateLimit";
 import { readClientFrame, sendFrame, socketError } from "./frames";
-import { hubName, type InboxDelivery, roomName } from "./rpc";
+import { hubStub, type InboxDelivery, roomStub } from "./rpc";
 
 /** Identity of a realtime socket, kept across hibernation. */
 interface HubSocket {
@@ -74,7 +74,7 @@ export class UserHub extends DurableObject<AppEnv> {
 				// Receipts from the list view, for messages that arrived while no chat was open.
 				const conversationId = frame.data.conversationId;
 				if (!conversationId) return sendFrame(ws, socketError(400, "data.conversationId is required here", frame.ref));
-				const room = this.env.ROOMS.get(this.env.ROOMS.idFromName(roomName(conversationId)));
+				const room = roomStub(this.env, conversationId);
 				if (frame.type === "message:read") {
 					const result = await room.markRead(conversationId, info.userId, frame.data.seq, info.origin);
 					if (!result.ok) return sendFrame(ws, socketError(result.status, result.message, frame.ref));
@@ -152,7 +152,7 @@ export class UserHub extends DurableObject<AppEnv> {
 				: { type: "user:offline", data: { userId, lastSeenAt: now } };
 			await Promise.all(
 				results.map((r) =>
-					this.env.HUBS.get(this.env.HUBS.idFromName(hubName(r.user_id)))
+					hubStub(this.env, r.user_id)
 						.push([event])
 						.catch((err: unknown) => log.warn("presence_push_failed", { to: r.user_id, error: String(err) })),
 				),

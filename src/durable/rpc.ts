@@ -1,6 +1,7 @@
 // What Durable Object RPC methods return: errors travel as values, because a thrown error
 // loses its status on the way back to the Worker.
 import type { ErrorStatus, ServerEvent } from "../shared/schemas";
+import type { AppEnv } from "../worker/config";
 
 /** Extra error details; plain JSON so they survive the RPC boundary. */
 export type RpcDetails = Record<string, number | string | string[]>;
@@ -28,3 +29,9 @@ export interface InboxDelivery {
 
 export const roomName = (conversationId: string) => `conversation:${conversationId}`;
 export const hubName = (userId: string) => `user:${userId}`;
+
+/** The conversation's room, `conversation:<id>`. */
+export const roomStub = (env: AppEnv, conversationId: string) =>
+	env.ROOMS.get(env.ROOMS.idFromName(roomName(conversationId)));
+/** The user's hub, `user:<id>`. */
+export const hubStub = (env: AppEnv, userId: string) => env.HUBS.get(env.HUBS.idFromName(hubName(userId)));

@@ -2,9 +2,8 @@
 // results into the error envelope, and find the room or hub for an id.
 import type { Context } from "hono";
 import type { z } from "zod";
-import { hubName, type RoomResult, roomName } from "../durable/rpc";
+import type { RoomResult } from "../durable/rpc";
 import { MAX_JSON_BODY_BYTES } from "../shared/schemas";
-import type { AppEnv } from "./config";
 import { ApiError, badRequest, zodDetails } from "./errors";
 
 /** The request's JSON body parsed by `schema`; an empty body parses as `undefined`. */
@@ -40,9 +39,7 @@ export function publicOrigin(c: Context): string {
 	return new URL(c.req.url).origin;
 }
 
-export const roomStub = (env: AppEnv, conversationId: string) =>
-	env.ROOMS.get(env.ROOMS.idFromName(roomName(conversationId)));
-export const hubStub = (env: AppEnv, userId: string) => env.HUBS.get(env.HUBS.idFromName(hubName(userId)));
+export { hubStub, roomStub } from "../durable/rpc";
 
 /** Route ids are opaque, but anything that cannot be one is simply not found. */
 export function pathId(c: Context, name: string): string {
