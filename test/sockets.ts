@@ -12,6 +12,7 @@ export interface Frame {
 
 export class TestSocket {
 	readonly frames: Frame[] = [];
+	/** Frames as they arrived on the wire (a batch is one); `frames` has them unpacked. */
 	readonly raw: string[] = [];
 	closed: { code: number; reason: string } | null = null;
 	private waiters: (() => void)[] = [];
@@ -20,7 +21,10 @@ export class TestSocket {
 		ws.addEventListener("message", (event) => {
 			const text = typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data as ArrayBuffer);
 			this.raw.push(text);
-			this.frames.push(JSON.parse(text));
+			// Contract v2: a `batch` frame carries complete frames, handled one by one in order.
+			const frame = JSON.parse(text);
+			if (frame.type === "batch" && Array.isArray(frame.data)) this.frames.push(...frame.data);
+			else this.frames.push(frame);
 			this.wake();
 		});
 		ws.addEventListener("close", (event) => {

@@ -1,103 +1,233 @@
-// ConversationRoom (`conversation:<id>`): the single writer of one conversation. It assigns seqs
-// (group commit into D1), applies receipts and member changes, and fans events out to the
-// room's hibernatable sockets and to members' UserHubs. REST and socket paths share its methods.
+// ConversationRoom (`conversation:<id>`): the single writer of one conversation. Its own SQLite
+// is the conversation's log (room/log.ts): a send is a local write, a broadcast and an ack, and
+// D1 catches up through the outbox (room/outbox.ts) in batches. Receipts are watermark moves in
+// the log whose frames reach only the senders concerned, coalesced (room/receipts.ts); inbox
+// events go to online members' UserHubs after each flush (room/inbox.ts). Membership rules are
+// pure functions (room/members.ts). REST and socket paths share the methods below.
 import { DurableObject } from "cloudflare:workers";
-import {
-	MAX_GROUP_MEMBERS,
-	type Message,
-	type Participant,
-	type Role,
-	type SendMessageBody,
-	type ServerEvent,
-	type SystemEvent,
-	TYPING_EXPIRY_MS,
-} from "../shared/schemas";
-import { type AppEnv, rateLimitsOn } from "../worker/config";
+import type { Message, Participant, Role, SendMessageBody, ServerEvent, SystemEvent } from "../shared/schemas";
+import { TYPING_EXPIRY_MS } from "../shared/schemas";
+import { systemSentence } from "../shared/system";
+import { type AppEnv, isDevelopment, rateLimitsOn } from "../worker/config";
 import { checkImageForMessage } from "../worker/images";
 import { log } from "../worker/log";
-import { type InboxViews, inboxViewStatements, inboxViews, listParticipants, readInboxViews } from "../worker/queries";
-import { type TokenBucket, takeToken } from "../worker/rateLimit";
-import { MESSAGE_COLUMNS, type MessageRecord, toMessage } from "../worker/views";
-import { readClientFrame, sendFrame, socketError } from "./frames";
-import { fail, hubStub, type InboxDelivery, ok, type RoomResult } from "./rpc";
+import { listParticipants } from "../worker/queries";
+import { TokenBucket, takeToken } from "../worker/rateLimit";
+import { type MessageRecord, toMessage } from "../worker/views";
+import { FloodGuard, frameText, readClientFrame, sendFrame, sendText, socketError } from "./frames";
+import { HubMailboxes } from "./room/inbox";
+import { type ImportedConversation, type MemberRow, type Meta, type NewMessage, RoomLog } from "./room/log";
+import { checkActor, heirOnLeave, type MemberInfo, planAdd, planRemove, planRole } from "./room/members";
+import { type FlushReport, Outbox } from "./room/outbox";
+import { type ReceiptMove, ReceiptWindow } from "./room/receipts";
+import { fail, ok, type RoomResult } from "./rpc";
 
 /** Identity of a room socket, kept across hibernation. */
-interface RoomSocket {
+export interface RoomSocket {
 	userId: string;
-	conversationId: string;
 	origin: string;
-}
-
-interface PendingInsert {
-	senderId: string;
-	clientId: string;
-	kind: "text" | "image" | "system";
-	text: string | null;
-	image: { key: string; contentType: string; size: number } | null;
-	system: SystemEvent | null;
-	origin: string;
-	resolve: (result: { row: MessageRecord; created: boolean; message: Message } | null) => void;
-	reject: (err: unknown) => void;
+	sessionId?: string;
+	/** When the token that opened it expires (epoch ms): the socket closes then (4401). */
+	expiresAt?: number;
 }
 
 const MAX_FRAME_BYTES = 64 * 1024;
-const MAX_BATCH = 64;
-// Per socket: a student types and sends far below this; a runaway client is told to slow down.
+// Per socket: a student types and sends far below this; a runaway client is told to slow down,
+// then cut off.
 const SOCKET_FRAMES_PER_SECOND = 50;
 const SOCKET_FRAME_BURST = 200;
+const SOCKET_CLOSE_AFTER_DROPS = 400;
 const REST_SENDS_PER_SECOND = 20;
 const REST_SEND_BURST = 200;
+/** A REST write answers once D1 has it (contract: consistency); past this it answers anyway. */
+const REST_FLUSH_WAIT_MS = 10_000;
+/** If the object is evicted between a write and its flush, this alarm brings it back. */
+const BACKSTOP_MS = 1_000;
+const IMPORT_PAGE = 5_000;
+
+type HistoryPosition = { before: number } | { after: number } | null;
 
 export class ConversationRoom extends DurableObject<AppEnv> {
-	private conversationId: string | null = null;
-	private queue: PendingInsert[] = [];
-	private flushing: Promise<void> | null = null;
+	private readonly roomLog: RoomLog;
+	private readonly outbox: Outbox;
+	private readonly receipts: ReceiptWindow;
+	private readonly hubs: HubMailboxes;
+	private loading: Promise<Meta | null> | null = null;
 	private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
-	private socketBuckets = new WeakMap<WebSocket, TokenBucket>();
+	private floodGuards = new WeakMap<WebSocket, FloodGuard>();
 	private userBuckets = new Map<string, TokenBucket>();
 	private attachments = new WeakMap<WebSocket, RoomSocket>();
-	private wakes = 0;
-	/** Member changes read, check and then write across several awaits: they run one at a time. */
+	/** Broadcasts run in the order seqs were assigned, even when building one awaits. */
+	private publishing: Promise<unknown> = Promise.resolve();
+	/** Member changes read, check and then write across awaits: they run one at a time. */
 	private memberChanges: Promise<unknown> = Promise.resolve();
+	/** Events for the next inbox fan-out besides messages (member changes), and who else gets them. */
+	private inboxExtra: { events: ServerEvent[]; users: Set<string> } = { events: [], users: new Set() };
+	private alarmAt: number | null | undefined;
+	private wakes = 0;
+	/** Tests swap this to make D1 fail for a while; everything else uses env.DB. */
+	d1: () => D1Database = () => this.env.DB;
 
 	constructor(ctx: DurableObjectState, env: AppEnv) {
 		super(ctx, env);
 		// A ping is answered by the runtime itself, so an idle room stays hibernated.
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
-		ctx.blockConcurrencyWhile(async () => {
-			ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS room_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-			// Counts constructor runs: a room that hibernated comes back with a new wake.
-			const row = ctx.storage.sql
-				.exec<{ value: number }>(
-					"INSERT INTO room_meta (key, value) VALUES ('wakes', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value",
-				)
-				.one();
-			this.wakes = row.value;
+		this.roomLog = new RoomLog(ctx.storage);
+		this.outbox = new Outbox(
+			env,
+			this.roomLog,
+			(report) => this.fanOutToMembers(report),
+			(at) => this.setAlarmBy(at),
+			() => this.d1(),
+		);
+		this.receipts = new ReceiptWindow((moves) => this.sendReceipts(moves));
+		this.hubs = new HubMailboxes(env);
+		// Development only, and only in a room that holds a conversation: counts constructor runs
+		// for the benchmark's hibernation check. Production rooms never write for this.
+		if (isDevelopment(env)) {
+			ctx.blockConcurrencyWhile(async () => {
+				if (!this.roomLog.meta()) return;
+				ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS dev_stats (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+				this.wakes = ctx.storage.sql
+					.exec<{ value: number }>(
+						"INSERT INTO dev_stats (key, value) VALUES ('wakes', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value",
+					)
+					.one().value;
+			});
+		}
+	}
+
+	private get conversationId(): string {
+		const name = this.ctx.id.name;
+		if (!name?.startsWith("conversation:")) throw new Error("a room is named conversation:<id>");
+		return name.slice("conversation:".length);
+	}
+
+	// ---------- loading ----------
+
+	/**
+	 * The conversation's meta, importing it from D1 on the room's first real work. A room for a
+	 * conversation that does not exist writes nothing and answers null.
+	 */
+	private load(origin?: string): Promise<Meta | null> {
+		const meta = this.roomLog.meta();
+		if (meta) {
+			if (origin && meta.origin !== origin) this.roomLog.setOrigin(origin);
+			return Promise.resolve(origin ? { ...meta, origin } : meta);
+		}
+		this.loading ??= this.importFromD1(origin ?? "").finally(() => {
+			this.loading = null;
 		});
+		return this.loading;
+	}
+
+	private async importFromD1(origin: string): Promise<Meta | null> {
+		const db = this.env.DB;
+		const id = this.conversationId;
+		const [conversation, members, hidden] = await db.batch<Record<string, unknown>>([
+			db
+				.prepare(
+					"SELECT id AS conversation_id, type, title, created_at, last_activity_at FROM conversations WHERE id = ?",
+				)
+				.bind(id),
+			db
+				.prepare(
+					"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM participants WHERE conversation_id = ?",
+				)
+				.bind(id),
+			db
+				.prepare(
+					`SELECT h.user_id, h.message_id, h.hidden_at FROM hidden_messages h JOIN messages m ON m.id = h.message_id
+					 WHERE m.conversation_id = ?`,
+				)
+				.bind(id),
+		]);
+		const meta = conversation?.results[0] as ImportedConversation["meta"] | undefined;
+		if (!meta) return null;
+		const messages: MessageRecord[] = [];
+		for (let after = 0; ; ) {
+			const { results } = await db
+				.prepare(
+					`SELECT id, conversation_id, seq, sender_id, client_id, kind, text, image_key, image_content_type, image_size, system, created_at, deleted_at
+					 FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+				)
+				.bind(id, after, IMPORT_PAGE)
+				.all<MessageRecord>();
+			messages.push(...results);
+			const last = results.at(-1);
+			if (!last || results.length < IMPORT_PAGE) break;
+			after = last.seq;
+		}
+		// Another request may have imported while this one awaited D1.
+		const existing = this.roomLog.meta();
+		if (existing) return existing;
+		this.roomLog.importConversation(
+			{
+				meta,
+				members: (members?.results ?? []) as unknown as ImportedConversation["members"],
+				messages,
+				hidden: (hidden?.results ?? []) as unknown as ImportedConversation["hidden"],
+			},
+			origin,
+		);
+		log.info("room_imported", { conversationId: id, messages: messages.length });
+		return this.roomLog.meta();
+	}
+
+	/** Re-reads membership from D1: before a member change, and when someone D1 knows is missing here. */
+	private async syncMembers() {
+		const { results } = await this.env.DB.prepare(
+			"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM participants WHERE conversation_id = ?",
+		)
+			.bind(this.conversationId)
+			.all<MemberRow>();
+		this.roomLog.syncMembers(results);
+	}
+
+	/** Is `userId` a member? A miss is checked against D1 once, so a member added there is seen. */
+	private async isMember(userId: string): Promise<boolean> {
+		if (this.roomLog.member(userId)) return true;
+		await this.syncMembers();
+		return this.roomLog.member(userId) !== null;
+	}
+
+	private memberInfos(): MemberInfo[] {
+		return this.roomLog.members().map((m) => ({ userId: m.user_id, role: m.role, joinedAt: m.joined_at }));
 	}
 
 	// ---------- sockets ----------
 
 	override async fetch(request: Request): Promise<Response> {
 		const userId = request.headers.get("X-User-Id");
-		const conversationId = request.headers.get("X-Conversation-Id");
 		const origin = request.headers.get("X-Public-Origin");
-		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || !userId || !conversationId || !origin) {
+		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || !userId || !origin) {
 			return new Response("expected a websocket upgrade from the worker", { status: 400 });
 		}
-		this.conversationId = conversationId;
+		const meta = await this.load(origin);
+		if (!meta || !(await this.isMember(userId))) return new Response("conversation not found", { status: 404 });
 		const pair = new WebSocketPair();
 		const [client, server] = [pair[0], pair[1]];
 		this.ctx.acceptWebSocket(server, [userId]);
-		const attachment: RoomSocket = { userId, conversationId, origin };
+		const expires = Number(request.headers.get("X-Session-Expires"));
+		const attachment: RoomSocket = {
+			userId,
+			origin,
+			...(request.headers.get("X-Session-Id") ? { sessionId: request.headers.get("X-Session-Id") as string } : {}),
+			...(Number.isFinite(expires) && expires > 0 ? { expiresAt: expires } : {}),
+		};
 		server.serializeAttachment(attachment);
 		this.attachments.set(server, attachment);
+		if (attachment.expiresAt) await this.setAlarmBy(attachment.expiresAt);
 		// Someone who opens the chat while another member is typing sees it at once.
-		for (const typist of this.typingTimers.keys()) {
-			if (typist !== userId) {
-				sendFrame(server, { type: "user:typing", data: { conversationId, userId: typist, typing: true } });
-			}
-		}
+		const typing = [...this.typingTimers.keys()]
+			.filter((typist) => typist !== userId)
+			.map(
+				(typist): ServerEvent => ({
+					type: "user:typing",
+					data: { conversationId: meta.conversation_id, userId: typist, typing: true },
+				}),
+			);
+		if (typing.length > 0) sendText(server, frameText(typing));
 		return new Response(null, { status: 101, webSocket: client });
 	}
 
@@ -106,19 +236,24 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		if (!info) {
 			info = ws.deserializeAttachment() as RoomSocket;
 			this.attachments.set(ws, info);
-			this.conversationId ??= info.conversationId;
 		}
 		return info;
 	}
 
+	private floodGuard(ws: WebSocket): FloodGuard | null {
+		if (!rateLimitsOn(this.env)) return null;
+		let guard = this.floodGuards.get(ws);
+		if (!guard) {
+			guard = new FloodGuard(new TokenBucket(SOCKET_FRAMES_PER_SECOND, SOCKET_FRAME_BURST), SOCKET_CLOSE_AFTER_DROPS);
+			this.floodGuards.set(ws, guard);
+		}
+		return guard;
+	}
+
 	override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-		const info = this.socketInfo(ws);
-		const frame = readClientFrame(ws, raw, {
-			maxBytes: MAX_FRAME_BYTES,
-			allow: () =>
-				!rateLimitsOn(this.env) || takeToken(this.socketBuckets, ws, SOCKET_FRAMES_PER_SECOND, SOCKET_FRAME_BURST),
-		});
+		const frame = readClientFrame(ws, raw, { maxBytes: MAX_FRAME_BYTES, flood: this.floodGuard(ws) });
 		if (!frame) return;
+		const info = this.socketInfo(ws);
 		const reply = <T>(result: RoomResult<T>) => {
 			if (!frame.ref) {
 				if (!result.ok) sendFrame(ws, socketError(result.status, result.message));
@@ -134,15 +269,16 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		try {
 			switch (frame.type) {
 				case "ping":
-					return sendFrame(ws, frame.ref ? { type: "ack", ref: frame.ref, data: {} } : ({ type: "pong" } as never));
+					// The exact ping text is answered by the runtime; this is a ping with a ref.
+					return reply(ok({}));
 				case "message:send": {
-					const result = await this.send(info.conversationId, info.userId, frame.data, info.origin);
+					const result = await this.send(info.userId, frame.data, info.origin);
 					return reply(result.ok ? ok({ message: result.value.message }) : result);
 				}
 				case "message:delivered":
-					return reply(await this.markDelivered(info.conversationId, info.userId, frame.data.seq));
+					return reply(await this.markDelivered(info.userId, frame.data.seq));
 				case "message:read":
-					return reply(await this.markRead(info.conversationId, info.userId, frame.data.seq, info.origin));
+					return reply(await this.markRead(info.userId, frame.data.seq));
 				case "typing:start":
 					this.startTyping(info.userId);
 					return reply(ok({}));
@@ -151,7 +287,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 					return reply(ok({}));
 			}
 		} catch (err) {
-			log.error("room_frame_failed", { conversationId: info.conversationId, type: frame.type, error: String(err) });
+			log.error("room_frame_failed", { conversationId: this.conversationId, type: frame.type, error: String(err) });
 			sendFrame(ws, socketError(500, "internal error", frame.ref));
 		}
 	}
@@ -178,27 +314,90 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		if (!stillOpen) this.stopTyping(userId);
 	}
 
-	/** Sends one event to every open room socket, serialised once. */
+	/** Sends one event to every open room socket (or all but one user's), serialised once. */
 	private broadcast(event: ServerEvent, exceptUserId?: string) {
 		const text = JSON.stringify(event);
 		for (const ws of this.ctx.getWebSockets()) {
 			if (exceptUserId !== undefined && this.socketInfo(ws).userId === exceptUserId) continue;
+			sendText(ws, text);
+		}
+	}
+
+	/** Events for one user's room sockets, as one frame. */
+	private sendToUser(userId: string, events: ServerEvent[]) {
+		if (events.length === 0) return;
+		const text = frameText(events);
+		for (const ws of this.ctx.getWebSockets(userId)) sendText(ws, text);
+	}
+
+	/** Closes the sockets of ended sessions (logout, password change) or all of a user's: 4401. */
+	async endSessions(userId: string, sessionIds: string[] | null): Promise<number> {
+		let closed = 0;
+		for (const ws of this.ctx.getWebSockets(userId)) {
+			const { sessionId } = this.socketInfo(ws);
+			if (sessionIds && (!sessionId || !sessionIds.includes(sessionId))) continue;
 			try {
-				ws.send(text);
+				ws.close(4401, "session ended");
 			} catch {
-				// closing socket: its close handler cleans up
+				// already closing
 			}
+			closed += 1;
+		}
+		return closed;
+	}
+
+	// ---------- alarm: socket expiry and the outbox's backstop ----------
+
+	/** Makes sure the alarm fires no later than `at`. */
+	private async setAlarmBy(at: number) {
+		if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+		if (this.alarmAt !== null && this.alarmAt <= at) return;
+		this.alarmAt = at;
+		await this.ctx.storage.setAlarm(at);
+	}
+
+	override async alarm(): Promise<void> {
+		this.alarmAt = null;
+		const now = Date.now();
+		let nextExpiry = Number.POSITIVE_INFINITY;
+		for (const ws of this.ctx.getWebSockets()) {
+			const { expiresAt } = this.socketInfo(ws);
+			if (!expiresAt) continue;
+			if (expiresAt <= now) {
+				try {
+					ws.close(4401, "token expired");
+				} catch {
+					// already closing
+				}
+			} else nextExpiry = Math.min(nextExpiry, expiresAt);
+		}
+		if (this.roomLog.hasUnflushed()) await this.outbox.run();
+		if (Number.isFinite(nextExpiry)) await this.setAlarmBy(nextExpiry);
+	}
+
+	/** After every local write: a flush soon, and an alarm in case this object is evicted first. */
+	private afterWrite() {
+		this.outbox.schedule();
+		this.ctx.waitUntil(this.setAlarmBy(Date.now() + BACKSTOP_MS));
+	}
+
+	private async visibleToRest(viaRest: boolean | undefined) {
+		if (!viaRest) return;
+		if (!(await this.outbox.whenFlushed(REST_FLUSH_WAIT_MS))) {
+			log.warn("rest_answered_before_d1", { conversationId: this.conversationId });
 		}
 	}
 
 	// ---------- typing ----------
 
 	private startTyping(userId: string) {
-		const conversationId = this.conversationId;
-		if (!conversationId) return;
 		const existing = this.typingTimers.get(userId);
 		if (existing) clearTimeout(existing);
-		else this.broadcast({ type: "user:typing", data: { conversationId, userId, typing: true } }, userId);
+		else
+			this.broadcast(
+				{ type: "user:typing", data: { conversationId: this.conversationId, userId, typing: true } },
+				userId,
+			);
 		// A one-shot timer: a room with a typist is active and does not hibernate within 2 s.
 		this.typingTimers.set(
 			userId,
@@ -208,7 +407,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 
 	private stopTyping(userId: string) {
 		const timer = this.typingTimers.get(userId);
-		if (!timer || !this.conversationId) return;
+		if (!timer) return;
 		clearTimeout(timer);
 		this.typingTimers.delete(userId);
 		this.broadcast(
@@ -221,313 +420,254 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 
 	/** Validates, sequences, stores and broadcasts one message; idempotent on (sender, clientId). */
 	async send(
-		conversationId: string,
 		senderId: string,
 		body: SendMessageBody,
 		origin: string,
 		opts: { viaRest?: boolean } = {},
 	): Promise<RoomResult<{ message: Message; created: boolean }>> {
-		this.conversationId = conversationId;
+		const meta = await this.load(origin);
+		if (!meta || !(await this.isMember(senderId))) return fail(404, "conversation not found");
+		const retried = this.roomLog.byClientId(senderId, body.clientId);
+		if (retried) {
+			await this.visibleToRest(opts.viaRest);
+			return ok({ message: await toMessage(this.env, origin, retried), created: false });
+		}
 		if (opts.viaRest && rateLimitsOn(this.env)) {
 			if (!takeToken(this.userBuckets, senderId, REST_SENDS_PER_SECOND, REST_SEND_BURST))
 				return fail(429, "sending too fast, slow down");
 		}
-		let image: PendingInsert["image"] = null;
+		let image: NewMessage["image"] = null;
 		if (body.kind === "image") {
 			const check = await checkImageForMessage(this.env, body.imageKey, senderId);
 			if (!check.ok) return fail(check.status, check.message);
 			image = { key: body.imageKey, contentType: check.contentType, size: check.size };
+			// The same clientId may have been stored while the image was checked.
+			const raced = this.roomLog.byClientId(senderId, body.clientId);
+			if (raced) return ok({ message: await toMessage(this.env, origin, raced), created: false });
+			if (!this.roomLog.member(senderId)) return fail(404, "conversation not found");
 		}
-		const stored = await this.enqueue({
-			senderId,
-			clientId: body.clientId,
-			kind: body.kind,
-			text: body.text ?? null,
-			image,
-			system: null,
-			origin,
-		});
-		if (!stored) return fail(404, "conversation not found");
-		return ok({ message: stored.message, created: stored.created });
-	}
-
-	private enqueue(insert: Omit<PendingInsert, "resolve" | "reject">) {
-		return new Promise<{ row: MessageRecord; created: boolean; message: Message } | null>((resolve, reject) => {
-			this.queue.push({ ...insert, resolve, reject });
-			this.flushing ??= this.flushQueue();
-		});
+		const record = this.roomLog.append(
+			{ senderId, clientId: body.clientId, kind: body.kind, text: body.text ?? null, image, system: null },
+			new Date().toISOString(),
+		);
+		this.afterWrite();
+		const message = await this.publish(record, origin);
+		await this.visibleToRest(opts.viaRest);
+		return ok({ message, created: true });
 	}
 
 	/**
-	 * Group commit: the first send is written at once; sends that arrive while a write is in
-	 * flight wait and go together into the next D1 batch. Batches run one at a time, so seqs
-	 * are assigned and broadcast in order.
+	 * Broadcasts `message:new` for a stored record, in seq order. An image waits for D1 first:
+	 * the media route serves an object only while D1 holds a live message that uses it.
 	 */
-	private async flushQueue() {
-		try {
-			while (this.queue.length > 0) {
-				const batch = this.queue.splice(0, MAX_BATCH);
-				try {
-					await this.commitBatch(batch);
-				} catch (err) {
-					log.error("room_commit_failed", {
-						conversationId: this.conversationId,
-						count: batch.length,
-						error: String(err),
-					});
-					for (const p of batch) p.reject(err);
-				}
-			}
-		} finally {
-			this.flushing = null;
-		}
-	}
-
-	private async commitBatch(batch: PendingInsert[]) {
-		const conversationId = this.conversationId;
-		if (!conversationId) throw new Error("room has no conversation id");
-		const db = this.env.DB;
-		const now = new Date().toISOString();
-		const ids = batch.map(() => crypto.randomUUID());
-		// seq = MAX(seq) + 1 inside the batch's transaction: gap-free even if this object was
-		// evicted and lost its memory. A repeated clientId inserts nothing and selects the original.
-		const insert = db.prepare(
-			`INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, kind, text, image_key, image_content_type, image_size, system, created_at)
-			 SELECT ?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11
-			 WHERE ?12 = 1 OR EXISTS (SELECT 1 FROM participants WHERE conversation_id = ?2 AND user_id = ?3)
-			 ON CONFLICT (conversation_id, sender_id, client_id) DO NOTHING`,
-		);
-		// A retry from someone who is no longer a member finds nothing, like any other send of theirs.
-		const select = db.prepare(
-			`SELECT ${MESSAGE_COLUMNS} FROM messages
-			 WHERE conversation_id = ?1 AND sender_id = ?2 AND client_id = ?3
-			   AND (?4 = 1 OR EXISTS (SELECT 1 FROM participants WHERE conversation_id = ?1 AND user_id = ?2))`,
-		);
-		const statements: D1PreparedStatement[] = [];
-		batch.forEach((p, i) => {
-			statements.push(
-				insert.bind(
-					ids[i],
-					conversationId,
-					p.senderId,
-					p.clientId,
-					p.kind,
-					p.text,
-					p.image?.key ?? null,
-					p.image?.contentType ?? null,
-					p.image?.size ?? null,
-					p.system ? JSON.stringify(p.system) : null,
-					now,
-					p.kind === "system" ? 1 : 0,
-				),
-				select.bind(conversationId, p.senderId, p.clientId, p.kind === "system" ? 1 : 0),
-			);
-		});
-		statements.push(
-			db
-				.prepare(
-					`UPDATE conversations SET last_seq = (SELECT MAX(seq) FROM messages WHERE conversation_id = ?1), last_activity_at = ?2
-					 WHERE id = ?1 AND last_seq < (SELECT MAX(seq) FROM messages WHERE conversation_id = ?1)`,
-				)
-				.bind(conversationId, now),
-		);
-		// The inbox views ride in the same batch: one D1 round trip per commit, not two.
-		const inboxStatements = inboxViewStatements(this.env, conversationId);
-		statements.push(...inboxStatements);
-		const results = await db.batch<MessageRecord>(statements);
-		const inboxResults = results.slice(-inboxStatements.length);
-
-		const outcomes = await Promise.all(
-			batch.map(async (p, i) => {
-				const row = results[2 * i + 1]?.results[0];
-				return row ? { row, created: row.id === ids[i], message: await toMessage(this.env, p.origin, row) } : null;
-			}),
-		);
-		// Broadcast in seq order before acknowledging: a sender never sees its ack before others
-		// could see the message.
-		const fresh = outcomes
-			.filter((o): o is NonNullable<typeof o> => o?.created === true)
-			.sort((a, b) => a.row.seq - b.row.seq);
-		for (const { row, message } of fresh) {
-			this.stopTyping(row.sender_id);
+	private publish(record: MessageRecord, origin: string): Promise<Message> {
+		const next = this.publishing.then(async () => {
+			if (record.kind === "image") await this.outbox.whenFlushed(REST_FLUSH_WAIT_MS);
+			const message = await toMessage(this.env, origin, record);
+			this.stopTyping(record.sender_id);
 			this.broadcast({ type: "message:new", data: { message } });
-		}
-		for (const [i, p] of batch.entries()) p.resolve(outcomes[i] ?? null);
-		const first = batch[0];
-		if (fresh.length > 0 && first) {
-			const events: ServerEvent[] = fresh.map(({ message }) => ({ type: "message:new", data: { message } }));
-			const views = readInboxViews(this.env, first.origin, inboxResults);
-			this.ctx.waitUntil(this.notifyMembers(conversationId, events, first.origin, [], views));
-		}
+			return message;
+		});
+		this.publishing = next.catch(() => undefined);
+		return next;
 	}
 
-	private async deliverToHubs(userIds: Iterable<string>, delivery: InboxDelivery) {
-		await Promise.all(
-			[...new Set(userIds)].map(async (userId) => {
-				try {
-					await hubStub(this.env, userId).deliver(delivery);
-				} catch (err) {
-					log.warn("hub_delivery_failed", { userId, conversationId: delivery.conversationId, error: String(err) });
-				}
-			}),
-		);
+	/** One member's history from the log: newest first before a seq, or oldest first after one. */
+	async history(
+		userId: string,
+		limit: number,
+		position: HistoryPosition,
+		origin: string,
+	): Promise<RoomResult<{ messages: Message[]; next: HistoryPosition }>> {
+		const meta = await this.load(origin);
+		if (!meta || !(await this.isMember(userId))) return fail(404, "conversation not found");
+		const rows = this.roomLog.history(userId, limit + 1, position);
+		const page = rows.slice(0, limit);
+		const messages = await Promise.all(page.map((row) => toMessage(this.env, origin, row)));
+		const last = page.at(-1);
+		const after = position !== null && "after" in position;
+		const next = rows.length > limit && last ? (after ? { after: last.seq } : { before: last.seq }) : null;
+		return ok({ messages, next });
 	}
 
 	// ---------- receipts (watermarks) ----------
 
 	async markRead(
-		conversationId: string,
 		userId: string,
 		seq: number | undefined,
-		origin: string,
+		opts: { viaRest?: boolean } = {},
 	): Promise<RoomResult<{ lastReadSeq: number }>> {
-		this.conversationId = conversationId;
-		const moved = await this.advanceWatermark(conversationId, userId, "read", seq);
-		if (!moved.ok) return moved;
-		const { before, after, deliveredBefore } = moved.value;
-		if (after > before) {
-			this.broadcast({ type: "message:read", data: { conversationId, userId, seq: after } });
-			if (after > deliveredBefore) {
-				this.broadcast({ type: "message:delivered", data: { conversationId, userId, seq: after } });
-			}
-			this.ctx.waitUntil(this.notifySenders(conversationId, userId, before, after, "read", origin));
-		}
-		return ok({ lastReadSeq: after });
+		const moved = await this.moveWatermark(userId, "read", seq);
+		if (!moved) return fail(404, "conversation not found");
+		await this.visibleToRest(opts.viaRest);
+		return ok({ lastReadSeq: moved.after.read });
 	}
 
 	async markDelivered(
-		conversationId: string,
 		userId: string,
 		seq: number,
+		opts: { viaRest?: boolean } = {},
 	): Promise<RoomResult<{ lastDeliveredSeq: number }>> {
-		this.conversationId = conversationId;
-		const moved = await this.advanceWatermark(conversationId, userId, "delivered", seq);
-		if (!moved.ok) return moved;
-		const { before, after } = moved.value;
-		if (after > before) {
-			this.broadcast({ type: "message:delivered", data: { conversationId, userId, seq: after } });
-			this.ctx.waitUntil(this.notifySenders(conversationId, userId, before, after, "delivered", ""));
+		const moved = await this.moveWatermark(userId, "delivered", seq);
+		if (!moved) return fail(404, "conversation not found");
+		await this.visibleToRest(opts.viaRest);
+		return ok({ lastDeliveredSeq: moved.after.delivered });
+	}
+
+	/** A local write plus a coalesced frame: a receipt never waits on D1. */
+	private async moveWatermark(userId: string, which: "read" | "delivered", seq: number | undefined) {
+		if (!(await this.load()) || !(await this.isMember(userId))) return null;
+		const moved = this.roomLog.advanceWatermark(userId, which, seq);
+		if (!moved) return null;
+		const { before, after } = moved;
+		if (after.read > before.read) this.receipts.add({ userId, kind: "read", from: before.read, to: after.read });
+		if (after.delivered > before.delivered) {
+			this.receipts.add({ userId, kind: "delivered", from: before.delivered, to: after.delivered });
 		}
-		return ok({ lastDeliveredSeq: after });
+		if (after.read > before.read || after.delivered > before.delivered) this.afterWrite();
+		return moved;
 	}
 
-	/** Moves a watermark forward only, never past the latest seq; reading implies delivery. */
-	private async advanceWatermark(
-		conversationId: string,
-		userId: string,
-		which: "read" | "delivered",
-		seq: number | undefined,
-	): Promise<RoomResult<{ before: number; after: number; deliveredBefore: number }>> {
-		const db = this.env.DB;
-		const current = await db
-			.prepare(
-				`SELECT p.last_read_seq, p.last_delivered_seq, c.last_seq FROM participants p
-				 JOIN conversations c ON c.id = p.conversation_id WHERE p.conversation_id = ? AND p.user_id = ?`,
-			)
-			.bind(conversationId, userId)
-			.first<{ last_read_seq: number; last_delivered_seq: number; last_seq: number }>();
-		if (!current) return fail(404, "conversation not found");
-		const before = which === "read" ? current.last_read_seq : current.last_delivered_seq;
-		const target = Math.min(seq ?? current.last_seq, current.last_seq);
-		if (target <= before) return ok({ before, after: before, deliveredBefore: current.last_delivered_seq });
-		const sql =
-			which === "read"
-				? `UPDATE participants SET last_read_seq = MAX(last_read_seq, ?3), last_delivered_seq = MAX(last_delivered_seq, ?3)
-				   WHERE conversation_id = ?1 AND user_id = ?2 RETURNING last_read_seq AS value`
-				: `UPDATE participants SET last_delivered_seq = MAX(last_delivered_seq, ?3)
-				   WHERE conversation_id = ?1 AND user_id = ?2 RETURNING last_delivered_seq AS value`;
-		const row = await db.prepare(sql).bind(conversationId, userId, target).first<{ value: number }>();
-		if (!row) return fail(404, "conversation not found");
-		return ok({ before, after: row.value, deliveredBefore: current.last_delivered_seq });
-	}
-
-	/** Receipts reach the realtime sockets of the senders whose messages they cover. */
-	private async notifySenders(
-		conversationId: string,
-		readerId: string,
-		before: number,
-		after: number,
-		which: "read" | "delivered",
-		origin: string,
-	) {
-		try {
-			const { results } = await this.env.DB.prepare(
-				`SELECT DISTINCT sender_id FROM messages
-				 WHERE conversation_id = ? AND seq > ? AND seq <= ? AND sender_id != ? AND kind != 'system'`,
-			)
-				.bind(conversationId, before, after, readerId)
-				.all<{ sender_id: string }>();
+	/**
+	 * A window's receipts, each to the senders it concerns (members with a non-system message
+	 * in the moved range) and a read to the reader's own other sockets, one frame per socket.
+	 */
+	private sendReceipts(moves: ReceiptMove[]) {
+		const conversationId = this.conversationId;
+		const byRecipient = new Map<string, ServerEvent[]>();
+		const add = (userId: string, event: ServerEvent) => {
+			const list = byRecipient.get(userId) ?? [];
+			list.push(event);
+			byRecipient.set(userId, list);
+		};
+		const readers = new Set<string>();
+		for (const move of moves) {
 			const event: ServerEvent =
-				which === "read"
-					? { type: "message:read", data: { conversationId, userId: readerId, seq: after } }
-					: { type: "message:delivered", data: { conversationId, userId: readerId, seq: after } };
-			await this.deliverToHubs(
-				results.map((r) => r.sender_id),
-				{ conversationId, events: [event], refreshConversation: false, origin },
-			);
-			// The reader's other tabs and devices: their unread badge clears.
-			if (which === "read") {
-				await this.deliverToHubs([readerId], { conversationId, events: [], refreshConversation: true, origin });
+				move.kind === "read"
+					? { type: "message:read", data: { conversationId, userId: move.userId, seq: move.to } }
+					: { type: "message:delivered", data: { conversationId, userId: move.userId, seq: move.to } };
+			for (const sender of this.roomLog.sendersBetween(move.from, move.to, move.userId)) add(sender, event);
+			if (move.kind === "read") {
+				add(move.userId, event);
+				readers.add(move.userId);
 			}
-		} catch (err) {
-			log.error("receipt_fanout_failed", { conversationId, error: String(err) });
 		}
+		this.ctx.waitUntil(
+			(async () => {
+				for (const [userId, events] of byRecipient) {
+					this.sendToUser(userId, events);
+					// The reader's other devices also get their conversation with the unread badge cleared.
+					const view = readers.has(userId) ? await this.conversationView(userId) : null;
+					this.hubs.deliver(userId, view ? [...events, view] : events);
+				}
+			})().catch((err) => log.error("receipt_fanout_failed", { conversationId, error: String(err) })),
+		);
+	}
+
+	// ---------- the inbox: members' realtime sockets ----------
+
+	/** `conversation:updated` as `userId` sees it, built from the log. */
+	private async conversationView(userId: string, cache = new Map<string, Message>()): Promise<ServerEvent | null> {
+		const meta = this.roomLog.meta();
+		const member = this.roomLog.member(userId);
+		if (!meta || !member) return null;
+		const last = this.roomLog.lastVisibleMessage(userId);
+		let lastMessage: Message | null = null;
+		if (last) {
+			lastMessage = cache.get(last.id) ?? (await toMessage(this.env, meta.origin, last));
+			cache.set(last.id, lastMessage);
+		}
+		return {
+			type: "conversation:updated",
+			data: {
+				conversation: {
+					id: meta.conversation_id,
+					type: meta.type,
+					title: meta.title,
+					createdAt: meta.created_at,
+					lastActivityAt: meta.last_activity_at,
+					lastMessage,
+					unreadCount: this.roomLog.unreadCount(userId, member.last_read_seq),
+					muted: Boolean(member.muted),
+				},
+			},
+		};
+	}
+
+	/** After a flush: new messages and each online member's conversation view to their hubs. */
+	private fanOutToMembers(report: FlushReport) {
+		const extra = this.inboxExtra;
+		this.inboxExtra = { events: [], users: new Set() };
+		this.ctx.waitUntil(
+			(async () => {
+				const origin = this.roomLog.meta()?.origin ?? "";
+				const fresh = await Promise.all(report.created.map((row) => toMessage(this.env, origin, row)));
+				const events: ServerEvent[] = [
+					...fresh.map((message): ServerEvent => ({ type: "message:new", data: { message } })),
+					...extra.events,
+				];
+				const cache = new Map<string, Message>(fresh.map((m) => [m.id, m]));
+				const recipients = new Set([...report.online, ...extra.users]);
+				for (const userId of recipients) {
+					const view = report.changed ? await this.conversationView(userId, cache) : null;
+					this.hubs.deliver(userId, view ? [...events, view] : events);
+				}
+			})().catch((err) =>
+				log.error("member_fanout_failed", { conversationId: this.conversationId, error: String(err) }),
+			),
+		);
+	}
+
+	/** Member events reach online members' lists with the next flush. */
+	private notifyMembers(events: ServerEvent[], alsoUsers: string[] = []) {
+		this.inboxExtra.events.push(...events);
+		for (const u of alsoUsers) this.inboxExtra.users.add(u);
+		this.outbox.schedule({ refreshInbox: true });
 	}
 
 	// ---------- delete ----------
 
-	/** Delete for everyone: the sender, or an admin of a group. Idempotent. */
-	async deleteForEveryone(
-		conversationId: string,
-		actorId: string,
-		messageId: string,
-		origin: string,
-	): Promise<RoomResult<null>> {
-		this.conversationId = conversationId;
-		const db = this.env.DB;
-		const row = await db
-			.prepare(
-				`SELECT m.seq, m.sender_id, m.kind, m.deleted_at, m.image_key, c.type, p.role FROM messages m
-				 JOIN conversations c ON c.id = m.conversation_id
-				 JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = ?3
-				 WHERE m.id = ?1 AND m.conversation_id = ?2`,
-			)
-			.bind(messageId, conversationId, actorId)
-			.first<{
-				seq: number;
-				sender_id: string;
-				kind: string;
-				deleted_at: string | null;
-				image_key: string | null;
-				type: string;
-				role: Role;
-			}>();
-		if (!row) return fail(404, "message not found");
-		if (row.kind === "system") return fail(403, "system messages cannot be deleted for everyone");
-		const isAdmin = row.type === "group" && row.role === "admin";
-		if (row.sender_id !== actorId && !isAdmin) {
+	/** Delete for me (hidden from the caller's history) or for everyone (sender or group admin). */
+	async deleteMessage(actorId: string, messageId: string, scope: "me" | "everyone"): Promise<RoomResult<null>> {
+		const meta = await this.load();
+		const actor = meta && (await this.isMember(actorId)) ? this.roomLog.member(actorId) : null;
+		if (!meta || !actor) return fail(404, "message not found");
+		const record = this.roomLog.byId(messageId);
+		if (!record) return fail(404, "message not found");
+		const now = new Date().toISOString();
+		if (scope === "me") {
+			this.roomLog.hide(actorId, record, now);
+			this.afterWrite();
+			await this.visibleToRest(true);
+			return ok(null);
+		}
+		if (record.kind === "system") return fail(403, "system messages cannot be deleted for everyone");
+		const isAdmin = meta.type === "group" && actor.role === "admin";
+		if (record.sender_id !== actorId && !isAdmin) {
 			return fail(403, "only the sender or a group admin can delete a message for everyone");
 		}
-		if (row.deleted_at) return ok(null);
-		await db
-			.prepare("UPDATE messages SET deleted_at = ?, text = NULL WHERE id = ? AND deleted_at IS NULL")
-			.bind(new Date().toISOString(), messageId)
-			.run();
-		if (row.image_key) this.ctx.waitUntil(this.deleteImageIfUnused(row.image_key));
-		this.broadcast({ type: "message:deleted", data: { conversationId, messageId, seq: row.seq } });
-		this.ctx.waitUntil(this.notifyMembers(conversationId, [], origin));
+		if (record.deleted_at) return ok(null);
+		this.roomLog.markDeleted(messageId, now);
+		this.afterWrite();
+		this.broadcast({
+			type: "message:deleted",
+			data: { conversationId: meta.conversation_id, messageId, seq: record.seq },
+		});
+		await this.visibleToRest(true);
+		if (record.image_key) this.ctx.waitUntil(this.deleteImageIfUnused(record.image_key));
 		return ok(null);
 	}
 
-	/** The same upload may be sent more than once; its object goes with the last live reference. */
+	/** The same upload may be sent more than once, even elsewhere; its object goes with the last live use. */
 	private async deleteImageIfUnused(key: string) {
 		try {
-			const stillUsed = await this.env.DB.prepare(
+			if (this.roomLog.imageStillUsed(key)) return;
+			const elsewhere = await this.env.DB.prepare(
 				"SELECT 1 FROM messages WHERE image_key = ? AND deleted_at IS NULL LIMIT 1",
 			)
 				.bind(key)
 				.first();
-			if (!stillUsed) await this.env.MEDIA.delete(key);
+			if (!elsewhere) await this.env.MEDIA.delete(key);
 		} catch (err) {
 			log.warn("image_delete_failed", { key, error: String(err) });
 		}
@@ -541,203 +681,171 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		return next;
 	}
 
-	addMembers(conversationId: string, actorId: string, userIds: string[], origin: string) {
-		return this.oneMemberChangeAtATime(() => this.addMembersNow(conversationId, actorId, userIds, origin));
-	}
-
-	removeMember(conversationId: string, actorId: string, targetId: string, origin: string) {
-		return this.oneMemberChangeAtATime(() => this.removeMemberNow(conversationId, actorId, targetId, origin));
-	}
-
-	setRole(conversationId: string, actorId: string, targetId: string, role: Role, origin: string) {
-		return this.oneMemberChangeAtATime(() => this.setRoleNow(conversationId, actorId, targetId, role, origin));
-	}
-
-	leave(conversationId: string, userId: string, origin: string) {
-		return this.oneMemberChangeAtATime(() => this.leaveNow(conversationId, userId, origin));
-	}
-
 	/** Called by the Worker after it created a conversation: members' lists gain it live. */
-	async conversationCreated(conversationId: string, origin: string): Promise<void> {
-		this.conversationId = conversationId;
-		await this.notifyMembers(conversationId, [], origin);
+	async conversationCreated(origin: string): Promise<void> {
+		if (await this.load(origin)) this.notifyMembers([]);
 	}
 
-	/** Mute and other per-user changes: the user's other devices refresh the conversation. */
-	async conversationChangedFor(conversationId: string, userId: string, origin: string): Promise<void> {
-		await this.deliverToHubs([userId], { conversationId, events: [], refreshConversation: true, origin });
+	/** Mute and other per-user changes made in D1: the room's copy follows, the user's devices refresh. */
+	async conversationChangedFor(userId: string, change: { muted?: boolean }): Promise<void> {
+		if (!(await this.load())) return;
+		if (change.muted !== undefined) this.roomLog.setMuted(userId, change.muted);
+		const view = await this.conversationView(userId);
+		if (view) this.hubs.deliver(userId, [view]);
 	}
 
-	private async loadRoles(conversationId: string) {
-		const { results } = await this.env.DB.prepare(
-			`SELECT p.user_id, p.role, p.joined_at, c.type FROM participants p JOIN conversations c ON c.id = p.conversation_id
-			 WHERE p.conversation_id = ? ORDER BY p.joined_at, p.user_id`,
-		)
-			.bind(conversationId)
-			.all<{ user_id: string; role: Role; joined_at: string; type: "direct" | "group" }>();
-		return results;
-	}
-
-	/** Common checks for member changes: the conversation exists for the actor and is a group. */
-	private async groupForAdmin(conversationId: string, actorId: string, needAdmin: boolean) {
-		const roles = await this.loadRoles(conversationId);
-		const actor = roles.find((r) => r.user_id === actorId);
-		if (!actor) return fail(404, "conversation not found");
-		if (actor.type === "direct") return fail(409, "direct conversations have exactly two members");
-		if (needAdmin && actor.role !== "admin") return fail(403, "only a group admin can do this");
-		return ok(roles);
-	}
-
-	private async addMembersNow(
-		conversationId: string,
-		actorId: string,
-		userIds: string[],
-		origin: string,
-	): Promise<RoomResult<null>> {
-		this.conversationId = conversationId;
-		const group = await this.groupForAdmin(conversationId, actorId, true);
-		if (!group.ok) return group;
-		const existing = new Set(group.value.map((r) => r.user_id));
-		const toAdd = [...new Set(userIds)].filter((id) => !existing.has(id));
-		if (toAdd.length === 0) return ok(null);
-		if (existing.size + toAdd.length > MAX_GROUP_MEMBERS) {
-			return fail(409, `a group has at most ${MAX_GROUP_MEMBERS} members`, {
-				members: existing.size,
-				adding: toAdd.length,
-			});
-		}
-		const { results: found } = await this.env.DB.prepare(
-			"SELECT value AS id FROM json_each(?) WHERE value IN (SELECT id FROM users)",
-		)
-			.bind(JSON.stringify(toAdd))
-			.all<{ id: string }>();
-		const unknown = toAdd.filter((id) => !found.some((f) => f.id === id));
-		if (unknown.length > 0) return fail(404, "user not found", { userIds: unknown });
-		const now = new Date().toISOString();
-		const insert = this.env.DB.prepare(
-			"INSERT OR IGNORE INTO participants (conversation_id, user_id, role, joined_at) VALUES (?, ?, 'member', ?)",
+	/** Watermarks as the room has them (ahead of D1 by at most one flush); null if it holds nothing. */
+	async watermarks(): Promise<Record<string, { lastReadSeq: number; lastDeliveredSeq: number }> | null> {
+		if (!this.roomLog.meta()) return null;
+		return Object.fromEntries(
+			this.roomLog
+				.members()
+				.map((m) => [m.user_id, { lastReadSeq: m.last_read_seq, lastDeliveredSeq: m.last_delivered_seq }]),
 		);
-		await this.env.DB.batch(toAdd.map((id) => insert.bind(conversationId, id, now)));
-		await this.recordSystems(
-			actorId,
-			toAdd.map((id) => ({ event: "joined", actorId, targetId: id })),
-			origin,
-		);
-		const participants = await listParticipants(this.env, conversationId);
-		const events: ServerEvent[] = participants
-			.filter((p) => toAdd.includes(p.user.id))
-			.map((participant) => ({ type: "member:added", data: { conversationId, participant } }));
-		for (const event of events) this.broadcast(event);
-		await this.notifyMembers(conversationId, events, origin);
-		return ok(null);
 	}
 
-	private async removeMemberNow(
-		conversationId: string,
-		actorId: string,
-		targetId: string,
-		origin: string,
-	): Promise<RoomResult<null>> {
-		this.conversationId = conversationId;
-		const group = await this.groupForAdmin(conversationId, actorId, true);
-		if (!group.ok) return group;
-		const target = group.value.find((r) => r.user_id === targetId);
-		if (!target) return fail(404, "member not found");
-		const admins = group.value.filter((r) => r.role === "admin");
-		if (target.role === "admin" && admins.length === 1) {
-			return fail(409, "a group needs at least one admin: make someone else admin first");
-		}
-		const event = targetId === actorId ? "left" : "removed";
-		await this.recordSystem(actorId, { event, actorId, targetId }, origin);
-		await this.dropMember(conversationId, targetId, origin);
-		return ok(null);
+	/** Participants with user details from D1 and watermarks from the log. */
+	private async participants(userIds?: string[]): Promise<Participant[]> {
+		const marks = (await this.watermarks()) ?? {};
+		return (await listParticipants(this.env, this.conversationId))
+			.filter((p) => !userIds || userIds.includes(p.user.id))
+			.map((p) => ({ ...p, ...marks[p.user.id] }));
 	}
 
-	private async setRoleNow(
-		conversationId: string,
-		actorId: string,
-		targetId: string,
-		role: Role,
-		origin: string,
-	): Promise<RoomResult<{ participant: Participant }>> {
-		this.conversationId = conversationId;
-		const group = await this.groupForAdmin(conversationId, actorId, true);
-		if (!group.ok) return group;
-		const target = group.value.find((r) => r.user_id === targetId);
-		if (!target) return fail(404, "member not found");
-		if (target.role === "admin" && role === "member" && group.value.filter((r) => r.role === "admin").length === 1) {
-			return fail(409, "a group needs at least one admin: make someone else admin first");
-		}
-		if (target.role !== role) {
-			await this.env.DB.prepare("UPDATE participants SET role = ? WHERE conversation_id = ? AND user_id = ?")
-				.bind(role, conversationId, targetId)
-				.run();
-			await this.recordSystem(actorId, { event: "role_changed", actorId, targetId, role }, origin);
-		}
-		const participant = (await listParticipants(this.env, conversationId)).find((p) => p.user.id === targetId);
-		if (!participant) return fail(404, "member not found");
-		if (target.role !== role) {
-			const event: ServerEvent = { type: "member:updated", data: { conversationId, participant } };
-			this.broadcast(event);
-			await this.notifyMembers(conversationId, [event], origin);
-		}
-		return ok({ participant });
+	private async groupFor(actorId: string, needAdmin: boolean, origin: string) {
+		const meta = await this.load(origin);
+		if (!meta) return fail(404, "conversation not found");
+		await this.syncMembers();
+		const members = this.memberInfos();
+		const actor = checkActor(meta.type, members, actorId, needAdmin);
+		return actor.ok ? ok({ meta, members }) : actor;
+	}
+
+	addMembers(actorId: string, userIds: string[], origin: string) {
+		return this.oneMemberChangeAtATime(async (): Promise<RoomResult<null>> => {
+			const group = await this.groupFor(actorId, true, origin);
+			if (!group.ok) return group;
+			const plan = planAdd(group.value.members, userIds);
+			if (!plan.ok) return plan;
+			const toAdd = plan.value;
+			if (toAdd.length === 0) return ok(null);
+			const db = this.env.DB;
+			const { results: found } = await db
+				.prepare("SELECT value AS id FROM json_each(?) WHERE value IN (SELECT id FROM users)")
+				.bind(JSON.stringify(toAdd))
+				.all<{ id: string }>();
+			const unknown = toAdd.filter((id) => !found.some((f) => f.id === id));
+			if (unknown.length > 0) return fail(404, "user not found", { userIds: unknown });
+			const now = new Date().toISOString();
+			const insert = db.prepare(
+				"INSERT OR IGNORE INTO participants (conversation_id, user_id, role, joined_at) VALUES (?, ?, 'member', ?)",
+			);
+			await db.batch(toAdd.map((id) => insert.bind(this.conversationId, id, now)));
+			for (const id of toAdd) this.roomLog.addMember(id, "member", now);
+			await this.recordSystems(
+				actorId,
+				toAdd.map((id) => ({ event: "joined", actorId, targetId: id })),
+				origin,
+			);
+			const events = (await this.participants(toAdd)).map(
+				(participant): ServerEvent => ({
+					type: "member:added",
+					data: { conversationId: this.conversationId, participant },
+				}),
+			);
+			for (const event of events) this.broadcast(event);
+			this.notifyMembers(events);
+			return ok(null);
+		});
+	}
+
+	removeMember(actorId: string, targetId: string, origin: string) {
+		return this.oneMemberChangeAtATime(async (): Promise<RoomResult<null>> => {
+			const group = await this.groupFor(actorId, true, origin);
+			if (!group.ok) return group;
+			const target = planRemove(group.value.members, targetId);
+			if (!target.ok) return target;
+			const event = targetId === actorId ? "left" : "removed";
+			await this.recordSystems(actorId, [{ event, actorId, targetId }], origin);
+			await this.dropMember(targetId);
+			return ok(null);
+		});
+	}
+
+	setRole(actorId: string, targetId: string, role: Role, origin: string) {
+		return this.oneMemberChangeAtATime(async (): Promise<RoomResult<{ participant: Participant }>> => {
+			const group = await this.groupFor(actorId, true, origin);
+			if (!group.ok) return group;
+			const plan = planRole(group.value.members, targetId, role);
+			if (!plan.ok) return plan;
+			if (plan.value.changed) {
+				await this.changeRole(targetId, role);
+				await this.recordSystems(actorId, [{ event: "role_changed", actorId, targetId, role }], origin);
+			}
+			const [participant] = await this.participants([targetId]);
+			if (!participant) return fail(404, "member not found");
+			if (plan.value.changed)
+				this.announce({ type: "member:updated", data: { conversationId: this.conversationId, participant } });
+			return ok({ participant });
+		});
 	}
 
 	/** Leaving a group; the last admin leaving hands admin to the longest-standing member. */
-	private async leaveNow(conversationId: string, userId: string, origin: string): Promise<RoomResult<null>> {
-		this.conversationId = conversationId;
-		const group = await this.groupForAdmin(conversationId, userId, false);
-		if (!group.ok) return group;
-		const me = group.value.find((r) => r.user_id === userId);
-		const admins = group.value.filter((r) => r.role === "admin");
-		const heir = group.value.find((r) => r.user_id !== userId);
-		await this.recordSystem(userId, { event: "left", actorId: userId, targetId: userId }, origin);
-		if (me?.role === "admin" && admins.length === 1 && heir) {
-			await this.env.DB.prepare("UPDATE participants SET role = 'admin' WHERE conversation_id = ? AND user_id = ?")
-				.bind(conversationId, heir.user_id)
-				.run();
-			await this.recordSystem(
-				userId,
-				{ event: "role_changed", actorId: userId, targetId: heir.user_id, role: "admin" },
-				origin,
-			);
-		}
-		await this.dropMember(conversationId, userId, origin);
-		if (me?.role === "admin" && admins.length === 1 && heir) {
-			const participant = (await listParticipants(this.env, conversationId)).find((p) => p.user.id === heir.user_id);
-			if (participant) {
-				const event: ServerEvent = { type: "member:updated", data: { conversationId, participant } };
-				this.broadcast(event);
-				await this.notifyMembers(conversationId, [event], origin);
+	leave(userId: string, origin: string) {
+		return this.oneMemberChangeAtATime(async (): Promise<RoomResult<null>> => {
+			const group = await this.groupFor(userId, false, origin);
+			if (!group.ok) return group;
+			const heir = heirOnLeave(group.value.members, userId);
+			await this.recordSystems(userId, [{ event: "left", actorId: userId, targetId: userId }], origin);
+			if (heir) {
+				await this.changeRole(heir.userId, "admin");
+				await this.recordSystems(
+					userId,
+					[{ event: "role_changed", actorId: userId, targetId: heir.userId, role: "admin" }],
+					origin,
+				);
 			}
-		}
-		return ok(null);
+			await this.dropMember(userId);
+			if (heir) {
+				const [participant] = await this.participants([heir.userId]);
+				if (participant) {
+					this.announce({ type: "member:updated", data: { conversationId: this.conversationId, participant } });
+				}
+			}
+			return ok(null);
+		});
 	}
 
-	private async dropMember(conversationId: string, userId: string, origin: string) {
-		await this.env.DB.prepare("DELETE FROM participants WHERE conversation_id = ? AND user_id = ?")
-			.bind(conversationId, userId)
+	private announce(event: ServerEvent) {
+		this.broadcast(event);
+		this.notifyMembers([event]);
+	}
+
+	private async changeRole(userId: string, role: Role) {
+		await this.env.DB.prepare("UPDATE participants SET role = ? WHERE conversation_id = ? AND user_id = ?")
+			.bind(role, this.conversationId, userId)
 			.run();
-		const event: ServerEvent = { type: "member:removed", data: { conversationId, userId } };
+		this.roomLog.setRole(userId, role);
+	}
+
+	private async dropMember(userId: string) {
+		await this.env.DB.prepare("DELETE FROM participants WHERE conversation_id = ? AND user_id = ?")
+			.bind(this.conversationId, userId)
+			.run();
+		this.roomLog.removeMember(userId);
+		const event: ServerEvent = { type: "member:removed", data: { conversationId: this.conversationId, userId } };
 		this.broadcast(event);
 		for (const ws of this.ctx.getWebSockets(userId)) {
 			try {
-				sendFrame(ws, event);
 				ws.close(4403, "no longer a member");
 			} catch {
 				// already closing
 			}
 		}
-		await this.notifyMembers(conversationId, [event], origin, [userId]);
+		this.notifyMembers([event], [userId]);
 	}
 
-	/** A `system` message, sequenced like any other so history shows who joined and left. */
-	private async recordSystem(actorId: string, system: SystemEvent, origin: string) {
-		await this.recordSystems(actorId, [system], origin);
-	}
-
-	/** Enqueued together, so they share one group commit and take consecutive seqs. */
+	/** `system` messages, sequenced like any other so history shows who joined and left. */
 	private async recordSystems(actorId: string, systems: SystemEvent[], origin: string) {
 		const ids = [...new Set(systems.flatMap((e) => [e.actorId, e.targetId]))];
 		const { results } = await this.env.DB.prepare(
@@ -746,77 +854,29 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			.bind(JSON.stringify(ids))
 			.all<{ id: string; display_name: string }>();
 		const names = new Map(results.map((r) => [r.id, r.display_name]));
-		await Promise.all(
-			systems.map((system) =>
-				this.enqueue({
-					senderId: actorId,
-					clientId: `system:${crypto.randomUUID()}`,
-					kind: "system",
-					text: systemSentence(system, names),
-					image: null,
-					system,
-					origin,
-				}),
+		const now = new Date().toISOString();
+		const published = systems.map((system) =>
+			this.publish(
+				this.roomLog.append(
+					{
+						senderId: actorId,
+						clientId: `system:${crypto.randomUUID()}`,
+						kind: "system",
+						text: systemSentence(system, names),
+						image: null,
+						system,
+					},
+					now,
+				),
+				origin,
 			),
 		);
+		this.afterWrite();
+		await Promise.all(published);
 	}
 
-	/**
-	 * Events + a fresh `conversation:updated` to the realtime sockets of members (and `extra`
-	 * users, e.g. someone just removed) who are online. Offline users' hubs are not woken: their
-	 * lists load fresh when they come back. The room builds each member's conversation view
-	 * from one D1 round trip, so a hub only forwards.
-	 */
-	private async notifyMembers(
-		conversationId: string,
-		events: ServerEvent[],
-		origin: string,
-		extra: string[] = [],
-		known?: Promise<InboxViews>,
-	) {
-		try {
-			const [views, others] = await Promise.all([
-				known ?? inboxViews(this.env, origin, conversationId),
-				extra.length === 0
-					? { results: [] }
-					: this.env.DB.prepare("SELECT id FROM users WHERE online = 1 AND id IN (SELECT value FROM json_each(?))")
-							.bind(JSON.stringify(extra))
-							.all<{ id: string }>(),
-			]);
-			const hub = (userId: string) => hubStub(this.env, userId);
-			const pushes = views.members.map(({ userId, unreadCount, muted, seesLatest }) => {
-				if (!views.base) return hub(userId).push(events);
-				// Someone who hid the latest message sees an older preview: their hub builds it.
-				if (!seesLatest) return hub(userId).deliver({ conversationId, events, refreshConversation: true, origin });
-				const conversation = { ...views.base, unreadCount, muted };
-				return hub(userId).push([...events, { type: "conversation:updated", data: { conversation } }]);
-			});
-			for (const { id } of others.results) pushes.push(hub(id).push(events));
-			const failed = (await Promise.allSettled(pushes)).filter((r) => r.status === "rejected");
-			if (failed.length > 0) log.warn("hub_delivery_failed", { conversationId, failed: failed.length });
-		} catch (err) {
-			log.error("member_fanout_failed", { conversationId, error: String(err) });
-		}
-	}
-
-	/** Development-only numbers for the benchmark: wakes counts constructor runs (hibernation). */
-	async stats(): Promise<{ wakes: number; sockets: number }> {
-		return { wakes: this.wakes, sockets: this.ctx.getWebSockets().length };
-	}
-}
-
-/** The sentence a system message shows, e.g. "Asha Patel added Ben Okafor". */
-export function systemSentence(system: SystemEvent, names: Map<string, string>): string {
-	const actor = names.get(system.actorId) ?? "Someone";
-	const target = names.get(system.targetId) ?? "someone";
-	switch (system.event) {
-		case "joined":
-			return system.actorId === system.targetId ? `${target} joined` : `${actor} added ${target}`;
-		case "left":
-			return `${target} left`;
-		case "removed":
-			return `${actor} removed ${target}`;
-		case "role_changed":
-			return system.role === "admin" ? `${target} is now an admin` : `${target} is no longer an admin`;
+	/** Development-only numbers for the benchmark: constructor runs (hibernation), sockets, flushes. */
+	async stats(): Promise<{ wakes: number; sockets: number; d1Flushes: number }> {
+		return { wakes: this.wakes, sockets: this.ctx.getWebSockets().length, d1Flushes: this.outbox.flushes };
 	}
 }

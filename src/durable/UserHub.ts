@@ -1,14 +1,16 @@
 // UserHub (`user:<id>`): one per user. Holds the user's realtime sockets (every tab and device),
-// decides online/offline, and pushes inbox events: new messages, conversation updates, receipts
-// for the user's own messages, member changes and the presence of people they share a chat with.
+// decides online/offline, and forwards inbox events from rooms: new messages, conversation
+// updates, receipts for the user's own messages, member changes. Presence goes to contacts only
+// (direct chats and groups of at most 32, contract v2) and reaches each socket at most once a
+// second, latest state per user winning.
 import { DurableObject } from "cloudflare:workers";
 import type { ServerEvent } from "../shared/schemas";
 import { type AppEnv, rateLimitsOn } from "../worker/config";
 import { log } from "../worker/log";
-import { loadConversation } from "../worker/queries";
-import { type TokenBucket, takeToken } from "../worker/rateLimit";
-import { readClientFrame, sendFrame, socketError } from "./frames";
-import { hubStub, type InboxDelivery, roomStub } from "./rpc";
+import { isMember } from "../worker/queries";
+import { TokenBucket } from "../worker/rateLimit";
+import { FloodGuard, frameText, readClientFrame, sendFrame, sendText, socketError } from "./frames";
+import { hubStub, roomStub } from "./rpc";
 
 /** Identity of a realtime socket, kept across hibernation. */
 interface HubSocket {
@@ -17,6 +19,9 @@ interface HubSocket {
 	connectedAt: number;
 	/** Last frame other than the auto-answered ping; stamped at most every 10 s. */
 	lastFrameAt?: number;
+	sessionId?: string;
+	/** When the token that opened it expires (epoch ms): the socket closes then (4401). */
+	expiresAt?: number;
 }
 
 /** A socket that has neither pinged nor sent anything for this long counts as gone. */
@@ -26,9 +31,22 @@ const MAX_FRAME_BYTES = 16 * 1024;
 // The realtime socket carries only pings and receipts from the client.
 const HUB_FRAMES_PER_SECOND = 20;
 const HUB_FRAME_BURST = 60;
+const HUB_CLOSE_AFTER_DROPS = 200;
+/** Presence reaches a socket at most this often (contract v2). */
+export const PRESENCE_WINDOW_MS = 1_000;
+/** Groups up to this size make their members contacts (contract v2). */
+export const CONTACT_GROUP_MAX = 32;
+const MEMBERSHIP_CACHE_MS = 30_000;
 
 export class UserHub extends DurableObject<AppEnv> {
-	private buckets = new WeakMap<WebSocket, TokenBucket>();
+	private floodGuards = new WeakMap<WebSocket, FloodGuard>();
+	private presencePending = new Map<string, ServerEvent>();
+	private presenceTimer: ReturnType<typeof setTimeout> | undefined;
+	private presenceLastSent = 0;
+	/** Presence transitions run one at a time, so a flap cannot reorder online and offline. */
+	private presenceChain: Promise<unknown> = Promise.resolve();
+	/** Conversations this user was found a member of (receipts from the list view). */
+	private memberOf = new Map<string, number>();
 
 	constructor(ctx: DurableObjectState, env: AppEnv) {
 		super(ctx, env);
@@ -41,12 +59,19 @@ export class UserHub extends DurableObject<AppEnv> {
 		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || !userId || !origin) {
 			return new Response("expected a websocket upgrade from the worker", { status: 400 });
 		}
-		const wasOnline = this.openSockets().length > 0;
 		const pair = new WebSocketPair();
 		const [client, server] = [pair[0], pair[1]];
 		this.ctx.acceptWebSocket(server, [userId]);
-		server.serializeAttachment({ userId, origin, connectedAt: Date.now() } satisfies HubSocket);
-		if (!wasOnline) this.ctx.waitUntil(this.setPresence(userId, true));
+		const expires = Number(request.headers.get("X-Session-Expires"));
+		const sessionId = request.headers.get("X-Session-Id");
+		server.serializeAttachment({
+			userId,
+			origin,
+			connectedAt: Date.now(),
+			...(sessionId ? { sessionId } : {}),
+			...(Number.isFinite(expires) && expires > 0 ? { expiresAt: expires } : {}),
+		} satisfies HubSocket);
+		this.ctx.waitUntil(this.updatePresence(userId));
 		await this.scheduleSweep();
 		return new Response(null, { status: 101, webSocket: client });
 	}
@@ -55,16 +80,23 @@ export class UserHub extends DurableObject<AppEnv> {
 		return this.ctx.getWebSockets().filter((ws) => ws !== except && ws.readyState === WebSocket.OPEN);
 	}
 
+	private floodGuard(ws: WebSocket): FloodGuard | null {
+		if (!rateLimitsOn(this.env)) return null;
+		let guard = this.floodGuards.get(ws);
+		if (!guard) {
+			guard = new FloodGuard(new TokenBucket(HUB_FRAMES_PER_SECOND, HUB_FRAME_BURST), HUB_CLOSE_AFTER_DROPS);
+			this.floodGuards.set(ws, guard);
+		}
+		return guard;
+	}
+
 	override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+		const frame = readClientFrame(ws, raw, { maxBytes: MAX_FRAME_BYTES, flood: this.floodGuard(ws) });
+		if (!frame) return;
 		const info = ws.deserializeAttachment() as HubSocket;
 		if (Date.now() - (info.lastFrameAt ?? info.connectedAt) > 10_000) {
 			ws.serializeAttachment({ ...info, lastFrameAt: Date.now() } satisfies HubSocket);
 		}
-		const frame = readClientFrame(ws, raw, {
-			maxBytes: MAX_FRAME_BYTES,
-			allow: () => !rateLimitsOn(this.env) || takeToken(this.buckets, ws, HUB_FRAMES_PER_SECOND, HUB_FRAME_BURST),
-		});
-		if (!frame) return;
 		const ack = (data: unknown) => frame.ref && sendFrame(ws, { type: "ack", ref: frame.ref, data });
 		switch (frame.type) {
 			case "ping":
@@ -74,13 +106,15 @@ export class UserHub extends DurableObject<AppEnv> {
 				// Receipts from the list view, for messages that arrived while no chat was open.
 				const conversationId = frame.data.conversationId;
 				if (!conversationId) return sendFrame(ws, socketError(400, "data.conversationId is required here", frame.ref));
-				const room = roomStub(this.env, conversationId);
-				if (frame.type === "message:read") {
-					const result = await room.markRead(conversationId, info.userId, frame.data.seq, info.origin);
-					if (!result.ok) return sendFrame(ws, socketError(result.status, result.message, frame.ref));
-					return void ack(result.value);
+				// Membership first: a made-up id never reaches (or creates) a room.
+				if (!(await this.isMemberOf(info.userId, conversationId))) {
+					return sendFrame(ws, socketError(404, "conversation not found", frame.ref));
 				}
-				const result = await room.markDelivered(conversationId, info.userId, frame.data.seq);
+				const room = roomStub(this.env, conversationId);
+				const result =
+					frame.type === "message:read"
+						? await room.markRead(info.userId, frame.data.seq)
+						: await room.markDelivered(info.userId, frame.data.seq);
 				if (!result.ok) return sendFrame(ws, socketError(result.status, result.message, frame.ref));
 				return void ack(result.value);
 			}
@@ -89,114 +123,156 @@ export class UserHub extends DurableObject<AppEnv> {
 		}
 	}
 
+	private async isMemberOf(userId: string, conversationId: string): Promise<boolean> {
+		const checked = this.memberOf.get(conversationId);
+		if (checked && Date.now() - checked < MEMBERSHIP_CACHE_MS) return true;
+		if (!(await isMember(this.env, conversationId, userId))) return false;
+		this.memberOf.set(conversationId, Date.now());
+		return true;
+	}
+
 	override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
 		try {
 			ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
 		} catch {
 			// already closed
 		}
-		await this.afterSocketGone(ws);
+		this.afterSocketGone(ws);
 	}
 
 	override async webSocketError(ws: WebSocket): Promise<void> {
-		await this.afterSocketGone(ws);
+		this.afterSocketGone(ws);
 	}
 
-	private async afterSocketGone(ws: WebSocket) {
-		if (this.openSockets(ws).length > 0) return;
+	private afterSocketGone(ws: WebSocket) {
 		const { userId } = ws.deserializeAttachment() as HubSocket;
-		await this.setPresence(userId, false);
+		this.ctx.waitUntil(this.updatePresence(userId, ws));
 	}
 
-	/** Closes sockets that stopped answering; runs only while sockets are open. */
+	/** Closes the sockets of ended sessions (logout, password change) or all of them: 4401. */
+	async endSessions(_userId: string, sessionIds: string[] | null): Promise<number> {
+		let closed = 0;
+		for (const ws of this.openSockets()) {
+			const { sessionId } = ws.deserializeAttachment() as HubSocket;
+			if (sessionIds && (!sessionId || !sessionIds.includes(sessionId))) continue;
+			try {
+				ws.close(4401, "session ended");
+			} catch {
+				// already closing
+			}
+			closed += 1;
+			this.afterSocketGone(ws);
+		}
+		return closed;
+	}
+
+	/** Closes sockets that stopped answering or whose token expired; runs only while sockets are open. */
 	override async alarm(): Promise<void> {
 		const now = Date.now();
 		for (const ws of this.openSockets()) {
 			const info = ws.deserializeAttachment() as HubSocket;
 			const lastPing = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
 			const lastSeen = Math.max(lastPing, info.connectedAt, info.lastFrameAt ?? 0);
-			if (now - lastSeen > STALE_SOCKET_MS) {
+			const expired = info.expiresAt !== undefined && info.expiresAt <= now;
+			if (expired || now - lastSeen > STALE_SOCKET_MS) {
 				try {
-					ws.close(4408, "no ping for 60 s");
+					ws.close(expired ? 4401 : 4408, expired ? "token expired" : "no ping for 60 s");
 				} catch {
 					// already closing
 				}
-				await this.afterSocketGone(ws);
+				this.afterSocketGone(ws);
 			}
 		}
 		await this.scheduleSweep();
 	}
 
 	private async scheduleSweep() {
-		if (this.openSockets().length === 0) return;
-		if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_INTERVAL_MS);
+		const sockets = this.openSockets();
+		if (sockets.length === 0) return;
+		let at = Date.now() + SWEEP_INTERVAL_MS;
+		for (const ws of sockets) {
+			const { expiresAt } = ws.deserializeAttachment() as HubSocket;
+			if (expiresAt !== undefined) at = Math.min(at, expiresAt);
+		}
+		const current = await this.ctx.storage.getAlarm();
+		if (current === null || current > at) await this.ctx.storage.setAlarm(at);
 	}
 
-	/** Online while any realtime socket is open; contacts who are online hear about changes. */
-	private async setPresence(userId: string, online: boolean) {
+	// ---------- presence ----------
+
+	/**
+	 * Brings the stored state in line with the open sockets; only a real transition is stored
+	 * and announced, so a close and an error for the same socket make one `user:offline`.
+	 */
+	private updatePresence(userId: string, closing?: WebSocket): Promise<unknown> {
+		this.presenceChain = this.presenceChain.then(async () => {
+			const online = this.openSockets(closing).length > 0;
+			const stored = (await this.ctx.storage.get<boolean>("online")) ?? false;
+			if (stored === online) return;
+			await this.ctx.storage.put("online", online);
+			await this.announcePresence(userId, online);
+		});
+		return this.presenceChain.catch(() => undefined);
+	}
+
+	/** One D1 round trip: store the state and find the contacts who are online to hear it. */
+	private async announcePresence(userId: string, online: boolean) {
 		const now = new Date().toISOString();
 		try {
-			await this.env.DB.prepare("UPDATE users SET online = ?, last_seen_at = ? WHERE id = ?")
-				.bind(online ? 1 : 0, now, userId)
-				.run();
-			const { results } = await this.env.DB.prepare(
-				`SELECT DISTINCT p2.user_id FROM participants p1
-				 JOIN participants p2 ON p2.conversation_id = p1.conversation_id AND p2.user_id != p1.user_id
-				 JOIN users u ON u.id = p2.user_id AND u.online = 1
-				 WHERE p1.user_id = ?`,
-			)
-				.bind(userId)
-				.all<{ user_id: string }>();
+			const db = this.env.DB;
+			const [, contacts] = await db.batch<{ user_id: string }>([
+				db.prepare("UPDATE users SET online = ?, last_seen_at = ? WHERE id = ?").bind(online ? 1 : 0, now, userId),
+				db
+					.prepare(
+						`SELECT DISTINCT p2.user_id FROM participants p1
+						 JOIN participants p2 ON p2.conversation_id = p1.conversation_id AND p2.user_id != p1.user_id
+						 JOIN users u ON u.id = p2.user_id AND u.online = 1
+						 WHERE p1.user_id = ?1
+						   AND (SELECT COUNT(*) FROM participants p3 WHERE p3.conversation_id = p1.conversation_id) <= ?2`,
+					)
+					.bind(userId, CONTACT_GROUP_MAX),
+			]);
 			const event: ServerEvent = online
 				? { type: "user:online", data: { userId } }
 				: { type: "user:offline", data: { userId, lastSeenAt: now } };
+			const recipients = contacts?.results ?? [];
 			await Promise.all(
-				results.map((r) =>
+				recipients.map((r) =>
 					hubStub(this.env, r.user_id)
-						.push([event])
+						.presence(event)
 						.catch((err: unknown) => log.warn("presence_push_failed", { to: r.user_id, error: String(err) })),
 				),
 			);
-			log.info(online ? "user_online" : "user_offline", { userId, contactsNotified: results.length });
+			log.info(online ? "user_online" : "user_offline", { userId, contactsNotified: recipients.length });
 		} catch (err) {
 			log.error("presence_update_failed", { userId, online, error: String(err) });
 		}
 	}
 
-	/** Events for this user's realtime sockets (no-op when none are open). */
-	async push(events: ServerEvent[]): Promise<void> {
-		const sockets = this.openSockets();
-		if (sockets.length === 0) return;
-		for (const event of events) {
-			const text = JSON.stringify(event);
-			for (const ws of sockets) {
-				try {
-					ws.send(text);
-				} catch {
-					// closing
-				}
-			}
-		}
+	/** A contact's presence: held for the window, latest state per contact wins. */
+	async presence(event: ServerEvent): Promise<void> {
+		if (event.type !== "user:online" && event.type !== "user:offline") return;
+		if (this.openSockets().length === 0) return;
+		this.presencePending.set(event.data.userId, event);
+		if (this.presenceTimer) return;
+		const wait = Math.max(0, this.presenceLastSent + PRESENCE_WINDOW_MS - Date.now());
+		this.presenceTimer = setTimeout(() => {
+			this.presenceTimer = undefined;
+			this.presenceLastSent = Date.now();
+			const events = [...this.presencePending.values()];
+			this.presencePending.clear();
+			void this.push(events);
+		}, wait);
 	}
 
-	/** From a room: events plus, if asked, the conversation as this user now sees it. */
-	async deliver(delivery: InboxDelivery): Promise<void> {
+	// ---------- inbox ----------
+
+	/** Events for this user's realtime sockets, as one frame per socket (no-op when none are open). */
+	async push(events: ServerEvent[]): Promise<void> {
+		if (events.length === 0) return;
 		const sockets = this.openSockets();
 		if (sockets.length === 0) return;
-		const events = [...delivery.events];
-		if (delivery.refreshConversation) {
-			const { userId, origin } = (sockets[0] as WebSocket).deserializeAttachment() as HubSocket;
-			const conversation = await loadConversation(
-				this.env,
-				delivery.origin || origin,
-				delivery.conversationId,
-				userId,
-				{
-					participants: false,
-				},
-			);
-			if (conversation) events.push({ type: "conversation:updated", data: { conversation } });
-		}
-		await this.push(events);
+		const text = frameText(events);
+		for (const ws of sockets) sendText(ws, text);
 	}
 }

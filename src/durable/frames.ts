@@ -1,12 +1,24 @@
-// Writing frames to sockets: one JSON object per frame, errors in the contract's shape.
+// Socket frames both objects share: writing one frame or a `batch` of them (contract v2), errors
+// in the contract's shape, and reading client frames with the cheapest checks first (size,
+// then rate, then JSON and schema), so a flooding socket costs almost nothing per frame.
 import { ClientFrame, ERROR_CODES, type ErrorStatus, type ServerFrame } from "../shared/schemas";
+import type { TokenBucket } from "../worker/rateLimit";
 
-export function sendFrame(ws: WebSocket, frame: ServerFrame) {
+/** One frame for several events: the event itself when alone, else `{ type: "batch", data }`. */
+export function frameText(frames: ServerFrame[]): string {
+	return JSON.stringify(frames.length === 1 ? frames[0] : { type: "batch", data: frames });
+}
+
+export function sendText(ws: WebSocket, text: string) {
 	try {
-		ws.send(JSON.stringify(frame));
+		ws.send(text);
 	} catch {
 		// the socket closed meanwhile; its close handler cleans up
 	}
+}
+
+export function sendFrame(ws: WebSocket, frame: ServerFrame) {
+	sendText(ws, JSON.stringify(frame));
 }
 
 export function socketError(status: ErrorStatus, message: string, ref?: string): ServerFrame {
@@ -14,35 +26,79 @@ export function socketError(status: ErrorStatus, message: string, ref?: string):
 }
 
 export function refOf(value: unknown): string | undefined {
-	if (typeof value === "string") {
-		try {
-			return refOf(JSON.parse(value));
-		} catch {
-			return undefined;
-		}
-	}
 	if (value && typeof value === "object" && "ref" in value && typeof value.ref === "string")
 		return value.ref.slice(0, 100);
 	return undefined;
 }
 
+const encoder = new TextEncoder();
+
+/** The ref of an oversized frame, read from its first bytes only (it is never parsed whole). */
+function refInHead(raw: string | ArrayBuffer): string | undefined {
+	const head = typeof raw === "string" ? raw.slice(0, 512) : new TextDecoder().decode(raw.slice(0, 512));
+	return /"ref"\s*:\s*"([^"\\]{1,100})"/.exec(head)?.[1];
+}
+
+/** UTF-8 size, without encoding when the UTF-16 length already decides it. */
+export function byteLength(raw: string | ArrayBuffer, max: number): number {
+	if (typeof raw !== "string") return raw.byteLength;
+	if (raw.length > max || raw.length * 3 <= max) return raw.length;
+	return encoder.encode(raw).byteLength;
+}
+
+/**
+ * Per-socket flood control: frames over the rate are dropped unread. The first drop of a
+ * streak is answered with one `rate_limited` error; a socket that keeps going past
+ * `closeAfterDrops` dropped frames in one streak is closed with 1008 (policy violation).
+ */
+export class FloodGuard {
+	private dropped = 0;
+
+	constructor(
+		private readonly bucket: TokenBucket,
+		private readonly closeAfterDrops: number,
+	) {}
+
+	/** "ok" to read the frame, "drop" to ignore it, "warn" to answer once, "close" to close. */
+	check(): "ok" | "warn" | "drop" | "close" {
+		if (this.bucket.take()) {
+			this.dropped = 0;
+			return "ok";
+		}
+		this.dropped += 1;
+		if (this.dropped === 1) return "warn";
+		return this.dropped > this.closeAfterDrops ? "close" : "drop";
+	}
+}
+
 /**
  * One client frame, checked in the order that costs least first: size, rate, JSON, schema.
- * A frame that fails gets an `error` (with its ref when one can be read) and null is returned;
- * the socket stays open either way.
+ * A bad frame gets an `error` and null is returned (the socket stays open); frames over the
+ * rate are dropped, and a socket that keeps flooding is closed.
  */
 export function readClientFrame(
 	ws: WebSocket,
 	raw: string | ArrayBuffer,
-	limits: { maxBytes: number; allow: () => boolean },
+	limits: { maxBytes: number; flood: FloodGuard | null },
 ): ClientFrame | null {
-	const size = typeof raw === "string" ? raw.length : raw.byteLength;
-	if (size > limits.maxBytes) {
-		sendFrame(ws, socketError(413, `frame larger than ${limits.maxBytes / 1024} KiB`, refOf(raw)));
-		return null;
+	switch (limits.flood?.check() ?? "ok") {
+		case "ok":
+			break;
+		case "warn":
+			sendFrame(ws, socketError(429, "too many frames, slow down; frames are dropped until you do"));
+			return null;
+		case "drop":
+			return null;
+		case "close":
+			try {
+				ws.close(1008, "too many frames");
+			} catch {
+				// already closing
+			}
+			return null;
 	}
-	if (!limits.allow()) {
-		sendFrame(ws, socketError(429, "too many frames, slow down", refOf(raw)));
+	if (byteLength(raw, limits.maxBytes) > limits.maxBytes) {
+		sendFrame(ws, socketError(413, `frame larger than ${limits.maxBytes / 1024} KiB`, refInHead(raw)));
 		return null;
 	}
 	let json: unknown;

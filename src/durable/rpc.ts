@@ -1,6 +1,6 @@
 // What Durable Object RPC methods return: errors travel as values, because a thrown error
 // loses its status on the way back to the Worker.
-import type { ErrorStatus, ServerEvent } from "../shared/schemas";
+import type { ErrorStatus } from "../shared/schemas";
 import type { AppEnv } from "../worker/config";
 
 /** Extra error details; plain JSON so they survive the RPC boundary. */
@@ -17,15 +17,6 @@ export const fail = (status: ErrorStatus, message: string, details?: RpcDetails)
 	message,
 	details,
 });
-
-/** Events for one user's realtime sockets, sent by a room to that user's UserHub. */
-export interface InboxDelivery {
-	conversationId: string;
-	events: ServerEvent[];
-	/** Also send `conversation:updated` with the conversation as this user now sees it. */
-	refreshConversation: boolean;
-	origin: string;
-}
 
 export const roomName = (conversationId: string) => `conversation:${conversationId}`;
 export const hubName = (userId: string) => `user:${userId}`;

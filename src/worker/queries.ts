@@ -1,6 +1,6 @@
 // Reads that build the contract's conversation views. Shared by the REST routes and the
 // UserHub (which sends `conversation:updated` with the same shape the list returns).
-import type { Conversation, Message, Participant } from "../shared/schemas";
+import type { Conversation, Participant } from "../shared/schemas";
 import type { AppEnv } from "./config";
 import {
 	type ConversationRecord,
@@ -8,7 +8,6 @@ import {
 	type MessageRecord,
 	type ParticipantRecord,
 	toConversation,
-	toMessage,
 	toParticipant,
 } from "./views";
 
@@ -151,86 +150,4 @@ export async function listConversations(
 	);
 	const last = page.at(-1);
 	return { conversations, next: results.length > limit && last ? { at: last.last_activity_at, id: last.id } : null };
-}
-
-/**
- * History for one member: newest first before a seq, or oldest first after one (catch-up).
- * Null when `userId` is not a member; the check rides in the same D1 round trip as the page.
- */
-export async function listMessages(
-	env: AppEnv,
-	origin: string,
-	conversationId: string,
-	userId: string,
-	limit: number,
-	position: { before: number } | { after: number } | null,
-): Promise<{ messages: Message[]; next: { before: number } | { after: number } | null } | null> {
-	const notHidden = "NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ?2 AND h.message_id = m.id)";
-	const after = position && "after" in position;
-	const sql = after
-		? `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE conversation_id = ?1 AND seq > ?3 AND ${notHidden} ORDER BY seq ASC LIMIT ?4`
-		: `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE conversation_id = ?1 AND seq < ?3 AND ${notHidden} ORDER BY seq DESC LIMIT ?4`;
-	const bound = position ? ("after" in position ? position.after : position.before) : Number.MAX_SAFE_INTEGER;
-	const [membership, rows] = await env.DB.batch<Record<string, unknown>>([
-		env.DB.prepare("SELECT 1 FROM participants WHERE conversation_id = ? AND user_id = ?").bind(conversationId, userId),
-		env.DB.prepare(sql).bind(conversationId, userId, bound, limit + 1),
-	]);
-	if (!membership?.results[0]) return null;
-	const results = (rows?.results ?? []) as unknown as MessageRecord[];
-	const page = results.slice(0, limit);
-	const messages = await Promise.all(page.map((row) => toMessage(env, origin, row)));
-	const last = page.at(-1);
-	const next = results.length > limit && last ? (after ? { after: last.seq } : { before: last.seq }) : null;
-	return { messages, next };
-}
-
-export interface InboxViews {
-	/** The conversation as every member sees it, but for `unreadCount` and `muted`. */
-	base: Conversation | null;
-	/** Online members: their own unread count and mute, and whether the latest message is visible to them. */
-	members: { userId: string; unreadCount: number; muted: boolean; seesLatest: boolean }[];
-}
-
-/**
- * What a room needs to send `conversation:updated` to every online member, as statements it
- * can run inside another batch (the send path appends them to its commit), instead of each
- * member's hub querying on its own.
- */
-export function inboxViewStatements(env: AppEnv, conversationId: string): D1PreparedStatement[] {
-	return [
-		env.DB.prepare("SELECT id, type, title, created_at, last_activity_at FROM conversations WHERE id = ?").bind(
-			conversationId,
-		),
-		env.DB.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1`).bind(
-			conversationId,
-		),
-		env.DB.prepare(
-			`SELECT p.user_id, p.muted, ${unreadCountOf("p.conversation_id", "p.user_id")} AS unread_count,
-			   NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = p.user_id AND h.message_id =
-			     (SELECT id FROM messages WHERE conversation_id = ?1 ORDER BY seq DESC LIMIT 1)) AS sees_latest
-			 FROM participants p JOIN users u ON u.id = p.user_id AND u.online = 1
-			 WHERE p.conversation_id = ?1`,
-		).bind(conversationId),
-	];
-}
-
-/** The results of `inboxViewStatements`, in order, as views. */
-export async function readInboxViews(env: AppEnv, origin: string, results: D1Result[]): Promise<InboxViews> {
-	const [conversation, latest, online] = results;
-	const members = (
-		(online?.results ?? []) as { user_id: string; muted: number; unread_count: number; sees_latest: number }[]
-	).map((m) => ({
-		userId: m.user_id,
-		unreadCount: m.unread_count,
-		muted: Boolean(m.muted),
-		seesLatest: Boolean(m.sees_latest),
-	}));
-	const row = conversation?.results[0] as Omit<ConversationRecord, "muted" | "unread_count"> | undefined;
-	if (!row || members.length === 0) return { base: null, members };
-	const latestRow = (latest?.results[0] as MessageRecord | undefined) ?? null;
-	return { base: await toConversation(env, origin, { ...row, muted: 0, unread_count: 0 }, latestRow), members };
-}
-
-export async function inboxViews(env: AppEnv, origin: string, conversationId: string): Promise<InboxViews> {
-	return readInboxViews(env, origin, await env.DB.batch(inboxViewStatements(env, conversationId)));
 }

@@ -12,7 +12,7 @@ export interface UserRecord {
 	last_seen_at?: string | null;
 }
 
-export interface MessageRecord {
+export type MessageRecord = {
 	id: string;
 	conversation_id: string;
 	seq: number;
@@ -26,7 +26,7 @@ export interface MessageRecord {
 	system: string | null;
 	created_at: string;
 	deleted_at: string | null;
-}
+};
 
 export interface ParticipantRecord extends UserRecord {
 	user_id: string;

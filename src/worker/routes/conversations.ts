@@ -1,5 +1,6 @@
 // Conversations, history, sending, receipts, mute and group membership. Everything that is
-// broadcast goes through the conversation's room (the single writer); reads come from D1 here.
+// broadcast goes through the conversation's room (the single writer); the list and conversation
+// views come from D1, history and watermarks from the room, whose log is ahead of D1.
 import { Hono } from "hono";
 import { z } from "zod";
 import {
@@ -18,17 +19,31 @@ import type { AppEnv } from "../config";
 import { ConversationCursor, decodeCursor, encodeCursor, MessageCursor } from "../cursor";
 import { ApiError, badRequest, notFound } from "../errors";
 import { pathId, publicOrigin, readJson, readQuery, roomStub, unwrap } from "../http";
-import { listConversations, listMessages, loadConversation } from "../queries";
+import { isMember, listConversations, loadConversation } from "../queries";
 
 export const ListQuery = z.object({ limit: Limit, cursor: z.string().max(500).optional() });
 export const HistoryQuery = ListQuery.extend({ afterSeq: z.coerce.number().int().min(0).optional() });
 
 type Vars = { Bindings: AppEnv; Variables: AuthVariables };
 
+/** The conversation with participants; watermarks come from the room, which is ahead of D1. */
 async function conversationOrNotFound(env: AppEnv, origin: string, id: string, userId: string) {
-	const conversation = await loadConversation(env, origin, id, userId, { participants: true });
+	const [conversation, marks] = await Promise.all([
+		loadConversation(env, origin, id, userId, { participants: true }),
+		isMember(env, id, userId).then((member) => (member ? roomStub(env, id).watermarks() : null)),
+	]);
 	if (!conversation) throw notFound("conversation");
-	return conversation;
+	if (!marks || !conversation.participants) return conversation;
+	return {
+		...conversation,
+		participants: conversation.participants.map((p) => ({ ...p, ...marks[p.user.id] })),
+	};
+}
+
+/** The room of a conversation the caller belongs to; outsiders get 404 and never reach a room. */
+async function memberRoom(env: AppEnv, id: string, userId: string) {
+	if (!(await isMember(env, id, userId))) throw notFound("conversation");
+	return roomStub(env, id);
 }
 
 export const conversationRoutes = new Hono<Vars>()
@@ -69,7 +84,7 @@ export const conversationRoutes = new Hono<Vars>()
 			if (!row) throw notFound("conversation");
 			const conversation = await conversationOrNotFound(c.env, origin, row.id, me);
 			if (row.id !== id) return c.json({ conversation }, 200);
-			c.executionCtx.waitUntil(roomStub(c.env, id).conversationCreated(id, origin));
+			c.executionCtx.waitUntil(roomStub(c.env, id).conversationCreated(origin));
 			return c.json({ conversation }, 201);
 		}
 
@@ -102,7 +117,7 @@ export const conversationRoutes = new Hono<Vars>()
 				.bind(id, now, JSON.stringify(memberIds)),
 		]);
 		const conversation = await conversationOrNotFound(c.env, origin, id, me);
-		c.executionCtx.waitUntil(roomStub(c.env, id).conversationCreated(id, origin));
+		c.executionCtx.waitUntil(roomStub(c.env, id).conversationCreated(origin));
 		return c.json({ conversation }, 201);
 	})
 	.get("/conversations", async (c) => {
@@ -127,28 +142,32 @@ export const conversationRoutes = new Hono<Vars>()
 			: query.afterSeq !== undefined
 				? { after: query.afterSeq }
 				: null;
-		const page = await listMessages(c.env, publicOrigin(c), id, me, query.limit, position);
-		if (!page) throw notFound("conversation");
+		// The room's log answers: it has every acknowledged message, even one D1 has not seen yet.
+		const room = await memberRoom(c.env, id, me);
+		const page = unwrap(await room.history(me, query.limit, position, publicOrigin(c)));
 		return c.json({ messages: page.messages, nextCursor: page.next ? await encodeCursor(c.env, page.next) : null });
 	})
 	.post("/conversations/:id/messages", async (c) => {
 		const id = pathId(c, "id");
 		const body = await readJson(c, SendMessageBody);
-		// The room checks membership inside the same D1 transaction that stores the message.
-		const result = unwrap(
-			await roomStub(c.env, id).send(id, c.get("userId"), body, publicOrigin(c), { viaRest: true }),
-		);
+		const me = c.get("userId");
+		const room = await memberRoom(c.env, id, me);
+		const result = unwrap(await room.send(me, body, publicOrigin(c), { viaRest: true }));
 		return c.json({ message: result.message }, result.created ? 201 : 200);
 	})
 	.post("/conversations/:id/read", async (c) => {
 		const id = pathId(c, "id");
 		const body = await readJson(c, ReadBody);
-		return c.json(unwrap(await roomStub(c.env, id).markRead(id, c.get("userId"), body.seq, publicOrigin(c))));
+		const me = c.get("userId");
+		const room = await memberRoom(c.env, id, me);
+		return c.json(unwrap(await room.markRead(me, body.seq, { viaRest: true })));
 	})
 	.post("/conversations/:id/delivered", async (c) => {
 		const id = pathId(c, "id");
 		const body = await readJson(c, DeliveredBody);
-		return c.json(unwrap(await roomStub(c.env, id).markDelivered(id, c.get("userId"), body.seq)));
+		const me = c.get("userId");
+		const room = await memberRoom(c.env, id, me);
+		return c.json(unwrap(await room.markDelivered(me, body.seq, { viaRest: true })));
 	})
 	.put("/conversations/:id/mute", async (c) => {
 		const id = pathId(c, "id");
@@ -161,30 +180,34 @@ export const conversationRoutes = new Hono<Vars>()
 			.bind(id, me, body.muted === undefined ? null : body.muted ? 1 : 0)
 			.first<{ muted: number }>();
 		if (!row) throw notFound("conversation");
-		c.executionCtx.waitUntil(roomStub(c.env, id).conversationChangedFor(id, me, publicOrigin(c)));
+		c.executionCtx.waitUntil(roomStub(c.env, id).conversationChangedFor(me, { muted: Boolean(row.muted) }));
 		return c.json({ muted: Boolean(row.muted) });
 	})
 	.post("/conversations/:id/members", async (c) => {
 		const id = pathId(c, "id");
 		const body = await readJson(c, AddMembersBody);
 		const origin = publicOrigin(c);
-		unwrap(await roomStub(c.env, id).addMembers(id, c.get("userId"), body.userIds, origin));
+		const room = await memberRoom(c.env, id, c.get("userId"));
+		unwrap(await room.addMembers(c.get("userId"), body.userIds, origin));
 		return c.json({ conversation: await conversationOrNotFound(c.env, origin, id, c.get("userId")) });
 	})
 	.delete("/conversations/:id/members/:userId", async (c) => {
 		const id = pathId(c, "id");
 		const target = pathId(c, "userId");
-		unwrap(await roomStub(c.env, id).removeMember(id, c.get("userId"), target, publicOrigin(c)));
+		const room = await memberRoom(c.env, id, c.get("userId"));
+		unwrap(await room.removeMember(c.get("userId"), target, publicOrigin(c)));
 		return c.body(null, 204);
 	})
 	.put("/conversations/:id/members/:userId", async (c) => {
 		const id = pathId(c, "id");
 		const target = pathId(c, "userId");
 		const body = await readJson(c, RoleBody);
-		return c.json(unwrap(await roomStub(c.env, id).setRole(id, c.get("userId"), target, body.role, publicOrigin(c))));
+		const room = await memberRoom(c.env, id, c.get("userId"));
+		return c.json(unwrap(await room.setRole(c.get("userId"), target, body.role, publicOrigin(c))));
 	})
 	.post("/conversations/:id/leave", async (c) => {
 		const id = pathId(c, "id");
-		unwrap(await roomStub(c.env, id).leave(id, c.get("userId"), publicOrigin(c)));
+		const room = await memberRoom(c.env, id, c.get("userId"));
+		unwrap(await room.leave(c.get("userId"), publicOrigin(c)));
 		return c.body(null, 204);
 	});

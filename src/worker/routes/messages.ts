@@ -1,12 +1,33 @@
-// DELETE /messages/:id — for me (hidden from my history) or for everyone (through the room).
+// DELETE /messages/:id — for me (hidden from my history) or for everyone. Both go through the
+// conversation's room, whose log knows the message even before D1 does.
 import { Hono } from "hono";
 import { z } from "zod";
+import { conversationOfMessageId } from "../../durable/room/log";
 import { type AuthVariables, requireUser } from "../auth";
 import type { AppEnv } from "../config";
 import { notFound } from "../errors";
-import { pathId, publicOrigin, readQuery, roomStub, unwrap } from "../http";
+import { pathId, readQuery, roomStub, unwrap } from "../http";
+import { isMember } from "../queries";
 
 export const DeleteQuery = z.object({ scope: z.enum(["me", "everyone"]).default("me") });
+
+/** The conversation of a message the caller can see: from the id itself, or D1 for older ids. */
+async function conversationOfMessage(env: AppEnv, messageId: string, userId: string): Promise<string> {
+	const fromId = conversationOfMessageId(messageId);
+	if (fromId) {
+		if (await isMember(env, fromId, userId)) return fromId;
+		throw notFound("message");
+	}
+	const row = await env.DB.prepare(
+		`SELECT m.conversation_id FROM messages m
+		 JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = ?
+		 WHERE m.id = ?`,
+	)
+		.bind(userId, messageId)
+		.first<{ conversation_id: string }>();
+	if (!row) throw notFound("message");
+	return row.conversation_id;
+}
 
 export const messageRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables }>()
 	.use("/messages/*", requireUser)
@@ -14,22 +35,7 @@ export const messageRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariabl
 		const id = pathId(c, "id");
 		const { scope } = readQuery(c, DeleteQuery);
 		const me = c.get("userId");
-		const row = await c.env.DB.prepare(
-			`SELECT m.conversation_id FROM messages m
-			 JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = ?
-			 WHERE m.id = ?`,
-		)
-			.bind(me, id)
-			.first<{ conversation_id: string }>();
-		if (!row) throw notFound("message");
-		if (scope === "me") {
-			await c.env.DB.prepare("INSERT OR IGNORE INTO hidden_messages (user_id, message_id, hidden_at) VALUES (?, ?, ?)")
-				.bind(me, id, new Date().toISOString())
-				.run();
-		} else {
-			unwrap(
-				await roomStub(c.env, row.conversation_id).deleteForEveryone(row.conversation_id, me, id, publicOrigin(c)),
-			);
-		}
+		const conversationId = await conversationOfMessage(c.env, id, me);
+		unwrap(await roomStub(c.env, conversationId).deleteMessage(me, id, scope));
 		return c.body(null, 204);
 	});

@@ -47,7 +47,7 @@ export const realtimeRoutes = new Hono<Vars>()
 		const id = pathId(c, "id");
 		const userId = await authenticateHandshake(c);
 		if (!(await isMember(c.env, id, userId))) throw notFound("conversation");
-		return roomStub(c.env, id).fetch(forwardUpgrade(c, userId, { "X-Conversation-Id": id }));
+		return roomStub(c.env, id).fetch(forwardUpgrade(c, userId));
 	})
 	// Development only: lets the benchmark see whether an idle room hibernated.
 	.get("/debug/rooms/:id/stats", async (c) => {

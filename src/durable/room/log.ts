@@ -1,0 +1,499 @@
+// The conversation's log in the room's own SQLite: messages, members with their watermarks,
+// per-user hidden messages, and what D1 has not seen yet. Everything here is synchronous:
+// a write is one `sql.exec` (or one `transactionSync`), so seqs are assigned without awaits
+// and the runtime's output gate keeps every frame and ack until the write is durable.
+import type { Role, SystemEvent } from "../../shared/schemas";
+import type { MessageRecord } from "../../worker/views";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  conversation_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  title TEXT,
+  created_at TEXT NOT NULL,
+  last_activity_at TEXT NOT NULL,
+  last_seq INTEGER NOT NULL,
+  origin TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS members (
+  user_id TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  joined_at TEXT NOT NULL,
+  last_read_seq INTEGER NOT NULL DEFAULT 0,
+  last_delivered_seq INTEGER NOT NULL DEFAULT 0,
+  muted INTEGER NOT NULL DEFAULT 0,
+  -- watermark changes not yet in D1: bumped on every move, copied to flushed_version by a flush
+  version INTEGER NOT NULL DEFAULT 0,
+  flushed_version INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS messages (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  conversation_id TEXT NOT NULL,
+  sender_id TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  text TEXT,
+  image_key TEXT,
+  image_content_type TEXT,
+  image_size INTEGER,
+  system TEXT,
+  created_at TEXT NOT NULL,
+  deleted_at TEXT,
+  version INTEGER NOT NULL DEFAULT 1,
+  flushed_version INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (sender_id, client_id)
+);
+CREATE INDEX IF NOT EXISTS messages_unflushed ON messages (seq) WHERE flushed_version < version;
+CREATE TABLE IF NOT EXISTS hidden (
+  user_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  message_id TEXT NOT NULL,
+  hidden_at TEXT NOT NULL,
+  flushed INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_id, seq)
+);
+CREATE INDEX IF NOT EXISTS hidden_unflushed ON hidden (user_id) WHERE flushed = 0;
+`;
+
+const MESSAGE_COLUMNS =
+	"id, conversation_id, seq, sender_id, client_id, kind, text, image_key, image_content_type, image_size, system, created_at, deleted_at";
+
+export type Meta = {
+	conversation_id: string;
+	type: "direct" | "group";
+	title: string | null;
+	created_at: string;
+	last_activity_at: string;
+	last_seq: number;
+	origin: string;
+};
+
+export type MemberRow = {
+	user_id: string;
+	role: Role;
+	joined_at: string;
+	last_read_seq: number;
+	last_delivered_seq: number;
+	muted: number;
+};
+
+export interface NewMessage {
+	senderId: string;
+	clientId: string;
+	kind: "text" | "image" | "system";
+	text: string | null;
+	image: { key: string; contentType: string; size: number } | null;
+	system: SystemEvent | null;
+}
+
+/** What a D1 import brings: the conversation as D1 knows it. */
+export interface ImportedConversation {
+	meta: Omit<Meta, "last_seq" | "origin">;
+	members: MemberRow[];
+	messages: MessageRecord[];
+	hidden: { user_id: string; message_id: string; hidden_at: string }[];
+}
+
+/** Routing is in the id: `<conversation id>_<random>`, so a message id finds its room without D1. */
+export function newMessageId(conversationId: string): string {
+	const bytes = crypto.getRandomValues(new Uint8Array(16));
+	let s = "";
+	for (const b of bytes) s += String.fromCharCode(b);
+	return `${conversationId}_${btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")}`;
+}
+
+/** The conversation a message id names, for ids made by `newMessageId`; null for older ids. */
+export function conversationOfMessageId(messageId: string): string | null {
+	const cut = messageId.indexOf("_");
+	return cut > 0 ? messageId.slice(0, cut) : null;
+}
+
+export class RoomLog {
+	constructor(private readonly storage: DurableObjectStorage) {}
+
+	private get sql() {
+		return this.storage.sql;
+	}
+
+	/** The conversation's meta row, or null while this room holds nothing (never written). */
+	meta(): Meta | null {
+		if (!this.hasTables()) return null;
+		return this.sql.exec<Meta>("SELECT * FROM meta WHERE id = 1").toArray()[0] ?? null;
+	}
+
+	private hasTables(): boolean {
+		return this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
+	}
+
+	/** Writes what D1 knows in one transaction: the room's first write ever. */
+	importConversation(data: ImportedConversation, origin: string) {
+		this.storage.transactionSync(() => {
+			for (const statement of SCHEMA.split(";")) if (statement.trim()) this.sql.exec(statement);
+			const lastSeq = data.messages.reduce((max, m) => Math.max(max, m.seq), 0);
+			this.sql.exec(
+				"INSERT INTO meta (id, conversation_id, type, title, created_at, last_activity_at, last_seq, origin) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+				data.meta.conversation_id,
+				data.meta.type,
+				data.meta.title,
+				data.meta.created_at,
+				data.meta.last_activity_at,
+				lastSeq,
+				origin,
+			);
+			for (const m of data.members) {
+				this.sql.exec(
+					"INSERT INTO members (user_id, role, joined_at, last_read_seq, last_delivered_seq, muted) VALUES (?, ?, ?, ?, ?, ?)",
+					m.user_id,
+					m.role,
+					m.joined_at,
+					m.last_read_seq,
+					m.last_delivered_seq,
+					m.muted,
+				);
+			}
+			for (const m of data.messages) {
+				// Already in D1: flushed_version = version.
+				this.sql.exec(
+					`INSERT INTO messages (${MESSAGE_COLUMNS}, version, flushed_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1)`,
+					m.id,
+					m.conversation_id,
+					m.seq,
+					m.sender_id,
+					m.client_id,
+					m.kind,
+					m.text,
+					m.image_key,
+					m.image_content_type,
+					m.image_size,
+					m.system,
+					m.created_at,
+					m.deleted_at,
+				);
+			}
+			const seqOf = new Map(data.messages.map((m) => [m.id, m.seq]));
+			for (const h of data.hidden) {
+				const seq = seqOf.get(h.message_id);
+				if (seq === undefined) continue;
+				this.sql.exec(
+					"INSERT OR IGNORE INTO hidden (user_id, seq, message_id, hidden_at, flushed) VALUES (?, ?, ?, ?, 1)",
+					h.user_id,
+					seq,
+					h.message_id,
+					h.hidden_at,
+				);
+			}
+		});
+	}
+
+	setOrigin(origin: string) {
+		this.sql.exec("UPDATE meta SET origin = ? WHERE id = 1 AND origin != ?", origin, origin);
+	}
+
+	// ---------- members ----------
+
+	member(userId: string): MemberRow | null {
+		return (
+			this.sql
+				.exec<MemberRow>(
+					"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM members WHERE user_id = ?",
+					userId,
+				)
+				.toArray()[0] ?? null
+		);
+	}
+
+	members(): MemberRow[] {
+		return this.sql
+			.exec<MemberRow>(
+				"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM members ORDER BY joined_at, user_id",
+			)
+			.toArray();
+	}
+
+	addMember(userId: string, role: Role, joinedAt: string) {
+		this.sql.exec("INSERT OR IGNORE INTO members (user_id, role, joined_at) VALUES (?, ?, ?)", userId, role, joinedAt);
+	}
+
+	/**
+	 * Makes the member list match D1's participants (D1 is where membership is queried, and an
+	 * admin may change it from the dashboard). Watermarks keep the higher of the two.
+	 */
+	syncMembers(rows: MemberRow[]) {
+		this.storage.transactionSync(() => {
+			const keep = new Set(rows.map((r) => r.user_id));
+			for (const m of this.members()) if (!keep.has(m.user_id)) this.removeMember(m.user_id);
+			for (const r of rows) {
+				this.sql.exec(
+					`INSERT INTO members (user_id, role, joined_at, last_read_seq, last_delivered_seq, muted) VALUES (?, ?, ?, ?, ?, ?)
+					 ON CONFLICT (user_id) DO UPDATE SET role = excluded.role, joined_at = excluded.joined_at, muted = excluded.muted,
+					   last_read_seq = MAX(last_read_seq, excluded.last_read_seq),
+					   last_delivered_seq = MAX(last_delivered_seq, excluded.last_delivered_seq)`,
+					r.user_id,
+					r.role,
+					r.joined_at,
+					r.last_read_seq,
+					r.last_delivered_seq,
+					r.muted,
+				);
+			}
+		});
+	}
+
+	removeMember(userId: string) {
+		this.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
+	}
+
+	setRole(userId: string, role: Role) {
+		this.sql.exec("UPDATE members SET role = ? WHERE user_id = ?", role, userId);
+	}
+
+	setMuted(userId: string, muted: boolean) {
+		this.sql.exec("UPDATE members SET muted = ? WHERE user_id = ?", muted ? 1 : 0, userId);
+	}
+
+	/**
+	 * Moves one member's watermark forward only, never past the latest seq; reading implies
+	 * delivery. Returns the watermarks before and after, or null for a non-member.
+	 */
+	advanceWatermark(userId: string, which: "read" | "delivered", seq: number | undefined) {
+		const member = this.member(userId);
+		const meta = this.meta();
+		if (!member || !meta) return null;
+		const before = { read: member.last_read_seq, delivered: member.last_delivered_seq };
+		const target = Math.min(seq ?? meta.last_seq, meta.last_seq);
+		const after = {
+			read: which === "read" ? Math.max(before.read, target) : before.read,
+			delivered: Math.max(before.delivered, target),
+		};
+		if (after.read !== before.read || after.delivered !== before.delivered) {
+			this.sql.exec(
+				"UPDATE members SET last_read_seq = ?, last_delivered_seq = ?, version = version + 1 WHERE user_id = ?",
+				after.read,
+				after.delivered,
+				userId,
+			);
+		}
+		return { before, after };
+	}
+
+	// ---------- messages ----------
+
+	byClientId(senderId: string, clientId: string): MessageRecord | null {
+		return (
+			this.sql
+				.exec<MessageRecord>(
+					`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender_id = ? AND client_id = ?`,
+					senderId,
+					clientId,
+				)
+				.toArray()[0] ?? null
+		);
+	}
+
+	byId(messageId: string): MessageRecord | null {
+		return (
+			this.sql.exec<MessageRecord>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`, messageId).toArray()[0] ??
+			null
+		);
+	}
+
+	/** Appends one message with the next seq. Synchronous: no other send can interleave. */
+	append(message: NewMessage, now: string): MessageRecord {
+		const meta = this.meta();
+		if (!meta) throw new Error("append to a room that holds no conversation");
+		const seq = meta.last_seq + 1;
+		const record: MessageRecord = {
+			id: newMessageId(meta.conversation_id),
+			conversation_id: meta.conversation_id,
+			seq,
+			sender_id: message.senderId,
+			client_id: message.clientId,
+			kind: message.kind,
+			text: message.text,
+			image_key: message.image?.key ?? null,
+			image_content_type: message.image?.contentType ?? null,
+			image_size: message.image?.size ?? null,
+			system: message.system ? JSON.stringify(message.system) : null,
+			created_at: now,
+			deleted_at: null,
+		};
+		this.storage.transactionSync(() => {
+			this.sql.exec(
+				`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				record.id,
+				record.conversation_id,
+				record.seq,
+				record.sender_id,
+				record.client_id,
+				record.kind,
+				record.text,
+				record.image_key,
+				record.image_content_type,
+				record.image_size,
+				record.system,
+				record.created_at,
+				record.deleted_at,
+			);
+			this.sql.exec("UPDATE meta SET last_seq = ?, last_activity_at = ? WHERE id = 1", seq, now);
+		});
+		return record;
+	}
+
+	/** Tombstones a message: text and image gone, id and seq kept. */
+	markDeleted(messageId: string, now: string) {
+		this.sql.exec(
+			"UPDATE messages SET deleted_at = ?, text = NULL, version = version + 1 WHERE id = ? AND deleted_at IS NULL",
+			now,
+			messageId,
+		);
+	}
+
+	hide(userId: string, message: MessageRecord, now: string) {
+		this.sql.exec(
+			"INSERT OR IGNORE INTO hidden (user_id, seq, message_id, hidden_at) VALUES (?, ?, ?, ?)",
+			userId,
+			message.seq,
+			message.id,
+			now,
+		);
+	}
+
+	/** Another live message of this conversation still shows the image. */
+	imageStillUsed(key: string): boolean {
+		return (
+			this.sql.exec("SELECT 1 FROM messages WHERE image_key = ? AND deleted_at IS NULL LIMIT 1", key).toArray().length >
+			0
+		);
+	}
+
+	/** One member's history: newest first before a seq, or oldest first after one. */
+	history(userId: string, limit: number, position: { before: number } | { after: number } | null): MessageRecord[] {
+		const notHidden = "NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ? AND h.seq = m.seq)";
+		if (position && "after" in position) {
+			return this.sql
+				.exec<MessageRecord>(
+					`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE seq > ? AND ${notHidden} ORDER BY seq ASC LIMIT ?`,
+					position.after,
+					userId,
+					limit,
+				)
+				.toArray();
+		}
+		return this.sql
+			.exec<MessageRecord>(
+				`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE seq < ? AND ${notHidden} ORDER BY seq DESC LIMIT ?`,
+				position ? position.before : Number.MAX_SAFE_INTEGER,
+				userId,
+				limit,
+			)
+			.toArray();
+	}
+
+	/** Members other than `except` with a non-system message in (from, to]: the senders a receipt concerns. */
+	sendersBetween(from: number, to: number, except: string): string[] {
+		return this.sql
+			.exec<{ sender_id: string }>(
+				"SELECT DISTINCT sender_id FROM messages WHERE seq > ? AND seq <= ? AND kind != 'system' AND sender_id != ?",
+				from,
+				to,
+				except,
+			)
+			.toArray()
+			.map((r) => r.sender_id);
+	}
+
+	// ---------- views for the inbox ----------
+
+	/** The contract's unreadCount: from others, not deleted, not system, not hidden, above lastReadSeq. */
+	unreadCount(userId: string, lastReadSeq: number): number {
+		return (
+			this.sql
+				.exec<{ n: number }>(
+					`SELECT COUNT(*) AS n FROM messages m WHERE seq > ? AND sender_id != ? AND deleted_at IS NULL AND kind != 'system'
+					 AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ? AND h.seq = m.seq)`,
+					lastReadSeq,
+					userId,
+					userId,
+				)
+				.one().n ?? 0
+		);
+	}
+
+	/** The latest message `userId` has not hidden. */
+	lastVisibleMessage(userId: string): MessageRecord | null {
+		return (
+			this.sql
+				.exec<MessageRecord>(
+					`SELECT ${MESSAGE_COLUMNS} FROM messages m
+					 WHERE NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ? AND h.seq = m.seq)
+					 ORDER BY seq DESC LIMIT 1`,
+					userId,
+				)
+				.toArray()[0] ?? null
+		);
+	}
+
+	// ---------- the outbox: what D1 has not seen ----------
+
+	unflushedMessages(limit: number): (MessageRecord & { version: number; flushed_version: number })[] {
+		return this.sql
+			.exec<MessageRecord & { version: number; flushed_version: number }>(
+				`SELECT ${MESSAGE_COLUMNS}, version, flushed_version FROM messages WHERE flushed_version < version ORDER BY seq LIMIT ?`,
+				limit,
+			)
+			.toArray();
+	}
+
+	unflushedWatermarks(): { user_id: string; last_read_seq: number; last_delivered_seq: number; version: number }[] {
+		return this.sql
+			.exec<{ user_id: string; last_read_seq: number; last_delivered_seq: number; version: number }>(
+				"SELECT user_id, last_read_seq, last_delivered_seq, version FROM members WHERE flushed_version < version",
+			)
+			.toArray();
+	}
+
+	unflushedHidden(): { user_id: string; seq: number; message_id: string; hidden_at: string }[] {
+		return this.sql
+			.exec<{ user_id: string; seq: number; message_id: string; hidden_at: string }>(
+				"SELECT user_id, seq, message_id, hidden_at FROM hidden WHERE flushed = 0",
+			)
+			.toArray();
+	}
+
+	hasUnflushed(): boolean {
+		if (!this.hasTables()) return false;
+		return (
+			this.sql
+				.exec(
+					`SELECT 1 WHERE EXISTS (SELECT 1 FROM messages WHERE flushed_version < version)
+					    OR EXISTS (SELECT 1 FROM members WHERE flushed_version < version)
+					    OR EXISTS (SELECT 1 FROM hidden WHERE flushed = 0)`,
+				)
+				.toArray().length > 0
+		);
+	}
+
+	/** After D1 took a flush: mark exactly the versions it took, so later changes stay pending. */
+	markFlushed(
+		messages: { seq: number; version: number }[],
+		watermarks: { user_id: string; version: number }[],
+		hidden: { user_id: string; seq: number }[],
+	) {
+		this.storage.transactionSync(() => {
+			for (const m of messages) {
+				this.sql.exec("UPDATE messages SET flushed_version = MAX(flushed_version, ?) WHERE seq = ?", m.version, m.seq);
+			}
+			for (const w of watermarks) {
+				this.sql.exec(
+					"UPDATE members SET flushed_version = MAX(flushed_version, ?) WHERE user_id = ?",
+					w.version,
+					w.user_id,
+				);
+			}
+			for (const h of hidden)
+				this.sql.exec("UPDATE hidden SET flushed = 1 WHERE user_id = ? AND seq = ?", h.user_id, h.seq);
+		});
+	}
+}

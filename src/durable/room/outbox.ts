@@ -1,0 +1,201 @@
+// The D1 outbox: what the room's log holds and D1 does not yet, written in batches of
+// idempotent upserts. At most one flush runs at a time and flushes start at most every
+// FLUSH_INTERVAL_MS under load (the first after a quiet spell starts at once). A failed
+// flush leaves everything marked unflushed; the room's alarm retries with backoff, so D1
+// converges after an outage and after an eviction that came between an ack and a flush.
+import type { AppEnv } from "../../worker/config";
+import { log } from "../../worker/log";
+import type { MessageRecord } from "../../worker/views";
+import type { RoomLog } from "./log";
+
+export const FLUSH_INTERVAL_MS = 250;
+const MAX_MESSAGES_PER_FLUSH = 100;
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
+/** What one successful flush carried, for the inbox fan-out that follows it. */
+export interface FlushReport {
+	/** Messages D1 had never seen before this flush, in seq order. */
+	created: MessageRecord[];
+	/** Something visible in the list changed (a message, an edit, a deletion, a hide). */
+	changed: boolean;
+	/** Members online right now, as D1 knows it (asked in the same round trip). */
+	online: string[];
+}
+
+export class Outbox {
+	private running: Promise<boolean> | null = null;
+	private again = false;
+	private timer: ReturnType<typeof setTimeout> | undefined;
+	private lastStart = 0;
+	private failures = 0;
+	/** Waiters for "a flush that started after my write has finished". */
+	private waiters: { resolve: (ok: boolean) => void }[] = [];
+	private pendingWaiters: { resolve: (ok: boolean) => void }[] = [];
+	/** Inbox work requested without a log change (members changed, conversation created). */
+	private refreshRequested = false;
+	flushes = 0;
+
+	constructor(
+		readonly env: AppEnv,
+		private readonly roomLog: RoomLog,
+		private readonly onFlushed: (report: FlushReport) => void,
+		private readonly scheduleRetry: (at: number) => Promise<void>,
+		/** Lets a test make D1 fail for a while; production always uses env.DB. */
+		private readonly db: () => D1Database = () => env.DB,
+	) {}
+
+	/** Schedules a flush soon: at once after a quiet spell, else at the next interval. */
+	schedule(opts: { refreshInbox?: boolean } = {}) {
+		if (opts.refreshInbox) this.refreshRequested = true;
+		if (this.running) {
+			this.again = true;
+			return;
+		}
+		if (this.timer) return;
+		const wait = Math.max(0, this.lastStart + FLUSH_INTERVAL_MS - Date.now());
+		this.timer = setTimeout(() => {
+			this.timer = undefined;
+			void this.run();
+		}, wait);
+	}
+
+	/** Resolves true once everything written before this call is in D1 (false after `ms`). */
+	whenFlushed(ms: number): Promise<boolean> {
+		return new Promise<boolean>((resolve) => {
+			const timeout = setTimeout(() => resolve(false), ms);
+			const waiter = {
+				resolve: (ok: boolean) => {
+					clearTimeout(timeout);
+					resolve(ok);
+				},
+			};
+			// A flush already running may have read the log before this write: wait for the next one.
+			if (this.running) this.pendingWaiters.push(waiter);
+			else this.waiters.push(waiter);
+			this.schedule();
+		});
+	}
+
+	/** Runs one flush now (the alarm's entry point); true when D1 has everything. */
+	async run(): Promise<boolean> {
+		if (this.running) {
+			this.again = true;
+			return this.running;
+		}
+		this.lastStart = Date.now();
+		const waiters = this.waiters.splice(0);
+		this.running = this.flushOnce();
+		let ok = false;
+		try {
+			ok = await this.running;
+		} finally {
+			this.running = null;
+		}
+		for (const w of waiters) w.resolve(ok);
+		this.waiters.push(...this.pendingWaiters.splice(0));
+		if (ok) {
+			this.failures = 0;
+			if (this.again || this.waiters.length > 0 || this.roomLog.hasUnflushed()) {
+				this.again = false;
+				this.schedule();
+			}
+		} else {
+			this.failures += 1;
+			const backoff = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (this.failures - 1));
+			await this.scheduleRetry(Date.now() + backoff);
+		}
+		return ok;
+	}
+
+	private async flushOnce(): Promise<boolean> {
+		const meta = this.roomLog.meta();
+		if (!meta) return true;
+		const messages = this.roomLog.unflushedMessages(MAX_MESSAGES_PER_FLUSH);
+		const watermarks = this.roomLog.unflushedWatermarks();
+		const hidden = this.roomLog.unflushedHidden();
+		const refresh = this.refreshRequested;
+		this.refreshRequested = false;
+		if (messages.length === 0 && watermarks.length === 0 && hidden.length === 0 && !refresh) return true;
+		const db = this.db();
+		const id = meta.conversation_id;
+		const statements: D1PreparedStatement[] = [];
+		const upsert = db.prepare(
+			`INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, kind, text, image_key, image_content_type, image_size, system, created_at, deleted_at)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+			 ON CONFLICT (id) DO UPDATE SET text = excluded.text, image_key = excluded.image_key,
+			   image_content_type = excluded.image_content_type, image_size = excluded.image_size, deleted_at = excluded.deleted_at`,
+		);
+		for (const m of messages) {
+			statements.push(
+				upsert.bind(
+					m.id,
+					m.conversation_id,
+					m.seq,
+					m.sender_id,
+					m.client_id,
+					m.kind,
+					m.text,
+					m.image_key,
+					m.image_content_type,
+					m.image_size,
+					m.system,
+					m.created_at,
+					m.deleted_at,
+				),
+			);
+		}
+		if (messages.length > 0) {
+			statements.push(
+				db
+					.prepare(
+						`UPDATE conversations SET last_seq = MAX(last_seq, ?2), last_activity_at = MAX(last_activity_at, ?3)
+						 WHERE id = ?1`,
+					)
+					.bind(id, meta.last_seq, meta.last_activity_at),
+			);
+		}
+		const watermark = db.prepare(
+			`UPDATE participants SET last_read_seq = MAX(last_read_seq, ?3), last_delivered_seq = MAX(last_delivered_seq, ?4)
+			 WHERE conversation_id = ?1 AND user_id = ?2`,
+		);
+		for (const w of watermarks) statements.push(watermark.bind(id, w.user_id, w.last_read_seq, w.last_delivered_seq));
+		const hide = db.prepare("INSERT OR IGNORE INTO hidden_messages (user_id, message_id, hidden_at) VALUES (?, ?, ?)");
+		for (const h of hidden) statements.push(hide.bind(h.user_id, h.message_id, h.hidden_at));
+		// Who is online rides in the same round trip: the inbox goes to online members only.
+		const wantsInbox = messages.length > 0 || hidden.length > 0 || refresh;
+		if (wantsInbox) {
+			statements.push(
+				db
+					.prepare(
+						"SELECT p.user_id FROM participants p JOIN users u ON u.id = p.user_id AND u.online = 1 WHERE p.conversation_id = ?",
+					)
+					.bind(id),
+			);
+		}
+		let results: D1Result[];
+		try {
+			results = await db.batch(statements);
+		} catch (err) {
+			this.refreshRequested ||= refresh;
+			log.error("outbox_flush_failed", {
+				conversationId: id,
+				messages: messages.length,
+				watermarks: watermarks.length,
+				error: String(err),
+			});
+			return false;
+		}
+		this.flushes += 1;
+		this.roomLog.markFlushed(messages, watermarks, hidden);
+		const online = wantsInbox ? ((results.at(-1)?.results ?? []) as { user_id: string }[]).map((r) => r.user_id) : [];
+		if (wantsInbox) {
+			this.onFlushed({
+				created: messages.filter((m) => m.flushed_version === 0),
+				changed: messages.length > 0 || hidden.length > 0 || refresh,
+				online,
+			});
+		}
+		return true;
+	}
+}

@@ -1,0 +1,46 @@
+// Receipt coalescing (contract v2, scale rules): a watermark moves at once in the log, but
+// its `message:delivered` / `message:read` frames are held for up to RECEIPT_WINDOW_MS and
+// only the latest seq per (member, kind) of a window is sent, to the senders concerned.
+// The first receipt after a quiet window goes out at once, so a 1:1 chat sees no delay.
+
+export const RECEIPT_WINDOW_MS = 250;
+
+export type ReceiptKind = "delivered" | "read";
+
+/** One member's watermark movement within a window, merged across the window's moves. */
+export interface ReceiptMove {
+	userId: string;
+	kind: ReceiptKind;
+	/** The watermark before the window's first move. */
+	from: number;
+	/** The watermark after the window's last move. */
+	to: number;
+}
+
+export class ReceiptWindow {
+	private pending = new Map<string, ReceiptMove>();
+	private timer: ReturnType<typeof setTimeout> | undefined;
+	private lastSent = 0;
+
+	constructor(private readonly send: (moves: ReceiptMove[]) => void) {}
+
+	add(move: ReceiptMove) {
+		const key = `${move.kind}:${move.userId}`;
+		const known = this.pending.get(key);
+		this.pending.set(
+			key,
+			known ? { ...known, from: Math.min(known.from, move.from), to: Math.max(known.to, move.to) } : move,
+		);
+		if (this.timer) return;
+		const wait = Math.max(0, this.lastSent + RECEIPT_WINDOW_MS - Date.now());
+		this.timer = setTimeout(() => this.flush(), wait);
+	}
+
+	private flush() {
+		this.timer = undefined;
+		this.lastSent = Date.now();
+		const moves = [...this.pending.values()];
+		this.pending.clear();
+		if (moves.length > 0) this.send(moves);
+	}
+}
