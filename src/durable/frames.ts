@@ -47,12 +47,13 @@ export function byteLength(raw: string | ArrayBuffer, max: number): number {
 }
 
 /**
- * Per-socket flood control: frames over the rate are dropped unread. The first drop of a
- * streak is answered with one `rate_limited` error; a socket that keeps going past
- * `closeAfterDrops` dropped frames in one streak is closed with 1008 (policy violation).
+ * Per-socket flood control: frames over the rate are dropped unread. A streak of drops (each
+ * within a second of the last) is answered once with `rate_limited`; a socket that drops more
+ * than `closeAfterDrops` frames in one streak is closed with 1008 (policy violation).
  */
 export class FloodGuard {
 	private dropped = 0;
+	private lastDrop = 0;
 
 	constructor(
 		private readonly bucket: TokenBucket,
@@ -60,16 +61,18 @@ export class FloodGuard {
 	) {}
 
 	/** "ok" to read the frame, "drop" to ignore it, "warn" to answer once, "close" to close. */
-	check(): "ok" | "warn" | "drop" | "close" {
-		if (this.bucket.take()) {
-			this.dropped = 0;
-			return "ok";
-		}
+	check(now = Date.now()): "ok" | "warn" | "drop" | "close" {
+		if (now - this.lastDrop > STREAK_GAP_MS) this.dropped = 0;
+		if (this.bucket.take()) return "ok";
+		this.lastDrop = now;
 		this.dropped += 1;
 		if (this.dropped === 1) return "warn";
 		return this.dropped > this.closeAfterDrops ? "close" : "drop";
 	}
 }
+
+/** Drops this far apart belong to separate streaks. */
+const STREAK_GAP_MS = 1_000;
 
 /**
  * One client frame, checked in the order that costs least first: size, rate, JSON, schema.
