@@ -112,7 +112,9 @@ describe("the log and the D1 outbox", () => {
 			(s) => s.length === 5,
 		);
 		expect(seqs).toEqual(range(1, 5));
-		const { results } = await env.DB.prepare("SELECT id, client_id FROM messages WHERE conversation_id = ? ORDER BY seq")
+		const { results } = await env.DB.prepare(
+			"SELECT id, client_id FROM messages WHERE conversation_id = ? ORDER BY seq",
+		)
 			.bind(id)
 			.all<{ id: string; client_id: string }>();
 		expect(results.map((r) => r.id)).toEqual(sent.map((m) => m.id));

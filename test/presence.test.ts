@@ -1,0 +1,91 @@
+// Presence (contract v2, scale rules): only contacts hear it (a shared direct chat, or a group of
+// at most 32), at most one frame a second per socket with the latest state winning, and one
+// user:offline for one disconnect.
+import { afterEach, describe, expect, it } from "vitest";
+import { api, directChat, env, groupChat, registerUser, seedUsers } from "./helpers";
+import { type Frame, realtimeSocket, type TestSocket } from "./sockets";
+
+const open: TestSocket[] = [];
+async function track<T extends TestSocket>(socket: Promise<T>): Promise<T> {
+	const s = await socket;
+	open.push(s);
+	return s;
+}
+afterEach(() => {
+	for (const s of open.splice(0)) s.close();
+});
+
+const isPresence = (f: Frame) => f.type === "user:online" || f.type === "user:offline";
+const presenceOf = (s: TestSocket, userId: string) => s.frames.filter((f) => isPresence(f) && f.data.userId === userId);
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("presence goes to contacts only", () => {
+	it("reaches a direct contact and a small group's members, not a big group's", async () => {
+		const [asha, ben, chloe, diego] = await Promise.all(["Asha", "Ben", "Chloe", "Diego"].map((n) => registerUser(n)));
+		await directChat(asha, ben);
+		await groupChat(asha, [chloe], "Small group");
+		const big = await groupChat(asha, [diego], "Lecture hall");
+		// 31 more members written straight into D1: 33 in all, past the 32 that make contacts.
+		const ids = await seedUsers(31);
+		const join = env.DB.prepare(
+			"INSERT INTO participants (conversation_id, user_id, role, joined_at) VALUES (?, ?, 'member', ?)",
+		);
+		await env.DB.batch(ids.map((id) => join.bind(big.id, id, new Date().toISOString())));
+		const [inboxBen, inboxChloe, inboxDiego] = await Promise.all(
+			[ben, chloe, diego].map((u) => track(realtimeSocket(u))),
+		);
+		for (const s of [inboxBen, inboxChloe, inboxDiego]) await s.request("ping");
+		await pause(1100);
+		const inboxAsha = await track(realtimeSocket(asha));
+		await inboxAsha.request("ping");
+		expect((await inboxBen.waitFor((f) => f.type === "user:online" && f.data.userId === asha.user.id)).data).toEqual({
+			userId: asha.user.id,
+		});
+		await inboxChloe.waitFor((f) => f.type === "user:online" && f.data.userId === asha.user.id);
+		await pause(1200);
+		expect(presenceOf(inboxDiego, asha.user.id)).toEqual([]);
+		// Diego still sees Asha's presence as a snapshot of the conversation they share.
+		const detail = await api("GET", `/conversations/${big.id}`, { token: diego.token });
+		const p = detail.body.conversation.participants.find((x: { user: { id: string } }) => x.user.id === asha.user.id);
+		expect(p.user.online).toBe(true);
+	});
+
+	it("sends a contact's flapping at most once a second per socket, latest state winning", async () => {
+		const [asha, ben] = await Promise.all(["Asha", "Ben"].map((n) => registerUser(n)));
+		await directChat(asha, ben);
+		const inboxBen = await track(realtimeSocket(ben));
+		await inboxBen.request("ping");
+		await pause(1100);
+		const started = Date.now();
+		for (let i = 0; i < 4; i++) {
+			const s = await realtimeSocket(asha);
+			await s.request("ping");
+			s.close();
+			await pause(60);
+		}
+		const last = await track(realtimeSocket(asha));
+		await last.request("ping");
+		// Settles on online; frames carrying presence arrive no closer than a second apart.
+		await inboxBen.waitFor((f) => f.type === "user:online", 5000);
+		await pause(2200);
+		const events = presenceOf(inboxBen, asha.user.id);
+		expect(events.at(-1)?.type).toBe("user:online");
+		const presenceFrames = inboxBen.raw.filter((text) => text.includes('"user:o'));
+		expect(presenceFrames.length).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 1000) + 1);
+		expect(events.length).toBeLessThanOrEqual(5);
+	});
+
+	it("announces one user:offline when the last socket goes, however it goes", async () => {
+		const [asha, ben] = await Promise.all(["Asha", "Ben"].map((n) => registerUser(n)));
+		await directChat(asha, ben);
+		const inboxBen = await track(realtimeSocket(ben));
+		await inboxBen.request("ping");
+		const a1 = await realtimeSocket(asha);
+		await a1.request("ping");
+		await inboxBen.waitFor((f) => f.type === "user:online");
+		a1.ws.close(4000, "gone");
+		await inboxBen.waitFor((f) => f.type === "user:offline", 5000);
+		await pause(1500);
+		expect(presenceOf(inboxBen, asha.user.id).filter((f) => f.type === "user:offline")).toHaveLength(1);
+	});
+});
