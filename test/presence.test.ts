@@ -2,7 +2,7 @@
 // at most 32), at most one frame a second per socket with the latest state winning, and one
 // user:offline for one disconnect.
 import { afterEach, describe, expect, it } from "vitest";
-import { api, directChat, env, groupChat, registerUser, seedUsers } from "./helpers";
+import { api, directChat, env, groupChat, registerUser, seedUsers, type TestUser } from "./helpers";
 import { type Frame, realtimeSocket, type TestSocket } from "./sockets";
 
 const open: TestSocket[] = [];
@@ -17,11 +17,15 @@ afterEach(() => {
 
 const isPresence = (f: Frame) => f.type === "user:online" || f.type === "user:offline";
 const presenceOf = (s: TestSocket, userId: string) => s.frames.filter((f) => isPresence(f) && f.data.userId === userId);
+async function users(...names: string[]): Promise<TestUser[] & [TestUser, TestUser, TestUser, TestUser]> {
+	const list = await Promise.all(names.map((n) => registerUser(n)));
+	return list as TestUser[] & [TestUser, TestUser, TestUser, TestUser];
+}
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("presence goes to contacts only", () => {
 	it("reaches a direct contact and a small group's members, not a big group's", async () => {
-		const [asha, ben, chloe, diego] = await Promise.all(["Asha", "Ben", "Chloe", "Diego"].map((n) => registerUser(n)));
+		const [asha, ben, chloe, diego] = await users("Asha", "Ben", "Chloe", "Diego");
 		await directChat(asha, ben);
 		await groupChat(asha, [chloe], "Small group");
 		const big = await groupChat(asha, [diego], "Lecture hall");
@@ -31,9 +35,9 @@ describe("presence goes to contacts only", () => {
 			"INSERT INTO participants (conversation_id, user_id, role, joined_at) VALUES (?, ?, 'member', ?)",
 		);
 		await env.DB.batch(ids.map((id) => join.bind(big.id, id, new Date().toISOString())));
-		const [inboxBen, inboxChloe, inboxDiego] = await Promise.all(
-			[ben, chloe, diego].map((u) => track(realtimeSocket(u))),
-		);
+		const inboxBen = await track(realtimeSocket(ben));
+		const inboxChloe = await track(realtimeSocket(chloe));
+		const inboxDiego = await track(realtimeSocket(diego));
 		for (const s of [inboxBen, inboxChloe, inboxDiego]) await s.request("ping");
 		await pause(1100);
 		const inboxAsha = await track(realtimeSocket(asha));
@@ -51,7 +55,7 @@ describe("presence goes to contacts only", () => {
 	});
 
 	it("sends a contact's flapping at most once a second per socket, latest state winning", async () => {
-		const [asha, ben] = await Promise.all(["Asha", "Ben"].map((n) => registerUser(n)));
+		const [asha, ben] = await users("Asha", "Ben");
 		await directChat(asha, ben);
 		const inboxBen = await track(realtimeSocket(ben));
 		await inboxBen.request("ping");
@@ -76,7 +80,7 @@ describe("presence goes to contacts only", () => {
 	});
 
 	it("announces one user:offline when the last socket goes, however it goes", async () => {
-		const [asha, ben] = await Promise.all(["Asha", "Ben"].map((n) => registerUser(n)));
+		const [asha, ben] = await users("Asha", "Ben");
 		await directChat(asha, ben);
 		const inboxBen = await track(realtimeSocket(ben));
 		await inboxBen.request("ping");

@@ -1,0 +1,168 @@
+// The room's sockets: who holds each (a typed attachment that survives hibernation), sending to
+// everyone or to one member, flood guards, session ends and token expiry, and who is typing.
+import { type ServerEvent, TYPING_EXPIRY_MS } from "../../shared/schemas";
+import { TokenBucket } from "../../worker/rateLimit";
+import { FloodGuard, frameText, sendText } from "../frames";
+
+/** Identity of a room socket, kept across hibernation. */
+export interface RoomSocket {
+	userId: string;
+	origin: string;
+	sessionId?: string;
+	/** When the token that opened it expires (epoch ms): the socket closes then (4401). */
+	expiresAt?: number;
+}
+
+// Per socket: a student types and sends far below this; a runaway client is told to slow down,
+// then cut off.
+const SOCKET_FRAMES_PER_SECOND = 50;
+const SOCKET_FRAME_BURST = 200;
+const SOCKET_CLOSE_AFTER_DROPS = 400;
+
+/** The attachment for a socket the Worker forwarded: who, from where, and which session. */
+export function socketFromHandshake(request: Request, userId: string, origin: string): RoomSocket {
+	const sessionId = request.headers.get("X-Session-Id");
+	const expires = Number(request.headers.get("X-Session-Expires"));
+	return {
+		userId,
+		origin,
+		...(sessionId ? { sessionId } : {}),
+		...(Number.isFinite(expires) && expires > 0 ? { expiresAt: expires } : {}),
+	};
+}
+
+function closeQuietly(ws: WebSocket, code: number, reason: string) {
+	try {
+		ws.close(code, reason);
+	} catch {
+		// already closing
+	}
+}
+
+export class RoomSockets {
+	private attachments = new WeakMap<WebSocket, RoomSocket>();
+	private floodGuards = new WeakMap<WebSocket, FloodGuard>();
+	private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+	constructor(
+		private readonly ctx: DurableObjectState,
+		private readonly conversationId: () => string,
+	) {}
+
+	accept(server: WebSocket, attachment: RoomSocket) {
+		this.ctx.acceptWebSocket(server, [attachment.userId]);
+		server.serializeAttachment(attachment);
+		this.attachments.set(server, attachment);
+		// Someone who opens the chat while another member is typing sees it at once.
+		const typing = this.typists()
+			.filter((typist) => typist !== attachment.userId)
+			.map((typist) => this.typingEvent(typist, true));
+		if (typing.length > 0) sendText(server, frameText(typing));
+	}
+
+	info(ws: WebSocket): RoomSocket {
+		let info = this.attachments.get(ws);
+		if (!info) {
+			info = ws.deserializeAttachment() as RoomSocket;
+			this.attachments.set(ws, info);
+		}
+		return info;
+	}
+
+	/** The socket's flood guard, or null when rate limits are off (benchmarks). */
+	floodGuard(ws: WebSocket, limitsOn: boolean): FloodGuard | null {
+		if (!limitsOn) return null;
+		let guard = this.floodGuards.get(ws);
+		if (!guard) {
+			guard = new FloodGuard(new TokenBucket(SOCKET_FRAMES_PER_SECOND, SOCKET_FRAME_BURST), SOCKET_CLOSE_AFTER_DROPS);
+			this.floodGuards.set(ws, guard);
+		}
+		return guard;
+	}
+
+	count(): number {
+		return this.ctx.getWebSockets().length;
+	}
+
+	/** One event to every open socket (or all but one user's), serialised once. */
+	broadcast(event: ServerEvent, exceptUserId?: string) {
+		const text = JSON.stringify(event);
+		for (const ws of this.ctx.getWebSockets()) {
+			if (exceptUserId !== undefined && this.info(ws).userId === exceptUserId) continue;
+			sendText(ws, text);
+		}
+	}
+
+	/** Events for one user's sockets, as one frame. */
+	sendToUser(userId: string, events: ServerEvent[]) {
+		if (events.length === 0) return;
+		const text = frameText(events);
+		for (const ws of this.ctx.getWebSockets(userId)) sendText(ws, text);
+	}
+
+	closeUser(userId: string, code: number, reason: string) {
+		for (const ws of this.ctx.getWebSockets(userId)) closeQuietly(ws, code, reason);
+	}
+
+	/** Closes the sockets of ended sessions, or all of a user's when `sessionIds` is null: 4401. */
+	endSessions(userId: string, sessionIds: string[] | null): number {
+		let closed = 0;
+		for (const ws of this.ctx.getWebSockets(userId)) {
+			const { sessionId } = this.info(ws);
+			if (sessionIds && (!sessionId || !sessionIds.includes(sessionId))) continue;
+			closeQuietly(ws, 4401, "session ended");
+			closed += 1;
+		}
+		return closed;
+	}
+
+	/** Closes sockets whose token has expired; returns when the next one expires (or Infinity). */
+	closeExpired(now: number): number {
+		let next = Number.POSITIVE_INFINITY;
+		for (const ws of this.ctx.getWebSockets()) {
+			const { expiresAt } = this.info(ws);
+			if (!expiresAt) continue;
+			if (expiresAt <= now) closeQuietly(ws, 4401, "token expired");
+			else next = Math.min(next, expiresAt);
+		}
+		return next;
+	}
+
+	/** A socket closed: its user stops typing when it was their last one. */
+	closed(ws: WebSocket) {
+		const { userId } = this.info(ws);
+		const stillOpen = this.ctx
+			.getWebSockets(userId)
+			.some((other) => other !== ws && other.readyState === WebSocket.OPEN);
+		if (!stillOpen) this.stopTyping(userId);
+	}
+
+	// ---------- typing ----------
+
+	private typists(): string[] {
+		return [...this.typingTimers.keys()];
+	}
+
+	private typingEvent(userId: string, typing: boolean): ServerEvent {
+		return { type: "user:typing", data: { conversationId: this.conversationId(), userId, typing } };
+	}
+
+	startTyping(userId: string) {
+		const existing = this.typingTimers.get(userId);
+		if (existing) clearTimeout(existing);
+		else this.broadcast(this.typingEvent(userId, true), userId);
+		// A one-shot timer: a room with a typist is active and does not hibernate within 2 s.
+		this.typingTimers.set(
+			userId,
+			setTimeout(() => this.stopTyping(userId), TYPING_EXPIRY_MS),
+		);
+	}
+
+	stopTyping(userId: string) {
+		const timer = this.typingTimers.get(userId);
+		if (!timer) return;
+		clearTimeout(timer);
+		this.typingTimers.delete(userId);
+		this.broadcast(this.typingEvent(userId, false), userId);
+	}
+}
