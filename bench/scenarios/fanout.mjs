@@ -45,7 +45,7 @@ export function cpuSplit(cpu0, cpu1, messages, deliveries) {
 	};
 }
 
-class Receiver {
+export class Receiver {
 	constructor() {
 		this.seen = new Uint8Array(4096);
 		this.lastSeq = 0;
