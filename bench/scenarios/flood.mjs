@@ -1,0 +1,188 @@
+// Flood: a small group; one member (the sender) sends messages at a steady rate on its room
+// socket (open loop: latency counts from the scheduled send time), first for a quiet
+// baseline, then again while another member's room socket writes `frames` frames (10,000) as
+// fast as it can. Reported: the sender's ack p50/p99 in both phases and their ratio (target:
+// the flood at most doubles p99), whether the other members still got every message, what the
+// flooding socket got back (acks, errors by code) and whether the server closed it (a v2
+// server closes a socket that stays over its frame limit with 1008).
+//
+// Per-socket frame limits only apply with rate limits on, so by default the bench runs this
+// scenario against its own second copy of the app started without RATE_LIMITS=off (see
+// run.mjs, --flood-limits).
+import { randomUUID } from "node:crypto";
+import { FrameCounter, unpack } from "../lib/frames.mjs";
+import { sleep, workerdTotals } from "../lib/server.mjs";
+import { closeAll, countClosed, openSocket } from "../lib/sockets.mjs";
+import { ratio, round, Samples } from "../lib/stats.mjs";
+import { mapLimit } from "../lib/targets.mjs";
+import { benchText, cpuSplit, parseBenchText, Receiver } from "./fanout.mjs";
+
+export const FLOOD_KINDS = ["typing", "send", "junk"];
+
+function floodFrame(kind, i, runId) {
+	if (kind === "typing") return JSON.stringify({ type: "typing:start", ref: `f${i}` });
+	if (kind === "send")
+		return JSON.stringify({
+			type: "message:send",
+			ref: `f${i}`,
+			data: { clientId: randomUUID(), kind: "text", text: `flood|${runId}|${i}` },
+		});
+	return `not json ${i} ${".".repeat(40)}`;
+}
+
+/**
+ * opts: { users (>= 3; members of the group), frames, kind, rate (sender msgs/s),
+ *         quietSeconds, floodSeconds, server, log, limits ("on"|"off", for the record) }
+ */
+export async function runFlood(target, opts) {
+	const { users, server, log } = opts;
+	const members = users.length;
+	if (members < 3) throw new Error("flood needs at least 3 users");
+	const runId = randomUUID().slice(0, 8);
+	const roomId = await target.createRoom(users, "bench flood");
+	const SENDER = 0;
+	const FLOODER = 1;
+	let ph = null;
+	const receivers = users.map(() => new Receiver());
+	const floodIn = new FrameCounter();
+	const errorCodes = {};
+	let floodAcks = 0;
+
+	const onFrame = (i) => (text, at) => {
+		for (const f of i === FLOODER ? floodIn.count(text) : unpack(text)) {
+			if (i === FLOODER) {
+				if (f.type === "ack") floodAcks++;
+				else if (f.type === "error") errorCodes[f.error?.code ?? "?"] = (errorCodes[f.error?.code ?? "?"] ?? 0) + 1;
+			}
+			if (f.type === "message:new") {
+				const m = f.data?.message;
+				if (m?.conversationId === roomId && parseBenchText(m.text)?.runId === runId) receivers[i].record(m.seq);
+			} else if (i === SENDER && ph && (f.type === "ack" || f.type === "error") && ph.pending.has(f.ref)) {
+				const p = ph.pending.get(f.ref);
+				ph.pending.delete(f.ref);
+				if (f.type === "ack" && Number.isInteger(f.data?.message?.seq)) {
+					ph.ack.add(at - p.t0);
+					ph.ackedSeqs.push(f.data.message.seq);
+					ph.lastAckAt = at;
+				} else ph.errors++;
+			}
+		}
+	};
+	const sockets = await mapLimit(users, 8, async (u, i) =>
+		openSocket(await target.roomSocketUrl(u, roomId), onFrame(i)),
+	);
+	let flooderClose = null;
+	const tFloodBase = { t: 0 };
+	sockets[FLOODER].addEventListener("close", (ev) => {
+		flooderClose = { code: ev.code, reason: ev.reason, afterFloodMs: round(performance.now() - tFloodBase.t, 0) };
+	});
+	await sleep(300);
+
+	const steady = async (seconds, name, during) => {
+		ph = { name, ack: new Samples(1024), pending: new Map(), ackedSeqs: [], errors: 0, lastAckAt: 0, sent: 0 };
+		const p = ph;
+		const cpu0 = workerdTotals(server);
+		const wall0 = performance.now();
+		const period = 1000 / opts.rate;
+		const end = wall0 + seconds * 1000;
+		let duringResult = null;
+		const duringRun = during
+			? sleep(period / 2).then(() => {
+					duringResult = during();
+				})
+			: null;
+		for (let n = 0, next = wall0; next < end; n++, next += period) {
+			await sleep(Math.max(0, next - performance.now()));
+			const ref = `${runId}-${name}-${n}`;
+			p.pending.set(ref, { t0: next });
+			p.sent++;
+			try {
+				sockets[SENDER].send(
+					JSON.stringify({
+						type: "message:send",
+						ref,
+						data: { clientId: randomUUID(), kind: "text", text: benchText(runId, SENDER, n, next) },
+					}),
+				);
+			} catch {
+				p.errors++;
+				p.pending.delete(ref);
+			}
+		}
+		await duringRun;
+		// Drain: every send answered, at most 30 s.
+		const deadline = performance.now() + 30_000;
+		while (p.pending.size && performance.now() < deadline) await sleep(50);
+		const cpu1 = workerdTotals(server);
+		ph = null;
+		return {
+			phase: name,
+			sent: p.sent,
+			acked: p.ackedSeqs.length,
+			unacked: p.pending.size,
+			errors: p.errors,
+			ack: p.ack.summary(),
+			lastAckAfterMs: round(p.lastAckAt - wall0, 0),
+			...cpuSplit(cpu0, cpu1, p.ackedSeqs.length, null),
+			during: duringResult,
+			ackedSeqs: p.ackedSeqs,
+		};
+	};
+
+	const quiet = await steady(opts.quietSeconds, "quiet");
+	const flood = await steady(opts.floodSeconds, "flood", () => {
+		tFloodBase.t = performance.now();
+		let written = 0;
+		const ws = sockets[FLOODER];
+		try {
+			for (; written < opts.frames; written++) ws.send(floodFrame(opts.kind, written, runId));
+		} catch {
+			// the socket closed under us
+		}
+		return { framesWritten: written, writeMs: round(performance.now() - tFloodBase.t, 1) };
+	});
+	await sleep(1000);
+	const acked = [...quiet.ackedSeqs, ...flood.ackedSeqs];
+	let lost = 0;
+	for (let i = 0; i < members; i++) {
+		if (i === FLOODER && flooderClose) continue; // a closed flooder is not expected to receive
+		for (const seq of acked) if (seq >= receivers[i].seen.length || !receivers[i].seen[seq]) lost++;
+	}
+	const closedEarly = countClosed(sockets.filter((_, i) => i !== FLOODER));
+	const flooderOpen = sockets[FLOODER].readyState === 1;
+	const closedByServer = flooderClose; // before our own close below
+	closeAll(sockets);
+	delete quiet.ackedSeqs;
+	delete flood.ackedSeqs;
+	const result = {
+		target: target.kind,
+		limits: opts.limits ?? null,
+		members,
+		rate: opts.rate,
+		floodFrames: opts.frames,
+		floodKind: opts.kind,
+		quiet,
+		flood,
+		ackP99Ratio: ratio(flood.ack.p99, quiet.ack.p99),
+		flooder: {
+			closedByServer: !!closedByServer,
+			close: closedByServer,
+			stillOpen: flooderOpen,
+			framesReceived: floodIn.frames,
+			eventsReceived: floodIn.events,
+			acks: floodAcks,
+			errorsByCode: errorCodes,
+		},
+		lost,
+		doubled: receivers.reduce((a, r) => a + r.doubled, 0),
+		outOfOrder: receivers.reduce((a, r) => a + r.outOfOrder, 0),
+		othersClosedEarly: closedEarly,
+	};
+	log?.(
+		`  flood (${opts.frames} ${opts.kind} frames, limits ${opts.limits ?? "?"}): sender ack p99 quiet ${quiet.ack.p99} ms, ` +
+			`during flood ${flood.ack.p99} ms (${result.ackP99Ratio ?? "n/a"}×), unacked ${flood.unacked}; flooder ` +
+			(closedByServer ? `closed (${closedByServer.code}) after ${closedByServer.afterFloodMs} ms` : "not closed") +
+			`, got ${floodIn.frames} frames back (${floodAcks} acks, errors ${JSON.stringify(errorCodes)}); lost ${lost}`,
+	);
+	return result;
+}
