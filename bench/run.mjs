@@ -543,7 +543,8 @@ async function main() {
 		),
 	];
 	const describe = (r) =>
-		`${r.target} ${r.label}: lost ${r.lost}, doubled ${r.doubled}, out-of-order ${r.outOfOrder}, unanswered/refused sends ${r.sendErrors}`;
+		`${r.target} ${r.label}: lost ${r.lost}, doubled ${r.doubled}, out-of-order ${r.outOfOrder}, unanswered/refused sends ${r.sendErrors}` +
+		(r.drainEnd && r.drainEnd !== "complete" ? ` (drain ended: ${r.drainEnd})` : "");
 	const broken = fan.filter((r) => r.lost || r.doubled || r.outOfOrder || r.sendErrors);
 	const appBroken = broken.filter((r) => r.target === "app");
 	const floorBroken = broken.filter((r) => r.target !== "app");
