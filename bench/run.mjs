@@ -89,11 +89,13 @@ Presence storm (N fresh users in one group, each with direct chats with 2 others
 realtime sockets at once; then half of them close at once):
   --presence-sizes 256,128
 Flood (one room socket writes N frames at once while another member sends steadily):
-  --flood-frames 10000 --flood-kind typing|send|junk --flood-rate 10 (sender msgs/s)
+  --flood-frames 10000 --flood-kind typing|send|junk --flood-rate 20 (sender msgs/s)
   --flood-quiet 5 --flood-seconds 10 (s, quiet baseline and flood phase) --flood-members 4
   --flood-limits on|off  on (default): a second copy of the app with rate limits ON (per-socket
                          frame limits only exist then); off: the main bench app (limits off)
   --flood-base URL       an app already running there, with rate limits on
+  (--quick: --realistic 50x1,64x5@1 --realistic-messages 50 --realistic-seconds 5
+   --realistic-max-seconds 30, --presence-sizes 128, --flood-quiet 3 --flood-seconds 5)
 
 Sizes:
   --sizes 2,50,256    closed-loop group sizes       --senders 1,5   sender counts
@@ -222,7 +224,7 @@ function parse() {
 		presenceSizes: (list(values["presence-sizes"]) ?? (q ? ["128"] : ["256", "128"])).map(Number),
 		floodFrames: num("flood-frames", 10_000, 10_000),
 		floodKind,
-		floodRate: num("flood-rate", 10, 10),
+		floodRate: num("flood-rate", 20, 20),
 		floodQuietS: num("flood-quiet", 5, 3),
 		floodSeconds: num("flood-seconds", 10, 5),
 		floodMembers: num("flood-members", 4, 4),
