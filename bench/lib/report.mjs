@@ -521,6 +521,7 @@ export function floodRows(list) {
 			"flooder closed",
 			"frames back to flooder",
 			"lost",
+			"runtime CPU ms quiet / flood",
 		],
 		rows: list.map((f) => [
 			f.limits,
@@ -539,6 +540,7 @@ export function floodRows(list) {
 					.join(", ") || "none"
 			})`,
 			f.lost,
+			`${fmt(f.quiet.runtimeCpuMs)} / ${fmt(f.flood.runtimeCpuMs)}`,
 		]),
 	};
 }
