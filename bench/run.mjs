@@ -22,7 +22,7 @@ import {
 import { clientName, selectClient } from "./lib/sockets.mjs";
 import { AppTarget, FloorTarget } from "./lib/targets.mjs";
 import { runFanout } from "./scenarios/fanout.mjs";
-import { FLOOD_KINDS, runFlood } from "./scenarios/flood.mjs";
+import { FLOOD_KINDS, FLOOD_SOCKETS, runFlood } from "./scenarios/flood.mjs";
 import { runHibernation } from "./scenarios/hibernation.mjs";
 import { runIdle } from "./scenarios/idle.mjs";
 import { runInbox } from "./scenarios/inbox.mjs";
@@ -89,7 +89,9 @@ Presence storm (N fresh users in one group, each with direct chats with 2 others
 realtime sockets at once; then half of them close at once):
   --presence-sizes 256,128
 Flood (one room socket writes N frames at once while another member sends steadily):
-  --flood-frames 10000 --flood-kind typing|send|junk --flood-rate 20 (sender msgs/s)
+  --flood-frames 10000 --flood-kind typing|read|send|junk --flood-rate 20 (sender msgs/s)
+  --flood-socket room|realtime  which of the flooder's sockets floods (realtime: default kind
+                         read, message:read frames naming the group, which the hub passes on)
   --flood-quiet 5 --flood-seconds 10 (s, quiet baseline and flood phase) --flood-members 4
   --flood-limits on|off  on (default): a second copy of the app with rate limits ON (per-socket
                          frame limits only exist then); off: the main bench app (limits off)
@@ -149,6 +151,7 @@ function parse() {
 			"presence-sizes": { type: "string" },
 			"flood-frames": { type: "string" },
 			"flood-kind": { type: "string" },
+			"flood-socket": { type: "string" },
 			"flood-rate": { type: "string" },
 			"flood-quiet": { type: "string" },
 			"flood-seconds": { type: "string" },
@@ -182,7 +185,9 @@ function parse() {
 	const receipts = list(values.receipts) ?? ["throttled"];
 	for (const r of receipts)
 		if (!RECEIPT_MODES.includes(r)) throw new Error(`unknown --receipts ${r} (${RECEIPT_MODES.join(", ")})`);
-	const floodKind = values["flood-kind"] ?? "typing";
+	const floodSocket = values["flood-socket"] ?? "room";
+	if (!FLOOD_SOCKETS.includes(floodSocket)) throw new Error(`--flood-socket is ${FLOOD_SOCKETS.join(" or ")}`);
+	const floodKind = values["flood-kind"] ?? (floodSocket === "realtime" ? "read" : "typing");
 	if (!FLOOD_KINDS.includes(floodKind))
 		throw new Error(`unknown --flood-kind ${floodKind} (${FLOOD_KINDS.join(", ")})`);
 	const floodLimits = values["flood-limits"] ?? "on";
@@ -224,6 +229,7 @@ function parse() {
 		presenceSizes: (list(values["presence-sizes"]) ?? (q ? ["128"] : ["256", "128"])).map(Number),
 		floodFrames: num("flood-frames", 10_000, 10_000),
 		floodKind,
+		floodSocket,
 		floodRate: num("flood-rate", 20, 20),
 		floodQuietS: num("flood-quiet", 5, 3),
 		floodSeconds: num("flood-seconds", 10, 5),
@@ -443,6 +449,7 @@ async function main() {
 								users: await t.registerUsers(opts.floodMembers, { prefix: "flood-" }),
 								frames: opts.floodFrames,
 								kind: opts.floodKind,
+								socket: opts.floodSocket,
 								rate: opts.floodRate,
 								quietSeconds: opts.floodQuietS,
 								floodSeconds: opts.floodSeconds,

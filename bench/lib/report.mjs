@@ -164,7 +164,7 @@ export function evaluateTargets(res) {
 	}
 	for (const f of res.flood ?? []) {
 		out.push({
-			name: `flood (${f.floodFrames} ${f.floodKind} frames, limits ${f.limits}): sender ack p99 ≤ 2× quiet`,
+			name: `flood (${f.floodFrames} ${f.floodKind} frames on ${f.floodSocket ?? "room"}, limits ${f.limits}): sender ack p99 ≤ 2× quiet`,
 			target: "≤ 2.00×",
 			measured: `${fmt(f.flood.ack.p99)} ms vs ${fmt(f.quiet.ack.p99)} ms (${x(f.ackP99Ratio)}), unanswered ${f.flood.unacked}`,
 			met: f.ackP99Ratio === null ? null : f.ackP99Ratio <= 2 && f.flood.unacked === 0,
@@ -525,7 +525,7 @@ export function floodRows(list) {
 		],
 		rows: list.map((f) => [
 			f.limits,
-			`${f.floodFrames} ${f.floodKind} in ${fmt(f.flood.during?.writeMs)} ms`,
+			`${f.floodFrames} ${f.floodKind} on ${f.floodSocket ?? "room"} in ${fmt(f.flood.during?.writeMs)} ms`,
 			fmt(f.quiet.ack.p50),
 			fmt(f.quiet.ack.p99),
 			fmt(f.flood.ack.p50),
@@ -599,7 +599,7 @@ export function sections(res) {
 	if (res.presenceStorm?.length)
 		out.push({ title: "Presence storm: realtime sockets opened at once (ms)", ...presenceRows(res.presenceStorm) });
 	if (res.flood?.length)
-		out.push({ title: "Flood: one room socket floods, another member sends steadily (ms)", ...floodRows(res.flood) });
+		out.push({ title: "Flood: one socket floods, another member sends steadily (ms)", ...floodRows(res.flood) });
 	if (res.rest) out.push({ title: "REST (ms, one request in flight)", ...restRows(res.rest) });
 	if (res.idle?.length) out.push({ title: "Idle connections (workerd RSS, proxy + runtime)", ...idleRows(res.idle) });
 	if (res.hibernation?.length) out.push({ title: "Hibernation", ...hibernationRows(res.hibernation) });

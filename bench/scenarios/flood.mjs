@@ -17,10 +17,18 @@ import { ratio, round, Samples } from "../lib/stats.mjs";
 import { mapLimit } from "../lib/targets.mjs";
 import { benchText, cpuSplit, parseBenchText, Receiver } from "./fanout.mjs";
 
-export const FLOOD_KINDS = ["typing", "send", "junk"];
+export const FLOOD_KINDS = ["typing", "read", "send", "junk"];
+export const FLOOD_SOCKETS = ["room", "realtime"];
 
-function floodFrame(kind, i, runId) {
+function floodFrame(kind, i, runId, socket, conversationId) {
 	if (kind === "typing") return JSON.stringify({ type: "typing:start", ref: `f${i}` });
+	// On the realtime socket a receipt names its conversation and the hub calls the room.
+	if (kind === "read")
+		return JSON.stringify({
+			type: "message:read",
+			ref: `f${i}`,
+			data: socket === "realtime" ? { conversationId, seq: 1 } : { seq: 1 },
+		});
 	if (kind === "send")
 		return JSON.stringify({
 			type: "message:send",
@@ -31,8 +39,9 @@ function floodFrame(kind, i, runId) {
 }
 
 /**
- * opts: { users (>= 3; members of the group), frames, kind, rate (sender msgs/s),
- *         quietSeconds, floodSeconds, server, log, limits ("on"|"off", for the record) }
+ * opts: { users (>= 3; members of the group), frames, kind, socket ("room"|"realtime": which
+ *         of the flooder's sockets floods), rate (sender msgs/s), quietSeconds, floodSeconds,
+ *         server, log, limits ("on"|"off", for the record) }
  */
 export async function runFlood(target, opts) {
 	const { users, server, log } = opts;
@@ -48,12 +57,15 @@ export async function runFlood(target, opts) {
 	const errorCodes = {};
 	let floodAcks = 0;
 
+	const socketKind = opts.socket ?? "room";
+	const tally = (f) => {
+		if (f.type === "ack") floodAcks++;
+		else if (f.type === "error") errorCodes[f.error?.code ?? "?"] = (errorCodes[f.error?.code ?? "?"] ?? 0) + 1;
+	};
+	const floodsHere = (i) => i === FLOODER && socketKind === "room";
 	const onFrame = (i) => (text, at) => {
-		for (const f of i === FLOODER ? floodIn.count(text) : unpack(text)) {
-			if (i === FLOODER) {
-				if (f.type === "ack") floodAcks++;
-				else if (f.type === "error") errorCodes[f.error?.code ?? "?"] = (errorCodes[f.error?.code ?? "?"] ?? 0) + 1;
-			}
+		for (const f of floodsHere(i) ? floodIn.count(text) : unpack(text)) {
+			if (floodsHere(i)) tally(f);
 			if (f.type === "message:new") {
 				const m = f.data?.message;
 				if (m?.conversationId === roomId && parseBenchText(m.text)?.runId === runId) receivers[i].record(m.seq);
@@ -71,9 +83,15 @@ export async function runFlood(target, opts) {
 	const sockets = await mapLimit(users, 8, async (u, i) =>
 		openSocket(await target.roomSocketUrl(u, roomId), onFrame(i)),
 	);
+	const floodWs =
+		socketKind === "room"
+			? sockets[FLOODER]
+			: await openSocket(await target.realtimeSocketUrl(users[FLOODER]), (text) => {
+					for (const f of floodIn.count(text)) tally(f);
+				});
 	let flooderClose = null;
 	const tFloodBase = { t: 0 };
-	sockets[FLOODER].addEventListener("close", (ev) => {
+	floodWs.addEventListener("close", (ev) => {
 		flooderClose = { code: ev.code, reason: ev.reason, afterFloodMs: round(performance.now() - tFloodBase.t, 0) };
 	});
 	await sleep(300);
@@ -133,9 +151,8 @@ export async function runFlood(target, opts) {
 	const flood = await steady(opts.floodSeconds, "flood", () => {
 		tFloodBase.t = performance.now();
 		let written = 0;
-		const ws = sockets[FLOODER];
 		try {
-			for (; written < opts.frames; written++) ws.send(floodFrame(opts.kind, written, runId));
+			for (; written < opts.frames; written++) floodWs.send(floodFrame(opts.kind, written, runId, socketKind, roomId));
 		} catch {
 			// the socket closed under us
 		}
@@ -145,13 +162,13 @@ export async function runFlood(target, opts) {
 	const acked = [...quiet.ackedSeqs, ...flood.ackedSeqs];
 	let lost = 0;
 	for (let i = 0; i < members; i++) {
-		if (i === FLOODER && flooderClose) continue; // a closed flooder is not expected to receive
+		if (i === FLOODER && sockets[i].readyState !== 1) continue; // a closed flooder is not expected to receive
 		for (const seq of acked) if (seq >= receivers[i].seen.length || !receivers[i].seen[seq]) lost++;
 	}
 	const closedEarly = countClosed(sockets.filter((_, i) => i !== FLOODER));
-	const flooderOpen = sockets[FLOODER].readyState === 1;
+	const flooderOpen = floodWs.readyState === 1;
 	const closedByServer = flooderClose; // before our own close below
-	closeAll(sockets);
+	closeAll([...sockets, ...(floodWs === sockets[FLOODER] ? [] : [floodWs])]);
 	delete quiet.ackedSeqs;
 	delete flood.ackedSeqs;
 	const result = {
@@ -161,6 +178,7 @@ export async function runFlood(target, opts) {
 		rate: opts.rate,
 		floodFrames: opts.frames,
 		floodKind: opts.kind,
+		floodSocket: socketKind,
 		quiet,
 		flood,
 		ackP99Ratio: ratio(flood.ack.p99, quiet.ack.p99),
@@ -179,7 +197,7 @@ export async function runFlood(target, opts) {
 		othersClosedEarly: closedEarly,
 	};
 	log?.(
-		`  flood (${opts.frames} ${opts.kind} frames, limits ${opts.limits ?? "?"}): sender ack p99 quiet ${quiet.ack.p99} ms, ` +
+		`  flood (${opts.frames} ${opts.kind} frames on the ${socketKind} socket, limits ${opts.limits ?? "?"}): sender ack p99 quiet ${quiet.ack.p99} ms, ` +
 			`during flood ${flood.ack.p99} ms (${result.ackP99Ratio ?? "n/a"}×), unacked ${flood.unacked}; flooder ` +
 			(closedByServer ? `closed (${closedByServer.code}) after ${closedByServer.afterFloodMs} ms` : "not closed") +
 			`, got ${floodIn.frames} frames back (${floodAcks} acks, errors ${JSON.stringify(errorCodes)}); lost ${lost}`,
