@@ -517,6 +517,7 @@ export function floodRows(list) {
 			"p99",
 			"max",
 			"p99 ratio",
+			"slow acks (> 2× quiet p99)",
 			"unanswered",
 			"flooder closed",
 			"frames back to flooder",
@@ -532,6 +533,7 @@ export function floodRows(list) {
 			fmt(f.flood.ack.p99),
 			fmt(f.flood.ack.max),
 			x(f.ackP99Ratio),
+			`${f.flood.slowAcks ?? "n/a"} of ${f.flood.acked}, last ${fmt(f.flood.lastSlowAckAfterFloodMs)} ms after the flood`,
 			f.flood.unacked,
 			f.flooder.closedByServer ? `${f.flooder.close.code} after ${f.flooder.close.afterFloodMs} ms` : "no",
 			`${f.flooder.framesReceived} (${f.flooder.acks} acks, errors ${

@@ -74,6 +74,7 @@ export async function runFlood(target, opts) {
 				ph.pending.delete(f.ref);
 				if (f.type === "ack" && Number.isInteger(f.data?.message?.seq)) {
 					ph.ack.add(at - p.t0);
+					ph.points.push([p.t0, at]);
 					ph.ackedSeqs.push(f.data.message.seq);
 					ph.lastAckAt = at;
 				} else ph.errors++;
@@ -97,7 +98,16 @@ export async function runFlood(target, opts) {
 	await sleep(300);
 
 	const steady = async (seconds, name, during) => {
-		ph = { name, ack: new Samples(1024), pending: new Map(), ackedSeqs: [], errors: 0, lastAckAt: 0, sent: 0 };
+		ph = {
+			name,
+			ack: new Samples(1024),
+			points: [],
+			pending: new Map(),
+			ackedSeqs: [],
+			errors: 0,
+			lastAckAt: 0,
+			sent: 0,
+		};
 		const p = ph;
 		const cpu0 = workerdTotals(server);
 		const wall0 = performance.now();
@@ -144,19 +154,32 @@ export async function runFlood(target, opts) {
 			...cpuSplit(cpu0, cpu1, p.ackedSeqs.length, null),
 			during: duringResult,
 			ackedSeqs: p.ackedSeqs,
+			points: p.points,
 		};
 	};
 
+	// The flood is encoded before the phases start, so that it goes out in one write and the
+	// harness's event loop (which also times the sender's acks) is not busy while it does.
+	const floodTexts = Array.from({ length: opts.frames }, (_, i) => floodFrame(opts.kind, i, runId, socketKind, roomId));
+	const encoded = typeof floodWs.encodeText === "function" ? floodWs.encodeText(floodTexts) : null;
 	const quiet = await steady(opts.quietSeconds, "quiet");
 	const flood = await steady(opts.floodSeconds, "flood", () => {
 		tFloodBase.t = performance.now();
 		let written = 0;
 		try {
-			for (; written < opts.frames; written++) floodWs.send(floodFrame(opts.kind, written, runId, socketKind, roomId));
+			if (encoded) {
+				floodWs.sendEncoded(encoded);
+				written = opts.frames;
+			} else for (; written < opts.frames; written++) floodWs.send(floodTexts[written]);
 		} catch {
 			// the socket closed under us
 		}
-		return { framesWritten: written, writeMs: round(performance.now() - tFloodBase.t, 1) };
+		return {
+			framesWritten: written,
+			bytes: encoded?.length ?? null,
+			oneWrite: !!encoded,
+			writeMs: round(performance.now() - tFloodBase.t, 1),
+		};
 	});
 	await sleep(1000);
 	const acked = [...quiet.ackedSeqs, ...flood.ackedSeqs];
@@ -169,8 +192,17 @@ export async function runFlood(target, opts) {
 	const flooderOpen = floodWs.readyState === 1;
 	const closedByServer = flooderClose; // before our own close below
 	closeAll([...sockets, ...(floodWs === sockets[FLOODER] ? [] : [floodWs])]);
-	delete quiet.ackedSeqs;
-	delete flood.ackedSeqs;
+	// How long the flood hurt: acks slower than twice the quiet p99, and when the last of them
+	// arrived, counted from the moment the flood was written.
+	const slowOver = 2 * (quiet.ack.p99 ?? 0);
+	const slow = flood.points.filter(([t0, at]) => at - t0 > slowOver);
+	flood.slowAcks = slow.length;
+	flood.slowAckThresholdMs = round(slowOver, 1);
+	flood.lastSlowAckAfterFloodMs = slow.length ? round(Math.max(...slow.map(([, at]) => at)) - tFloodBase.t, 0) : 0;
+	for (const r of [quiet, flood]) {
+		delete r.ackedSeqs;
+		delete r.points;
+	}
 	const result = {
 		target: target.kind,
 		limits: opts.limits ?? null,
