@@ -235,6 +235,7 @@ export async function runRealistic(target, opts) {
 
 		const stats0 = await roomStats(target, roomId, roomUsers[0]);
 		const cpu0 = workerdTotals(server);
+		const harness0 = process.cpuUsage();
 		const load0 = os.loadavg()[0];
 		const wall0 = performance.now();
 		let sent = 0;
@@ -295,6 +296,7 @@ export async function runRealistic(target, opts) {
 		await sleep(readWindowMs + 300);
 		while (performance.now() - lastFrameAt < 1000 && performance.now() - tailStart < 10_000) await sleep(100);
 		const cpu1 = workerdTotals(server);
+		const harness1 = process.cpuUsage(harness0);
 		const stats1 = await roomStats(target, roomId, roomUsers[0]);
 		const phaseMs = performance.now() - wall0;
 		ph = null;
@@ -368,12 +370,14 @@ export async function runRealistic(target, opts) {
 			phaseMs: round(phaseMs, 0),
 			...cpuSplit(cpu0, cpu1, acked, p.deliveries),
 			loadavg1m: [round(load0, 1), round(os.loadavg()[0], 1)],
+			// The harness's own share of one core over the phase: near 100 would mean it is the bottleneck.
+			harnessCpuPct: round(((harness1.user + harness1.system) / 1000 / phaseMs) * 100, 0),
 		};
 		log?.(
 			`  realistic ${opts.label.padEnd(13)} receipts ${receipts.padEnd(11)} ${result.msgsPerSec} msgs/s, ` +
 				`recv p50 ${result.recv.p50} p99 ${result.recv.p99} ms, ${result.framesPerMemberPerMessage} frames ` +
 				`(${result.eventsPerMemberPerMessage} events)/member/msg, CPU ${result.runtimeCpuMsPerMessage ?? "n/a"} ms/msg, ` +
-				`D1 flushes/s ${result.d1FlushesPerSec ?? "n/a"}, lost ${lost} dbl ${result.doubled} ooo ${result.outOfOrder}` +
+				`D1 flushes/s ${result.d1FlushesPerSec ?? "n/a"}, harness CPU ${result.harnessCpuPct}%, lost ${lost} dbl ${result.doubled} ooo ${result.outOfOrder}` +
 				(result.sendErrors ? `, send errors ${result.sendErrors} ${JSON.stringify(p.errorSamples[0])}` : "") +
 				(drainEnd === "time cap" ? " (drain hit its time cap)" : ""),
 		);
