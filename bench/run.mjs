@@ -22,12 +22,27 @@ import {
 import { clientName, selectClient } from "./lib/sockets.mjs";
 import { AppTarget, FloorTarget } from "./lib/targets.mjs";
 import { runFanout } from "./scenarios/fanout.mjs";
+import { FLOOD_KINDS, FLOOD_SOCKETS, runFlood } from "./scenarios/flood.mjs";
 import { runHibernation } from "./scenarios/hibernation.mjs";
 import { runIdle } from "./scenarios/idle.mjs";
 import { runInbox } from "./scenarios/inbox.mjs";
+import { runPresenceStorm } from "./scenarios/presence.mjs";
+import { parseRealisticSpec, RECEIPT_MODES, runRealistic } from "./scenarios/realistic.mjs";
 import { runRest } from "./scenarios/rest.mjs";
 
-const SCENARIOS = ["hibernation", "fanout", "openloop", "inbox", "rest", "idle"];
+const SCENARIOS = [
+	"hibernation",
+	"fanout",
+	"openloop",
+	"inbox",
+	"realistic",
+	"presence-storm",
+	"flood",
+	"rest",
+	"idle",
+];
+// Scenarios that drive the relay floor too (the others are app only).
+const WITH_FLOOR = ["hibernation", "fanout", "openloop", "idle", "breakdown"];
 // Not in the default run: closed-loop fan-out against the floor with storage added
 // (DO SQLite, D1 group commit) beside the app and the plain floor, to see where time goes.
 const EXTRA = ["breakdown"];
@@ -38,6 +53,10 @@ const ALIASES = {
 	hibernate: "hibernation",
 	sockets: "idle",
 	memory: "idle",
+	receipts: "realistic",
+	presence: "presence-storm",
+	storm: "presence-storm",
+	"flood-socket": "flood",
 };
 
 const HELP = `Usage: npm run bench -- [options]      (or: npx node bench/run.mjs [options])
@@ -56,6 +75,29 @@ Servers:
   --no-app            floor only (checks the harness; app-only scenarios are skipped)
   --ref REF           bench the app at git REF (git archive) instead of the working tree
   --no-observability  profiling knob: turn [observability] off in the app's snapshot copy
+
+Realistic (every member has both sockets open and acknowledges like the UI; the same
+workload first runs with no receipts, for the ratio):
+  --realistic 50x1,256x5@1   runs: MxS = closed loop, MxS@R = open loop at R msgs/s per sender
+  --receipts throttled       throttled (new UI: one message:read per 500 ms window, latest seq)
+                             or per-message (old UI: delivered + read for every message);
+                             a comma list runs both after the no-receipts phase
+  --read-window 500          ms, the throttled read window
+  --realistic-messages 100   closed loop, per sender (a phase stops after --realistic-max-seconds 60)
+  --realistic-seconds 20     open loop duration
+Presence storm (N fresh users in one group, each with direct chats with 2 others, open their
+realtime sockets at once; then half of them close at once):
+  --presence-sizes 256,128
+Flood (one room socket writes N frames at once while another member sends steadily):
+  --flood-frames 10000 --flood-kind typing|read|send|junk --flood-rate 20 (sender msgs/s)
+  --flood-socket room|realtime  which of the flooder's sockets floods (realtime: default kind
+                         read, message:read frames naming the group, which the hub passes on)
+  --flood-quiet 5 --flood-seconds 10 (s, quiet baseline and flood phase) --flood-members 4
+  --flood-limits on|off  on (default): a second copy of the app with rate limits ON (per-socket
+                         frame limits only exist then); off: the main bench app (limits off)
+  --flood-base URL       an app already running there, with rate limits on
+  (--quick: --realistic 50x1,64x5@1 --realistic-messages 50 --realistic-seconds 5
+   --realistic-max-seconds 30, --presence-sizes 128, --flood-quiet 3 --flood-seconds 5)
 
 Sizes:
   --sizes 2,50,256    closed-loop group sizes       --senders 1,5   sender counts
@@ -100,6 +142,22 @@ function parse() {
 			"rest-samples": { type: "string" },
 			"idle-wait": { type: "string" },
 			"breakdown-sizes": { type: "string" },
+			realistic: { type: "string" },
+			receipts: { type: "string" },
+			"read-window": { type: "string" },
+			"realistic-messages": { type: "string" },
+			"realistic-seconds": { type: "string" },
+			"realistic-max-seconds": { type: "string" },
+			"presence-sizes": { type: "string" },
+			"flood-frames": { type: "string" },
+			"flood-kind": { type: "string" },
+			"flood-socket": { type: "string" },
+			"flood-rate": { type: "string" },
+			"flood-quiet": { type: "string" },
+			"flood-seconds": { type: "string" },
+			"flood-members": { type: "string" },
+			"flood-limits": { type: "string" },
+			"flood-base": { type: "string" },
 			client: { type: "string" },
 			out: { type: "string" },
 			keep: { type: "boolean" },
@@ -124,6 +182,16 @@ function parse() {
 		if (![...SCENARIOS, ...EXTRA].includes(n)) throw new Error(`unknown scenario "${n}" (${SCENARIOS.join(", ")})`);
 	const q = values.quick;
 	const num = (k, full, quick) => Number(values[k] ?? (q ? quick : full));
+	const receipts = list(values.receipts) ?? ["throttled"];
+	for (const r of receipts)
+		if (!RECEIPT_MODES.includes(r)) throw new Error(`unknown --receipts ${r} (${RECEIPT_MODES.join(", ")})`);
+	const floodSocket = values["flood-socket"] ?? "room";
+	if (!FLOOD_SOCKETS.includes(floodSocket)) throw new Error(`--flood-socket is ${FLOOD_SOCKETS.join(" or ")}`);
+	const floodKind = values["flood-kind"] ?? (floodSocket === "realtime" ? "read" : "typing");
+	if (!FLOOD_KINDS.includes(floodKind))
+		throw new Error(`unknown --flood-kind ${floodKind} (${FLOOD_KINDS.join(", ")})`);
+	const floodLimits = values["flood-limits"] ?? "on";
+	if (!["on", "off"].includes(floodLimits)) throw new Error("--flood-limits is on or off");
 	return {
 		scenarios: [...SCENARIOS, ...EXTRA].filter(
 			(s) => (only ? only.includes(s) : SCENARIOS.includes(s)) && !skip.includes(s),
@@ -152,6 +220,22 @@ function parse() {
 		restHistory: num("rest-history", 500, 100),
 		restSamples: num("rest-samples", 300, 100),
 		idleWaitMs: num("idle-wait", 15, 15) * 1000,
+		realistic: (list(values.realistic) ?? (q ? ["50x1", "64x5@1"] : ["50x1", "256x5@1"])).map(parseRealisticSpec),
+		receipts,
+		readWindowMs: num("read-window", 500, 500),
+		realisticMessages: num("realistic-messages", 100, 50),
+		realisticSeconds: num("realistic-seconds", 20, 5),
+		realisticMaxSeconds: num("realistic-max-seconds", 60, 30),
+		presenceSizes: (list(values["presence-sizes"]) ?? (q ? ["128"] : ["256", "128"])).map(Number),
+		floodFrames: num("flood-frames", 10_000, 10_000),
+		floodKind,
+		floodSocket,
+		floodRate: num("flood-rate", 20, 20),
+		floodQuietS: num("flood-quiet", 5, 3),
+		floodSeconds: num("flood-seconds", 10, 5),
+		floodMembers: num("flood-members", 4, 4),
+		floodLimits,
+		floodBase: values["flood-base"] ?? null,
 		client: values.client ?? "lite",
 		out: path.resolve(values.out ?? path.join(REPO, "bench/results")),
 		keep: !!values.keep,
@@ -162,10 +246,12 @@ function log(msg) {
 	console.log(msg);
 }
 
-async function startApp(opts, workDir) {
+// name "app": the bench's app, rate limits off. name "guarded": a second copy with rate limits
+// on (the flood scenario; per-socket frame limits only exist then).
+async function startApp(opts, workDir, { name = "app", rateLimits = false } = {}) {
 	if (!opts.app) return null;
-	if (opts.base) return { server: null, base: opts.base };
-	const dir = snapshotApp(workDir, opts.ref);
+	if (opts.base && name === "app") return { server: null, base: opts.base };
+	const dir = snapshotApp(workDir, opts.ref, name);
 	if (!opts.observability) {
 		// Only the bench's temp copy is changed: does per-invocation tracing cost anything here?
 		const cfg = path.join(dir, "wrangler.toml");
@@ -174,18 +260,18 @@ async function startApp(opts, workDir) {
 		if (after === before) throw new Error("--no-observability: no [observability] enabled = true in wrangler.toml");
 		fs.writeFileSync(cfg, after);
 	}
-	const persist = path.join(workDir, "app-state");
-	log(`app: snapshot in ${dir}; applying D1 migrations`);
+	const persist = path.join(workDir, `${name}-state`);
+	log(`${name}: snapshot in ${dir}; applying D1 migrations`);
 	wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: dir });
 	const server = await startWrangler({
-		name: "app",
+		name,
 		cwd: dir,
 		persistTo: persist,
-		vars: { RATE_LIMITS: "off", JWT_SECRET: randomSecret(40) },
+		vars: rateLimits ? { JWT_SECRET: randomSecret(40) } : { RATE_LIMITS: "off", JWT_SECRET: randomSecret(40) },
 		healthPath: "/api/v1/health",
-		logFile: path.join(workDir, "app.log"),
+		logFile: path.join(workDir, `${name}.log`),
 	});
-	log(`app: wrangler dev on ${server.base} (log ${server.logFile})`);
+	log(`${name}: wrangler dev on ${server.base}${rateLimits ? " (rate limits ON)" : ""} (log ${server.logFile})`);
 	return { server, base: server.base };
 }
 
@@ -237,7 +323,14 @@ async function main() {
 	const servers = [];
 	let exitCode = 0;
 	try {
-		const [app, floor] = await Promise.all([startApp(opts, workDir), startFloor(opts, workDir)]);
+		// The main app is not needed when only the flood runs on its own guarded copy; the floor
+		// only when a scenario that drives it is selected.
+		const needMain = opts.scenarios.some((s) => s !== "flood") || (opts.floodLimits === "off" && !opts.floodBase);
+		const needFloor = opts.scenarios.some((s) => WITH_FLOOR.includes(s));
+		const [app, floor] = await Promise.all([
+			needMain ? startApp(opts, workDir) : null,
+			needFloor ? startFloor(opts, workDir) : null,
+		]);
 		if (app?.server) servers.push(app.server);
 		if (floor?.server) servers.push(floor.server);
 		const appT = app ? new AppTarget(app.base) : null;
@@ -248,6 +341,7 @@ async function main() {
 			opts.scenarios.includes("inbox") ? opts.inboxMembers : 0,
 			opts.scenarios.includes("rest") ? opts.restConversations : 0,
 			opts.scenarios.includes("idle") ? Math.min(250, opts.idleSockets) : 0,
+			opts.scenarios.includes("realistic") ? Math.max(...opts.realistic.map((r) => r.members)) : 0,
 			2,
 		);
 		const t0 = performance.now();
@@ -333,8 +427,75 @@ async function main() {
 						);
 					}
 				}
+			} else if (scenario === "flood") {
+				if (!opts.app) {
+					log("   skipped (app only)");
+				} else {
+					let t = appT;
+					let srv = app?.server ?? null;
+					let guarded = null;
+					if (opts.floodBase) {
+						t = new AppTarget(opts.floodBase);
+						srv = null;
+					} else if (opts.floodLimits === "on") {
+						guarded = await startApp(opts, workDir, { name: "guarded", rateLimits: true });
+						servers.push(guarded.server);
+						t = new AppTarget(guarded.base);
+						srv = guarded.server;
+					}
+					try {
+						res.flood = [
+							await runFlood(t, {
+								users: await t.registerUsers(opts.floodMembers, { prefix: "flood-" }),
+								frames: opts.floodFrames,
+								kind: opts.floodKind,
+								socket: opts.floodSocket,
+								rate: opts.floodRate,
+								quietSeconds: opts.floodQuietS,
+								floodSeconds: opts.floodSeconds,
+								limits: opts.floodBase ? "on (--flood-base)" : opts.floodLimits,
+								server: srv,
+								log,
+							}),
+						];
+					} finally {
+						// Not left running beside the scenarios after it (CPU, memory figures).
+						if (guarded?.server) {
+							await guarded.server.stop();
+							servers.splice(servers.indexOf(guarded.server), 1);
+						}
+					}
+				}
 			} else if (!appT) {
 				log("   skipped (app only)");
+			} else if (scenario === "realistic") {
+				res.realistic = [];
+				for (const spec of opts.realistic) {
+					res.realistic.push(
+						await runRealistic(appT, {
+							...spec,
+							messages: opts.realisticMessages,
+							durationS: opts.realisticSeconds,
+							maxSeconds: opts.realisticMaxSeconds,
+							receipts: opts.receipts,
+							readWindowMs: opts.readWindowMs,
+							users,
+							server: app.server,
+							log,
+						}),
+					);
+					save();
+				}
+			} else if (scenario === "presence-storm") {
+				res.presenceStorm = [];
+				for (const n of opts.presenceSizes) {
+					const tr = performance.now();
+					// Fresh users per size: no other scenario's conversations make extra contacts.
+					const fresh = await appT.registerUsers(n, { prefix: `storm${n}-` });
+					log(`   registered ${n} fresh users in ${((performance.now() - tr) / 1000).toFixed(1)} s`);
+					res.presenceStorm.push(await runPresenceStorm(appT, { users: fresh, server: app.server, log }));
+					save();
+				}
 			} else if (scenario === "inbox") {
 				res.inbox = [
 					await runInbox(appT, {
@@ -383,9 +544,16 @@ async function main() {
 
 	// Only the app's integrity decides the exit code; a floor that falls over under a load
 	// this machine cannot carry is reported, not failed.
-	const fan = [...(res.fanout ?? []), ...(res.openLoop ?? [])];
+	const fan = [
+		...(res.fanout ?? []),
+		...(res.openLoop ?? []),
+		...(res.realistic ?? []).flatMap((r) =>
+			r.phases.map((p) => ({ ...p, target: r.target, label: `realistic ${r.label} receipts ${p.receipts}` })),
+		),
+	];
 	const describe = (r) =>
-		`${r.target} ${r.label}: lost ${r.lost}, doubled ${r.doubled}, out-of-order ${r.outOfOrder}, unanswered/refused sends ${r.sendErrors}`;
+		`${r.target} ${r.label}: lost ${r.lost}, doubled ${r.doubled}, out-of-order ${r.outOfOrder}, unanswered/refused sends ${r.sendErrors}` +
+		(r.drainEnd && r.drainEnd !== "complete" ? ` (drain ended: ${r.drainEnd})` : "");
 	const broken = fan.filter((r) => r.lost || r.doubled || r.outOfOrder || r.sendErrors);
 	const appBroken = broken.filter((r) => r.target === "app");
 	const floorBroken = broken.filter((r) => r.target !== "app");

@@ -144,6 +144,46 @@ export function evaluateTargets(res) {
 			met: r.recv.p99 === undefined ? null : r.recv.p99 < 100,
 		});
 	}
+	out.push(...realisticTargets(res.realistic ?? []));
+	for (const r of res.presenceStorm ?? []) {
+		out.push({
+			name: `presence storm ${r.users} users: every realtime socket open within 5 s`,
+			target: "≤ 5000 ms",
+			measured:
+				r.open.allOpenMs === null
+					? `${r.open.openFailures} of ${r.users} failed to open`
+					: `${fmt(r.open.allOpenMs)} ms (presence quiet after ${fmt(r.open.presenceSettledMs)} ms)`,
+			met: r.open.allOpenMs === null ? false : r.open.allOpenMs <= 5000,
+		});
+		out.push({
+			name: `presence storm ${r.users} users: ≤ 5 presence events per user (mean)`,
+			target: "≤ 5",
+			measured: `mean ${fmt(r.open.presenceEventsPerUser.mean, 2)}, max ${fmt(r.open.presenceEventsPerUser.max)} (raw frames mean ${fmt(r.open.presenceFramesPerUser.mean, 2)})`,
+			met: r.open.presenceEventsPerUser.mean === null ? null : r.open.presenceEventsPerUser.mean <= 5,
+		});
+	}
+	for (const f of res.flood ?? []) {
+		out.push({
+			name: `flood (${f.floodFrames} ${f.floodKind} frames on ${f.floodSocket ?? "room"}, limits ${f.limits}): sender ack p99 ≤ 2× quiet`,
+			target: "≤ 2.00×",
+			measured: `${fmt(f.flood.ack.p99)} ms vs ${fmt(f.quiet.ack.p99)} ms (${x(f.ackP99Ratio)}), unanswered ${f.flood.unacked}`,
+			met: f.ackP99Ratio === null ? null : f.ackP99Ratio <= 2 && f.flood.unacked === 0,
+		});
+		out.push({
+			name: "flood: the flooding socket is closed (1008)",
+			target: "closed, 1008",
+			measured: f.flooder.closedByServer
+				? `closed with ${f.flooder.close.code} after ${f.flooder.close.afterFloodMs} ms`
+				: `not closed (${f.flooder.framesReceived} frames back)`,
+			met: f.flooder.closedByServer && f.flooder.close.code === 1008,
+		});
+		out.push({
+			name: "flood: other members lose nothing",
+			target: "0",
+			measured: `lost ${f.lost}, doubled ${f.doubled}, out-of-order ${f.outOfOrder}, sockets dropped ${f.othersClosedEarly}`,
+			met: f.lost + f.doubled + f.outOfOrder + f.othersClosedEarly === 0,
+		});
+	}
 	if (res.rest) {
 		out.push({
 			name: `conversation list (${res.rest.conversations} convs) p99 < 50 ms`,
@@ -168,6 +208,68 @@ export function evaluateTargets(res) {
 				: "n/a (GET /api/v1/debug/rooms/:id/stats not available)",
 			met: hib.available ? hib.hibernated : null,
 		});
+	}
+	return out;
+}
+
+function realisticTargets(runs) {
+	const out = [];
+	const phases = runs.flatMap((r) => r.phases.map((p) => ({ ...p, run: r })));
+	if (phases.length) {
+		const bad = phases.reduce((a, p) => a + p.lost + p.doubled + p.outOfOrder + p.sendErrors, 0);
+		const dropped = runs.reduce((a, r) => a + r.socketsClosedEarly, 0);
+		out.push({
+			name: "0 lost / doubled / out-of-order (realistic, all phases)",
+			target: "0",
+			measured: `lost ${sum(phases, "lost")}, doubled ${sum(phases, "doubled")}, out-of-order ${sum(phases, "outOfOrder")}, send errors ${sum(phases, "sendErrors")}, sockets dropped ${dropped}`,
+			met: bad + dropped === 0,
+		});
+	}
+	for (const r of runs) {
+		const none = r.phases.find((p) => p.receipts === "none");
+		for (const p of r.phases) {
+			if (p.receipts === "none") continue;
+			const tag = `realistic ${r.label}, receipts ${p.receipts}`;
+			if (r.mode === "closed") {
+				const m = ratio(p.msgsPerSec, none?.msgsPerSec);
+				out.push({
+					name: `${tag}: msgs/s ≥ 60% of no receipts`,
+					target: "≥ 0.60×",
+					measured: `${fmt(p.msgsPerSec)} vs ${fmt(none?.msgsPerSec)} (${x(m)})`,
+					met: m === null ? null : m >= 0.6,
+				});
+				const q = ratio(p.recv.p99, none?.recv.p99);
+				out.push({
+					name: `${tag}: send→receive p99 ≤ 2× no receipts`,
+					target: "≤ 2.00×",
+					measured: `${fmt(p.recv.p99)} ms vs ${fmt(none?.recv.p99)} ms (${x(q)})`,
+					met: q === null ? null : q <= 2,
+				});
+			} else {
+				out.push({
+					name: `${tag}: send→receive p99 < 250 ms`,
+					target: "< 250 ms",
+					measured: `${fmt(p.recv.p99)} ms (p50 ${fmt(p.recv.p50)})`,
+					met: p.recv.p99 === undefined ? null : p.recv.p99 < 250,
+				});
+				out.push({
+					name: `${tag}: ≤ 2 frames per member per message`,
+					target: "≤ 2",
+					measured: `${fmt(p.framesPerMemberPerMessage, 2)} frames (${fmt(p.eventsPerMemberPerMessage, 2)} events)`,
+					met: p.framesPerMemberPerMessage === null ? null : p.framesPerMemberPerMessage <= 2,
+				});
+			}
+			// Averaged over the phase: a burst inside a second would not show here.
+			out.push({
+				name: `${tag}: D1 flushes ≤ 4/s for the room (avg; ≤ 1 per 250 ms)`,
+				target: "≤ 4/s",
+				measured:
+					p.d1FlushesPerSec === null
+						? "n/a (no d1Flushes in GET /api/v1/debug/rooms/:id/stats)"
+						: `${fmt(p.d1FlushesPerSec, 2)}/s (${p.d1Flushes} in ${fmt(p.phaseMs / 1000)} s)`,
+				met: p.d1FlushesPerSec === null ? null : p.d1FlushesPerSec <= 4,
+			});
+		}
 	}
 	return out;
 }
@@ -298,6 +400,153 @@ export function hibernationRows(hib) {
 	};
 }
 
+export function realisticRows(runs) {
+	const rows = [];
+	for (const r of runs) {
+		const none = r.phases.find((p) => p.receipts === "none");
+		for (const p of r.phases) {
+			rows.push([
+				r.label,
+				p.receipts,
+				fmt(p.msgsPerSec),
+				fmt(p.recv.p50),
+				fmt(p.recv.p99),
+				fmt(p.ack.p99),
+				fmt(p.inboxMessageNew.p99),
+				`${p.lost}/${p.doubled}/${p.outOfOrder}`,
+				fmt(p.framesPerMemberPerMessage, 2),
+				fmt(p.eventsPerMemberPerMessage, 2),
+				fmt(p.receiptFramesSentPerMemberPerMessage, 2),
+				fmt(p.runtimeCpuMsPerMessage, 2),
+				fmt(p.d1FlushesPerSec, 2),
+			]);
+			if (p !== none && none) {
+				rows.push([
+					r.label,
+					`${p.receipts}/none`,
+					x(ratio(p.msgsPerSec, none.msgsPerSec)),
+					x(ratio(p.recv.p50, none.recv.p50)),
+					x(ratio(p.recv.p99, none.recv.p99)),
+					x(ratio(p.ack.p99, none.ack.p99)),
+					x(ratio(p.inboxMessageNew.p99, none.inboxMessageNew.p99)),
+					"",
+					x(ratio(p.framesPerMemberPerMessage, none.framesPerMemberPerMessage)),
+					x(ratio(p.eventsPerMemberPerMessage, none.eventsPerMemberPerMessage)),
+					"",
+					x(ratio(p.runtimeCpuMsPerMessage, none.runtimeCpuMsPerMessage)),
+					"",
+				]);
+			}
+		}
+	}
+	return {
+		headers: [
+			"run",
+			"receipts",
+			"msgs/s",
+			"recv p50",
+			"recv p99",
+			"ack p99",
+			"inbox p99",
+			"lost/dbl/ooo",
+			"frames/member/msg",
+			"events/member/msg",
+			"receipts sent/member/msg",
+			"runtime CPU ms/msg",
+			"D1 flushes/s",
+		],
+		rows,
+	};
+}
+
+/** Which event types make up the frames, per member per message. */
+export function realisticTypeRows(runs) {
+	const rows = [];
+	for (const r of runs)
+		for (const p of r.phases)
+			rows.push([
+				r.label,
+				p.receipts,
+				Object.entries(p.eventsPerMemberPerMessageByType)
+					.map(([t, n]) => `${t} ${n}`)
+					.join(", ") || "none",
+				p.batchFrames,
+			]);
+	return { headers: ["run", "receipts", "events per member per message, by type", "batch frames"], rows };
+}
+
+export function presenceRows(list) {
+	return {
+		headers: [
+			"users",
+			"all open ms",
+			"presence quiet ms",
+			"presence events/user mean",
+			"max",
+			"presence frames/user mean",
+			"half closed ms",
+			"offline events/remaining user mean",
+			"max",
+			"rest closed ms",
+			"runtime CPU ms/user",
+		],
+		rows: list.map((r) => [
+			r.users,
+			r.open.allOpenMs === null ? `n/a (${r.open.openFailures} failed)` : fmt(r.open.allOpenMs),
+			fmt(r.open.presenceSettledMs),
+			fmt(r.open.presenceEventsPerUser.mean, 2),
+			fmt(r.open.presenceEventsPerUser.max),
+			fmt(r.open.presenceFramesPerUser.mean, 2),
+			fmt(r.close.allClosedMs),
+			fmt(r.close.presenceEventsPerRemainingUser.mean, 2),
+			fmt(r.close.presenceEventsPerRemainingUser.max),
+			fmt(r.close.restClosedMs),
+			fmt(r.open.runtimeCpuMsPerMessage, 2),
+		]),
+	};
+}
+
+export function floodRows(list) {
+	return {
+		headers: [
+			"limits",
+			"flood",
+			"quiet ack p50",
+			"p99",
+			"flood ack p50",
+			"p99",
+			"max",
+			"p99 ratio",
+			"slow acks (> 2× quiet p99)",
+			"unanswered",
+			"flooder closed",
+			"frames back to flooder",
+			"lost",
+			"runtime CPU ms quiet / flood",
+		],
+		rows: list.map((f) => [
+			f.limits,
+			`${f.floodFrames} ${f.floodKind} on ${f.floodSocket ?? "room"} in ${fmt(f.flood.during?.writeMs)} ms`,
+			fmt(f.quiet.ack.p50),
+			fmt(f.quiet.ack.p99),
+			fmt(f.flood.ack.p50),
+			fmt(f.flood.ack.p99),
+			fmt(f.flood.ack.max),
+			x(f.ackP99Ratio),
+			`${f.flood.slowAcks ?? "n/a"} of ${f.flood.acked}, last ${fmt(f.flood.lastSlowAckAfterFloodMs)} ms after the flood`,
+			f.flood.unacked,
+			f.flooder.closedByServer ? `${f.flooder.close.code} after ${f.flooder.close.afterFloodMs} ms` : "no",
+			`${f.flooder.framesReceived} (${f.flooder.acks} acks, errors ${
+				Object.entries(f.flooder.errorsByCode)
+					.map(([c, n]) => `${c} ${n}`)
+					.join(", ") || "none"
+			})`,
+			f.lost,
+			`${fmt(f.quiet.runtimeCpuMs)} / ${fmt(f.flood.runtimeCpuMs)}`,
+		]),
+	};
+}
+
 export function breakdownRows(list) {
 	return {
 		headers: [
@@ -341,6 +590,18 @@ export function sections(res) {
 			...fanoutRows(pairFanout(res.openLoop)),
 		});
 	if (res.inbox?.length) out.push({ title: "Inbox: realtime socket only (ms)", ...inboxRows(res.inbox) });
+	if (res.realistic?.length) {
+		out.push({
+			title:
+				"Realistic: both sockets per member, receivers acknowledge like the UI (ms; frames counted on both sockets)",
+			...realisticRows(res.realistic),
+		});
+		out.push({ title: "Realistic: events received, by type", ...realisticTypeRows(res.realistic) });
+	}
+	if (res.presenceStorm?.length)
+		out.push({ title: "Presence storm: realtime sockets opened at once (ms)", ...presenceRows(res.presenceStorm) });
+	if (res.flood?.length)
+		out.push({ title: "Flood: one socket floods, another member sends steadily (ms)", ...floodRows(res.flood) });
 	if (res.rest) out.push({ title: "REST (ms, one request in flight)", ...restRows(res.rest) });
 	if (res.idle?.length) out.push({ title: "Idle connections (workerd RSS, proxy + runtime)", ...idleRows(res.idle) });
 	if (res.hibernation?.length) out.push({ title: "Hibernation", ...hibernationRows(res.hibernation) });

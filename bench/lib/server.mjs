@@ -91,8 +91,8 @@ export function gitInfo() {
  * Copy the app's files (tracked and untracked, minus ignored ones and bench/) to a temp
  * directory with node_modules linked in. With `ref`, export that git commit instead.
  */
-export function snapshotApp(workDir, ref) {
-	const dir = path.join(workDir, "app");
+export function snapshotApp(workDir, ref, name = "app") {
+	const dir = path.join(workDir, name);
 	fs.mkdirSync(dir, { recursive: true });
 	if (ref) {
 		execFileSync("sh", ["-c", `git archive --format=tar "$1" | tar -x -C "$2"`, "sh", ref, dir], {

@@ -127,22 +127,17 @@ export class LiteWebSocket {
 
 	writeFrame(opcode, payload) {
 		if (this.socket.destroyed) return;
-		const len = payload.length;
-		const head = len < 126 ? 6 : len < 65536 ? 8 : 14;
-		const frame = Buffer.allocUnsafe(head + len);
-		frame[0] = 0x80 | opcode;
-		if (len < 126) frame[1] = 0x80 | len;
-		else if (len < 65536) {
-			frame[1] = 0x80 | 126;
-			frame.writeUInt16BE(len, 2);
-		} else {
-			frame[1] = 0x80 | 127;
-			frame.writeBigUInt64BE(BigInt(len), 2);
-		}
-		const mask = randomBytes(4);
-		mask.copy(frame, head - 4);
-		for (let i = 0; i < len; i++) frame[head + i] = payload[i] ^ mask[i & 3];
-		this.socket.write(frame);
+		this.socket.write(encodeFrame(opcode, payload));
+	}
+
+	/** Text frames encoded ahead of time, to put on the wire later in one write (floods). */
+	encodeText(texts) {
+		return Buffer.concat(texts.map((t) => encodeFrame(0x1, Buffer.from(t, "utf8"))));
+	}
+
+	sendEncoded(buf) {
+		if (this.readyState !== OPEN) throw new Error("socket is not open");
+		this.socket.write(buf);
 	}
 
 	send(text) {
@@ -171,4 +166,24 @@ export class LiteWebSocket {
 		this.socket.destroy();
 		this.emit("close", { code, reason });
 	}
+}
+
+/** One masked client frame (RFC 6455 5.3: client frames are always masked). */
+function encodeFrame(opcode, payload) {
+	const len = payload.length;
+	const head = len < 126 ? 6 : len < 65536 ? 8 : 14;
+	const frame = Buffer.allocUnsafe(head + len);
+	frame[0] = 0x80 | opcode;
+	if (len < 126) frame[1] = 0x80 | len;
+	else if (len < 65536) {
+		frame[1] = 0x80 | 126;
+		frame.writeUInt16BE(len, 2);
+	} else {
+		frame[1] = 0x80 | 127;
+		frame.writeBigUInt64BE(BigInt(len), 2);
+	}
+	const mask = randomBytes(4);
+	mask.copy(frame, head - 4);
+	for (let i = 0; i < len; i++) frame[head + i] = payload[i] ^ mask[i & 3];
+	return frame;
 }

@@ -9,6 +9,7 @@
 // the latency instead of hiding it (no coordinated omission).
 import { randomUUID } from "node:crypto";
 import os from "node:os";
+import { unpack } from "../lib/frames.mjs";
 import { sleep, workerdTotals } from "../lib/server.mjs";
 import { closeAll, countClosed, openSocket } from "../lib/sockets.mjs";
 import { round, Samples } from "../lib/stats.mjs";
@@ -44,7 +45,7 @@ export function cpuSplit(cpu0, cpu1, messages, deliveries) {
 	};
 }
 
-class Receiver {
+export class Receiver {
 	constructor() {
 		this.seen = new Uint8Array(4096);
 		this.lastSeq = 0;
@@ -98,14 +99,13 @@ export async function runFanout(target, opts) {
 	let _foreignFrames = 0;
 	const errorSamples = [];
 
+	// v2 servers may batch frames: every event inside a batch is handled on its own.
 	const onFrame = (i) => (text, at) => {
-		let f;
-		try {
-			f = JSON.parse(text);
-		} catch {
-			_foreignFrames++;
-			return;
-		}
+		const events = unpack(text);
+		if (events.length === 0) _foreignFrames++;
+		for (const f of events) onEvent(i, f, at);
+	};
+	const onEvent = (i, f, at) => {
 		if (f.type === "message:new") {
 			const m = f.data?.message;
 			if (!m || m.conversationId !== roomId) return;

@@ -4,6 +4,7 @@
 // evicted in between its constructor ran once more: wakes + 1 with the sockets still open
 // (and still working) means the room hibernated.
 import { randomUUID } from "node:crypto";
+import { eachEvent } from "../lib/frames.mjs";
 import { sleep } from "../lib/server.mjs";
 import { closeAll, countClosed, openSocket } from "../lib/sockets.mjs";
 import { benchText, parseBenchText } from "./fanout.mjs";
@@ -15,12 +16,12 @@ export async function runHibernation(target, { users, idleMs = 15_000, log }) {
 	const runId = randomUUID().slice(0, 8);
 	const sockets = await Promise.all(
 		pair.map(async (u, i) =>
-			openSocket(await target.roomSocketUrl(u, roomId), (text) => {
-				try {
-					const f = JSON.parse(text);
+			openSocket(
+				await target.roomSocketUrl(u, roomId),
+				eachEvent((f) => {
 					if (f.type === "message:new" && parseBenchText(f.data?.message?.text)?.runId === runId) got[i]++;
-				} catch {}
-			}),
+				}),
+			),
 		),
 	);
 	const sendOne = async (n) => {

@@ -4,6 +4,7 @@
 // `conversation:updated`. Latency is measured from the send time inside the text, which
 // `conversation:updated` carries in `conversation.lastMessage`.
 import { randomUUID } from "node:crypto";
+import { eachEvent, unpack } from "../lib/frames.mjs";
 import { sleep, workerdTotals } from "../lib/server.mjs";
 import { closeAll, countClosed, keepAlive, openSocket } from "../lib/sockets.mjs";
 import { round, Samples } from "../lib/stats.mjs";
@@ -28,12 +29,10 @@ export async function runInbox(target, { members, messages, users, server, log, 
 	const onRealtime = (i) => (text, at) => {
 		lastFrameAt = at;
 		if (!sending) framesBeforeSend++;
-		let f;
-		try {
-			f = JSON.parse(text);
-		} catch {
-			return;
-		}
+		// v2 servers may batch frames: every event inside a batch is handled on its own.
+		for (const f of unpack(text)) onEvent(i, f, at);
+	};
+	const onEvent = (i, f, at) => {
 		if (f.type === "message:new") {
 			const m = f.data?.message;
 			if (!m || m.conversationId !== roomId) return;
@@ -66,21 +65,18 @@ export async function runInbox(target, { members, messages, users, server, log, 
 		realtime[i] = await openSocket(await target.realtimeSocketUrl(u), onRealtime(i));
 	});
 	const realtimeOpenMs = performance.now() - tOpen;
-	const sender = await openSocket(await target.roomSocketUrl(roomUsers[0], roomId), (text) => {
-		let f;
-		try {
-			f = JSON.parse(text);
-		} catch {
-			return;
-		}
-		if ((f.type === "ack" || f.type === "error") && pending.has(f.ref)) {
-			const done = pending.get(f.ref);
-			pending.delete(f.ref);
-			if (f.type === "ack" && Number.isInteger(f.data?.message?.seq)) ackedSeqs.push(f.data.message.seq);
-			else sendErrors++;
-			done();
-		}
-	});
+	const sender = await openSocket(
+		await target.roomSocketUrl(roomUsers[0], roomId),
+		eachEvent((f) => {
+			if ((f.type === "ack" || f.type === "error") && pending.has(f.ref)) {
+				const done = pending.get(f.ref);
+				pending.delete(f.ref);
+				if (f.type === "ack" && Number.isInteger(f.data?.message?.seq)) ackedSeqs.push(f.data.message.seq);
+				else sendErrors++;
+				done();
+			}
+		}),
+	);
 	// Opening 256 realtime sockets sets off presence (user:online to everyone sharing a
 	// conversation); let that die down (no frame for settleMs, at most 120 s) so it is not
 	// measured as inbox latency.
