@@ -69,7 +69,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			() => this.d1(),
 		);
 		this.receipts = new ReceiptWindow((moves) => this.sendReceipts(moves));
-		this.hubs = new HubMailboxes(env);
+		this.hubs = new HubMailboxes(env, (promise) => ctx.waitUntil(promise));
 		if (isDevelopment(env)) ctx.blockConcurrencyWhile(async () => this.countWake());
 	}
 
@@ -621,7 +621,12 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	}
 
 	/** Development-only numbers for the benchmark: constructor runs (hibernation), sockets, D1 flushes. */
-	async stats(): Promise<{ wakes: number; sockets: number; d1Flushes: number }> {
-		return { wakes: this.wakes, sockets: this.sockets.count(), d1Flushes: this.outbox.flushes };
+	async stats(): Promise<{ wakes: number; sockets: number; d1Flushes: number; hubDeliveries: number }> {
+		return {
+			wakes: this.wakes,
+			sockets: this.sockets.count(),
+			d1Flushes: this.outbox.flushes,
+			hubDeliveries: this.hubs.deliveries,
+		};
 	}
 }

@@ -111,6 +111,9 @@ export function conversationOfMessageId(messageId: string): string | null {
 }
 
 export class RoomLog {
+	/** Once the tables exist they stay: remembered so hot paths skip the catalogue query. */
+	private created = false;
+
 	constructor(private readonly storage: DurableObjectStorage) {}
 
 	private get sql() {
