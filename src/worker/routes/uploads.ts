@@ -8,7 +8,7 @@ import { ApiError, badRequest, conflict, notFound } from "../errors";
 import { publicOrigin, readJson } from "../http";
 import { isImageContentType, uploaderOfKey } from "../images";
 import { createUploadTarget, LOCAL_UPLOAD_PATH, newUploadKey, verifyLocalUploadUrl } from "../presign";
-import { assertUnderLimit, countHit, UPLOADS_PER_USER } from "../rateLimit";
+import { takeFromLimit, UPLOADS_PER_USER } from "../rateLimit";
 
 interface UploadRow {
 	key: string;
@@ -73,9 +73,7 @@ export const uploadRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariable
 			throw badRequest(message, { fields: [{ path: "contentType", message }] });
 		}
 		if (body.size > MAX_IMAGE_BYTES) throw new ApiError(413, "images are limited to 10 MiB (10,485,760 bytes)");
-		const bucket = `upload:${c.get("userId")}`;
-		await assertUnderLimit(c.env, bucket, UPLOADS_PER_USER);
-		await countHit(c.env, bucket, UPLOADS_PER_USER);
+		await takeFromLimit(c.env, `upload:${c.get("userId")}`, UPLOADS_PER_USER);
 		const key = newUploadKey(c.get("userId"));
 		const target = await createUploadTarget(c.env, publicOrigin(c), key, contentType, body.size);
 		await c.env.DB.prepare(
