@@ -1,6 +1,11 @@
 // Hardening (issue 11): limits that hold under concurrency, no lockout of an account's owner,
-// people search that shows no presence and cannot list everyone, deleted accounts.
+// people search that shows no presence and cannot list everyone, deleted accounts, private
+// answers never cached, URLs on the configured origin, and the UI's security headers.
+import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import uiHeaders from "../src/web/public/_headers?raw";
+import { app } from "../src/worker/app";
+import { publicOriginFor } from "../src/worker/config";
 import { api, env, expectError, registerUser } from "./helpers";
 
 const at = (ip: string) => ({ "CF-Connecting-IP": ip });
@@ -176,5 +181,72 @@ describe("private answers", () => {
 			expect(res.headers.get("Cache-Control")).toBe("no-store");
 			expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
 		}
+	});
+});
+
+describe("absolute URLs", () => {
+	const production = { ...env, APP_ENV: "production", PUBLIC_ORIGIN: "https://chat.example.edu" };
+
+	it("are built on PUBLIC_ORIGIN, not on the Host the request came with", async () => {
+		const me = await registerUser("Origin");
+		const res = await app.fetch(
+			new Request("https://attacker.example/api/v1/uploads", {
+				method: "POST",
+				headers: { Authorization: `Bearer ${me.token}`, "Content-Type": "application/json" },
+				body: JSON.stringify({ contentType: "image/png", size: 100 }),
+			}),
+			production,
+			createExecutionContext(),
+		);
+		expect(res.status).toBe(201);
+		const body = (await res.json()) as { uploadUrl: string };
+		expect(body.uploadUrl).toMatch(/^https:\/\/chat\.example\.edu\/api\/v1\/uploads\/local\//);
+	});
+
+	it("use the request's origin in development, and production refuses to guess", () => {
+		expect(publicOriginFor(env, "http://localhost:8787/api/v1/x")).toBe("http://localhost:8787");
+		expect(publicOriginFor({ ...env, PUBLIC_ORIGIN: "https://chat.example.edu/" }, "http://x.test/")).toBe(
+			"https://chat.example.edu",
+		);
+		expect(() => publicOriginFor({ ...env, APP_ENV: "production", PUBLIC_ORIGIN: "" }, "https://x.test/")).toThrow(
+			/PUBLIC_ORIGIN/,
+		);
+		expect(() => publicOriginFor({ ...env, PUBLIC_ORIGIN: "javascript:alert(1)" }, "https://x.test/")).toThrow(
+			/PUBLIC_ORIGIN/,
+		);
+	});
+});
+
+describe("the UI's security headers (src/web/public/_headers)", () => {
+	const rules = uiHeaders.split("\n").filter((line) => /^\s+\S+:/.test(line));
+	const header = (name: string) =>
+		rules
+			.map((line) => line.trim())
+			.find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))
+			?.slice(name.length + 1)
+			.trim();
+
+	it("apply to every path", () => {
+		expect(uiHeaders.split("\n").filter((line) => line.startsWith("/"))).toEqual(["/*"]);
+	});
+
+	it("allow no inline or foreign script and no framing", () => {
+		const csp = header("Content-Security-Policy") ?? "";
+		const directives = new Map(
+			csp.split(";").map((d) => {
+				const [name = "", ...values] = d.trim().split(/\s+/);
+				return [name, values];
+			}),
+		);
+		expect(directives.get("script-src")).toEqual(["'self'"]);
+		expect(directives.get("default-src")).toEqual(["'self'"]);
+		expect(directives.get("object-src")).toEqual(["'none'"]);
+		expect(directives.get("base-uri")).toEqual(["'none'"]);
+		expect(directives.get("frame-ancestors")).toEqual(["'none'"]);
+		expect(csp).not.toContain("unsafe-inline");
+		expect(csp).not.toContain("unsafe-eval");
+		expect(header("X-Frame-Options")).toBe("DENY");
+		expect(header("X-Content-Type-Options")).toBe("nosniff");
+		expect(header("Referrer-Policy")).toBe("no-referrer");
 	});
 });
