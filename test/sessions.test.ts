@@ -1,6 +1,8 @@
 // Contract v2 sessions: every token names a session; logout, logout-all and a password change
 // end sessions, and an ended session's token answers 401 everywhere (REST and handshakes).
 import { describe, expect, it } from "vitest";
+import { authenticate, redeemTicket } from "../src/worker/auth";
+import { upgradeRequest } from "../src/worker/routes/realtime";
 import { api, env, expectError, registerUser, type TestUser } from "./helpers";
 import { handshake, ticketFor } from "./sockets";
 
@@ -80,6 +82,31 @@ describe("sessions", () => {
 	it("logout needs a token", async () => {
 		expectError(await api("POST", "/auth/logout"), 401, "unauthorized");
 		expectError(await api("POST", "/auth/logout-all"), 401, "unauthorized");
+	});
+});
+
+describe("what a socket handshake hands the Durable Object", () => {
+	const claims = (token: string) =>
+		JSON.parse(atob((token.split(".")[1] ?? "").replaceAll("-", "+").replaceAll("_", "/")));
+
+	it("knows the session and the token's expiry (epoch ms) from a ticket or a bearer token", async () => {
+		const me = await registerUser("Handshake");
+		const { sid, exp } = claims(me.token);
+		const expected = { userId: me.user.id, sessionId: sid, expiresAt: exp * 1000 };
+		expect(await redeemTicket(env, await ticketFor(me))).toEqual(expected);
+		expect(await authenticate(env, me.token)).toEqual(expected);
+	});
+
+	it("forwards X-Session-Id and X-Session-Expires with the upgrade", () => {
+		const req = upgradeRequest(
+			"https://chat.test/api/v1/realtime",
+			{ userId: "u1", sessionId: "s1", expiresAt: 1_800_000_000_000 },
+			"https://chat.test",
+		);
+		expect(req.headers.get("X-Session-Id")).toBe("s1");
+		expect(req.headers.get("X-Session-Expires")).toBe("1800000000000");
+		expect(req.headers.get("X-User-Id")).toBe("u1");
+		expect(req.headers.get("Upgrade")).toBe("websocket");
 	});
 });
 

@@ -32,17 +32,20 @@ async function authenticateHandshake(c: Context<Vars>): Promise<Principal> {
  * The upgrade request the Durable Object sees. X-Session-Id and X-Session-Expires (the token's
  * `exp`, epoch ms) let it close the socket with 4401 when the session is ended or runs out.
  */
-function forwardUpgrade(c: Context<Vars>, principal: Principal, extra: Record<string, string> = {}) {
+export function upgradeRequest(url: string, principal: Principal, origin: string, extra: Record<string, string> = {}) {
 	const headers = new Headers({
 		Upgrade: "websocket",
 		"X-User-Id": principal.userId,
 		"X-Session-Id": principal.sessionId,
 		"X-Session-Expires": String(principal.expiresAt),
-		"X-Public-Origin": publicOrigin(c),
+		"X-Public-Origin": origin,
 		...extra,
 	});
-	return new Request(c.req.url, { headers });
+	return new Request(url, { headers });
 }
+
+const forwardUpgrade = (c: Context<Vars>, principal: Principal, extra: Record<string, string> = {}) =>
+	upgradeRequest(c.req.url, principal, publicOrigin(c), extra);
 
 export const realtimeRoutes = new Hono<Vars>()
 	.get("/realtime", async (c) => {
