@@ -5,11 +5,19 @@ import { api, env, expectError, registerUser } from "./helpers";
 
 const secret = new TextEncoder().encode(env.JWT_SECRET);
 
+/** The session id inside a token the server issued. */
+function sessionOf(token: string): string {
+	const payload = token.split(".")[1] ?? "";
+	return JSON.parse(atob(payload.replaceAll("-", "+").replaceAll("_", "/"))).sid;
+}
+
 async function forge(
-	claims: { sub?: string; iss?: string; aud?: string; exp?: number | string; alg?: string },
+	claims: { sub?: string; sid?: string; iss?: string; aud?: string; exp?: number | string; alg?: string },
 	key = secret,
 ) {
-	const jwt = new SignJWT({}).setProtectedHeader({ alg: claims.alg ?? "HS256" }).setIssuedAt();
+	const jwt = new SignJWT(claims.sid ? { sid: claims.sid } : {})
+		.setProtectedHeader({ alg: claims.alg ?? "HS256" })
+		.setIssuedAt();
 	if (claims.sub) jwt.setSubject(claims.sub);
 	if (claims.iss) jwt.setIssuer(claims.iss);
 	if (claims.aud) jwt.setAudience(claims.aud);
@@ -136,8 +144,10 @@ describe("tokens", () => {
 		const enc = (o: object) => btoa(JSON.stringify(o)).replaceAll("=", "").replaceAll("+", "-").replaceAll("/", "_");
 		const unsigned = `${enc({ alg: "none", typ: "JWT" })}.${enc({ sub: student.user.id, iss: "campus-chat", aud: "campus-chat-api", exp: 9999999999 })}.`;
 		expectError(await api("GET", "/me", { token: unsigned }), 401, "unauthorized");
+		const sid = sessionOf(student.token);
 		const hs512 = await forge({
 			sub: student.user.id,
+			sid,
 			iss: "campus-chat",
 			aud: "campus-chat-api",
 			exp: "1h",
@@ -145,7 +155,7 @@ describe("tokens", () => {
 		});
 		expectError(await api("GET", "/me", { token: hs512 }), 401, "unauthorized");
 		const otherKey = await forge(
-			{ sub: student.user.id, iss: "campus-chat", aud: "campus-chat-api", exp: "1h" },
+			{ sub: student.user.id, sid, iss: "campus-chat", aud: "campus-chat-api", exp: "1h" },
 			new TextEncoder().encode("some-other-secret-that-is-32-chars-long!"),
 		);
 		expectError(await api("GET", "/me", { token: otherKey }), 401, "unauthorized");
@@ -154,10 +164,12 @@ describe("tokens", () => {
 	it("refuses an expired token, a wrong audience, a wrong issuer and a token without expiry", async () => {
 		const student = await registerUser("Claims");
 		const sub = student.user.id;
-		const good = await forge({ sub, iss: "campus-chat", aud: "campus-chat-api", exp: "1h" });
+		const sid = sessionOf(student.token);
+		const good = await forge({ sub, sid, iss: "campus-chat", aud: "campus-chat-api", exp: "1h" });
 		expect((await api("GET", "/me", { token: good })).status).toBe(200);
 		const expired = await forge({
 			sub,
+			sid,
 			iss: "campus-chat",
 			aud: "campus-chat-api",
 			exp: Math.floor(Date.now() / 1000) - 60,
@@ -166,20 +178,32 @@ describe("tokens", () => {
 		expectError(res, 401, "unauthorized");
 		expect(res.body.error.message).toMatch(/expired/);
 		expectError(
-			await api("GET", "/me", { token: await forge({ sub, iss: "campus-chat", aud: "another-app", exp: "1h" }) }),
+			await api("GET", "/me", { token: await forge({ sub, sid, iss: "campus-chat", aud: "another-app", exp: "1h" }) }),
 			401,
 			"unauthorized",
 		);
 		expectError(
-			await api("GET", "/me", { token: await forge({ sub, iss: "evil", aud: "campus-chat-api", exp: "1h" }) }),
+			await api("GET", "/me", { token: await forge({ sub, sid, iss: "evil", aud: "campus-chat-api", exp: "1h" }) }),
 			401,
 			"unauthorized",
 		);
 		expectError(
-			await api("GET", "/me", { token: await forge({ sub, iss: "campus-chat", aud: "campus-chat-api" }) }),
+			await api("GET", "/me", { token: await forge({ sub, sid, iss: "campus-chat", aud: "campus-chat-api" }) }),
 			401,
 			"unauthorized",
 		);
+	});
+
+	it("refuses a well-signed token without a session id, or with another user's or a made-up one", async () => {
+		const student = await registerUser("Sid");
+		const other = await registerUser("OtherSid");
+		const claims = { sub: student.user.id, iss: "campus-chat", aud: "campus-chat-api", exp: "1h" };
+		const noSid = await api("GET", "/me", { token: await forge(claims) });
+		expectError(noSid, 401, "unauthorized");
+		expect(noSid.body.error.message).toMatch(/sid|session/);
+		for (const sid of [sessionOf(other.token), "made-up-session-id"]) {
+			expectError(await api("GET", "/me", { token: await forge({ ...claims, sid }) }), 401, "unauthorized");
+		}
 	});
 });
 
@@ -197,7 +221,8 @@ describe("users and tickets", () => {
 		const self = await api("GET", `/users?q=searcher`, { token: me.token });
 		expect(self.body.users.map((u: { id: string }) => u.id)).not.toContain(me.user.id);
 		expectError(await api("GET", "/users?q=", { token: me.token }), 400, "invalid_request");
-		expectError(await api("GET", "/users?q=x"), 401, "unauthorized");
+		expectError(await api("GET", "/users?q=z", { token: me.token }), 400, "invalid_request");
+		expectError(await api("GET", "/users?q=xy"), 401, "unauthorized");
 	});
 
 	it("issues a socket ticket that expires within 60 s", async () => {

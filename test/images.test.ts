@@ -185,3 +185,70 @@ describe("serving images", () => {
 		}
 	});
 });
+
+describe("the bytes that were checked are the bytes served", () => {
+	const HTML = new TextEncoder().encode("<html><script>alert(1)</script></html>");
+
+	async function sentPng() {
+		const a = await registerUser("Pinned");
+		const b = await registerUser("Viewer");
+		const chat = await directChat(a, b);
+		const key = await uploadImage(a);
+		const res = await sendImage(a, chat.id, key);
+		expect(res.status).toBe(201);
+		return { a, chat, key, url: res.body.message.image!.url };
+	}
+
+	it("pins the etag of the checked object on the upload", async () => {
+		const { key } = await sentPng();
+		const row = await env.DB.prepare("SELECT etag FROM uploads WHERE key = ?").bind(key).first<{ etag: string }>();
+		expect(row?.etag).toBe((await env.MEDIA.head(key))?.etag);
+	});
+
+	it("answers 404, never other bytes, once the object was replaced after the send (a repeated presigned PUT)", async () => {
+		const { url, key } = await sentPng();
+		const etag = (await fetchUrl(url)).headers.get("ETag")!;
+		// What a second PUT to a still-valid presigned R2 URL would do.
+		await env.MEDIA.put(key, HTML, { httpMetadata: { contentType: "image/png" } });
+		const res = await fetchUrl(url);
+		expectError(res, 404, "not_found");
+		expect(new TextDecoder().decode(res.bytes)).not.toContain("<script>");
+		expectError(await fetchUrl(url, { headers: { "If-None-Match": etag } }), 404, "not_found");
+	});
+
+	it("keeps showing an image sent before etags were pinned, pinning it on first view", async () => {
+		const { url, key } = await sentPng();
+		await env.DB.prepare("UPDATE uploads SET etag = NULL WHERE key = ?").bind(key).run();
+		const res = await fetchUrl(url);
+		expect(res.status).toBe(200);
+		expect(res.bytes).toEqual(PNG_1X1);
+		const row = await env.DB.prepare("SELECT etag FROM uploads WHERE key = ?").bind(key).first<{ etag: string }>();
+		expect(row?.etag).toBe((await env.MEDIA.head(key))?.etag);
+	});
+
+	it("never pins an unpinned image whose bytes are no longer an image", async () => {
+		const { url, key } = await sentPng();
+		await env.DB.prepare("UPDATE uploads SET etag = NULL WHERE key = ?").bind(key).run();
+		await env.MEDIA.put(key, HTML, { httpMetadata: { contentType: "image/png" } });
+		expectError(await fetchUrl(url), 404, "not_found");
+	});
+
+	it("refuses to send the key again once its bytes changed", async () => {
+		const { a, chat, key } = await sentPng();
+		const replacement = PNG_1X1.slice();
+		replacement[replacement.length - 1] = (replacement[replacement.length - 1] ?? 0) ^ 0xff;
+		await env.MEDIA.put(key, replacement, { httpMetadata: { contentType: "image/png" } });
+		expectError(await sendImage(a, chat.id, key), 400, "invalid_request");
+	});
+
+	it("refuses to send a locally uploaded key whose object is not the one the PUT stored", async () => {
+		const a = await registerUser("Swapper");
+		const b = await registerUser("Friend");
+		const chat = await directChat(a, b);
+		const key = await uploadImage(a);
+		const replacement = PNG_1X1.slice();
+		replacement[replacement.length - 1] = (replacement[replacement.length - 1] ?? 0) ^ 0xff;
+		await env.MEDIA.put(key, replacement, { httpMetadata: { contentType: "image/png" } });
+		expectError(await sendImage(a, chat.id, key), 400, "invalid_request");
+	});
+});

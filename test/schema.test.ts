@@ -30,6 +30,7 @@ describe("drizzle schema and migrations", () => {
 				"messages",
 				"participants",
 				"realtime_tickets",
+				"sessions",
 				"uploads",
 				"users",
 			].sort(),

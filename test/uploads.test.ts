@@ -1,4 +1,5 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../src/worker/index";
 import { createUploadTarget, r2S3Credentials } from "../src/worker/presign";
@@ -129,6 +130,49 @@ describe("uploading through the local signed URL", () => {
 		expect(new Uint8Array(await object!.arrayBuffer())).toEqual(PNG_1X1);
 	});
 
+	it("lets only one of two overlapping PUTs write: the second gets 409 while the first is still streaming", async () => {
+		const me = await registerUser("Overlap");
+		const ticket = await requestUpload(me, "image/png", PNG_1X1.byteLength);
+		const slow = new FixedLengthStream(PNG_1X1.byteLength);
+		const writer = slow.writable.getWriter();
+		const first = exports.default.fetch(
+			new Request(ticket.uploadUrl, { method: "PUT", headers: ticket.headers, body: slow.readable }),
+		);
+		await writer.write(PNG_1X1.slice(0, 8));
+		// Wait until the first PUT holds the claim, then race it.
+		for (let i = 0; i < 100; i++) {
+			const row = await env.DB.prepare("SELECT claimed_at FROM uploads WHERE key = ?")
+				.bind(ticket.key)
+				.first<{ claimed_at: string | null }>();
+			if (row?.claimed_at) break;
+			await new Promise((r) => setTimeout(r, 10));
+		}
+		const html = new TextEncoder().encode("<html>".padEnd(PNG_1X1.byteLength, " "));
+		expectError(await putUpload(ticket, html), 409, "conflict");
+		await writer.write(PNG_1X1.slice(8));
+		await writer.close();
+		expect((await first).status).toBe(200);
+		const object = await env.MEDIA.get(ticket.key);
+		expect(new Uint8Array(await object!.arrayBuffer())).toEqual(PNG_1X1);
+		const row = await env.DB.prepare("SELECT etag, completed_at FROM uploads WHERE key = ?")
+			.bind(ticket.key)
+			.first<{ etag: string; completed_at: string }>();
+		expect(row?.etag).toBe(object!.etag);
+		expect(row?.completed_at).toBeTruthy();
+	});
+
+	it("gives the URL back after a PUT that stored nothing, so the client can retry", async () => {
+		const me = await registerUser("Retry");
+		const ticket = await requestUpload(me, "image/png", PNG_1X1.byteLength);
+		const short = PNG_1X1.slice(0, 10);
+		expectError(
+			await putUpload(ticket, short, { ...ticket.headers, "Content-Length": String(PNG_1X1.byteLength) }),
+			400,
+			"invalid_request",
+		);
+		expect((await putUpload(ticket, PNG_1X1)).status).toBe(200);
+	});
+
 	it("answers 404 to a forged, tampered, expired or unsigned URL", async () => {
 		const me = await registerUser("Forge");
 		const ticket = await requestUpload(me, "image/png", PNG_1X1.byteLength);
@@ -167,7 +211,7 @@ describe("presigned uploads straight to R2 (production)", () => {
 		expect(r2S3Credentials(r2Env)).not.toBeNull();
 	});
 
-	it("signs a PUT to <account>.r2.cloudflarestorage.com with Content-Type and Content-Length in the signature", async () => {
+	it("signs a PUT to <account>.r2.cloudflarestorage.com with Content-Type, Content-Length and If-None-Match in the signature", async () => {
 		const key = `u/user-1/${"b".repeat(32)}`;
 		const target = await createUploadTarget(r2Env, "https://chat.test", key, "image/webp", 5000);
 		const url = new URL(target.uploadUrl);
@@ -178,14 +222,15 @@ describe("presigned uploads straight to R2 (production)", () => {
 		expect(q.get("X-Amz-Algorithm")).toBe("AWS4-HMAC-SHA256");
 		expect(q.get("X-Amz-Credential")).toMatch(/^test-access-key-id\/\d{8}\/auto\/s3\/aws4_request$/);
 		expect(q.get("X-Amz-SignedHeaders")?.split(";")).toEqual(
-			expect.arrayContaining(["content-length", "content-type", "host"]),
+			expect.arrayContaining(["content-length", "content-type", "host", "if-none-match"]),
 		);
 		const expires = Number(q.get("X-Amz-Expires"));
 		expect(expires).toBeGreaterThan(0);
 		expect(expires).toBeLessThanOrEqual(15 * 60);
 		expect(q.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
 		expect(target.uploadUrl).not.toContain("test-secret-access-key");
-		expect(target.headers).toEqual({ "Content-Type": "image/webp", "Content-Length": "5000" });
+		// If-None-Match: * makes R2 refuse a second PUT of the URL once the object exists.
+		expect(target.headers).toEqual({ "Content-Type": "image/webp", "Content-Length": "5000", "If-None-Match": "*" });
 		const ttl = Date.parse(target.expiresAt) - Date.now();
 		expect(ttl).toBeGreaterThan(0);
 		expect(ttl).toBeLessThanOrEqual(expires * 1000);

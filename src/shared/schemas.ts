@@ -82,15 +82,28 @@ export type Conversation = z.infer<typeof Conversation>;
 const email = z.string().trim().toLowerCase().pipe(z.email().max(254));
 const id = z.string().min(1).max(64);
 
+/** The rule for a password someone chooses (register, password change). */
+const newPassword = z.string().min(8, "at least 8 characters").max(200);
+
 export const RegisterBody = z.object({
 	email,
-	password: z.string().min(8, "at least 8 characters").max(200),
+	password: newPassword,
 	displayName: z.string().trim().min(1).max(80),
 });
 export const LoginBody = z.object({
 	email,
 	password: z.string().min(1).max(200),
 });
+
+/** PUT /me/password (contract v2 sessions): every other session of the caller ends. */
+export const ChangePasswordBody = z.object({
+	currentPassword: z.string().min(1).max(200),
+	newPassword,
+});
+
+/** GET /users?q=: at least 2 characters, so one-letter queries cannot list every account. */
+export const UserSearchQuery = z.object({ q: z.string().trim().min(2, "at least 2 characters").max(100) });
+export const MAX_USER_SEARCH_RESULTS = 20;
 
 export const CreateConversationBody = z.discriminatedUnion("type", [
 	z.object({ type: z.literal("direct"), userId: id }),

@@ -1,5 +1,5 @@
-// The Hono app: /api/v1 with CORS, a 64 KiB body limit, one router per resource, and one
-// error handler that answers every failure in the contract's envelope.
+// The Hono app: /api/v1 with CORS, no-store on private answers, a 64 KiB body limit, one router
+// per resource, and one error handler that answers every failure in the contract's envelope.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -30,6 +30,15 @@ export const app = new Hono<{ Bindings: AppEnv }>()
 			maxAge: 600,
 		}),
 	)
+	.use(async (c, next) => {
+		await next();
+		// API answers carry private data: no shared or browser cache may keep them, and no
+		// browser may sniff them into something else. Routes that allow caching (signed media)
+		// set their own Cache-Control. A socket's 101 is left alone.
+		if (c.res.status === 101) return;
+		if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
+		c.res.headers.set("X-Content-Type-Options", "nosniff");
+	})
 	.use(async (c, next) => {
 		// Image bytes go to the upload route, which has its own 10 MiB limit.
 		if (c.req.path.startsWith("/api/v1/uploads/local/")) return next();

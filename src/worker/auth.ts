@@ -1,5 +1,6 @@
 // Accounts and tokens: PBKDF2 password hashes, HS256 JWTs with a fixed algorithm, issuer and
-// audience, single-use socket tickets, and the middleware that turns a token into a user id.
+// audience and a session id, single-use socket tickets, and the middleware that turns a token into
+// a user and session (checking the session is live).
 
 import { createMiddleware } from "hono/factory";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
@@ -8,7 +9,7 @@ import { ApiError } from "./errors";
 
 // Workers cap PBKDF2 at 100,000 iterations; the count is stored with each hash so it can rise later.
 const PBKDF2_ITERATIONS = 100_000;
-const TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+export const TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 export const TICKET_TTL_SECONDS = 60;
 
 const encoder = new TextEncoder();
@@ -77,28 +78,41 @@ function signingKey(env: AppEnv): Promise<CryptoKey> {
 	return hmacKey(env, "jwt");
 }
 
-export async function issueToken(env: AppEnv, userId: string): Promise<string> {
-	return new SignJWT({})
+export const newSessionId = () => randomToken(18);
+
+/** A JWT for one session: `sub` the user, `sid` the session row, `exp` the session's expiry. */
+export async function issueToken(env: AppEnv, userId: string, sessionId: string, expiresAtMs: number): Promise<string> {
+	return new SignJWT({ sid: sessionId })
 		.setProtectedHeader({ alg: "HS256", typ: "JWT" })
 		.setSubject(userId)
 		.setIssuer(env.JWT_ISSUER)
 		.setAudience(env.JWT_AUDIENCE)
 		.setIssuedAt()
-		.setExpirationTime(`${TOKEN_TTL_SECONDS}s`)
+		.setExpirationTime(Math.floor(expiresAtMs / 1000))
 		.sign(await signingKey(env));
 }
 
-/** The user id in a valid token; otherwise a 401 that says what was wrong. */
-export async function verifyToken(env: AppEnv, token: string): Promise<string> {
+/** Who a request or socket acts as: the user, the session its token belongs to, and when that ends. */
+export interface Principal {
+	userId: string;
+	sessionId: string;
+	/** The token's `exp`, in epoch milliseconds. */
+	expiresAt: number;
+}
+
+/** The claims of a well-signed, unexpired token; otherwise a 401 that says what was wrong. */
+export async function verifyToken(env: AppEnv, token: string): Promise<Principal> {
 	try {
 		const { payload } = await jwtVerify(token, await signingKey(env), {
 			algorithms: ["HS256"],
 			issuer: env.JWT_ISSUER,
 			audience: env.JWT_AUDIENCE,
-			requiredClaims: ["exp", "sub"],
+			requiredClaims: ["exp", "sub", "sid"],
 		});
 		if (typeof payload.sub !== "string" || payload.sub === "") throw new ApiError(401, "token has no subject");
-		return payload.sub;
+		const sid = payload.sid;
+		if (typeof sid !== "string" || sid === "" || sid.length > 64) throw new ApiError(401, "token has no session");
+		return { userId: payload.sub, sessionId: sid, expiresAt: (payload.exp ?? 0) * 1000 };
 	} catch (err) {
 		if (err instanceof ApiError) throw err;
 		if (err instanceof joseErrors.JWTExpired) throw new ApiError(401, "token expired");
@@ -108,34 +122,65 @@ export async function verifyToken(env: AppEnv, token: string): Promise<string> {
 	}
 }
 
-export type AuthVariables = { userId: string };
+/**
+ * A token is good only while its session is live: not revoked (logout, logout-all, password
+ * change), not expired, and its user still exists. One D1 read per request.
+ */
+export async function authenticate(env: AppEnv, token: string): Promise<Principal> {
+	const principal = await verifyToken(env, token);
+	const live = await env.DB.prepare(
+		`SELECT 1 AS live FROM sessions s JOIN users u ON u.id = s.user_id
+		 WHERE s.id = ?1 AND s.user_id = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?3`,
+	)
+		.bind(principal.sessionId, principal.userId, new Date().toISOString())
+		.first<{ live: number }>();
+	if (!live) throw new ApiError(401, "session ended; log in again");
+	return principal;
+}
+
+export type AuthVariables = { userId: string; sessionId: string; sessionExpiresAt: number };
 
 export const requireUser = createMiddleware<{ Bindings: AppEnv; Variables: AuthVariables }>(async (c, next) => {
 	const header = c.req.header("Authorization");
 	const match = header?.match(/^Bearer\s+(\S+)$/i);
 	if (!match?.[1]) throw new ApiError(401, "missing bearer token");
-	c.set("userId", await verifyToken(c.env, match[1]));
+	const principal = await authenticate(c.env, match[1]);
+	c.set("userId", principal.userId);
+	c.set("sessionId", principal.sessionId);
+	c.set("sessionExpiresAt", principal.expiresAt);
 	await next();
 });
 
-/** Issues a single-use ticket for opening one socket; only its hash is stored. */
-export async function issueTicket(env: AppEnv, userId: string) {
+/** Issues a single-use ticket for opening one socket in this session; only its hash is stored. */
+export async function issueTicket(env: AppEnv, principal: Principal) {
 	const ticket = randomToken();
 	const expiresAt = new Date(Date.now() + TICKET_TTL_SECONDS * 1000).toISOString();
-	await env.DB.prepare("INSERT INTO realtime_tickets (ticket_hash, user_id, expires_at) VALUES (?, ?, ?)")
-		.bind(await sha256(ticket), userId, expiresAt)
+	await env.DB.prepare(
+		"INSERT INTO realtime_tickets (ticket_hash, user_id, expires_at, session_id) VALUES (?, ?, ?, ?)",
+	)
+		.bind(await sha256(ticket), principal.userId, expiresAt, principal.sessionId)
 		.run();
 	return { ticket, expiresAt };
 }
 
-/** Marks the ticket used and returns its user, or null if unknown, expired or already used. */
-export async function redeemTicket(env: AppEnv, ticket: string): Promise<string | null> {
+/**
+ * Marks the ticket used and returns whom it opens a socket for, or null if it is unknown,
+ * expired, already used, or its session ended since it was issued.
+ */
+export async function redeemTicket(env: AppEnv, ticket: string): Promise<Principal | null> {
 	if (ticket.length < 16 || ticket.length > 128) return null;
 	const now = new Date().toISOString();
 	const row = await env.DB.prepare(
-		"UPDATE realtime_tickets SET used_at = ?1 WHERE ticket_hash = ?2 AND used_at IS NULL AND expires_at > ?1 RETURNING user_id",
+		`UPDATE realtime_tickets SET used_at = ?1
+		 WHERE ticket_hash = ?2 AND used_at IS NULL AND expires_at > ?1
+		   AND EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
+		               WHERE s.id = realtime_tickets.session_id AND s.user_id = realtime_tickets.user_id
+		                 AND s.revoked_at IS NULL AND s.expires_at > ?1)
+		 RETURNING user_id, session_id,
+		   (SELECT expires_at FROM sessions WHERE id = realtime_tickets.session_id) AS session_expires_at`,
 	)
 		.bind(now, await sha256(ticket))
-		.first<{ user_id: string }>();
-	return row?.user_id ?? null;
+		.first<{ user_id: string; session_id: string; session_expires_at: string }>();
+	if (!row) return null;
+	return { userId: row.user_id, sessionId: row.session_id, expiresAt: Date.parse(row.session_expires_at) };
 }

@@ -10,7 +10,17 @@ export interface Secrets {
 	R2_SECRET_ACCESS_KEY?: string;
 }
 
-export type AppEnv = Env & Secrets;
+/** Vars that may be absent from an older wrangler.toml (and from `Env` until `npm run types`). */
+export interface OptionalVars {
+	/**
+	 * The origin clients reach the Worker on (`https://chat.example.edu`): media and upload URLs
+	 * are built on it. Required in production; development uses the request's own origin.
+	 */
+	PUBLIC_ORIGIN?: string;
+	RATE_LIMITS?: string;
+}
+
+export type AppEnv = Env & Secrets & OptionalVars;
 
 const DEV_FALLBACK_SECRET = "campus-chat-development-secret-do-not-use-in-production";
 let warnedFallback = false;
@@ -20,7 +30,7 @@ export function isDevelopment(env: AppEnv): boolean {
 }
 
 export function rateLimitsOn(env: AppEnv): boolean {
-	return (env as { RATE_LIMITS?: string }).RATE_LIMITS !== "off";
+	return env.RATE_LIMITS !== "off";
 }
 
 export function jwtSecret(env: AppEnv): string {
@@ -38,6 +48,36 @@ export function jwtSecret(env: AppEnv): string {
 	return DEV_FALLBACK_SECRET;
 }
 
+/**
+ * PUBLIC_ORIGIN normalised to an origin, or null when unset. A value that is not an http(s)
+ * origin is a configuration error and fails loudly.
+ */
+export function configuredPublicOrigin(env: AppEnv): string | null {
+	const value = env.PUBLIC_ORIGIN?.trim();
+	if (!value) return null;
+	let url: URL;
+	try {
+		url = new URL(value);
+	} catch {
+		throw new Error(`PUBLIC_ORIGIN is not a URL: ${JSON.stringify(value)}`);
+	}
+	if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("PUBLIC_ORIGIN must be http(s)");
+	return url.origin;
+}
+
+/**
+ * The origin absolute URLs (media, uploads) are built on. Never the request's Host header in
+ * production, where a forwarded or forged Host would end up in URLs handed to other members.
+ */
+export function publicOriginFor(env: AppEnv, requestUrl: string): string {
+	const configured = configuredPublicOrigin(env);
+	if (configured) return configured;
+	if (!isDevelopment(env)) {
+		throw new Error("PUBLIC_ORIGIN is not set: set it in wrangler.toml [vars] to the Worker's public origin");
+	}
+	return new URL(requestUrl).origin;
+}
+
 export function allowedOrigins(env: AppEnv): string[] {
 	return env.ALLOWED_ORIGINS.split(",")
 		.map((o) => o.trim())
@@ -48,6 +88,7 @@ export function allowedOrigins(env: AppEnv): string[] {
 export function isOriginAllowed(env: AppEnv, origin: string | undefined, requestUrl: string): boolean {
 	if (!origin) return true; // not a browser (curl, native apps, tests): nothing to protect against
 	if (origin === new URL(requestUrl).origin) return true;
+	if (origin === configuredPublicOrigin(env)) return true;
 	if (allowedOrigins(env).includes(origin)) return true;
 	if (isDevelopment(env)) {
 		try {

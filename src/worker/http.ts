@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import type { RoomResult } from "../durable/rpc";
 import { MAX_JSON_BODY_BYTES } from "../shared/schemas";
+import { publicOriginFor } from "./config";
 import { ApiError, badRequest, zodDetails } from "./errors";
 
 /** The request's JSON body parsed by `schema`; an empty body parses as `undefined`. */
@@ -34,9 +35,12 @@ export function unwrap<T>(result: RoomResult<T>): T {
 	return result.value;
 }
 
-/** The origin clients reach this Worker on; absolute URLs (media, uploads) are built on it. */
+/**
+ * The origin clients reach this Worker on; absolute URLs (media, uploads) are built on it:
+ * PUBLIC_ORIGIN when configured (required in production), else the request's origin.
+ */
 export function publicOrigin(c: Context): string {
-	return new URL(c.req.url).origin;
+	return publicOriginFor(c.env, c.req.url);
 }
 
 export { hubStub, roomStub } from "../durable/rpc";

@@ -27,7 +27,13 @@ export function uploaderOfKey(key: string): string | null {
 }
 
 export type ImageCheck =
-	| { ok: true; contentType: ImageContentType; size: number }
+	| {
+			ok: true;
+			contentType: ImageContentType;
+			size: number;
+			/** The R2 etag of the bytes that were checked: the only object the media route will serve. */
+			etag: string;
+	  }
 	| { ok: false; status: 400 | 404 | 413; message: string };
 
 /**
@@ -36,25 +42,43 @@ export type ImageCheck =
  */
 export const UPLOAD_SEND_WINDOW_MS = 23 * 3600_000;
 
-/** May `senderId` send the object at `key` as an image message? */
+const CHANGED = "the upload changed after it was stored; upload the image again";
+
+/**
+ * May `senderId` send the object at `key` as an image message? On success the object's etag is
+ * pinned on the upload row (the first check pins it; later sends of the same key must find the
+ * same bytes), so bytes written after the check are never served.
+ */
 export async function checkImageForMessage(env: AppEnv, key: string, senderId: string): Promise<ImageCheck> {
 	if (uploaderOfKey(key) !== senderId) return { ok: false, status: 404, message: "upload not found" };
 	// Only keys handed out by POST /uploads count, never an object someone placed there otherwise.
-	const upload = await env.DB.prepare("SELECT uploader_id, size, created_at FROM uploads WHERE key = ?")
+	const upload = await env.DB.prepare("SELECT uploader_id, size, created_at, etag FROM uploads WHERE key = ?")
 		.bind(key)
-		.first<{ uploader_id: string; size: number; created_at: string }>();
+		.first<{ uploader_id: string; size: number; created_at: string; etag: string | null }>();
 	if (!upload || upload.uploader_id !== senderId) return { ok: false, status: 404, message: "upload not found" };
 	if (Date.parse(upload.created_at) < Date.now() - UPLOAD_SEND_WINDOW_MS)
 		return { ok: false, status: 404, message: "upload expired; upload the image again" };
 	const meta = await env.MEDIA.head(key);
 	if (!meta) return { ok: false, status: 400, message: "the image has not been uploaded yet" };
+	if (upload.etag !== null && meta.etag !== upload.etag) return { ok: false, status: 400, message: CHANGED };
 	if (meta.size > MAX_IMAGE_BYTES) return { ok: false, status: 413, message: "image larger than 10 MiB" };
 	if (meta.size !== upload.size)
 		return { ok: false, status: 400, message: "the upload does not have the declared size" };
-	// Read only the first bytes, and never past the end (a tiny file must not fail the range read).
-	const object = await env.MEDIA.get(key, { range: { offset: 0, length: Math.min(16, meta.size) } });
+	// Read only the first bytes, and never past the end (a tiny file must not fail the range read);
+	// only from the object just measured, not one written in between.
+	const object = await env.MEDIA.get(key, {
+		range: { offset: 0, length: Math.min(16, meta.size) },
+		onlyIf: { etagMatches: meta.etag },
+	});
 	if (!object) return { ok: false, status: 400, message: "the image has not been uploaded yet" };
+	if (!("body" in object)) return { ok: false, status: 400, message: CHANGED };
 	const sniffed = sniffImageType(new Uint8Array(await object.arrayBuffer()));
 	if (!sniffed) return { ok: false, status: 400, message: "the uploaded file is not a JPEG, PNG, WebP or GIF image" };
-	return { ok: true, contentType: sniffed, size: meta.size };
+	const pinned = await env.DB.prepare(
+		"UPDATE uploads SET etag = ?1 WHERE key = ?2 AND (etag IS NULL OR etag = ?1) RETURNING key",
+	)
+		.bind(meta.etag, key)
+		.first<{ key: string }>();
+	if (!pinned) return { ok: false, status: 400, message: CHANGED };
+	return { ok: true, contentType: sniffed, size: meta.size, etag: meta.etag };
 }

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import {
 	AddMembersBody,
+	ChangePasswordBody,
 	Conversation,
 	CreateConversationBody,
 	DeliveredBody,
@@ -21,6 +22,7 @@ import {
 	SystemEvent,
 	UploadBody,
 	User,
+	UserSearchQuery,
 } from "../shared/schemas";
 import { HistoryQuery, ListQuery } from "./routes/conversations";
 import { DeleteQuery } from "./routes/messages";
@@ -68,6 +70,7 @@ const responses = {
 const requests = {
 	RegisterBody,
 	LoginBody,
+	ChangePasswordBody,
 	CreateConversationBody,
 	SendMessageBody,
 	ReadBody,
@@ -80,8 +83,7 @@ const requests = {
 type ResponseName = keyof typeof responses;
 type RequestName = keyof typeof requests;
 
-// GET /users?q= (the route's own query schema lives with the auth routes, unexported).
-const SearchQuery = z.object({ q: z.string().trim().min(1).max(100).describe("name or email prefix") });
+const SearchQuery = UserSearchQuery.extend({ q: UserSearchQuery.shape.q.describe("name or email prefix") });
 const SignedQuery = z.object({ exp: z.string().describe("expiry, unix seconds"), sig: z.string() });
 const TicketQuery = z.object({ ticket: z.string().describe("from POST /realtime/ticket; single use") });
 
@@ -134,12 +136,38 @@ export const ROUTES: RouteSpec[] = [
 		ok: { 200: "AuthResult" },
 		errors: [400, 401, 429],
 	},
+	{
+		method: "post",
+		path: "/auth/logout",
+		tag: "auth",
+		summary: "End this token's session (its sockets close with 4401)",
+		auth: true,
+		ok: { 204: null },
+	},
+	{
+		method: "post",
+		path: "/auth/logout-all",
+		tag: "auth",
+		summary: "End every session of the caller (every socket closes with 4401)",
+		auth: true,
+		ok: { 204: null },
+	},
 	{ method: "get", path: "/me", tag: "auth", summary: "The caller", auth: true, ok: { 200: "UserResult" } },
+	{
+		method: "put",
+		path: "/me/password",
+		tag: "auth",
+		summary: "Change the password; every other session of the caller ends (401 if currentPassword is wrong)",
+		auth: true,
+		body: "ChangePasswordBody",
+		ok: { 204: null },
+		errors: [400, 429],
+	},
 	{
 		method: "get",
 		path: "/users",
 		tag: "auth",
-		summary: "Search people by name or email prefix",
+		summary: "Search people by name or email prefix (at least 2 characters, at most 20 people, no presence)",
 		auth: true,
 		query: SearchQuery,
 		ok: { 200: "UserList" },

@@ -14,7 +14,7 @@ const LOCAL_UPLOAD_PURPOSE = "local-upload";
 export interface UploadTarget {
 	uploadUrl: string;
 	/** Exactly the headers the client must send with its PUT (they are part of the signature). */
-	headers: { "Content-Type": string; "Content-Length": string };
+	headers: { "Content-Type": string; "Content-Length": string; "If-None-Match"?: "*" };
 	expiresAt: string;
 }
 
@@ -42,7 +42,11 @@ export function r2S3Credentials(env: AppEnv): R2S3Credentials | null {
 
 const encodeKey = (key: string) => key.split("/").map(encodeURIComponent).join("/");
 
-/** A presigned R2 PUT with Content-Type and Content-Length in the signature, so R2 refuses any other type or size. */
+/**
+ * A presigned R2 PUT with Content-Type, Content-Length and `If-None-Match: *` in the signature:
+ * R2 refuses any other type or size, and refuses (412) a second PUT of the same URL once an
+ * object exists, so the bytes cannot be replaced after they were checked.
+ */
 export async function presignR2Put(
 	creds: R2S3Credentials,
 	key: string,
@@ -56,7 +60,7 @@ export async function presignR2Put(
 	const signer = new AwsV4Signer({
 		method: "PUT",
 		url: url.toString(),
-		headers: { "Content-Type": contentType, "Content-Length": String(size) },
+		headers: r2PutHeaders(contentType, size),
 		accessKeyId: creds.accessKeyId,
 		secretAccessKey: creds.secretAccessKey,
 		service: "s3",
@@ -69,6 +73,9 @@ export async function presignR2Put(
 	const signed = await signer.sign();
 	return signed.url.toString();
 }
+
+const r2PutHeaders = (contentType: string, size: number) =>
+	({ "Content-Type": contentType, "Content-Length": String(size), "If-None-Match": "*" }) as const;
 
 const localPayload = (key: string, size: number, contentType: string, exp: number) =>
 	`${key}\n${size}\n${contentType}\n${exp}`;
@@ -114,7 +121,8 @@ export async function createUploadTarget(
 		: await signLocalUploadUrl(env, origin, key, contentType, size, exp);
 	return {
 		uploadUrl,
-		headers: { "Content-Type": contentType, "Content-Length": String(size) },
+		// The local route claims the upload in D1 instead of asking for If-None-Match.
+		headers: creds ? r2PutHeaders(contentType, size) : { "Content-Type": contentType, "Content-Length": String(size) },
 		expiresAt: new Date(exp * 1000).toISOString(),
 	};
 }

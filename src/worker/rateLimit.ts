@@ -1,4 +1,5 @@
-// Fixed-window counters in D1 for the auth endpoints (a few writes per login, none per message).
+// Fixed-window counters in D1 for the auth and upload endpoints (a few writes per login, none per
+// message), and in-memory token buckets for the Durable Objects.
 import { type AppEnv, isDevelopment, rateLimitsOn } from "./config";
 import { ApiError } from "./errors";
 
@@ -7,43 +8,93 @@ export interface Window {
 	seconds: number;
 }
 
-export const LOGIN_FAILURES_PER_EMAIL: Window = { limit: 10, seconds: 15 * 60 };
+/**
+ * Failed logins are counted three ways (see "Security" in the README). Per (email, address): the
+ * guesser's own bucket. Per address: one machine trying many accounts. Per email: a much slower
+ * ceiling across all addresses; once it is reached, only an address with no recent failures for
+ * that email may still try, a couple of times. So an attacker's failures never lock the owner out
+ * outright: the owner's own phone or laptop still has its own bucket.
+ */
+export const LOGIN_FAILURES_PER_EMAIL_AND_IP: Window = { limit: 10, seconds: 15 * 60 };
 export const LOGIN_FAILURES_PER_IP: Window = { limit: 50, seconds: 15 * 60 };
+export const LOGIN_FAILURES_PER_EMAIL: Window = { limit: 100, seconds: 60 * 60 };
+/** Tries left to an address once the email's ceiling is reached: enough for the owner to type it right. */
+export const LOGIN_TRIES_PAST_EMAIL_CEILING = 2;
 export const REGISTRATIONS_PER_IP: Window = { limit: 20, seconds: 60 * 60 };
 /** Upload URLs a user may ask for: far above a student's photos, far below filling a bucket. */
 export const UPLOADS_PER_USER: Window = { limit: 100, seconds: 10 * 60 };
+/** Wrong current passwords on PUT /me/password, per user: a stolen token must not become a password oracle. */
+export const PASSWORD_FAILURES_PER_USER: Window = { limit: 10, seconds: 15 * 60 };
 
 // A window opens at a bucket's first event and lasts `seconds`: no burst of twice the limit
 // across a clock-aligned boundary, and Retry-After says when that bucket's window closes.
 const cutoff = (window: Window, now: number) => new Date(now - window.seconds * 1000).toISOString();
 
-/** 429 if the bucket already reached its limit in its current window. */
-export async function assertUnderLimit(env: AppEnv, bucket: string | null, window: Window): Promise<void> {
-	if (!rateLimitsOn(env) || bucket === null) return;
-	const now = Date.now();
-	const row = await env.DB.prepare(
-		"SELECT count, window_start FROM auth_rate_limits WHERE bucket = ? AND window_start > ?",
-	)
-		.bind(bucket, cutoff(window, now))
-		.first<{ count: number; window_start: string }>();
-	if (row && row.count >= window.limit) {
-		const retryAfter = Math.max(1, Math.ceil((Date.parse(row.window_start) + window.seconds * 1000 - now) / 1000));
-		throw new ApiError(429, "too many attempts, try again later", undefined, retryAfter);
-	}
+/** A bucket's count after one more event, and the seconds until its window closes. */
+export interface Hit {
+	bucket: string;
+	count: number;
+	retryAfter: number;
 }
 
-/** Counts one event in the bucket's window, opening a new window if the last one closed. */
-export async function countHit(env: AppEnv, bucket: string | null, window: Window): Promise<void> {
-	if (!rateLimitsOn(env) || bucket === null) return;
-	const now = Date.now();
-	await env.DB.prepare(
+/**
+ * Counts one event and reads the new count back in the same statement, so concurrent requests
+ * each see a distinct count: of 40 parallel attempts against a limit of 10, exactly 10 see
+ * 1..10. (Reading first and counting later let all 40 through.)
+ */
+function hitStatement(env: AppEnv, bucket: string, window: Window, now: number): D1PreparedStatement {
+	return env.DB.prepare(
 		`INSERT INTO auth_rate_limits (bucket, window_start, count) VALUES (?1, ?2, 1)
 		 ON CONFLICT (bucket) DO UPDATE SET
 		   count = CASE WHEN window_start > ?3 THEN count + 1 ELSE 1 END,
-		   window_start = CASE WHEN window_start > ?3 THEN window_start ELSE ?2 END`,
-	)
-		.bind(bucket, new Date(now).toISOString(), cutoff(window, now))
-		.run();
+		   window_start = CASE WHEN window_start > ?3 THEN window_start ELSE ?2 END
+		 RETURNING count, window_start`,
+	).bind(bucket, new Date(now).toISOString(), cutoff(window, now));
+}
+
+function toHit(bucket: string, window: Window, now: number, row: { count: number; window_start: string }): Hit {
+	const closes = Date.parse(row.window_start) + window.seconds * 1000;
+	return { bucket, count: row.count, retryAfter: Math.max(1, Math.ceil((closes - now) / 1000)) };
+}
+
+/** Counts one event in each bucket (one D1 batch, each counter atomic) and returns the new counts. */
+export async function countHits(env: AppEnv, hits: { bucket: string; window: Window }[]): Promise<Hit[]> {
+	const now = Date.now();
+	const results = await env.DB.batch<{ count: number; window_start: string }>(
+		hits.map(({ bucket, window }) => hitStatement(env, bucket, window, now)),
+	);
+	return hits.map(({ bucket, window }, i) => {
+		const row = results[i]?.results[0];
+		if (!row) throw new Error(`rate limit counter ${bucket} returned no row`);
+		return toHit(bucket, window, now, row);
+	});
+}
+
+export function tooMany(retryAfter: number, message = "too many attempts, try again later"): ApiError {
+	return new ApiError(429, message, undefined, retryAfter);
+}
+
+/**
+ * Counts one event in `bucket` and answers 429 if that made it go over the window's limit.
+ * The refused event stays counted; the window does not move, so Retry-After stays true.
+ */
+export async function takeFromLimit(env: AppEnv, bucket: string | null, window: Window): Promise<void> {
+	if (!rateLimitsOn(env) || bucket === null) return;
+	const [hit] = await countHits(env, [{ bucket, window }]);
+	if (hit && hit.count > window.limit) throw tooMany(hit.retryAfter);
+}
+
+/**
+ * Gives back events counted in advance that turned out not to count (a correct password, an
+ * attempt refused by another bucket). Never below zero; a window that closed meanwhile is left alone.
+ */
+export async function refundHits(env: AppEnv, buckets: string[]): Promise<void> {
+	if (buckets.length === 0) return;
+	await env.DB.batch(
+		buckets.map((bucket) =>
+			env.DB.prepare("UPDATE auth_rate_limits SET count = MAX(count - 1, 0) WHERE bucket = ?").bind(bucket),
+		),
+	);
 }
 
 export function clientIp(req: Request): string {
@@ -61,6 +112,37 @@ export function ipBucket(env: AppEnv, req: Request, prefix: string): string | nu
 	const ip = clientIp(req);
 	if (isDevelopment(env) && LOOPBACK.has(ip)) return null;
 	return `${prefix}:${ip}`;
+}
+
+/**
+ * Counts a login attempt in advance, before the password is checked, so parallel guesses cannot
+ * all slip under the limit; returns the buckets to give back if the password turns out right.
+ * 429 (and nothing counted) if the attempt is over a limit: the (email, address) bucket, the
+ * address bucket, or the email's ceiling unless this address has barely tried this email.
+ */
+export async function reserveLoginAttempt(env: AppEnv, email: string, req: Request): Promise<string[]> {
+	if (!rateLimitsOn(env)) return [];
+	const hits = [
+		{ bucket: `login:${email}:${clientIp(req)}`, window: LOGIN_FAILURES_PER_EMAIL_AND_IP },
+		{ bucket: `login-email:${email}`, window: LOGIN_FAILURES_PER_EMAIL },
+	];
+	const perIp = ipBucket(env, req, "login-ip");
+	if (perIp) hits.push({ bucket: perIp, window: LOGIN_FAILURES_PER_IP });
+	const [pair, ceiling, address] = await countHits(env, hits);
+	if (!pair || !ceiling) throw new Error("login counters returned nothing");
+	let retryAfter: number | null = null;
+	if (pair.count > LOGIN_FAILURES_PER_EMAIL_AND_IP.limit) retryAfter = pair.retryAfter;
+	else if (address && address.count > LOGIN_FAILURES_PER_IP.limit) retryAfter = address.retryAfter;
+	else if (ceiling.count > LOGIN_FAILURES_PER_EMAIL.limit && pair.count > LOGIN_TRIES_PAST_EMAIL_CEILING)
+		retryAfter = Math.min(pair.retryAfter, ceiling.retryAfter);
+	const buckets = hits.map((h) => h.bucket);
+	if (retryAfter !== null) {
+		// A refused attempt checks no password, so it is not a failure: it must not push the
+		// email's ceiling up for everyone else.
+		await refundHits(env, buckets);
+		throw tooMany(retryAfter);
+	}
+	return buckets;
 }
 
 /** In-memory token bucket, for per-socket and per-user send rates inside a Durable Object. */

@@ -3,7 +3,7 @@
 // wait on what a user would see (never fixed sleeps as assertions).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -168,6 +168,28 @@ export function apiClient(origin) {
 	};
 }
 
+/** Content-Security-Policy violations any page reported; run.mjs fails the run if there are any. */
+export const cspViolations = [];
+
+/**
+ * The UI's security headers (src/web/public/_headers), on the page and on an SPA route, and no
+ * inline script in the served index.html (the CSP would block it).
+ */
+export async function checkSecurityHeaders(origin) {
+	for (const path of ["/", "/some/spa/route"]) {
+		const res = await fetch(`${origin}${path}`);
+		const csp = res.headers.get("content-security-policy") ?? "";
+		const problems = [];
+		if (!/script-src 'self'(;|$)/.test(csp) || csp.includes("unsafe-inline")) problems.push(`CSP: ${csp || "none"}`);
+		if (!csp.includes("frame-ancestors 'none'")) problems.push("no frame-ancestors 'none'");
+		if (res.headers.get("x-content-type-options") !== "nosniff") problems.push("no nosniff");
+		if (!res.headers.get("referrer-policy")) problems.push("no Referrer-Policy");
+		const html = await res.text();
+		if (/<script(?![^>]*\bsrc=)[^>]*>/i.test(html)) problems.push("an inline <script> in index.html");
+		if (problems.length > 0) throw new Error(`security headers on ${path}: ${problems.join("; ")}`);
+	}
+}
+
 /** A browser context signed in as `account` (session injected into localStorage) at the given viewport. */
 export async function openAs(browser, origin, account, viewport = { width: 1280, height: 800 }) {
 	const context = await browser.newContext({ viewport, baseURL: origin });
@@ -185,6 +207,12 @@ export async function openAs(browser, origin, account, viewport = { width: 1280,
 	const page = await context.newPage();
 	const who = account?.user.displayName ?? "anon";
 	page.on("pageerror", (e) => console.error(`  [page error ${who}]`, e.message));
+	page.on("console", (m) => {
+		if (m.type() === "error" && m.text().includes("Content Security Policy")) {
+			cspViolations.push(m.text());
+			console.error(`  [CSP ${who}]`, m.text());
+		}
+	});
 	// E2E_TRACE=1 logs this page's API calls and socket frames, for debugging a failing scenario.
 	if (process.env.E2E_TRACE) {
 		page.on("response", (r) => {
@@ -296,9 +324,12 @@ export async function makePng() {
 	]);
 }
 
-/** Injects axe-core and returns serious/critical violations. */
+/**
+ * Injects axe-core and returns serious/critical violations. Evaluated through the DevTools
+ * protocol rather than added as a <script> tag, which the UI's CSP (no inline script) blocks.
+ */
 export async function axeViolations(page) {
-	await page.addScriptTag({ path: join(ROOT, "node_modules/axe-core/axe.min.js") });
+	await page.evaluate(readFileSync(join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8"));
 	const results = await page.evaluate(async () => {
 		const axe = /** @type {any} */ (window).axe;
 		const r = await axe.run(document, { resultTypes: ["violations"] });

@@ -4,7 +4,7 @@
 // with "N passed, M failed".
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { apiClient, buildWeb, launchBrowser, ROOT, startApp } from "./harness.mjs";
+import { apiClient, buildWeb, checkSecurityHeaders, cspViolations, launchBrowser, ROOT, startApp } from "./harness.mjs";
 import { scenarios } from "./scenarios.mjs";
 
 // E2E_ONLY="offline|phone" runs the scenarios whose names contain any of the parts.
@@ -26,6 +26,8 @@ async function main() {
 	console.log("starting wrangler dev…");
 	app = await startApp();
 	console.log(`app at ${app.origin}`);
+	await checkSecurityHeaders(app.origin);
+	console.log("✓ security headers on the UI, no inline script");
 	browser = await launchBrowser();
 	const api = apiClient(app.origin);
 	for (const scenario of scenarios) {
@@ -68,6 +70,10 @@ try {
 } finally {
 	await browser?.close().catch(() => {});
 	app?.stop();
+}
+if (cspViolations.length > 0) {
+	console.log(`✗ ${cspViolations.length} Content-Security-Policy violation(s) reported by the pages`);
+	failed++;
 }
 if (failed > 0) exitCode = 1;
 console.log(`${passed} passed, ${failed} failed`);

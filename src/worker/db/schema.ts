@@ -72,6 +72,8 @@ export const uploads = sqliteTable("uploads", {
 	createdAt: text("created_at").notNull(),
 	expiresAt: text("expires_at").notNull(),
 	completedAt: text("completed_at"),
+	claimedAt: text("claimed_at"),
+	etag: text("etag"),
 });
 
 export const realtimeTickets = sqliteTable("realtime_tickets", {
@@ -79,6 +81,15 @@ export const realtimeTickets = sqliteTable("realtime_tickets", {
 	userId: text("user_id").notNull(),
 	expiresAt: text("expires_at").notNull(),
 	usedAt: text("used_at"),
+	sessionId: text("session_id"),
+});
+
+export const sessions = sqliteTable("sessions", {
+	id: text("id").primaryKey(),
+	userId: text("user_id").notNull(),
+	createdAt: text("created_at").notNull(),
+	expiresAt: text("expires_at").notNull(),
+	revokedAt: text("revoked_at"),
 });
 
 export const authRateLimits = sqliteTable("auth_rate_limits", {

@@ -1,38 +1,51 @@
-// POST /auth/register, POST /auth/login, GET /me, GET /users?q=, POST /realtime/ticket.
+// POST /auth/register, POST /auth/login, POST /auth/logout, POST /auth/logout-all, GET /me,
+// PUT /me/password, GET /users?q=, POST /realtime/ticket.
 import { Hono } from "hono";
-import { z } from "zod";
-import { LoginBody, RegisterBody } from "../../shared/schemas";
 import {
-	type AuthVariables,
-	dummyPasswordHash,
-	hashPassword,
-	issueTicket,
-	issueToken,
-	requireUser,
-	verifyPassword,
-} from "../auth";
+	ChangePasswordBody,
+	LoginBody,
+	MAX_USER_SEARCH_RESULTS,
+	RegisterBody,
+	type User,
+	UserSearchQuery,
+} from "../../shared/schemas";
+import { type AuthVariables, dummyPasswordHash, hashPassword, issueTicket, requireUser, verifyPassword } from "../auth";
 import type { AppEnv } from "../config";
 import { ApiError, conflict } from "../errors";
 import { readJson, readQuery } from "../http";
 import { log } from "../log";
 import {
-	assertUnderLimit,
 	clientIp,
-	countHit,
 	ipBucket,
-	LOGIN_FAILURES_PER_EMAIL,
-	LOGIN_FAILURES_PER_IP,
+	PASSWORD_FAILURES_PER_USER,
 	REGISTRATIONS_PER_IP,
+	refundHits,
+	reserveLoginAttempt,
+	takeFromLimit,
 } from "../rateLimit";
+import {
+	endSocketsOfSessions,
+	revokeAllSessions,
+	revokeOtherSessionsStatement,
+	revokeSession,
+	startSession,
+} from "../sessions";
 import { toUser, USER_COLUMNS, type UserRecord } from "../views";
 
-const SearchQuery = z.object({ q: z.string().trim().min(1).max(100) });
+/** A search result: who someone is, never their presence (contract v2: contacts and shared conversations only). */
+const toSearchResult = (row: UserRecord): User => ({
+	id: row.id,
+	email: row.email,
+	displayName: row.display_name,
+	avatarUrl: row.avatar_url,
+});
 
 export const authRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables }>()
 	.post("/auth/register", async (c) => {
 		const body = await readJson(c, RegisterBody);
-		const registerBucket = ipBucket(c.env, c.req.raw, "register");
-		await assertUnderLimit(c.env, registerBucket, REGISTRATIONS_PER_IP);
+		// Counted before the account is written (and kept for a taken email), so parallel
+		// registrations from one address cannot all pass the limit.
+		await takeFromLimit(c.env, ipBucket(c.env, c.req.raw, "register"), REGISTRATIONS_PER_IP);
 		const id = crypto.randomUUID();
 		const passwordHash = await hashPassword(body.password);
 		const row = await c.env.DB.prepare(
@@ -42,28 +55,37 @@ export const authRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables 
 			.bind(id, body.email, body.displayName, passwordHash, new Date().toISOString())
 			.first<UserRecord>();
 		if (!row) throw conflict("an account with this email already exists");
-		await countHit(c.env, registerBucket, REGISTRATIONS_PER_IP);
 		log.info("user_registered", { userId: id });
-		return c.json({ user: toUser(row), token: await issueToken(c.env, id) }, 201);
+		return c.json({ user: toUser(row), token: await startSession(c.env, id) }, 201);
 	})
 	.post("/auth/login", async (c) => {
 		const body = await readJson(c, LoginBody);
-		const emailBucket = `login:${body.email}`;
-		const loginIpBucket = ipBucket(c.env, c.req.raw, "login-ip");
-		await assertUnderLimit(c.env, emailBucket, LOGIN_FAILURES_PER_EMAIL);
-		await assertUnderLimit(c.env, loginIpBucket, LOGIN_FAILURES_PER_IP);
+		const reserved = await reserveLoginAttempt(c.env, body.email, c.req.raw);
 		const row = await c.env.DB.prepare(`SELECT ${USER_COLUMNS}, password_hash FROM users WHERE email = ?`)
 			.bind(body.email)
 			.first<UserRecord & { password_hash: string }>();
 		// Unknown emails cost the same PBKDF2 work, so timing does not reveal which accounts exist.
 		const valid = await verifyPassword(body.password, row?.password_hash ?? (await dummyPasswordHash()));
 		if (!row || !valid) {
-			await countHit(c.env, emailBucket, LOGIN_FAILURES_PER_EMAIL);
-			await countHit(c.env, loginIpBucket, LOGIN_FAILURES_PER_IP);
 			log.warn("login_failed", { ip: clientIp(c.req.raw) });
 			throw new ApiError(401, "wrong email or password");
 		}
-		return c.json({ user: toUser(row), token: await issueToken(c.env, row.id) }, 200);
+		// Only failures count against the limits.
+		await refundHits(c.env, reserved);
+		return c.json({ user: toUser(row), token: await startSession(c.env, row.id) }, 200);
+	})
+	.post("/auth/logout", requireUser, async (c) => {
+		const userId = c.get("userId");
+		const sessionId = c.get("sessionId");
+		await revokeSession(c.env, userId, sessionId);
+		await endSocketsOfSessions(c.env, userId, [sessionId]);
+		return c.body(null, 204);
+	})
+	.post("/auth/logout-all", requireUser, async (c) => {
+		const userId = c.get("userId");
+		await revokeAllSessions(c.env, userId);
+		await endSocketsOfSessions(c.env, userId, null);
+		return c.body(null, 204);
 	})
 	.get("/me", requireUser, async (c) => {
 		const row = await c.env.DB.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`)
@@ -72,18 +94,52 @@ export const authRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables 
 		if (!row) throw new ApiError(401, "account no longer exists");
 		return c.json({ user: toUser(row) });
 	})
+	.put("/me/password", requireUser, async (c) => {
+		const body = await readJson(c, ChangePasswordBody);
+		const userId = c.get("userId");
+		const sessionId = c.get("sessionId");
+		const bucket = `password:${userId}`;
+		await takeFromLimit(c.env, bucket, PASSWORD_FAILURES_PER_USER);
+		const row = await c.env.DB.prepare("SELECT password_hash FROM users WHERE id = ?")
+			.bind(userId)
+			.first<{ password_hash: string }>();
+		if (!row) throw new ApiError(401, "account no longer exists");
+		if (!(await verifyPassword(body.currentPassword, row.password_hash))) {
+			throw new ApiError(401, "the current password is wrong", { fields: [{ path: "currentPassword" }] });
+		}
+		const [, revoked] = await c.env.DB.batch<{ id: string }>([
+			c.env.DB.prepare("UPDATE users SET password_hash = ? WHERE id = ?").bind(
+				await hashPassword(body.newPassword),
+				userId,
+			),
+			revokeOtherSessionsStatement(c.env, userId, sessionId),
+		]);
+		await refundHits(c.env, [bucket]);
+		await endSocketsOfSessions(
+			c.env,
+			userId,
+			(revoked?.results ?? []).map((r) => r.id),
+		);
+		log.info("password_changed", { userId });
+		return c.body(null, 204);
+	})
 	.get("/users", requireUser, async (c) => {
-		const { q } = readQuery(c, SearchQuery);
+		const { q } = readQuery(c, UserSearchQuery);
 		const prefix = `${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 		const { results } = await c.env.DB.prepare(
-			`SELECT ${USER_COLUMNS} FROM users
+			`SELECT id, email, display_name, avatar_url FROM users
 			 WHERE id != ?1 AND (email LIKE ?2 ESCAPE '\\' OR display_name LIKE ?2 ESCAPE '\\' OR display_name LIKE '% ' || ?2 ESCAPE '\\')
-			 ORDER BY display_name COLLATE NOCASE, id LIMIT 20`,
+			 ORDER BY display_name COLLATE NOCASE, id LIMIT ?3`,
 		)
-			.bind(c.get("userId"), prefix)
+			.bind(c.get("userId"), prefix, MAX_USER_SEARCH_RESULTS)
 			.all<UserRecord>();
-		return c.json({ users: results.map(toUser) });
+		return c.json({ users: results.map(toSearchResult) });
 	})
 	.post("/realtime/ticket", requireUser, async (c) => {
-		return c.json(await issueTicket(c.env, c.get("userId")), 200);
+		const principal = {
+			userId: c.get("userId"),
+			sessionId: c.get("sessionId"),
+			expiresAt: c.get("sessionExpiresAt"),
+		};
+		return c.json(await issueTicket(c.env, principal), 200);
 	});

@@ -1,9 +1,10 @@
 // GET /media/<key>?exp=&sig= — image bytes for an <img>. The signed URL is the credential (it is
-// only ever handed to members, inside messages); without a valid one, or once no live message
-// references the key, the answer is 404 whatever the reason.
+// only ever handed to members, inside messages); without a valid one, once no live message
+// references the key, or if the object is not the one checked on send, the answer is 404.
 import { Hono } from "hono";
 import type { AppEnv } from "../config";
 import { notFound } from "../errors";
+import { sniffImageType } from "../images";
 import { verifyMediaUrl } from "../media";
 import { keyAfter } from "./uploads";
 
@@ -14,31 +15,67 @@ export const mediaRoutes = new Hono<{ Bindings: AppEnv }>().get("/media/*", asyn
 	const key = keyAfter(c.req.path, MEDIA_PATH);
 	const { exp, sig } = c.req.query();
 	if (!key || !(await verifyMediaUrl(c.env, key, exp, sig))) throw notFound("media");
+	// The etag pinned when the image was checked on send: only that object is ever served, so
+	// bytes written to the key later (a repeated presigned PUT) answer 404, never a swapped file.
 	const message = await c.env.DB.prepare(
-		"SELECT image_content_type FROM messages WHERE image_key = ? AND deleted_at IS NULL LIMIT 1",
+		`SELECT m.image_content_type, u.etag FROM messages m JOIN uploads u ON u.key = m.image_key
+		 WHERE m.image_key = ? AND m.deleted_at IS NULL LIMIT 1`,
 	)
 		.bind(key)
-		.first<{ image_content_type: string | null }>();
+		.first<{ image_content_type: string | null; etag: string | null }>();
 	if (!message) throw notFound("media");
-
-	// Only If-None-Match is honoured; R2 answers it without reading the body.
-	const conditional = new Headers();
-	const ifNoneMatch = c.req.header("If-None-Match");
-	if (ifNoneMatch) conditional.set("If-None-Match", ifNoneMatch);
-	const object = await c.env.MEDIA.get(key, { onlyIf: conditional });
-	if (!object) throw notFound("media");
+	const pinned = message.etag ?? (await pinLegacyImage(c.env, key, message.image_content_type));
+	if (!pinned) throw notFound("media");
 
 	// A cached copy must not outlive the signature that allowed it.
 	const secondsLeft = Math.max(0, Number(exp) - Math.floor(Date.now() / 1000));
 	const headers = new Headers({
 		// The type the bytes were sniffed as at send time, not what the uploader declared.
-		"Content-Type": message.image_content_type ?? object.httpMetadata?.contentType ?? "application/octet-stream",
+		"Content-Type": message.image_content_type ?? "application/octet-stream",
 		"X-Content-Type-Options": "nosniff",
 		"Content-Security-Policy": "default-src 'none'",
 		"Cache-Control": `private, max-age=${Math.min(MAX_CACHE_SECONDS, secondsLeft)}`,
-		ETag: object.httpEtag,
+		ETag: `"${pinned}"`,
 	});
-	if (!("body" in object)) return new Response(null, { status: 304, headers });
+
+	// If-None-Match naming the pinned object: 304 while that object is still there, without
+	// reading its body.
+	const ifNoneMatch = c.req.header("If-None-Match");
+	if (ifNoneMatch && etagListIncludes(ifNoneMatch, pinned)) {
+		const meta = await c.env.MEDIA.head(key);
+		if (!meta || meta.etag !== pinned) throw notFound("media");
+		return new Response(null, { status: 304, headers });
+	}
+	const object = await c.env.MEDIA.get(key, { onlyIf: { etagMatches: pinned } });
+	if (!object || !("body" in object)) throw notFound("media");
 	headers.set("Content-Length", String(object.size));
 	return new Response(object.body, { headers });
 });
+
+/** Whether an If-None-Match value (`*`, or a list of quoted, maybe weak, etags) names `etag`. */
+function etagListIncludes(header: string, etag: string): boolean {
+	return header
+		.split(",")
+		.map((part) => part.trim().replace(/^W\//, ""))
+		.some((tag) => tag === "*" || tag === `"${etag}"`);
+}
+
+/**
+ * Images sent before etags were pinned (migration 0002) are pinned on first view: only if the
+ * object there now still is an image of the type checked at send time, so old messages keep
+ * their pictures and a swapped file is never served.
+ */
+async function pinLegacyImage(env: AppEnv, key: string, contentType: string | null): Promise<string | null> {
+	const meta = await env.MEDIA.head(key);
+	if (!meta || meta.size === 0) return null;
+	const head = await env.MEDIA.get(key, {
+		range: { offset: 0, length: Math.min(16, meta.size) },
+		onlyIf: { etagMatches: meta.etag },
+	});
+	if (!head || !("body" in head)) return null;
+	if (sniffImageType(new Uint8Array(await head.arrayBuffer())) !== contentType) return null;
+	const pinned = await env.DB.prepare("UPDATE uploads SET etag = ?1 WHERE key = ?2 AND etag IS NULL RETURNING etag")
+		.bind(meta.etag, key)
+		.first<{ etag: string }>();
+	return pinned?.etag ?? null;
+}

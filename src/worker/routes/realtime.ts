@@ -1,7 +1,7 @@
 // The two socket endpoints. A browser cannot set headers on a WebSocket, so the handshake
 // carries a single-use ticket (POST /realtime/ticket); other clients may send a bearer token.
 import { type Context, Hono } from "hono";
-import { type AuthVariables, redeemTicket, verifyToken } from "../auth";
+import { type AuthVariables, authenticate, type Principal, redeemTicket } from "../auth";
 import { type AppEnv, isDevelopment, isOriginAllowed } from "../config";
 import { ApiError, notFound } from "../errors";
 import { hubStub, pathId, publicOrigin, roomStub } from "../http";
@@ -9,8 +9,8 @@ import { isMember } from "../queries";
 
 type Vars = { Bindings: AppEnv; Variables: AuthVariables };
 
-/** Checks a socket handshake and returns who is opening it; any failure means no 101. */
-async function authenticateHandshake(c: Context<Vars>): Promise<string> {
+/** Checks a socket handshake and returns who is opening it, in which session; any failure means no 101. */
+async function authenticateHandshake(c: Context<Vars>): Promise<Principal> {
 	if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
 		throw new ApiError(400, "expected a WebSocket upgrade");
 	}
@@ -19,35 +19,44 @@ async function authenticateHandshake(c: Context<Vars>): Promise<string> {
 	}
 	const ticket = c.req.query("ticket");
 	if (ticket) {
-		const userId = await redeemTicket(c.env, ticket);
-		if (!userId) throw new ApiError(401, "ticket is invalid, expired or already used");
-		return userId;
+		const principal = await redeemTicket(c.env, ticket);
+		if (!principal) throw new ApiError(401, "ticket is invalid, expired or already used");
+		return principal;
 	}
 	const bearer = c.req.header("Authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
-	if (bearer) return verifyToken(c.env, bearer);
+	if (bearer) return authenticate(c.env, bearer);
 	throw new ApiError(401, "missing ticket");
 }
 
-function forwardUpgrade(c: Context<Vars>, userId: string, extra: Record<string, string> = {}) {
+/**
+ * The upgrade request the Durable Object sees. X-Session-Id and X-Session-Expires (the token's
+ * `exp`, epoch ms) let it close the socket with 4401 when the session is ended or runs out.
+ */
+export function upgradeRequest(url: string, principal: Principal, origin: string, extra: Record<string, string> = {}) {
 	const headers = new Headers({
 		Upgrade: "websocket",
-		"X-User-Id": userId,
-		"X-Public-Origin": publicOrigin(c),
+		"X-User-Id": principal.userId,
+		"X-Session-Id": principal.sessionId,
+		"X-Session-Expires": String(principal.expiresAt),
+		"X-Public-Origin": origin,
 		...extra,
 	});
-	return new Request(c.req.url, { headers });
+	return new Request(url, { headers });
 }
+
+const forwardUpgrade = (c: Context<Vars>, principal: Principal, extra: Record<string, string> = {}) =>
+	upgradeRequest(c.req.url, principal, publicOrigin(c), extra);
 
 export const realtimeRoutes = new Hono<Vars>()
 	.get("/realtime", async (c) => {
-		const userId = await authenticateHandshake(c);
-		return hubStub(c.env, userId).fetch(forwardUpgrade(c, userId));
+		const principal = await authenticateHandshake(c);
+		return hubStub(c.env, principal.userId).fetch(forwardUpgrade(c, principal));
 	})
 	.get("/conversations/:id/socket", async (c) => {
 		const id = pathId(c, "id");
-		const userId = await authenticateHandshake(c);
-		if (!(await isMember(c.env, id, userId))) throw notFound("conversation");
-		return roomStub(c.env, id).fetch(forwardUpgrade(c, userId));
+		const principal = await authenticateHandshake(c);
+		if (!(await isMember(c.env, id, principal.userId))) throw notFound("conversation");
+		return roomStub(c.env, id).fetch(forwardUpgrade(c, principal));
 	})
 	// Development only: lets the benchmark see whether an idle room hibernated.
 	.get("/debug/rooms/:id/stats", async (c) => {

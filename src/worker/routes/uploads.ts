@@ -8,13 +8,14 @@ import { ApiError, badRequest, conflict, notFound } from "../errors";
 import { publicOrigin, readJson } from "../http";
 import { isImageContentType, uploaderOfKey } from "../images";
 import { createUploadTarget, LOCAL_UPLOAD_PATH, newUploadKey, verifyLocalUploadUrl } from "../presign";
-import { assertUnderLimit, countHit, UPLOADS_PER_USER } from "../rateLimit";
+import { takeFromLimit, UPLOADS_PER_USER } from "../rateLimit";
 
 interface UploadRow {
 	key: string;
 	content_type: string;
 	size: number;
 	completed_at: string | null;
+	claimed_at: string | null;
 }
 
 /** The object key in a path like `/api/v1/uploads/local/u/<user>/<random>`, or null. */
@@ -29,11 +30,11 @@ export function keyAfter(path: string, prefix: string): string | null {
 }
 
 /**
- * Streams `body` into R2 as exactly `size` bytes. A FixedLengthStream lets R2 accept a stream of
+ * Streams `body` into R2 as exactly `size` bytes and returns the stored object's etag. A FixedLengthStream lets R2 accept a stream of
  * known length; the copy loop stops at the first byte too many, so an oversized body is never
  * buffered or stored (R2 discards a put whose stream fails).
  */
-async function storeExactly(env: AppEnv, upload: UploadRow, body: ReadableStream<Uint8Array>): Promise<void> {
+async function storeExactly(env: AppEnv, upload: UploadRow, body: ReadableStream<Uint8Array>): Promise<string> {
 	const sized = new FixedLengthStream(upload.size);
 	const stored = env.MEDIA.put(upload.key, sized.readable, { httpMetadata: { contentType: upload.content_type } });
 	const writer = sized.writable.getWriter();
@@ -61,7 +62,30 @@ async function storeExactly(env: AppEnv, upload: UploadRow, body: ReadableStream
 		throw failure;
 	}
 	await writer.close();
-	await stored;
+	const object = await stored;
+	if (!object) throw new Error(`R2 stored nothing for ${upload.key}`);
+	return object.etag;
+}
+
+/**
+ * Claims the upload for this PUT: a conditional UPDATE that exactly one request wins, before
+ * any byte is written. A second PUT, concurrent or later, finds it claimed and gets 409, so the
+ * bytes cannot be replaced after they were checked and sent.
+ */
+async function claimUpload(env: AppEnv, key: string, claimedAt: string): Promise<boolean> {
+	const row = await env.DB.prepare(
+		"UPDATE uploads SET claimed_at = ? WHERE key = ? AND claimed_at IS NULL AND completed_at IS NULL RETURNING key",
+	)
+		.bind(claimedAt, key)
+		.first<{ key: string }>();
+	return row !== null;
+}
+
+/** Gives a claim back after a PUT that stored nothing (bad body), so the client may try again. */
+async function releaseClaim(env: AppEnv, key: string, claimedAt: string): Promise<void> {
+	await env.DB.prepare("UPDATE uploads SET claimed_at = NULL WHERE key = ? AND claimed_at = ? AND completed_at IS NULL")
+		.bind(key, claimedAt)
+		.run();
 }
 
 export const uploadRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables }>()
@@ -73,9 +97,7 @@ export const uploadRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariable
 			throw badRequest(message, { fields: [{ path: "contentType", message }] });
 		}
 		if (body.size > MAX_IMAGE_BYTES) throw new ApiError(413, "images are limited to 10 MiB (10,485,760 bytes)");
-		const bucket = `upload:${c.get("userId")}`;
-		await assertUnderLimit(c.env, bucket, UPLOADS_PER_USER);
-		await countHit(c.env, bucket, UPLOADS_PER_USER);
+		await takeFromLimit(c.env, `upload:${c.get("userId")}`, UPLOADS_PER_USER);
 		const key = newUploadKey(c.get("userId"));
 		const target = await createUploadTarget(c.env, publicOrigin(c), key, contentType, body.size);
 		await c.env.DB.prepare(
@@ -98,7 +120,9 @@ export const uploadRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariable
 	.put("/uploads/local/*", async (c) => {
 		const key = keyAfter(c.req.path, LOCAL_UPLOAD_PATH);
 		if (!key) throw notFound("upload");
-		const upload = await c.env.DB.prepare("SELECT key, content_type, size, completed_at FROM uploads WHERE key = ?")
+		const upload = await c.env.DB.prepare(
+			"SELECT key, content_type, size, completed_at, claimed_at FROM uploads WHERE key = ?",
+		)
 			.bind(key)
 			.first<UploadRow>();
 		const { exp, sig } = c.req.query();
@@ -106,7 +130,7 @@ export const uploadRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariable
 			upload &&
 			(await verifyLocalUploadUrl(c.env, { key, size: upload.size, contentType: upload.content_type }, exp, sig));
 		if (!upload || !signed) throw notFound("upload");
-		if (upload.completed_at) throw conflict("this upload URL has already been used");
+		if (upload.completed_at || upload.claimed_at) throw conflict("this upload URL has already been used");
 		if (c.req.header("Content-Type") !== upload.content_type) {
 			throw badRequest(`Content-Type must be ${upload.content_type}, as signed`);
 		}
@@ -116,9 +140,18 @@ export const uploadRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariable
 		}
 		if (declared > upload.size) throw new ApiError(413, `the body is larger than the signed ${upload.size} bytes`);
 		if (!c.req.raw.body) throw badRequest("the request has no body");
-		await storeExactly(c.env, upload, c.req.raw.body);
-		await c.env.DB.prepare("UPDATE uploads SET completed_at = ? WHERE key = ? AND completed_at IS NULL")
-			.bind(new Date().toISOString(), key)
+		const claimedAt = new Date().toISOString();
+		if (!(await claimUpload(c.env, key, claimedAt))) throw conflict("this upload URL has already been used");
+		let etag: string;
+		try {
+			etag = await storeExactly(c.env, upload, c.req.raw.body);
+		} catch (err) {
+			await releaseClaim(c.env, key, claimedAt);
+			throw err;
+		}
+		// The etag of what was stored: the send check and the media route accept only this object.
+		await c.env.DB.prepare("UPDATE uploads SET completed_at = ?, etag = ? WHERE key = ?")
+			.bind(new Date().toISOString(), etag, key)
 			.run();
 		return c.json({ key });
 	});
