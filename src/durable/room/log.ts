@@ -113,6 +113,14 @@ export function conversationOfMessageId(messageId: string): string | null {
 export class RoomLog {
 	/** Once the tables exist they stay: remembered so hot paths skip the catalogue query. */
 	private created = false;
+	/**
+	 * Watermark moves not yet written to SQLite. Every receipt would otherwise be its own
+	 * storage commit, and the output gate holds every frame behind each commit: with a large
+	 * group reporting reads, broadcasts queued for a second. Reads of watermarks see these, and
+	 * `persistWatermarks` writes them in one transaction (the outbox does so before each flush,
+	 * at most 250 ms after the move).
+	 */
+	private pendingMarks = new Map<string, { read: number; delivered: number }>();
 
 	constructor(private readonly storage: DurableObjectStorage) {}
 
@@ -196,15 +204,19 @@ export class RoomLog {
 
 	// ---------- members ----------
 
+	private withPendingMarks(row: MemberRow): MemberRow {
+		const marks = this.pendingMarks.get(row.user_id);
+		return marks ? { ...row, last_read_seq: marks.read, last_delivered_seq: marks.delivered } : row;
+	}
+
 	member(userId: string): MemberRow | null {
-		return (
-			this.sql
-				.exec<MemberRow>(
-					"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM members WHERE user_id = ?",
-					userId,
-				)
-				.toArray()[0] ?? null
-		);
+		const row = this.sql
+			.exec<MemberRow>(
+				"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM members WHERE user_id = ?",
+				userId,
+			)
+			.toArray()[0];
+		return row ? this.withPendingMarks(row) : null;
 	}
 
 	members(): MemberRow[] {
@@ -212,7 +224,8 @@ export class RoomLog {
 			.exec<MemberRow>(
 				"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM members ORDER BY joined_at, user_id",
 			)
-			.toArray();
+			.toArray()
+			.map((row) => this.withPendingMarks(row));
 	}
 
 	addMember(userId: string, role: Role, joinedAt: string) {
@@ -224,6 +237,7 @@ export class RoomLog {
 	 * admin may change it from the dashboard). Watermarks keep the higher of the two.
 	 */
 	syncMembers(rows: MemberRow[]) {
+		this.persistWatermarks();
 		this.storage.transactionSync(() => {
 			const keep = new Set(rows.map((r) => r.user_id));
 			for (const m of this.members()) if (!keep.has(m.user_id)) this.removeMember(m.user_id);
@@ -245,6 +259,7 @@ export class RoomLog {
 	}
 
 	removeMember(userId: string) {
+		this.pendingMarks.delete(userId);
 		this.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
 	}
 
@@ -270,14 +285,7 @@ export class RoomLog {
 			read: which === "read" ? Math.max(before.read, target) : before.read,
 			delivered: Math.max(before.delivered, target),
 		};
-		if (after.read !== before.read || after.delivered !== before.delivered) {
-			this.sql.exec(
-				"UPDATE members SET last_read_seq = ?, last_delivered_seq = ?, version = version + 1 WHERE user_id = ?",
-				after.read,
-				after.delivered,
-				userId,
-			);
-		}
+		if (after.read !== before.read || after.delivered !== before.delivered) this.pendingMarks.set(userId, after);
 		return { before, after };
 	}
 
@@ -449,6 +457,24 @@ export class RoomLog {
 			.toArray();
 	}
 
+	/** Writes the watermark moves held in memory, all in one transaction. */
+	persistWatermarks() {
+		if (this.pendingMarks.size === 0) return;
+		const marks = [...this.pendingMarks];
+		this.pendingMarks.clear();
+		this.storage.transactionSync(() => {
+			for (const [userId, { read, delivered }] of marks) {
+				this.sql.exec(
+					`UPDATE members SET last_read_seq = MAX(last_read_seq, ?), last_delivered_seq = MAX(last_delivered_seq, ?),
+					   version = version + 1 WHERE user_id = ?`,
+					read,
+					delivered,
+					userId,
+				);
+			}
+		});
+	}
+
 	unflushedWatermarks(): { user_id: string; last_read_seq: number; last_delivered_seq: number; version: number }[] {
 		return this.sql
 			.exec<{ user_id: string; last_read_seq: number; last_delivered_seq: number; version: number }>(
@@ -467,6 +493,7 @@ export class RoomLog {
 
 	hasUnflushed(): boolean {
 		if (!this.hasTables()) return false;
+		if (this.pendingMarks.size > 0) return true;
 		return (
 			this.sql
 				.exec(

@@ -111,6 +111,7 @@ export class Outbox {
 	private async flushOnce(): Promise<boolean> {
 		const meta = this.roomLog.meta();
 		if (!meta) return true;
+		this.roomLog.persistWatermarks();
 		const messages = this.roomLog.unflushedMessages(MAX_MESSAGES_PER_FLUSH);
 		const watermarks = this.roomLog.unflushedWatermarks();
 		const hidden = this.roomLog.unflushedHidden();
