@@ -168,9 +168,13 @@ export function apiClient(origin) {
 	};
 }
 
-/** A browser context signed in as `account` (session injected into localStorage) at the given viewport. */
-export async function openAs(browser, origin, account, viewport = { width: 1280, height: 800 }) {
-	const context = await browser.newContext({ viewport, baseURL: origin });
+/**
+ * A browser context signed in as `account` (session injected into localStorage) at the given
+ * viewport; `options.contextOptions` (e.g. touch) and `options.setup(context)` run before the first page.
+ */
+export async function openAs(browser, origin, account, viewport = { width: 1280, height: 800 }, options = {}) {
+	const context = await browser.newContext({ viewport, baseURL: origin, ...options.contextOptions });
+	await options.setup?.(context);
 	if (account) {
 		await context.addInitScript(
 			([session]) => {
@@ -310,4 +314,42 @@ export async function axeViolations(page) {
 		}));
 	});
 	return results.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+/**
+ * Puts a proxy between the context's pages and the server's sockets that behaves like a CONTRACT
+ * v2 server under load: every server frame reaches the page inside `{ type: "batch" }`, several
+ * at a time. Returns the client frames the pages sent, for counting receipts.
+ */
+export async function batchServerFrames(context, windowMs = 30) {
+	const sent = [];
+	await context.routeWebSocket(/\/api\/v1\/.*(realtime|socket)/, (ws) => {
+		const server = ws.connectToServer();
+		let queue = [];
+		let timer = null;
+		const flush = () => {
+			timer = null;
+			if (queue.length === 0) return;
+			const frames = queue;
+			queue = [];
+			try {
+				ws.send(JSON.stringify({ type: "batch", data: frames }));
+			} catch {}
+		};
+		ws.onMessage((message) => {
+			const text = String(message);
+			try {
+				sent.push({ at: Date.now(), url: ws.url(), frame: JSON.parse(text) });
+			} catch {}
+			server.send(message);
+		});
+		server.onMessage((message) => {
+			const text = String(message);
+			// The exact-text pong is answered without the object, so it is never batched.
+			if (text === '{"type":"pong"}') return ws.send(text);
+			queue.push(JSON.parse(text));
+			if (!timer) timer = setTimeout(flush, windowMs);
+		});
+	});
+	return sent;
 }

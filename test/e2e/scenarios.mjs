@@ -3,6 +3,7 @@ import { join } from "node:path";
 import {
 	assert,
 	axeViolations,
+	batchServerFrames,
 	makePng,
 	messageTexts,
 	openAs,
@@ -18,10 +19,15 @@ import {
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
+// A phone is a touch screen: the layout and the touch-only behaviour (no hover, 44 px targets) follow.
+const PHONE_CONTEXT = { hasTouch: true, isMobile: true };
 const shot = (name) => join(ROOT, "docs/screenshots", name);
 
-async function open(ctx, account, viewport = DESKTOP) {
-	const result = await openAs(ctx.browser, ctx.origin, account, viewport);
+async function open(ctx, account, viewport = DESKTOP, options = {}) {
+	const result = await openAs(ctx.browser, ctx.origin, account, viewport, {
+		...options,
+		contextOptions: { ...(viewport === PHONE ? PHONE_CONTEXT : {}), ...options.contextOptions },
+	});
 	ctx.contexts.push(result.context);
 	await result.page.getByRole("heading", { name: "Chats" }).waitFor();
 	return result;
@@ -159,6 +165,66 @@ export const scenarios = [
 			await until(async () => (await tickLabel(a.page, "Are you there?")) === "Delivered", "tick says Delivered");
 			await openChat(b.page, "Rosa Test");
 			await until(async () => (await tickLabel(a.page, "Are you there?")) === "Read", "tick says Read");
+		},
+	},
+	{
+		name: "receipts per burst: batched frames, one read per 500 ms, ticks and read-by still right",
+		async run(ctx) {
+			const A = await ctx.api.register("Bea Test");
+			const B = await ctx.api.register("Bo Test");
+			const C = await ctx.api.register("Cy Test");
+			const direct = await ctx.api.direct(A, B);
+			const group = await ctx.api.group(A, "Burst Club", [B, C]);
+			const aFrames = [];
+			const bFrames = [];
+			const a = await open(ctx, A, DESKTOP, { setup: async (c) => aFrames.push(await batchServerFrames(c)) });
+			const b = await open(ctx, B, DESKTOP, { setup: async (c) => bFrames.push(await batchServerFrames(c)) });
+			const c = await open(ctx, C);
+			const sentByB = bFrames[0];
+			await openChat(b.page, "Bea Test");
+			await openChat(a.page, "Bo Test");
+			// Thirty messages in a burst while Bo has the chat open.
+			const started = Date.now();
+			for (let i = 1; i <= 30; i++) await ctx.api.send(A, direct.conversation.id, `burst ${i}`);
+			await waitForMessage(b.page, "burst 30", 15_000);
+			await waitForMessage(a.page, "burst 30", 15_000);
+			await until(async () => (await tickLabel(a.page, "burst 30")) === "Read", "the last of the burst shows Read");
+			await new Promise((r) => setTimeout(r, 700));
+			const reads = sentByB.filter((f) => f.frame.type === "message:read" && f.at >= started);
+			const span = Math.max(1, Date.now() - started);
+			assert(reads.length <= Math.ceil(span / 500) + 1, `${reads.length} reads in ${span} ms`);
+			for (let i = 1; i < reads.length; i++)
+				assert(reads[i].at - reads[i - 1].at >= 450, `reads ${reads[i].at - reads[i - 1].at} ms apart`);
+			assert(reads.at(-1)?.frame.data.seq === 30, `the final read says 30: ${JSON.stringify(reads.at(-1)?.frame)}`);
+			const deliveredHere = sentByB.filter(
+				(f) => f.frame.type === "message:delivered" && f.at >= started && !f.frame.data.conversationId,
+			);
+			assert(deliveredHere.length === 0, "an open chat reports read, which implies delivered");
+			// A group Bo does not have open: delivered at most once per 500 ms, the ticks and "read by" still add up.
+			const groupStarted = Date.now();
+			for (let i = 1; i <= 10; i++) await ctx.api.send(A, group.conversation.id, `group burst ${i}`);
+			await openChat(a.page, "Burst Club");
+			await waitForMessage(a.page, "group burst 10");
+			await until(
+				async () => (await tickLabel(a.page, "group burst 10")) === "Delivered",
+				"the group message shows Delivered once both have it",
+				15_000,
+			);
+			const delivered = sentByB.filter(
+				(f) =>
+					f.frame.type === "message:delivered" &&
+					f.frame.data.conversationId === group.conversation.id &&
+					f.at >= groupStarted,
+			);
+			assert(delivered.length >= 1 && delivered.length <= Math.ceil((Date.now() - groupStarted) / 500) + 1, "few");
+			assert(delivered.at(-1)?.frame.data.seq === 10, `the final delivered says 10: ${JSON.stringify(delivered)}`);
+			await openChat(c.page, "Burst Club");
+			const last = a.page.locator(".message.mine", {
+				has: a.page.locator(".message-text", { hasText: "group burst 10" }),
+			});
+			await last.getByRole("button", { name: "Read by 1" }).waitFor({ timeout: 15_000 });
+			await openChat(b.page, "Burst Club");
+			await until(async () => (await tickLabel(a.page, "group burst 10")) === "Read", "read by everyone");
 		},
 	},
 	{

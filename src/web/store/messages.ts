@@ -14,6 +14,23 @@ export function mergeMessages(existing: Message[], incoming: Message[]): Message
 	return [...byId.values()].sort((a, b) => a.seq - b.seq);
 }
 
+/**
+ * A participants snapshot over what we hold: the snapshot decides who is a member and their
+ * profile, but a watermark never moves backwards (a receipt may have overtaken the snapshot).
+ */
+export function mergeParticipants(local: Participant[] | undefined, incoming: Participant[]): Participant[] {
+	if (!local) return incoming;
+	const known = new Map(local.map((p) => [p.user.id, p]));
+	return incoming.map((p) => {
+		const prior = known.get(p.user.id);
+		if (!prior) return p;
+		const lastReadSeq = Math.max(prior.lastReadSeq, p.lastReadSeq);
+		const lastDeliveredSeq = Math.max(prior.lastDeliveredSeq, p.lastDeliveredSeq, lastReadSeq);
+		if (lastReadSeq === p.lastReadSeq && lastDeliveredSeq === p.lastDeliveredSeq) return p;
+		return { ...p, lastReadSeq, lastDeliveredSeq };
+	});
+}
+
 export type Receipt = "sent" | "delivered" | "read";
 
 export interface ReceiptInfo {
