@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Message, Participant } from "../../shared/schemas";
-import { mergeParticipants, receiptFor } from "./messages";
+import { firstUnreadId, mergeParticipants, receiptFor, systemText } from "./messages";
 
 function participant(id: string, lastReadSeq: number, lastDeliveredSeq = lastReadSeq): Participant {
 	return {
@@ -55,5 +55,43 @@ describe("participant snapshots", () => {
 		const renamed = { ...participant("a", 1), user: { ...participant("a", 1).user, displayName: "Ada", online: true } };
 		const merged = mergeParticipants([participant("a", 1), participant("gone", 1)], [renamed]);
 		expect(merged).toEqual([renamed]);
+	});
+});
+
+describe("system lines", () => {
+	const users = { ben: { displayName: "Ben Okafor" }, asha: { displayName: "Asha Patel" } };
+	const added = (actorId: string, targetId: string): Message => ({
+		...message(4, actorId),
+		kind: "system",
+		text: `${users[actorId as "ben"]?.displayName} added someone`,
+		system: { event: "joined", actorId, targetId },
+	});
+
+	it("says 'Ben Okafor added you' to the person added", () => {
+		expect(systemText(added("ben", "me"), users, "me")).toBe("Ben Okafor added you");
+	});
+
+	it("keeps the server's sentence for everyone else", () => {
+		expect(systemText(added("ben", "asha"), users, "me")).toBe("Ben Okafor added someone");
+	});
+});
+
+describe("the New messages divider", () => {
+	const thread = [message(1, "ben"), message(2, "me"), message(3, "ben"), message(4, "ben")];
+
+	it("goes above the first message after the read watermark at opening", () => {
+		expect(firstUnreadId(thread, { seq: 2, unread: 2 }, "me")).toBe("m3");
+	});
+
+	it("goes after my latest reply: replying means I had read what came before", () => {
+		expect(firstUnreadId(thread, { seq: 0, unread: 3 }, "me")).toBe("m3");
+	});
+
+	it("without a known watermark, counts back the unread messages from others", () => {
+		expect(firstUnreadId(thread, { seq: null, unread: 2 }, "me")).toBe("m3");
+	});
+
+	it("is absent when nothing was unread at opening", () => {
+		expect(firstUnreadId(thread, { seq: 1, unread: 0 }, "me")).toBeNull();
 	});
 });
