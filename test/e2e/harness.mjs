@@ -248,10 +248,16 @@ export async function roomReady(page) {
 	await page.locator('section.chat[data-room="open"]').waitFor({ timeout: 15_000 });
 }
 
+/** Types and sends as a user of that screen would: Enter on a desktop, the Send button on a touch screen. */
 export async function sendText(page, text) {
 	const box = page.getByRole("textbox", { name: "Message" });
 	await box.fill(text);
-	await box.press("Enter");
+	if (await isTouch(page)) await page.getByRole("button", { name: "Send", exact: true }).tap();
+	else await box.press("Enter");
+}
+
+export function isTouch(page) {
+	return page.evaluate(() => matchMedia("(hover: none) and (pointer: coarse)").matches);
 }
 
 /** Visible message bubbles' texts in the open chat, in order. */
@@ -263,17 +269,15 @@ export async function waitForMessage(page, text, timeout = 10_000) {
 	await page.locator('[data-testid="messages"] .message-text', { hasText: text }).first().waitFor({ timeout });
 }
 
-/** A real 24×16 PNG: indigo with a white stripe, built with zlib so it decodes in the browser. */
-export async function makePng() {
+/** A real PNG (24×16 unless told): indigo with a white stripe, built with zlib so it decodes in the browser. */
+export async function makePng(width = 24, height = 16) {
 	const { deflateSync, crc32 } = await import("node:zlib");
-	const width = 24;
-	const height = 16;
 	const raw = Buffer.alloc((width * 3 + 1) * height);
 	for (let y = 0; y < height; y++) {
 		raw[y * (width * 3 + 1)] = 0;
 		for (let x = 0; x < width; x++) {
 			const o = y * (width * 3 + 1) + 1 + x * 3;
-			const stripe = y >= 6 && y < 10;
+			const stripe = y >= Math.floor((height * 6) / 16) && y < Math.floor((height * 10) / 16);
 			raw[o] = stripe ? 255 : 79;
 			raw[o + 1] = stripe ? 255 : 70;
 			raw[o + 2] = stripe ? 255 : 229;
@@ -352,4 +356,13 @@ export async function batchServerFrames(context, windowMs = 30) {
 		});
 	});
 	return sent;
+}
+
+/** The element's box lies inside the viewport (a menu that runs off a phone's edge fails this). */
+export async function insideViewport(page, locator) {
+	const box = await locator.boundingBox();
+	const { width, height } = page.viewportSize();
+	return (
+		box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= width + 0.5 && box.y + box.height <= height + 0.5
+	);
 }

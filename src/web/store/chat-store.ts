@@ -52,8 +52,26 @@ export interface ChatState {
 	openId: string | null;
 	/** Whether the open chat's room socket is connected (typing and live receipts need it). */
 	roomOpen: boolean;
-	/** For the open chat: my lastReadSeq when it was opened, for the "new messages" divider. */
-	readMarker: { conversationId: string; seq: number } | null;
+	/**
+	 * For the open chat, what was unread at the moment it was opened: my lastReadSeq then (when
+	 * known) and the unread count. The "New messages" divider comes from this alone, so messages
+	 * that arrive while the chat is open never get one (issue 15.6).
+	 */
+	readMarker: ReadMarker | null;
+	/** A short confirmation or error after an action, shown as a toast (issue 15.3). */
+	notice: Notice | null;
+}
+
+export interface ReadMarker {
+	conversationId: string;
+	seq: number | null;
+	unread: number;
+}
+
+export interface Notice {
+	id: number;
+	text: string;
+	tone: "info" | "error";
 }
 
 const TYPING_THROTTLE_MS = 1500;
@@ -91,6 +109,14 @@ function errorText(error: unknown): string {
 	if (error instanceof ApiError) return error.message;
 	if (error instanceof Error) return error.message;
 	return "Something went wrong";
+}
+
+/** Why an action failed, in words: a request that never reached the server means offline. */
+export function failureText(error: unknown, what: string): string {
+	const offline =
+		(typeof navigator !== "undefined" && !navigator.onLine) || (error instanceof ApiError && error.status === 0);
+	if (offline) return `You're offline, so ${what}. Try again when you're back online.`;
+	return `${what[0]?.toUpperCase() ?? ""}${what.slice(1)}: ${errorText(error)}`;
 }
 
 function isVisible(): boolean {
@@ -138,7 +164,21 @@ export class ChatStore {
 			openId: null,
 			roomOpen: false,
 			readMarker: null,
+			notice: null,
 		};
+	}
+
+	// ---------- notices ----------
+	private noticeId = 0;
+
+	/** Says how an action went, where the reader will see it. */
+	announce(text: string, tone: Notice["tone"] = "info"): void {
+		this.noticeId += 1;
+		this.set({ notice: { id: this.noticeId, text, tone } });
+	}
+
+	dismissNotice(id: number): void {
+		if (this.state.notice?.id === id) this.set({ notice: null });
 	}
 
 	// ---------- external store plumbing ----------
@@ -372,10 +412,7 @@ export class ChatStore {
 			const conversation = this.state.conversations.find((c) => c.id === id);
 			const mine = this.state.participants[id]?.find((p) => p.user.id === this.state.me.id);
 			const unread = conversation?.unreadCount ?? 0;
-			this.set({
-				openId: id,
-				readMarker: unread > 0 && mine ? { conversationId: id, seq: mine.lastReadSeq } : null,
-			});
+			this.set({ openId: id, readMarker: { conversationId: id, seq: mine?.lastReadSeq ?? null, unread } });
 		}
 		if (this.room?.id !== id) {
 			this.room?.socket.close();
@@ -402,15 +439,7 @@ export class ChatStore {
 		}
 		// Always a fresh snapshot on open: big groups get presence only this way (CONTRACT v2),
 		// and receipts now reach only the senders concerned, so watermarks come from here too.
-		void this.loadDetails(id, true).then(() => {
-			// The divider needs my lastReadSeq, which may only now be known.
-			const s = this.state;
-			if (s.openId !== id || s.readMarker) return;
-			const mine = s.participants[id]?.find((p) => p.user.id === s.me.id);
-			const conversation = s.conversations.find((c) => c.id === id);
-			if (mine && conversation?.lastMessage && conversation.lastMessage.seq > mine.lastReadSeq)
-				this.set({ readMarker: { conversationId: id, seq: mine.lastReadSeq } });
-		});
+		void this.loadDetails(id, true);
 		void this.ensureThread(id).then(() => this.catchUp(id));
 		this.scheduleRead(id);
 	}
