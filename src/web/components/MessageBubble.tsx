@@ -152,7 +152,7 @@ function Receipt({ message, conversation }: { message: Message; conversation: Co
 				aria-controls={popoverId}
 				onClick={() => setOpen((o) => !o)}
 			>
-				Read by {info.readBy.length}
+				<span>Read by {info.readBy.length}</span>
 			</button>
 			{open ? (
 				<ul className="read-by-list popover" id={popoverId} ref={popover} aria-label="Read by">
