@@ -531,4 +531,32 @@ export const uiScenarios = [
 			await until(async () => (await shapes("not read yet")) === "double", "delivered shows the double tick");
 		},
 	},
+	{
+		name: "drafts: what was typed stays per chat across switching chats and a reload, and goes once sent",
+		async run(ctx) {
+			const A = await ctx.api.register("Drew Test");
+			const B = await ctx.api.register("Dot Test");
+			const C = await ctx.api.register("Dex Test");
+			await ctx.api.direct(A, B);
+			await ctx.api.direct(A, C);
+			const a = await open(ctx, A);
+			const box = a.page.getByRole("textbox", { name: "Message" });
+			await openChat(a.page, "Dot Test");
+			await box.fill("half a thought for Dot");
+			await openChat(a.page, "Dex Test");
+			assert((await box.inputValue()) === "", "another chat starts empty");
+			await box.fill("note for Dex");
+			await openChat(a.page, "Dot Test");
+			assert((await box.inputValue()) === "half a thought for Dot", "Dot's draft is back");
+			await a.page.reload();
+			await a.page.locator("#chat-title", { hasText: "Dot Test" }).waitFor();
+			assert((await box.inputValue()) === "half a thought for Dot", "the draft survives a reload");
+			await box.press("Enter");
+			await waitForMessage(a.page, "half a thought for Dot");
+			await openChat(a.page, "Dex Test");
+			assert((await box.inputValue()) === "note for Dex", "Dex's draft is still there");
+			await openChat(a.page, "Dot Test");
+			assert((await box.inputValue()) === "", "a sent draft is gone");
+		},
+	},
 ];

@@ -3,8 +3,9 @@
 // throttled by the store.
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import { IMAGE_CONTENT_TYPES } from "../../shared/schemas";
+import { loadDraft, saveDraft } from "../drafts";
 import { formatBytes } from "../format";
-import { useChatStore } from "../store/context";
+import { useChat, useChatStore } from "../store/context";
 import { IconAttach, IconClose, IconSend } from "./icons";
 
 /** A phone or tablet: no hover and a coarse pointer. Read at each key press, so a docked tablet follows. */
@@ -14,7 +15,9 @@ function isTouchScreen(): boolean {
 
 export function Composer({ conversationId }: { conversationId: string }) {
 	const store = useChatStore();
-	const [text, setText] = useState("");
+	const meId = useChat((s) => s.me.id);
+	// ChatView is keyed by conversation, so each chat's composer starts from its own draft.
+	const [text, setText] = useState(() => loadDraft(meId, conversationId));
 	const [file, setFile] = useState<File | null>(null);
 	const [preview, setPreview] = useState<string | null>(null);
 	const [error, setError] = useState<string | null>(null);
@@ -42,6 +45,8 @@ export function Composer({ conversationId }: { conversationId: string }) {
 	}, [text]);
 
 	useEffect(() => () => store.stopTyping(), [store]);
+
+	useEffect(() => saveDraft(meId, conversationId, text), [meId, conversationId, text]);
 
 	// Opening a chat puts the cursor in the message box (issue 15.10), except on touch screens,
 	// where focusing would throw the keyboard over the messages the reader came to see.
