@@ -212,6 +212,22 @@ export async function openAs(browser, origin, account, viewport = { width: 1280,
 	return { context, page };
 }
 
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 800 };
+// A phone is a touch screen: the layout and the touch-only behaviour (no hover, 44 px targets) follow.
+export const PHONE_CONTEXT = { hasTouch: true, isMobile: true };
+
+/** A scenario's signed-in page at a size (a phone gets touch), closed with the scenario; waits for the list. */
+export async function open(ctx, account, viewport = DESKTOP, options = {}) {
+	const result = await openAs(ctx.browser, ctx.origin, account, viewport, {
+		...options,
+		contextOptions: { ...(viewport === PHONE ? PHONE_CONTEXT : {}), ...options.contextOptions },
+	});
+	ctx.contexts.push(result.context);
+	await result.page.getByRole("heading", { name: "Chats" }).waitFor();
+	return result;
+}
+
 /** Polls until fn() returns truthy; throws with the message otherwise. */
 export async function until(fn, message, timeout = 10_000) {
 	const deadline = Date.now() + timeout;

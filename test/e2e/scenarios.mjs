@@ -1,13 +1,16 @@
-// The browser scenarios from issue 6's "Done when", each a sentence a user could check by eye.
+// The browser scenarios from issue 6's "Done when" and issue 10's receipts, each a sentence a user could check by eye;
+// issue 15's are in ui-scenarios.mjs.
 import { join } from "node:path";
 import {
 	assert,
 	axeViolations,
 	batchServerFrames,
+	DESKTOP,
 	makePng,
 	messageTexts,
-	openAs,
+	open,
 	openChat,
+	PHONE,
 	ROOT,
 	roomReady,
 	row,
@@ -18,21 +21,7 @@ import {
 } from "./harness.mjs";
 import { uiScenarios } from "./ui-scenarios.mjs";
 
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 800 };
-// A phone is a touch screen: the layout and the touch-only behaviour (no hover, 44 px targets) follow.
-const PHONE_CONTEXT = { hasTouch: true, isMobile: true };
 const shot = (name) => join(ROOT, "docs/screenshots", name);
-
-async function open(ctx, account, viewport = DESKTOP, options = {}) {
-	const result = await openAs(ctx.browser, ctx.origin, account, viewport, {
-		...options,
-		contextOptions: { ...(viewport === PHONE ? PHONE_CONTEXT : {}), ...options.contextOptions },
-	});
-	ctx.contexts.push(result.context);
-	await result.page.getByRole("heading", { name: "Chats" }).waitFor();
-	return result;
-}
 
 async function pair(ctx, a = "Asha", b = "Ben") {
 	const A = await ctx.api.register(`${a} Test`);

@@ -3,32 +3,19 @@
 import {
 	assert,
 	axeViolations,
+	DESKTOP,
 	insideViewport,
 	isTouch,
 	makePng,
 	messageTexts,
-	openAs,
+	open,
 	openChat,
+	PHONE,
 	row,
 	sendText,
 	until,
 	waitForMessage,
 } from "./harness.mjs";
-
-export const PHONE = { width: 390, height: 844 };
-export const DESKTOP = { width: 1280, height: 800 };
-// A phone is a touch screen: the layout and the touch-only behaviour (no hover, 44 px targets) follow.
-export const PHONE_CONTEXT = { hasTouch: true, isMobile: true };
-
-export async function open(ctx, account, viewport = DESKTOP, options = {}) {
-	const result = await openAs(ctx.browser, ctx.origin, account, viewport, {
-		...options,
-		contextOptions: { ...(viewport === PHONE ? PHONE_CONTEXT : {}), ...options.contextOptions },
-	});
-	ctx.contexts.push(result.context);
-	await result.page.getByRole("heading", { name: "Chats" }).waitFor();
-	return result;
-}
 
 /** Opens a chat from the list by tapping (phone) or clicking (desktop). */
 async function openChatBy(page, title) {
