@@ -219,6 +219,28 @@ export const scenarios = [
 		},
 	},
 	{
+		name: "presence without presence events (a group over 32): the snapshot on opening shows who is online",
+		async run(ctx) {
+			const A = await ctx.api.register("Pax Test");
+			const B = await ctx.api.register("Pim Test");
+			const C = await ctx.api.register("Pol Test");
+			const g = await ctx.api.group(A, "Big Lecture", [B, C]);
+			const a = await open(ctx, A, DESKTOP, {
+				setup: (c) => batchServerFrames(c, 30, { drop: ["user:online", "user:offline"] }),
+			});
+			await row(a.page, "Big Lecture").waitFor();
+			await open(ctx, B);
+			await until(async () => {
+				const { conversation } = await ctx.api.call("GET", `/conversations/${g.conversation.id}`, undefined, C.token);
+				return conversation.participants.find((p) => p.user.id === B.user.id)?.user.online === true;
+			}, "the server counts Pim as online");
+			await openChat(a.page, "Big Lecture");
+			await a.page.locator('[data-testid="presence"]', { hasText: "3 members, 1 online" }).waitFor();
+			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
+			await a.page.locator(".member", { hasText: "Pim Test" }).locator(".is-online", { hasText: "online" }).waitFor();
+		},
+	},
+	{
 		name: "an image sent by one user shows on the other side and opens full size",
 		async run(ctx) {
 			const { A, B } = await pair(ctx, "Ivy", "Ian");
