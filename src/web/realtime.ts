@@ -51,29 +51,50 @@ const ServerFrameSchema = z.discriminatedUnion("type", [
 /** Frames we act on. Acks, errors, pongs and unknown future events are ignored. */
 export type RealtimeEvent = ServerEvent;
 
-export function parseServerFrame(raw: unknown): RealtimeEvent | null {
-	if (typeof raw !== "string") return null;
+function toEvent(json: unknown): RealtimeEvent | null {
+	const parsed = ServerFrameSchema.safeParse(json);
+	if (!parsed.success) return null;
+	const frame = parsed.data;
+	if (frame.type === "user:offline")
+		return {
+			type: "user:offline",
+			data: { userId: frame.data.userId, lastSeenAt: frame.data.lastSeenAt ?? undefined },
+		};
+	return frame;
+}
+
+const BatchFrame = z.object({ type: z.literal("batch"), data: z.array(z.unknown()) });
+
+/**
+ * One socket message as the events it carries, in order. CONTRACT v2 lets the server wrap
+ * several frames in `{ type: "batch", data: [frame, …] }`; each element is handled exactly as
+ * if it had arrived alone, and one element we cannot read does not cost the others.
+ */
+export function parseServerFrames(raw: unknown): RealtimeEvent[] {
+	if (typeof raw !== "string") return [];
 	let json: unknown;
 	try {
 		json = JSON.parse(raw);
 	} catch {
-		return null;
+		return [];
 	}
-	const parsed = ServerFrameSchema.safeParse(json);
-	if (parsed.success) {
-		const frame = parsed.data;
-		if (frame.type === "user:offline")
-			return {
-				type: "user:offline",
-				data: { userId: frame.data.userId, lastSeenAt: frame.data.lastSeenAt ?? undefined },
-			};
-		return frame;
+	return unpack(json, 0);
+}
+
+function unpack(json: unknown, depth: number): RealtimeEvent[] {
+	const batch = BatchFrame.safeParse(json);
+	if (batch.success) {
+		// Batches are flat by the contract; one level of nesting is tolerated, not more.
+		if (depth > 1) return [];
+		return batch.data.data.flatMap((element) => unpack(element, depth + 1));
 	}
-	return null;
+	const event = toEvent(json);
+	return event ? [event] : [];
 }
 
 export interface SocketHandlers {
-	onEvent: (event: RealtimeEvent) => void;
+	/** The events of one socket message, in order (several when the server batched them). */
+	onEvents: (events: RealtimeEvent[]) => void;
 	/** Every successful open, the first and each reconnect: the moment to catch up. */
 	onOpen?: () => void;
 	onClose?: () => void;
@@ -108,8 +129,8 @@ export class ChatSocket {
 			if (!this.closed) handlers.onClose?.();
 		});
 		this.ws.addEventListener("message", (event: MessageEvent) => {
-			const frame = parseServerFrame(event.data);
-			if (frame) handlers.onEvent(frame);
+			const events = parseServerFrames(event.data);
+			if (events.length > 0) handlers.onEvents(events);
 		});
 	}
 

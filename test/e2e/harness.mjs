@@ -190,9 +190,13 @@ export async function checkSecurityHeaders(origin) {
 	}
 }
 
-/** A browser context signed in as `account` (session injected into localStorage) at the given viewport. */
-export async function openAs(browser, origin, account, viewport = { width: 1280, height: 800 }) {
-	const context = await browser.newContext({ viewport, baseURL: origin });
+/**
+ * A browser context signed in as `account` (session injected into localStorage) at the given
+ * viewport; `options.contextOptions` (e.g. touch) and `options.setup(context)` run before the first page.
+ */
+export async function openAs(browser, origin, account, viewport = { width: 1280, height: 800 }, options = {}) {
+	const context = await browser.newContext({ viewport, baseURL: origin, ...options.contextOptions });
+	await options.setup?.(context);
 	if (account) {
 		await context.addInitScript(
 			([session]) => {
@@ -236,6 +240,22 @@ export async function openAs(browser, origin, account, viewport = { width: 1280,
 	return { context, page };
 }
 
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 800 };
+// A phone is a touch screen: the layout and the touch-only behaviour (no hover, 44 px targets) follow.
+export const PHONE_CONTEXT = { hasTouch: true, isMobile: true };
+
+/** A scenario's signed-in page at a size (a phone gets touch), closed with the scenario; waits for the list. */
+export async function open(ctx, account, viewport = DESKTOP, options = {}) {
+	const result = await openAs(ctx.browser, ctx.origin, account, viewport, {
+		...options,
+		contextOptions: { ...(viewport === PHONE ? PHONE_CONTEXT : {}), ...options.contextOptions },
+	});
+	ctx.contexts.push(result.context);
+	await result.page.getByRole("heading", { name: "Chats" }).waitFor();
+	return result;
+}
+
 /** Polls until fn() returns truthy; throws with the message otherwise. */
 export async function until(fn, message, timeout = 10_000) {
 	const deadline = Date.now() + timeout;
@@ -272,10 +292,16 @@ export async function roomReady(page) {
 	await page.locator('section.chat[data-room="open"]').waitFor({ timeout: 15_000 });
 }
 
+/** Types and sends as a user of that screen would: Enter on a desktop, the Send button on a touch screen. */
 export async function sendText(page, text) {
 	const box = page.getByRole("textbox", { name: "Message" });
 	await box.fill(text);
-	await box.press("Enter");
+	if (await isTouch(page)) await page.getByRole("button", { name: "Send", exact: true }).tap();
+	else await box.press("Enter");
+}
+
+export function isTouch(page) {
+	return page.evaluate(() => matchMedia("(hover: none) and (pointer: coarse)").matches);
 }
 
 /** Visible message bubbles' texts in the open chat, in order. */
@@ -287,17 +313,15 @@ export async function waitForMessage(page, text, timeout = 10_000) {
 	await page.locator('[data-testid="messages"] .message-text', { hasText: text }).first().waitFor({ timeout });
 }
 
-/** A real 24×16 PNG: indigo with a white stripe, built with zlib so it decodes in the browser. */
-export async function makePng() {
+/** A real PNG (24×16 unless told): indigo with a white stripe, built with zlib so it decodes in the browser. */
+export async function makePng(width = 24, height = 16) {
 	const { deflateSync, crc32 } = await import("node:zlib");
-	const width = 24;
-	const height = 16;
 	const raw = Buffer.alloc((width * 3 + 1) * height);
 	for (let y = 0; y < height; y++) {
 		raw[y * (width * 3 + 1)] = 0;
 		for (let x = 0; x < width; x++) {
 			const o = y * (width * 3 + 1) + 1 + x * 3;
-			const stripe = y >= 6 && y < 10;
+			const stripe = y >= Math.floor((height * 6) / 16) && y < Math.floor((height * 10) / 16);
 			raw[o] = stripe ? 255 : 79;
 			raw[o + 1] = stripe ? 255 : 70;
 			raw[o + 2] = stripe ? 255 : 229;
@@ -341,4 +365,55 @@ export async function axeViolations(page) {
 		}));
 	});
 	return results.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+/**
+ * Puts a proxy between the context's pages and the server's sockets that behaves like a CONTRACT
+ * v2 server under load: every server frame reaches the page inside `{ type: "batch" }`, several
+ * at a time; frame types in `drop` never arrive. Returns the client frames the pages sent, for
+ * counting receipts.
+ */
+export async function batchServerFrames(context, windowMs = 30, { drop = [] } = {}) {
+	const sent = [];
+	await context.routeWebSocket(/\/api\/v1\/.*(realtime|socket)/, (ws) => {
+		const server = ws.connectToServer();
+		let queue = [];
+		let timer = null;
+		const flush = () => {
+			timer = null;
+			if (queue.length === 0) return;
+			const frames = queue;
+			queue = [];
+			try {
+				ws.send(JSON.stringify({ type: "batch", data: frames }));
+			} catch {}
+		};
+		ws.onMessage((message) => {
+			const text = String(message);
+			try {
+				sent.push({ at: Date.now(), url: ws.url(), frame: JSON.parse(text) });
+			} catch {}
+			server.send(message);
+		});
+		server.onMessage((message) => {
+			const text = String(message);
+			// The exact-text pong is answered without the object, so it is never batched.
+			if (text === '{"type":"pong"}') return ws.send(text);
+			const frame = JSON.parse(text);
+			// Frames a v2 server would not send this user (e.g. presence of someone in a big group only).
+			if (drop.includes(frame.type)) return;
+			queue.push(frame);
+			if (!timer) timer = setTimeout(flush, windowMs);
+		});
+	});
+	return sent;
+}
+
+/** The element's box lies inside the viewport (a menu that runs off a phone's edge fails this). */
+export async function insideViewport(page, locator) {
+	const box = await locator.boundingBox();
+	const { width, height } = page.viewportSize();
+	return (
+		box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= width + 0.5 && box.y + box.height <= height + 0.5
+	);
 }

@@ -1,12 +1,16 @@
-// The browser scenarios from issue 6's "Done when", each a sentence a user could check by eye.
+// The browser scenarios from issue 6's "Done when" and issue 10's receipts, each a sentence a user could check by eye;
+// issue 15's are in ui-scenarios.mjs.
 import { join } from "node:path";
 import {
 	assert,
 	axeViolations,
+	batchServerFrames,
+	DESKTOP,
 	makePng,
 	messageTexts,
-	openAs,
+	open,
 	openChat,
+	PHONE,
 	ROOT,
 	roomReady,
 	row,
@@ -15,17 +19,9 @@ import {
 	until,
 	waitForMessage,
 } from "./harness.mjs";
+import { uiScenarios } from "./ui-scenarios.mjs";
 
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 800 };
 const shot = (name) => join(ROOT, "docs/screenshots", name);
-
-async function open(ctx, account, viewport = DESKTOP) {
-	const result = await openAs(ctx.browser, ctx.origin, account, viewport);
-	ctx.contexts.push(result.context);
-	await result.page.getByRole("heading", { name: "Chats" }).waitFor();
-	return result;
-}
 
 async function pair(ctx, a = "Asha", b = "Ben") {
 	const A = await ctx.api.register(`${a} Test`);
@@ -162,6 +158,89 @@ export const scenarios = [
 		},
 	},
 	{
+		name: "receipts per burst: batched frames, one read per 500 ms, ticks and read-by still right",
+		async run(ctx) {
+			const A = await ctx.api.register("Bea Test");
+			const B = await ctx.api.register("Bo Test");
+			const C = await ctx.api.register("Cy Test");
+			const direct = await ctx.api.direct(A, B);
+			const group = await ctx.api.group(A, "Burst Club", [B, C]);
+			const aFrames = [];
+			const bFrames = [];
+			const a = await open(ctx, A, DESKTOP, { setup: async (c) => aFrames.push(await batchServerFrames(c)) });
+			const b = await open(ctx, B, DESKTOP, { setup: async (c) => bFrames.push(await batchServerFrames(c)) });
+			const c = await open(ctx, C);
+			const sentByB = bFrames[0];
+			await openChat(b.page, "Bea Test");
+			await openChat(a.page, "Bo Test");
+			// Thirty messages in a burst while Bo has the chat open.
+			const started = Date.now();
+			for (let i = 1; i <= 30; i++) await ctx.api.send(A, direct.conversation.id, `burst ${i}`);
+			await waitForMessage(b.page, "burst 30", 15_000);
+			await waitForMessage(a.page, "burst 30", 15_000);
+			await until(async () => (await tickLabel(a.page, "burst 30")) === "Read", "the last of the burst shows Read");
+			await new Promise((r) => setTimeout(r, 700));
+			const reads = sentByB.filter((f) => f.frame.type === "message:read" && f.at >= started);
+			const span = Math.max(1, Date.now() - started);
+			assert(reads.length <= Math.ceil(span / 500) + 1, `${reads.length} reads in ${span} ms`);
+			// The page sends them ≥ 500 ms apart; the times are taken at the test's proxy, which adds jitter.
+			for (let i = 1; i < reads.length; i++)
+				assert(reads[i].at - reads[i - 1].at >= 350, `reads ${reads[i].at - reads[i - 1].at} ms apart`);
+			assert(reads.at(-1)?.frame.data.seq === 30, `the final read says 30: ${JSON.stringify(reads.at(-1)?.frame)}`);
+			const deliveredHere = sentByB.filter(
+				(f) => f.frame.type === "message:delivered" && f.at >= started && !f.frame.data.conversationId,
+			);
+			assert(deliveredHere.length === 0, "an open chat reports read, which implies delivered");
+			// A group Bo does not have open: delivered at most once per 500 ms, the ticks and "read by" still add up.
+			const groupStarted = Date.now();
+			for (let i = 1; i <= 10; i++) await ctx.api.send(A, group.conversation.id, `group burst ${i}`);
+			await openChat(a.page, "Burst Club");
+			await waitForMessage(a.page, "group burst 10");
+			await until(
+				async () => (await tickLabel(a.page, "group burst 10")) === "Delivered",
+				"the group message shows Delivered once both have it",
+				15_000,
+			);
+			const delivered = sentByB.filter(
+				(f) =>
+					f.frame.type === "message:delivered" &&
+					f.frame.data.conversationId === group.conversation.id &&
+					f.at >= groupStarted,
+			);
+			assert(delivered.length >= 1 && delivered.length <= Math.ceil((Date.now() - groupStarted) / 500) + 1, "few");
+			assert(delivered.at(-1)?.frame.data.seq === 10, `the final delivered says 10: ${JSON.stringify(delivered)}`);
+			await openChat(c.page, "Burst Club");
+			const last = a.page.locator(".message.mine", {
+				has: a.page.locator(".message-text", { hasText: "group burst 10" }),
+			});
+			await last.getByRole("button", { name: "Read by 1" }).waitFor({ timeout: 15_000 });
+			await openChat(b.page, "Burst Club");
+			await until(async () => (await tickLabel(a.page, "group burst 10")) === "Read", "read by everyone");
+		},
+	},
+	{
+		name: "presence without presence events (a group over 32): the snapshot on opening shows who is online",
+		async run(ctx) {
+			const A = await ctx.api.register("Pax Test");
+			const B = await ctx.api.register("Pim Test");
+			const C = await ctx.api.register("Pol Test");
+			const g = await ctx.api.group(A, "Big Lecture", [B, C]);
+			const a = await open(ctx, A, DESKTOP, {
+				setup: (c) => batchServerFrames(c, 30, { drop: ["user:online", "user:offline"] }),
+			});
+			await row(a.page, "Big Lecture").waitFor();
+			await open(ctx, B);
+			await until(async () => {
+				const { conversation } = await ctx.api.call("GET", `/conversations/${g.conversation.id}`, undefined, C.token);
+				return conversation.participants.find((p) => p.user.id === B.user.id)?.user.online === true;
+			}, "the server counts Pim as online");
+			await openChat(a.page, "Big Lecture");
+			await a.page.locator('[data-testid="presence"]', { hasText: "3 members, 1 online" }).waitFor();
+			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
+			await a.page.locator(".member", { hasText: "Pim Test" }).locator(".is-online", { hasText: "online" }).waitFor();
+		},
+	},
+	{
 		name: "an image sent by one user shows on the other side and opens full size",
 		async run(ctx) {
 			const { A, B } = await pair(ctx, "Ivy", "Ian");
@@ -295,8 +374,16 @@ export const scenarios = [
 			await dialog.getByRole("checkbox", { name: "Mute notifications" }).check();
 			await row(a.page, "Climbing Club").locator(".muted-icon").waitFor();
 			// Leaving removes the group from Lena's list; Liam sees it as a system line.
-			a.page.once("dialog", (d) => d.accept());
+			// Confirmed in the app's own dialog, never the browser's confirm() (issue 15.8).
+			a.page.once("dialog", () => {
+				throw new Error("a native browser dialog appeared");
+			});
 			await dialog.getByRole("button", { name: "Leave group" }).click();
+			const confirm = a.page.getByRole("alertdialog", { name: /Leave/ });
+			await confirm.getByRole("button", { name: "Cancel" }).click();
+			assert((await row(a.page, "Climbing Club").count()) === 1, "Cancel keeps the group");
+			await dialog.getByRole("button", { name: "Leave group" }).click();
+			await confirm.getByRole("button", { name: "Leave group" }).click();
 			await until(async () => (await row(a.page, "Climbing Club").count()) === 0, "the group leaves Lena's list");
 			await b.page
 				.locator(".system-message", { hasText: /left|Lena/ })
@@ -459,8 +546,12 @@ export const scenarios = [
 				has: a.page.locator(".message-text", { hasText: "oops wrong chat" }),
 			});
 			await mine.hover();
-			await mine.getByRole("button", { name: "Message actions" }).click();
+			await mine.getByRole("button", { name: /^Actions for your message at / }).click();
 			await a.page.getByRole("menuitem", { name: "Delete for everyone" }).click();
+			await a.page
+				.getByRole("alertdialog", { name: "Delete for everyone?" })
+				.getByRole("button", { name: "Delete for everyone" })
+				.click();
 			await a.page.locator(".deleted-text", { hasText: "This message was deleted" }).waitFor();
 			await b.page.locator(".deleted-text", { hasText: "This message was deleted" }).waitFor();
 			await row(b.page, "Dev Test").locator(".row-preview", { hasText: "This message was deleted" }).waitFor();
@@ -620,4 +711,5 @@ export const scenarios = [
 			assert(shown[0].title === "Ned Test" && shown[0].body === "ping from Ned", JSON.stringify(shown[0]));
 		},
 	},
+	...uiScenarios,
 ];

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { User } from "../../shared/schemas";
 import { api, setToken, setUnauthorizedHandler } from "../api";
+import { clearDrafts } from "../drafts";
 import { loadSession, type Session, saveSession } from "../session";
 import { ChatStore } from "../store/chat-store";
 import { ChatStoreContext } from "../store/context";
@@ -21,17 +22,24 @@ export function App() {
 		setSession(next);
 	}, []);
 
-	const signOut = useCallback(() => {
+	const endSession = useCallback(() => {
 		setToken(null);
 		saveSession(null);
 		setSession(null);
 		window.location.hash = "";
 	}, []);
 
+	// Signing out on purpose also forgets unsent drafts (a shared computer); an expired token keeps them.
+	const signOut = useCallback(() => {
+		const signedIn = loadSession();
+		if (signedIn) clearDrafts(signedIn.user.id);
+		endSession();
+	}, [endSession]);
+
 	useEffect(() => {
-		setUnauthorizedHandler(signOut);
+		setUnauthorizedHandler(endSession);
 		return () => setUnauthorizedHandler(null);
-	}, [signOut]);
+	}, [endSession]);
 
 	// Refresh the stored profile (and check the token is still good) once per load.
 	useEffect(() => {

@@ -5,15 +5,35 @@ import { useChat, useChatStore } from "../store/context";
 import { ChatView } from "./ChatView";
 import { ConversationList } from "./ConversationList";
 import { NewMessageDialog } from "./NewMessageDialog";
+import { Toast } from "./Toast";
 
 function subscribeHash(callback: () => void) {
 	window.addEventListener("hashchange", callback);
 	return () => window.removeEventListener("hashchange", callback);
 }
 
+const CHAT_HASH = /^#\/c\/([^/?#]+)/;
+
+/**
+ * A chat opened from the list marks its history entry, so the in-app Back goes back to that
+ * list entry instead of pushing a new one (issue 15.5): X, back, Y, back, then the system Back
+ * leaves the chats instead of reopening Y.
+ */
+function markChatsOpenedFromList(event: HashChangeEvent) {
+	const from = new URL(event.oldURL).hash;
+	if (CHAT_HASH.test(window.location.hash) && !CHAT_HASH.test(from))
+		window.history.replaceState({ ...(window.history.state ?? {}), campusChatFromList: true }, "");
+}
+
+export function backToList(): void {
+	if (window.history.state?.campusChatFromList) window.history.back();
+	// Opened from a link or a reload: replace the entry, so the system Back does not return to the chat.
+	else window.location.replace("#/");
+}
+
 function useOpenConversationId(): string | null {
 	const hash = useSyncExternalStore(subscribeHash, () => window.location.hash);
-	const match = /^#\/c\/([^/?#]+)/.exec(hash);
+	const match = CHAT_HASH.exec(hash);
 	return match?.[1] ? decodeURIComponent(match[1]) : null;
 }
 
@@ -55,6 +75,11 @@ export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
 
 	const closeComposer = useCallback(() => setComposing(false), []);
 
+	useEffect(() => {
+		window.addEventListener("hashchange", markChatsOpenedFromList);
+		return () => window.removeEventListener("hashchange", markChatsOpenedFromList);
+	}, []);
+
 	return (
 		<div className={`app ${openId ? "has-open-chat" : ""}`}>
 			{connection !== "online" ? (
@@ -80,6 +105,7 @@ export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
 					)}
 				</main>
 			</div>
+			<Toast />
 			{composing ? (
 				<NewMessageDialog
 					onClose={closeComposer}

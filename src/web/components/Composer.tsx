@@ -1,13 +1,23 @@
-// Enter sends, Shift+Enter makes a new line; typing events are throttled by the store.
+// On a desktop Enter sends and Shift+Enter makes a new line; on a touch screen Enter makes a new
+// line and the Send button sends, as in every phone messenger (issue 15.7). Typing events are
+// throttled by the store.
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import { IMAGE_CONTENT_TYPES } from "../../shared/schemas";
+import { loadDraft, saveDraft } from "../drafts";
 import { formatBytes } from "../format";
-import { useChatStore } from "../store/context";
+import { useChat, useChatStore } from "../store/context";
 import { IconAttach, IconClose, IconSend } from "./icons";
+
+/** A phone or tablet: no hover and a coarse pointer. Read at each key press, so a docked tablet follows. */
+function isTouchScreen(): boolean {
+	return typeof window.matchMedia === "function" && window.matchMedia("(hover: none) and (pointer: coarse)").matches;
+}
 
 export function Composer({ conversationId }: { conversationId: string }) {
 	const store = useChatStore();
-	const [text, setText] = useState("");
+	const meId = useChat((s) => s.me.id);
+	// ChatView is keyed by conversation, so each chat's composer starts from its own draft.
+	const [text, setText] = useState(() => loadDraft(meId, conversationId));
 	const [file, setFile] = useState<File | null>(null);
 	const [preview, setPreview] = useState<string | null>(null);
 	const [error, setError] = useState<string | null>(null);
@@ -36,6 +46,14 @@ export function Composer({ conversationId }: { conversationId: string }) {
 
 	useEffect(() => () => store.stopTyping(), [store]);
 
+	useEffect(() => saveDraft(meId, conversationId, text), [meId, conversationId, text]);
+
+	// Opening a chat puts the cursor in the message box (issue 15.10), except on touch screens,
+	// where focusing would throw the keyboard over the messages the reader came to see.
+	useEffect(() => {
+		if (!isTouchScreen()) textarea.current?.focus({ preventScroll: true });
+	}, []);
+
 	function send(event?: FormEvent) {
 		event?.preventDefault();
 		const problem = file ? store.sendImage(conversationId, file, text) : store.sendText(conversationId, text);
@@ -51,7 +69,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 	}
 
 	function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
-		if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+		if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing && !isTouchScreen()) {
 			e.preventDefault();
 			send();
 		}
@@ -73,6 +91,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 	}
 
 	const canSend = file !== null || text.trim().length > 0;
+	const touch = isTouchScreen();
 	return (
 		<form className="composer" onSubmit={send} aria-label="Send a message">
 			{error ? (
@@ -120,6 +139,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 				</label>
 				<textarea
 					id={`composer-${conversationId}`}
+					enterKeyHint={touch ? "enter" : "send"}
 					ref={textarea}
 					rows={1}
 					placeholder={file ? "Add a caption…" : "Message"}

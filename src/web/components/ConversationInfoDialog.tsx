@@ -7,7 +7,8 @@ import { lastSeen } from "../format";
 import { useChat, useChatStore } from "../store/context";
 import { conversationTitle } from "../store/messages";
 import { Avatar } from "./Avatar";
-import { navigateToConversation } from "./ChatApp";
+import { backToList } from "./ChatApp";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { Dialog } from "./Dialog";
 import { PeopleSearch } from "./PeopleSearch";
 
@@ -31,6 +32,7 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 	const [adding, setAdding] = useState(false);
 	const [toAdd, setToAdd] = useState<User[]>([]);
 	const [busy, setBusy] = useState(false);
+	const [confirming, setConfirming] = useState<{ kind: "leave" } | { kind: "remove"; user: User } | null>(null);
 	const isGroup = conversation.type === "group";
 	const amAdmin = participants?.some((p) => p.user.id === me.id && p.role === "admin") === true;
 	const memberIds = useMemo(() => new Set((participants ?? []).map((p) => p.user.id)), [participants]);
@@ -127,7 +129,7 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 							isMe={p.user.id === me.id}
 							canManage={isGroup && amAdmin}
 							busy={busy}
-							onRemove={() => act(() => store.removeMember(conversation.id, p.user.id), "remove")}
+							onRemove={() => setConfirming({ kind: "remove", user: users[p.user.id] ?? p.user })}
 							onRole={(role) => act(() => store.setRole(conversation.id, p.user.id, role), "demote")}
 						/>
 					))}
@@ -142,18 +144,47 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 						type="button"
 						className="btn btn-danger"
 						disabled={busy}
-						onClick={() => {
-							if (!window.confirm(`Leave "${title}"? You'll stop getting its messages.`)) return;
-							void act(async () => {
-								await store.leave(conversation.id);
-								onClose();
-								navigateToConversation(null);
-							}, "leave");
-						}}
+						onClick={() => setConfirming({ kind: "leave" })}
 					>
 						Leave group
 					</button>
 				</div>
+			) : null}
+			{confirming?.kind === "leave" ? (
+				<ConfirmDialog
+					title={`Leave “${title}”?`}
+					confirmLabel="Leave group"
+					onCancel={() => setConfirming(null)}
+					onConfirm={async () => {
+						setConfirming(null);
+						await act(async () => {
+							await store.leave(conversation.id);
+							onClose();
+							backToList();
+						}, "leave");
+					}}
+				>
+					<p>You'll stop getting its messages, and its history leaves your devices.</p>
+				</ConfirmDialog>
+			) : null}
+			{confirming?.kind === "remove" ? (
+				<ConfirmDialog
+					title={`Remove ${confirming.user.displayName}?`}
+					confirmLabel="Remove"
+					onCancel={() => setConfirming(null)}
+					onConfirm={async () => {
+						const { user } = confirming;
+						setConfirming(null);
+						await act(async () => {
+							await store.removeMember(conversation.id, user.id);
+							store.announce(`Removed ${user.displayName}`);
+						}, "remove");
+					}}
+				>
+					<p>
+						{confirming.user.displayName} leaves “{title}” and can no longer read it. An admin can add them again.
+					</p>
+				</ConfirmDialog>
 			) : null}
 		</Dialog>
 	);

@@ -1,9 +1,45 @@
+// Full-size image (issue 15.12): fitted to the screen, with who sent it, when, the caption, a
+// download link, and Close in the top right corner where people look for it.
+import { fullTime } from "../format";
 import { Dialog } from "./Dialog";
+import { IconClose, IconDownload } from "./icons";
 
-export function ImageViewer({ src, alt, onClose }: { src: string; alt: string; onClose: () => void }) {
+interface ImageViewerProps {
+	src: string;
+	sender: string;
+	createdAt: string;
+	caption: string | null;
+	onClose: () => void;
+}
+
+export function ImageViewer({ src, sender, createdAt, caption, onClose }: ImageViewerProps) {
+	const title = `Photo from ${sender === "You" ? "you" : sender}`;
 	return (
-		<Dialog title={alt} onClose={onClose} className="image-viewer" hideTitle>
-			<img src={src} alt={alt} className="full-image" data-testid="full-image" />
+		<Dialog
+			title={title}
+			onClose={onClose}
+			className="image-viewer"
+			header={
+				<header className="viewer-bar">
+					<div className="viewer-who">
+						<h2 className="viewer-sender">{sender}</h2>
+						<time className="viewer-time" dateTime={createdAt}>
+							{fullTime(createdAt)}
+						</time>
+					</div>
+					<a className="icon-btn" href={src} download aria-label="Download photo" title="Download">
+						<IconDownload />
+					</a>
+					<button type="button" className="icon-btn viewer-close" onClick={onClose} aria-label="Close">
+						<IconClose />
+					</button>
+				</header>
+			}
+		>
+			<figure className="viewer-figure">
+				<img src={src} alt={caption ? `${title}: ${caption}` : title} className="full-image" data-testid="full-image" />
+				{caption ? <figcaption className="viewer-caption">{caption}</figcaption> : null}
+			</figure>
 		</Dialog>
 	);
 }

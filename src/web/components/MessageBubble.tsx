@@ -1,24 +1,40 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useRef, useState } from "react";
 import type { Conversation, Message } from "../../shared/schemas";
 import { clockTime, fullTime } from "../format";
-import type { PendingMessage } from "../store/chat-store";
+import { failureText, type PendingMessage } from "../store/chat-store";
 import { useChat, useChatStore } from "../store/context";
 import { receiptFor, systemText } from "../store/messages";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { ImageViewer } from "./ImageViewer";
-import { IconAlert, IconCheck, IconClock, IconMore } from "./icons";
+import { IconAlert, IconCheck, IconClock, IconMore, IconReadCheck } from "./icons";
+import { usePopover } from "./usePopover";
 
 interface MessageBubbleProps {
 	message: Message;
 	conversation: Conversation;
 	showSender: boolean;
+	/** The one message whose actions button is in the tab order (roving tabindex, issue 15.10). */
+	tabStop: boolean;
+	onActivate: (seq: number) => void;
 }
 
-export function MessageBubble({ message: m, conversation, showSender }: MessageBubbleProps) {
+export function MessageBubble({ message: m, conversation, showSender, tabStop, onActivate }: MessageBubbleProps) {
 	const me = useChat((s) => s.me);
 	const sender = useChat((s) => s.users[m.senderId]);
 	const users = useChat((s) => s.users);
 	const [viewing, setViewing] = useState(false);
 	const [showActions, setShowActions] = useState(false);
+	const item = useRef<HTMLLIElement>(null);
+
+	// A tap elsewhere hides the actions a tap on this bubble revealed (touch screens have no hover).
+	useEffect(() => {
+		if (!showActions) return;
+		const onPointer = (e: PointerEvent) => {
+			if (e.target instanceof Node && !item.current?.contains(e.target)) setShowActions(false);
+		};
+		document.addEventListener("pointerdown", onPointer);
+		return () => document.removeEventListener("pointerdown", onPointer);
+	}, [showActions]);
 
 	if (m.kind === "system") {
 		return (
@@ -33,6 +49,7 @@ export function MessageBubble({ message: m, conversation, showSender }: MessageB
 	const senderName = sender?.displayName ?? "Someone";
 	return (
 		<li
+			ref={item}
 			className={`message ${mine ? "mine" : "theirs"} ${showActions ? "show-actions" : ""}`}
 			data-seq={m.seq}
 			data-testid="message"
@@ -43,7 +60,11 @@ export function MessageBubble({ message: m, conversation, showSender }: MessageB
 				{/* biome-ignore lint/a11y/noStaticElementInteractions: see above */}
 				<div
 					className={`bubble ${deleted ? "deleted" : ""} ${m.image && !deleted ? "has-image" : ""}`}
-					onClick={() => setShowActions((v) => !v)}
+					onClick={(e) => {
+						// A tap on the image or "Read by" is about that control, not the bubble's menu (issue 15.11).
+						if (e.target instanceof Element && e.target.closest("button, a, .read-by-list")) return;
+						setShowActions((v) => !v);
+					}}
 				>
 					{showSender ? <span className="sender-name">{senderName}</span> : null}
 					{!mine && !showSender ? <span className="sr-only">{senderName}: </span> : null}
@@ -71,12 +92,23 @@ export function MessageBubble({ message: m, conversation, showSender }: MessageB
 						{mine && !deleted ? <Receipt message={m} conversation={conversation} /> : null}
 					</span>
 				</div>
-				{deleted ? null : <MessageActions message={m} conversation={conversation} mine={mine} />}
+				{deleted ? null : (
+					<MessageActions
+						message={m}
+						conversation={conversation}
+						mine={mine}
+						senderName={senderName}
+						tabStop={tabStop}
+						onActivate={onActivate}
+					/>
+				)}
 			</div>
 			{viewing && m.image ? (
 				<ImageViewer
 					src={m.image.url}
-					alt={`Photo from ${mine ? "you" : senderName}`}
+					sender={mine ? "You" : senderName}
+					createdAt={m.createdAt}
+					caption={m.text}
 					onClose={() => setViewing(false)}
 				/>
 			) : null}
@@ -89,11 +121,23 @@ function Receipt({ message, conversation }: { message: Message; conversation: Co
 	const participants = useChat((s) => s.participants[conversation.id]);
 	const [open, setOpen] = useState(false);
 	const popoverId = useId();
+	const anchor = useRef<HTMLButtonElement>(null);
+	const popover = useRef<HTMLUListElement>(null);
+	const close = useCallback(() => setOpen(false), []);
+	usePopover(open, close, anchor, popover, "end");
 	const info = receiptFor(message, participants, me.id);
 	const label = info.status === "read" ? "Read" : info.status === "delivered" ? "Delivered" : "Sent";
+	// Read, delivered and sent differ by shape (disc, double tick, single tick), not only colour.
 	const ticks = (
-		<span className={`ticks ticks-${info.status}`} role="img" aria-label={label} title={label} data-testid="ticks">
-			<IconCheck double={info.status !== "sent"} />
+		<span
+			className={`ticks ticks-${info.status}`}
+			role="img"
+			aria-label={label}
+			title={label}
+			data-testid="ticks"
+			data-shape={info.status === "read" ? "disc" : info.status === "delivered" ? "double" : "single"}
+		>
+			{info.status === "read" ? <IconReadCheck /> : <IconCheck double={info.status !== "sent"} />}
 		</span>
 	);
 	if (conversation.type !== "group" || info.readBy.length === 0) return ticks;
@@ -101,16 +145,17 @@ function Receipt({ message, conversation }: { message: Message; conversation: Co
 		<>
 			{ticks}
 			<button
+				ref={anchor}
 				type="button"
 				className="read-by"
 				aria-expanded={open}
 				aria-controls={popoverId}
 				onClick={() => setOpen((o) => !o)}
 			>
-				Read by {info.readBy.length}
+				<span>Read by {info.readBy.length}</span>
 			</button>
 			{open ? (
-				<ul className="read-by-list" id={popoverId}>
+				<ul className="read-by-list popover" id={popoverId} ref={popover} aria-label="Read by">
 					{info.readBy.map((p) => (
 						<li key={p.user.id}>{p.user.displayName}</li>
 					))}
@@ -120,93 +165,122 @@ function Receipt({ message, conversation }: { message: Message; conversation: Co
 	);
 }
 
-function MessageActions({
-	message,
-	conversation,
-	mine,
-}: {
+interface MessageActionsProps {
 	message: Message;
 	conversation: Conversation;
 	mine: boolean;
-}) {
+	senderName: string;
+	tabStop: boolean;
+	onActivate: (seq: number) => void;
+}
+
+function MessageActions({ message, conversation, mine, senderName, tabStop, onActivate }: MessageActionsProps) {
 	const store = useChatStore();
 	const me = useChat((s) => s.me);
 	const participants = useChat((s) => s.participants[conversation.id]);
 	const [open, setOpen] = useState(false);
-	const [note, setNote] = useState<string | null>(null);
+	const [confirming, setConfirming] = useState<"me" | "everyone" | null>(null);
 	const menuId = useId();
-	const ref = useRef<HTMLDivElement>(null);
+	const button = useRef<HTMLButtonElement>(null);
+	const menu = useRef<HTMLDivElement>(null);
+	const close = useCallback(() => setOpen(false), []);
+	usePopover(open, close, button, menu, mine ? "end" : "start");
 	const amAdmin =
 		conversation.type === "group" && participants?.some((p) => p.user.id === me.id && p.role === "admin") === true;
 	const canDeleteForEveryone = mine || amAdmin;
+	const who = mine ? "your message" : `${senderName}'s message`;
 
 	useEffect(() => {
-		if (!open) return;
-		const first = ref.current?.querySelector<HTMLButtonElement>('[role="menuitem"]');
-		first?.focus();
-		const onPointer = (e: PointerEvent) => {
-			if (e.target instanceof Node && !ref.current?.contains(e.target)) setOpen(false);
-		};
-		document.addEventListener("pointerdown", onPointer);
-		return () => document.removeEventListener("pointerdown", onPointer);
+		if (open) menu.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
 	}, [open]);
 
-	useEffect(() => {
-		if (!note) return;
-		const timer = setTimeout(() => setNote(null), 2500);
-		return () => clearTimeout(timer);
-	}, [note]);
-
-	async function run(action: () => Promise<void>, done?: string) {
+	async function copy() {
 		setOpen(false);
+		button.current?.focus();
 		try {
-			await action();
-			if (done) setNote(done);
-		} catch (e) {
-			setNote(e instanceof Error ? e.message : "That didn't work");
+			await navigator.clipboard.writeText(message.text ?? "");
+			store.announce("Copied");
+		} catch {
+			store.announce("Couldn't copy: this browser did not allow it.", "error");
+		}
+	}
+
+	async function remove(scope: "me" | "everyone") {
+		// Where focus goes once this message's button is gone: the next message's, else the previous one's.
+		const list = button.current?.closest("ol");
+		const buttons = [...(list?.querySelectorAll<HTMLButtonElement>(".more-btn") ?? [])];
+		const index = button.current ? buttons.indexOf(button.current) : -1;
+		const neighbour = (buttons[index + 1] ?? buttons[index - 1])?.closest("li")?.dataset.seq;
+		setConfirming(null);
+		try {
+			await store.deleteMessage(message, scope);
+			store.announce(scope === "me" ? "Deleted for you" : "Deleted for everyone");
+			requestAnimationFrame(() => {
+				const next = neighbour ? list?.querySelector<HTMLButtonElement>(`li[data-seq="${neighbour}"] .more-btn`) : null;
+				if (next && neighbour) {
+					onActivate(Number(neighbour));
+					next.focus();
+				} else document.querySelector<HTMLTextAreaElement>(".composer textarea")?.focus();
+			});
+		} catch (error) {
+			store.announce(failureText(error, "the message wasn't deleted"), "error");
+			button.current?.focus();
 		}
 	}
 
 	function onMenuKey(e: React.KeyboardEvent) {
-		const items = [...(ref.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? [])];
+		const items = [...(menu.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? [])];
 		const index = items.indexOf(document.activeElement as HTMLButtonElement);
-		if (e.key === "Escape") {
-			setOpen(false);
-			ref.current?.querySelector<HTMLButtonElement>(".more-btn")?.focus();
-		} else if (e.key === "ArrowDown") {
+		if (e.key === "ArrowDown") {
 			e.preventDefault();
 			items[(index + 1) % items.length]?.focus();
 		} else if (e.key === "ArrowUp") {
 			e.preventDefault();
 			items[(index - 1 + items.length) % items.length]?.focus();
+		} else if (e.key === "Tab") {
+			setOpen(false);
 		}
 	}
 
 	return (
-		<div className="message-actions" ref={ref}>
+		<div className="message-actions">
 			<button
+				ref={button}
 				type="button"
 				className="more-btn"
-				aria-label="Message actions"
+				aria-label={`Actions for ${who} at ${clockTime(message.createdAt)}`}
 				aria-haspopup="menu"
 				aria-expanded={open}
 				aria-controls={open ? menuId : undefined}
+				tabIndex={tabStop ? 0 : -1}
+				onFocus={() => onActivate(message.seq)}
 				onClick={() => setOpen((o) => !o)}
 			>
 				<IconMore />
 			</button>
 			{open ? (
-				<div className="menu" role="menu" id={menuId} tabIndex={-1} onKeyDown={onMenuKey}>
+				<div
+					className="menu popover"
+					role="menu"
+					id={menuId}
+					ref={menu}
+					tabIndex={-1}
+					onKeyDown={onMenuKey}
+					aria-label={`Actions for ${who}`}
+				>
 					{message.text ? (
-						<button
-							type="button"
-							role="menuitem"
-							onClick={() => run(() => navigator.clipboard.writeText(message.text ?? ""), "Copied")}
-						>
+						<button type="button" role="menuitem" onClick={() => void copy()}>
 							Copy text
 						</button>
 					) : null}
-					<button type="button" role="menuitem" onClick={() => run(() => store.deleteMessage(message, "me"))}>
+					<button
+						type="button"
+						role="menuitem"
+						onClick={() => {
+							setOpen(false);
+							setConfirming("me");
+						}}
+					>
 						Delete for me
 					</button>
 					{canDeleteForEveryone ? (
@@ -214,17 +288,29 @@ function MessageActions({
 							type="button"
 							role="menuitem"
 							className="danger"
-							onClick={() => run(() => store.deleteMessage(message, "everyone"))}
+							onClick={() => {
+								setOpen(false);
+								setConfirming("everyone");
+							}}
 						>
 							Delete for everyone
 						</button>
 					) : null}
 				</div>
 			) : null}
-			{note ? (
-				<span className="action-note" role="status">
-					{note}
-				</span>
+			{confirming ? (
+				<ConfirmDialog
+					title={confirming === "me" ? "Delete for you?" : "Delete for everyone?"}
+					confirmLabel={confirming === "me" ? "Delete for me" : "Delete for everyone"}
+					onCancel={() => setConfirming(null)}
+					onConfirm={() => remove(confirming)}
+				>
+					<p>
+						{confirming === "me"
+							? "The message disappears from your history on every device. Others still see it."
+							: "Everyone in the chat sees “This message was deleted” instead. This can't be undone."}
+					</p>
+				</ConfirmDialog>
 			) : null}
 		</div>
 	);

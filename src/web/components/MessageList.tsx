@@ -1,10 +1,13 @@
 // The scrolling history of one chat: date separators, a "new messages" divider at the first
-// unread, infinite scroll upward (cursor pages), and a jump-to-latest button.
+// message that was unread when the chat was opened (and only then), infinite scroll upward
+// (cursor pages), a jump-to-latest button that counts what is below, and one tab stop for the
+// messages' actions with arrow keys between them (roving tabindex).
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Conversation, Message } from "../../shared/schemas";
 import { dayKey, dayLabel } from "../format";
 import type { PendingMessage } from "../store/chat-store";
 import { useChat, useChatStore } from "../store/context";
+import { firstUnreadId } from "../store/messages";
 import { IconDown } from "./icons";
 import { MessageBubble, PendingBubble } from "./MessageBubble";
 
@@ -24,16 +27,33 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 	const topSentinel = useRef<HTMLLIElement>(null);
 	const atBottom = useRef(true);
 	const [showJump, setShowJump] = useState(false);
+	const [below, setBelow] = useState(0);
 	const didInitialScroll = useRef(false);
 	const anchor = useRef<{ firstSeq: number; fromBottom: number } | null>(null);
+	const [activeSeq, setActiveSeq] = useState<number | null>(null);
 
-	// Sending a message means I had read everything before it, so the divider goes after my latest one.
-	const markerSeq = readMarker?.conversationId === id ? readMarker.seq : null;
-	const myLatestSeq = messages.findLast((m) => m.senderId === me.id)?.seq ?? 0;
-	const firstUnread =
-		markerSeq === null
-			? undefined
-			: messages.find((m) => m.seq > Math.max(markerSeq, myLatestSeq) && m.senderId !== me.id && m.kind !== "system");
+	// The divider is decided once per opening, from what was unread then; live messages never move it.
+	const marker = readMarker?.conversationId === id ? readMarker : null;
+	const [divider, setDivider] = useState<{ decided: boolean; id: string | null }>({ decided: false, id: null });
+	const decided =
+		divider.decided || !marker || !thread?.loaded
+			? divider
+			: { decided: true, id: firstUnreadId(messages, marker, me.id) };
+	if (decided !== divider) setDivider(decided);
+	const firstUnread = decided.id;
+
+	// Roving tabindex: the remembered message if it still has actions, else the latest that does.
+	const actionable = messages.filter((m) => m.kind !== "system" && m.deletedAt === null);
+	const tabStopSeq = actionable.some((m) => m.seq === activeSeq) ? activeSeq : (actionable.at(-1)?.seq ?? null);
+
+	const countBelow = useCallback(() => {
+		const el = scroller.current;
+		if (!el) return;
+		const bottom = el.getBoundingClientRect().bottom;
+		let n = 0;
+		for (const li of el.querySelectorAll(".message.theirs")) if (li.getBoundingClientRect().top > bottom - 8) n++;
+		setBelow(n);
+	}, []);
 
 	const scrollToBottom = useCallback((smooth = false) => {
 		const el = scroller.current;
@@ -41,6 +61,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		el.scrollTo({ top: el.scrollHeight, behavior: smooth ? "smooth" : "auto" });
 		atBottom.current = true;
 		setShowJump(false);
+		setBelow(0);
 	}, []);
 
 	// Keep the view where the reader is: pinned to the bottom for new messages, or anchored
@@ -48,14 +69,17 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 	// biome-ignore lint/correctness/useExhaustiveDependencies: pending sends also move the bottom
 	useLayoutEffect(() => {
 		const el = scroller.current;
-		if (!el || !thread?.loaded) return;
+		if (!el || !thread?.loaded || !decided.decided) return;
 		if (!didInitialScroll.current) {
 			didInitialScroll.current = true;
-			const divider = el.querySelector<HTMLElement>(".unread-divider");
-			if (divider) {
-				el.scrollTop = Math.max(0, divider.offsetTop - el.clientHeight / 3);
+			const line = el.querySelector<HTMLElement>(".unread-divider");
+			if (line) {
+				// Open at the first unread message, the divider just above it (issue 15.2).
+				const offset = line.getBoundingClientRect().top - el.getBoundingClientRect().top;
+				el.scrollTop = Math.max(0, el.scrollTop + offset - 8);
 				atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
 				setShowJump(!atBottom.current);
+				countBelow();
 			} else scrollToBottom();
 			return;
 		}
@@ -66,7 +90,8 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 			return;
 		}
 		if (atBottom.current) scrollToBottom();
-	}, [messages, pending, thread?.loaded, scrollToBottom]);
+		else countBelow();
+	}, [messages, pending, thread?.loaded, decided.decided, scrollToBottom, countBelow]);
 
 	// Sending my own message always brings me to the bottom.
 	const pendingCount = pending.length;
@@ -98,12 +123,37 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		return () => observer.disconnect();
 	}, [thread?.loaded, thread?.hasOlder, loadOlder]);
 
+	const countFrame = useRef(0);
 	function onScroll() {
 		const el = scroller.current;
 		if (!el) return;
 		const near = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
 		atBottom.current = near;
 		setShowJump(!near);
+		cancelAnimationFrame(countFrame.current);
+		countFrame.current = requestAnimationFrame(countBelow);
+	}
+
+	/** Arrow keys move between the messages' actions buttons; Home and End go to the ends. */
+	function onKeyDown(e: React.KeyboardEvent<HTMLOListElement>) {
+		if (!(e.target instanceof HTMLElement) || !e.target.classList.contains("more-btn")) return;
+		const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>(".more-btn")];
+		const index = buttons.indexOf(e.target as HTMLButtonElement);
+		const to =
+			e.key === "ArrowUp"
+				? index - 1
+				: e.key === "ArrowDown"
+					? index + 1
+					: e.key === "Home"
+						? 0
+						: e.key === "End"
+							? buttons.length - 1
+							: null;
+		if (to === null) return;
+		e.preventDefault();
+		const target = buttons[Math.max(0, Math.min(buttons.length - 1, to))];
+		target?.focus();
+		target?.scrollIntoView({ block: "nearest" });
 	}
 
 	const isGroup = conversation.type === "group";
@@ -116,6 +166,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 				className="messages"
 				ref={scroller}
 				onScroll={onScroll}
+				onKeyDown={onKeyDown}
 				aria-label="Messages"
 				// biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable for keyboard users
 				tabIndex={0}
@@ -146,12 +197,18 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 					return (
 						<Fragment key={m.id}>
 							{newDay ? <DateSeparator iso={m.createdAt} /> : null}
-							{firstUnread?.id === m.id ? (
+							{firstUnread === m.id ? (
 								<li className="unread-divider" data-testid="unread-divider">
 									<span>New messages</span>
 								</li>
 							) : null}
-							<MessageBubble message={m} conversation={conversation} showSender={showSender} />
+							<MessageBubble
+								message={m}
+								conversation={conversation}
+								showSender={showSender}
+								tabStop={m.seq === tabStopSeq}
+								onActivate={setActiveSeq}
+							/>
 						</Fragment>
 					);
 				})}
@@ -168,8 +225,20 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 				})}
 			</ol>
 			{showJump ? (
-				<button type="button" className="jump-latest" onClick={() => scrollToBottom(true)} aria-label="Jump to latest">
+				<button
+					type="button"
+					className="jump-latest"
+					onClick={() => scrollToBottom(true)}
+					aria-label={
+						below > 0 ? `Jump to latest, ${below} new message${below === 1 ? "" : "s"} below` : "Jump to latest"
+					}
+				>
 					<IconDown />
+					{below > 0 ? (
+						<span className="jump-count" aria-hidden="true" data-testid="jump-count">
+							{below > 99 ? "99+" : below}
+						</span>
+					) : null}
 				</button>
 			) : null}
 		</div>

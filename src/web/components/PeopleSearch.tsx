@@ -62,6 +62,8 @@ export function PeopleSearch({ selected, onToggle, exclude, label = "Search peop
 				autoComplete="off"
 				// biome-ignore lint/a11y/noAutofocus: the dialog opens to search
 				autoFocus
+				// showModal() moves focus to the dialog's first control; Dialog puts it back here.
+				data-autofocus
 				onChange={(e) => setQuery(e.target.value)}
 			/>
 			{selected.length > 0 ? (

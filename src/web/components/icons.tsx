@@ -143,3 +143,32 @@ export const IconCheck = ({ double }: { double?: boolean }) => (
 		{double ? <path d="m13 16 2 2L27 6" /> : null}
 	</svg>
 );
+
+/** Read is a filled disc with the double tick cut out: a different shape, not only a different colour. */
+export const IconReadCheck = () => (
+	<svg aria-hidden="true" {...base} width={18} height={18} viewBox="0 0 24 24">
+		<circle cx="12" cy="12" r="11" fill="currentColor" />
+		<path
+			d="m4.5 12.5 3.5 3.5 8-8.5M11 15.5l1 1 7.5-8"
+			fill="none"
+			stroke="var(--tick-cut, #fff)"
+			strokeWidth="2"
+			strokeLinecap="round"
+			strokeLinejoin="round"
+		/>
+	</svg>
+);
+
+export const IconDownload = () => (
+	<svg
+		aria-hidden="true"
+		{...base}
+		fill="none"
+		stroke="currentColor"
+		strokeWidth="2"
+		strokeLinecap="round"
+		strokeLinejoin="round"
+	>
+		<path d="M12 4v11m0 0-4.5-4.5M12 15l4.5-4.5M5 19h14" />
+	</svg>
+);

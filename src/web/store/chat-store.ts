@@ -9,7 +9,8 @@ import type { Conversation, Message, Participant, Role, User } from "../../share
 import { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from "../../shared/schemas";
 import { ApiError, api, uploadFile } from "../api";
 import { ChatSocket, type RealtimeEvent } from "../realtime";
-import { mergeMessages } from "./messages";
+import { ReceiptThrottle } from "../receipts";
+import { mergeMessages, mergeParticipants } from "./messages";
 
 export type ConnectionState = "connecting" | "online" | "offline";
 
@@ -51,8 +52,26 @@ export interface ChatState {
 	openId: string | null;
 	/** Whether the open chat's room socket is connected (typing and live receipts need it). */
 	roomOpen: boolean;
-	/** For the open chat: my lastReadSeq when it was opened, for the "new messages" divider. */
-	readMarker: { conversationId: string; seq: number } | null;
+	/**
+	 * For the open chat, what was unread at the moment it was opened: my lastReadSeq then (when
+	 * known) and the unread count. The "New messages" divider comes from this alone, so messages
+	 * that arrive while the chat is open never get one (issue 15.6).
+	 */
+	readMarker: ReadMarker | null;
+	/** A short confirmation or error after an action, shown as a toast (issue 15.3). */
+	notice: Notice | null;
+}
+
+export interface ReadMarker {
+	conversationId: string;
+	seq: number | null;
+	unread: number;
+}
+
+export interface Notice {
+	id: number;
+	text: string;
+	tone: "info" | "error";
 }
 
 const TYPING_THROTTLE_MS = 1500;
@@ -92,6 +111,14 @@ function errorText(error: unknown): string {
 	return "Something went wrong";
 }
 
+/** Why an action failed, in words: a request that never reached the server means offline. */
+export function failureText(error: unknown, what: string): string {
+	const offline =
+		(typeof navigator !== "undefined" && !navigator.onLine) || (error instanceof ApiError && error.status === 0);
+	if (offline) return `You're offline, so ${what}. Try again when you're back online.`;
+	return `${what[0]?.toUpperCase() ?? ""}${what.slice(1)}: ${errorText(error)}`;
+}
+
 function isVisible(): boolean {
 	return typeof document === "undefined" || document.visibilityState === "visible";
 }
@@ -107,11 +134,11 @@ export class ChatStore {
 	private readonly threadLoads = new Map<string, Promise<void>>();
 	private readonly catchUps = new Map<string, Promise<void>>();
 	private readonly detailLoads = new Map<string, Promise<void>>();
-	private readonly deliveredReported = new Map<string, number>();
-	private readonly readReported = new Map<string, number>();
+	/** Receipts per burst (issue 10): delivered per conversation, read per open chat, each ≤ 1 per 500 ms. */
+	private readonly delivered = new ReceiptThrottle((id, seq) => this.sendDelivered(id, seq));
+	private readonly read = new ReceiptThrottle((id, seq) => this.sendRead(id, seq));
 	private readonly notified = new Set<string>();
 	private readonly muteInFlight = new Map<string, boolean>();
-	private readonly readRetries = new Map<string, number>();
 	private readTimer: ReturnType<typeof setTimeout> | undefined;
 	private typingState: {
 		id: string;
@@ -137,7 +164,21 @@ export class ChatStore {
 			openId: null,
 			roomOpen: false,
 			readMarker: null,
+			notice: null,
 		};
+	}
+
+	// ---------- notices ----------
+	private noticeId = 0;
+
+	/** Says how an action went, where the reader will see it. */
+	announce(text: string, tone: Notice["tone"] = "info"): void {
+		this.noticeId += 1;
+		this.set({ notice: { id: this.noticeId, text, tone } });
+	}
+
+	dismissNotice(id: number): void {
+		if (this.state.notice?.id === id) this.set({ notice: null });
 	}
 
 	// ---------- external store plumbing ----------
@@ -151,7 +192,35 @@ export class ChatStore {
 	private set(patch: Partial<ChatState> | ((s: ChatState) => Partial<ChatState>)): void {
 		const next = typeof patch === "function" ? patch(this.state) : patch;
 		this.state = { ...this.state, ...next };
+		if (this.holding > 0) this.held = true;
+		else this.notify();
+	}
+
+	private holding = 0;
+	private held = false;
+
+	private notify(): void {
 		for (const listener of this.listeners) listener();
+	}
+
+	/** Applies several changes (a batch frame's events) and tells the views once, at the end. */
+	private together(apply: () => void): void {
+		this.holding++;
+		try {
+			apply();
+		} finally {
+			this.holding--;
+			if (this.holding === 0 && this.held) {
+				this.held = false;
+				this.notify();
+			}
+		}
+	}
+
+	private applyEvents(events: RealtimeEvent[], source: "realtime" | "room"): void {
+		this.together(() => {
+			for (const event of events) this.handleEvent(event, source);
+		});
 	}
 
 	// ---------- lifecycle ----------
@@ -173,9 +242,11 @@ export class ChatStore {
 		if (this.started) return;
 		this.started = true;
 		this.realtime = new ChatSocket("/realtime", {
-			onEvent: (event) => this.handleEvent(event, "realtime"),
+			onEvents: (events) => this.applyEvents(events, "realtime"),
 			onOpen: () => {
 				this.set({ connection: "online" });
+				this.delivered.resume();
+				this.read.resume();
 				// First open loads the list; every reconnect refreshes it, since events were missed.
 				void this.refreshConversations();
 				if (this.hasConnectedOnce) this.refreshPresence();
@@ -201,6 +272,8 @@ export class ChatStore {
 		this.room = null;
 		clearTimeout(this.roomCloseTimer);
 		clearTimeout(this.readTimer);
+		this.delivered.dispose();
+		this.read.dispose();
 		clearInterval(this.typingSweep);
 		window.removeEventListener("online", this.onBrowserOnline);
 		window.removeEventListener("offline", this.onBrowserOffline);
@@ -242,7 +315,7 @@ export class ChatStore {
 					const users = { ...s.users };
 					for (const c of all) {
 						if (c.participants) {
-							participants[c.id] = c.participants;
+							participants[c.id] = mergeParticipants(participants[c.id], c.participants);
 							for (const p of c.participants) users[p.user.id] = { ...users[p.user.id], ...p.user };
 						}
 					}
@@ -306,7 +379,11 @@ export class ChatStore {
 			return {
 				conversations,
 				users,
-				participants: { ...s.participants, [conversation.id]: conversation.participants },
+				// A snapshot can be older than a receipt already applied: watermarks only move forward.
+				participants: {
+					...s.participants,
+					[conversation.id]: mergeParticipants(s.participants[conversation.id], conversation.participants),
+				},
 			};
 		});
 	}
@@ -335,38 +412,34 @@ export class ChatStore {
 			const conversation = this.state.conversations.find((c) => c.id === id);
 			const mine = this.state.participants[id]?.find((p) => p.user.id === this.state.me.id);
 			const unread = conversation?.unreadCount ?? 0;
-			this.set({
-				openId: id,
-				readMarker: unread > 0 && mine ? { conversationId: id, seq: mine.lastReadSeq } : null,
-			});
+			this.set({ openId: id, readMarker: { conversationId: id, seq: mine?.lastReadSeq ?? null, unread } });
 		}
 		if (this.room?.id !== id) {
 			this.room?.socket.close();
 			this.set({ roomOpen: false });
+			let reconnect = false;
 			this.room = {
 				id,
 				socket: new ChatSocket(`/conversations/${encodeURIComponent(id)}/socket`, {
-					onEvent: (event) => this.handleEvent(event, "room"),
+					onEvents: (events) => this.applyEvents(events, "room"),
 					onClose: () => {
 						if (this.room?.id === id) this.set({ roomOpen: false });
 					},
 					onOpen: () => {
 						if (this.room?.id === id) this.set({ roomOpen: true });
+						this.read.resume();
 						const thread = this.state.threads[id];
 						if (thread?.loaded) void this.catchUp(id);
+						// Receipts and presence missed while the socket was down come with a fresh snapshot.
+						if (reconnect) void this.loadDetails(id, true);
+						reconnect = true;
 					},
 				}),
 			};
 		}
-		void this.loadDetails(id).then(() => {
-			// The divider needs my lastReadSeq, which may only now be known.
-			const s = this.state;
-			if (s.openId !== id || s.readMarker) return;
-			const mine = s.participants[id]?.find((p) => p.user.id === s.me.id);
-			const conversation = s.conversations.find((c) => c.id === id);
-			if (mine && conversation?.lastMessage && conversation.lastMessage.seq > mine.lastReadSeq)
-				this.set({ readMarker: { conversationId: id, seq: mine.lastReadSeq } });
-		});
+		// Always a fresh snapshot on open: big groups get presence only this way (CONTRACT v2),
+		// and receipts now reach only the senders concerned, so watermarks come from here too.
+		void this.loadDetails(id, true);
 		void this.ensureThread(id).then(() => this.catchUp(id));
 		this.scheduleRead(id);
 	}
@@ -475,24 +548,44 @@ export class ChatStore {
 	}
 
 	// ---------- receipts ----------
+	/** Everything up to seq reached this device; an open, visible chat reports read instead. */
 	private reportDelivered(conversationId: string, seq: number): void {
-		if ((this.deliveredReported.get(conversationId) ?? 0) >= seq) return;
-		const sent =
-			this.realtime?.send({ type: "message:delivered", data: { conversationId, seq } }) ||
-			(this.room?.id === conversationId && this.room.socket.send({ type: "message:delivered", data: { seq } }));
-		if (sent) this.deliveredReported.set(conversationId, seq);
+		if (conversationId === this.state.openId && isVisible()) return;
+		this.delivered.report(conversationId, seq);
+	}
+
+	private sendDelivered(conversationId: string, seq: number): boolean {
+		return (
+			this.realtime?.send({ type: "message:delivered", data: { conversationId, seq } }) === true ||
+			(this.room?.id === conversationId && this.room.socket.send({ type: "message:delivered", data: { seq } }))
+		);
+	}
+
+	/** Read implies delivered. The room socket if it is up, else the realtime socket, else REST. */
+	private sendRead(id: string, seq: number): boolean {
+		this.delivered.covered(id, seq);
+		if (this.room?.id === id && this.room.socket.send({ type: "message:read", data: { seq } })) return true;
+		if (this.realtime?.send({ type: "message:read", data: { conversationId: id, seq } })) return true;
+		api
+			.markRead(id, seq)
+			.then(({ lastReadSeq }) => {
+				if (lastReadSeq < seq) this.read.failed(id, seq);
+			})
+			// Offline: the next socket open resumes it.
+			.catch(() => this.read.failed(id, seq));
+		return true;
 	}
 
 	/**
-	 * Coalesces the calls of one task, then reports at once: the badge clears locally the moment
-	 * a chat is viewed, so the server must hear about it before the reader can navigate away.
+	 * Coalesces the calls of one task, then reports: the badge clears locally the moment a chat
+	 * is viewed, and the first read of a quiet chat goes at once (the throttle holds only bursts).
 	 */
 	private scheduleRead(id: string): void {
 		clearTimeout(this.readTimer);
-		this.readTimer = setTimeout(() => void this.markRead(id), 0);
+		this.readTimer = setTimeout(() => this.markRead(id), 0);
 	}
 
-	private async markRead(id: string): Promise<void> {
+	private markRead(id: string): void {
 		if (this.state.openId !== id || !isVisible()) return;
 		const thread = this.state.threads[id];
 		const conversation = this.state.conversations.find((c) => c.id === id);
@@ -502,23 +595,10 @@ export class ChatStore {
 			this.set((s) => ({
 				conversations: s.conversations.map((c) => (c.id === id ? { ...c, unreadCount: 0 } : c)),
 			}));
-		if ((this.readReported.get(id) ?? 0) >= highest) return;
-		this.readReported.set(id, highest);
+		const mine = this.state.participants[id]?.find((p) => p.user.id === this.state.me.id);
+		if (mine && mine.lastReadSeq >= highest && this.read.pendingSeq(id) === undefined) return;
 		this.updateWatermark(id, this.state.me.id, "lastReadSeq", highest);
-		try {
-			const { lastReadSeq } = await api.markRead(id, highest);
-			if (lastReadSeq < highest) throw new Error("read watermark behind");
-			this.readRetries.delete(id);
-		} catch {
-			// Not recorded (offline, or the server had not caught up): try again shortly, a few times.
-			this.readReported.delete(id);
-			const attempt = (this.readRetries.get(id) ?? 0) + 1;
-			this.readRetries.set(id, attempt);
-			if (attempt <= 5)
-				setTimeout(() => {
-					if (this.state.openId === id) this.scheduleRead(id);
-				}, 1000 * attempt);
-		}
+		this.read.report(id, highest);
 	}
 
 	private updateWatermark(id: string, userId: string, field: "lastReadSeq" | "lastDeliveredSeq", seq: number): void {

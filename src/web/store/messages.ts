@@ -14,6 +14,43 @@ export function mergeMessages(existing: Message[], incoming: Message[]): Message
 	return [...byId.values()].sort((a, b) => a.seq - b.seq);
 }
 
+/**
+ * A participants snapshot over what we hold: the snapshot decides who is a member and their
+ * profile, but a watermark never moves backwards (a receipt may have overtaken the snapshot).
+ */
+export function mergeParticipants(local: Participant[] | undefined, incoming: Participant[]): Participant[] {
+	if (!local) return incoming;
+	const known = new Map(local.map((p) => [p.user.id, p]));
+	return incoming.map((p) => {
+		const prior = known.get(p.user.id);
+		if (!prior) return p;
+		const lastReadSeq = Math.max(prior.lastReadSeq, p.lastReadSeq);
+		const lastDeliveredSeq = Math.max(prior.lastDeliveredSeq, p.lastDeliveredSeq, lastReadSeq);
+		if (lastReadSeq === p.lastReadSeq && lastDeliveredSeq === p.lastDeliveredSeq) return p;
+		return { ...p, lastReadSeq, lastDeliveredSeq };
+	});
+}
+
+/**
+ * The first message that was unread when the chat was opened: after my read watermark then,
+ * or, when that is not known, the last `unread` messages from others. Null when nothing was.
+ */
+export function firstUnreadId(
+	messages: Message[],
+	marker: { seq: number | null; unread: number },
+	meId: string,
+): string | null {
+	if (marker.unread <= 0) return null;
+	const counted = messages.filter((m) => m.senderId !== meId && m.kind !== "system" && m.deletedAt === null);
+	if (marker.seq !== null) {
+		// Replying means I had read what came before it, whatever the watermark says.
+		const myLatest = messages.findLast((m) => m.senderId === meId)?.seq ?? 0;
+		const after = Math.max(marker.seq, myLatest);
+		return counted.find((m) => m.seq > after)?.id ?? null;
+	}
+	return counted.at(-Math.min(marker.unread, counted.length))?.id ?? null;
+}
+
 export type Receipt = "sent" | "delivered" | "read";
 
 export interface ReceiptInfo {
@@ -47,13 +84,16 @@ export function conversationTitle(
 }
 
 /**
- * The sentence for a system message: the server's `text` when it sends one, otherwise built
- * from the structured `system` record and the names we know.
+ * The sentence for a system message. The server's `text` is written for everyone ("Ben Okafor
+ * added Asha Patel"); when the reader is the actor or the target the sentence is built from the
+ * structured `system` record instead, so it says "Ben Okafor added you" (issue 15.9).
  */
 export function systemText(message: Message, users: Record<string, { displayName: string }>, meId: string): string {
-	if (message.text) return message.text;
 	const event = message.system;
-	if (!event) return "";
+	const known = (id: string) => id === meId || users[id] !== undefined;
+	const aboutMe = !!event && (event.actorId === meId || event.targetId === meId);
+	if (message.text && (!aboutMe || !known(event.actorId) || !known(event.targetId))) return message.text;
+	if (!event) return message.text ?? "";
 	const name = (id: string, capital = true) =>
 		id === meId ? (capital ? "You" : "you") : (users[id]?.displayName ?? (capital ? "Someone" : "someone"));
 	const actor = name(event.actorId);

@@ -1,0 +1,54 @@
+// Menus and popovers are position: fixed and placed by placePopover (flip and clamp), so they
+// never run off a phone's edge (issue 15.1). They close on an outside tap or click, on Escape,
+// and follow their anchor on resize and scroll.
+import { type RefObject, useLayoutEffect } from "react";
+import { placePopover } from "../popover";
+
+export function usePopover(
+	open: boolean,
+	close: () => void,
+	anchor: RefObject<HTMLElement | null>,
+	popover: RefObject<HTMLElement | null>,
+	align: "start" | "end",
+): void {
+	useLayoutEffect(() => {
+		if (!open) return;
+		const place = () => {
+			const a = anchor.current;
+			const p = popover.current;
+			if (!a || !p) return;
+			const viewport = { width: document.documentElement.clientWidth, height: window.innerHeight };
+			const spot = placePopover(
+				a.getBoundingClientRect(),
+				{ width: p.offsetWidth, height: p.offsetHeight },
+				viewport,
+				align,
+			);
+			p.style.top = `${spot.top}px`;
+			p.style.left = `${spot.left}px`;
+			p.dataset.side = spot.side;
+		};
+		place();
+		const onPointer = (e: PointerEvent) => {
+			const target = e.target;
+			if (!(target instanceof Node)) return;
+			if (anchor.current?.contains(target) || popover.current?.contains(target)) return;
+			close();
+		};
+		const onKey = (e: KeyboardEvent) => {
+			if (e.key !== "Escape") return;
+			close();
+			anchor.current?.focus();
+		};
+		window.addEventListener("resize", place);
+		window.addEventListener("scroll", place, true);
+		document.addEventListener("pointerdown", onPointer);
+		document.addEventListener("keydown", onKey);
+		return () => {
+			window.removeEventListener("resize", place);
+			window.removeEventListener("scroll", place, true);
+			document.removeEventListener("pointerdown", onPointer);
+			document.removeEventListener("keydown", onKey);
+		};
+	}, [open, close, anchor, popover, align]);
+}

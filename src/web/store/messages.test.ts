@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import type { Message, Participant } from "../../shared/schemas";
+import { firstUnreadId, mergeParticipants, receiptFor, systemText } from "./messages";
+
+function participant(id: string, lastReadSeq: number, lastDeliveredSeq = lastReadSeq): Participant {
+	return {
+		user: { id, email: `${id}@x.test`, displayName: id, avatarUrl: null },
+		role: "member",
+		joinedAt: "2026-01-01T00:00:00.000Z",
+		lastReadSeq,
+		lastDeliveredSeq,
+	};
+}
+
+function message(seq: number, senderId = "me"): Message {
+	return {
+		id: `m${seq}`,
+		conversationId: "c1",
+		seq,
+		senderId,
+		clientId: `k${seq}`,
+		kind: "text",
+		text: "hi",
+		image: null,
+		createdAt: "2026-01-01T00:00:00.000Z",
+		deletedAt: null,
+	};
+}
+
+describe("ticks from watermarks", () => {
+	it("a direct chat goes sent, delivered, read as the other side's watermarks move", () => {
+		const m = message(5);
+		expect(receiptFor(m, [participant("me", 5), participant("ben", 0, 4)], "me").status).toBe("sent");
+		expect(receiptFor(m, [participant("me", 5), participant("ben", 0, 5)], "me").status).toBe("delivered");
+		expect(receiptFor(m, [participant("me", 5), participant("ben", 5)], "me").status).toBe("read");
+	});
+
+	it("a group counts who has read it; read only when everyone has", () => {
+		const info = receiptFor(message(3), [participant("me", 3), participant("a", 3), participant("b", 1, 3)], "me");
+		expect(info.readBy.map((p) => p.user.id)).toEqual(["a"]);
+		expect(info.status).toBe("delivered");
+	});
+});
+
+describe("participant snapshots", () => {
+	it("a snapshot older than a receipt already applied does not take a watermark back", () => {
+		const merged = mergeParticipants([participant("a", 9)], [participant("a", 4, 6), participant("b", 2)]);
+		expect(merged.map((p) => [p.user.id, p.lastReadSeq, p.lastDeliveredSeq])).toEqual([
+			["a", 9, 9],
+			["b", 2, 2],
+		]);
+	});
+
+	it("the snapshot decides membership and profiles", () => {
+		const renamed = { ...participant("a", 1), user: { ...participant("a", 1).user, displayName: "Ada", online: true } };
+		const merged = mergeParticipants([participant("a", 1), participant("gone", 1)], [renamed]);
+		expect(merged).toEqual([renamed]);
+	});
+});
+
+describe("system lines", () => {
+	const users = { ben: { displayName: "Ben Okafor" }, asha: { displayName: "Asha Patel" } };
+	const added = (actorId: string, targetId: string): Message => ({
+		...message(4, actorId),
+		kind: "system",
+		text: `${users[actorId as "ben"]?.displayName} added someone`,
+		system: { event: "joined", actorId, targetId },
+	});
+
+	it("says 'Ben Okafor added you' to the person added", () => {
+		expect(systemText(added("ben", "me"), users, "me")).toBe("Ben Okafor added you");
+	});
+
+	it("keeps the server's sentence for everyone else", () => {
+		expect(systemText(added("ben", "asha"), users, "me")).toBe("Ben Okafor added someone");
+	});
+});
+
+describe("the New messages divider", () => {
+	const thread = [message(1, "ben"), message(2, "me"), message(3, "ben"), message(4, "ben")];
+
+	it("goes above the first message after the read watermark at opening", () => {
+		expect(firstUnreadId(thread, { seq: 2, unread: 2 }, "me")).toBe("m3");
+	});
+
+	it("goes after my latest reply: replying means I had read what came before", () => {
+		expect(firstUnreadId(thread, { seq: 0, unread: 3 }, "me")).toBe("m3");
+	});
+
+	it("without a known watermark, counts back the unread messages from others", () => {
+		expect(firstUnreadId(thread, { seq: null, unread: 2 }, "me")).toBe("m3");
+	});
+
+	it("is absent when nothing was unread at opening", () => {
+		expect(firstUnreadId(thread, { seq: 1, unread: 0 }, "me")).toBeNull();
+	});
+});
