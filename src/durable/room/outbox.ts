@@ -9,6 +9,8 @@ import type { MessageRecord } from "../../worker/views";
 import type { RoomLog } from "./log";
 
 export const FLUSH_INTERVAL_MS = 250;
+/** A REST write waits for its flush: it need not wait a whole interval behind socket traffic. */
+const REST_FLUSH_INTERVAL_MS = 50;
 const MAX_MESSAGES_PER_FLUSH = 200;
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
@@ -27,6 +29,7 @@ export class Outbox {
 	private running: Promise<boolean> | null = null;
 	private again = false;
 	private timer: ReturnType<typeof setTimeout> | undefined;
+	private timerAt = 0;
 	private lastStart = 0;
 	private failures = 0;
 	/** Waiters for "a flush that started after my write has finished". */
@@ -45,19 +48,27 @@ export class Outbox {
 		private readonly db: () => D1Database = () => env.DB,
 	) {}
 
-	/** Schedules a flush soon: at once after a quiet spell, else at the next interval. */
-	schedule(opts: { refreshInbox?: boolean } = {}) {
+	/**
+	 * Schedules a flush: at once after a quiet spell, else one interval after the last one
+	 * started (a shorter one when a REST call is waiting for it).
+	 */
+	schedule(opts: { refreshInbox?: boolean; restWaiting?: boolean } = {}) {
 		if (opts.refreshInbox) this.refreshRequested = true;
 		if (this.running) {
 			this.again = true;
 			return;
 		}
-		if (this.timer) return;
-		const wait = Math.max(0, this.lastStart + FLUSH_INTERVAL_MS - Date.now());
+		const interval = opts.restWaiting ? REST_FLUSH_INTERVAL_MS : FLUSH_INTERVAL_MS;
+		const at = Math.max(Date.now(), this.lastStart + interval);
+		if (this.timer) {
+			if (this.timerAt <= at) return;
+			clearTimeout(this.timer);
+		}
+		this.timerAt = at;
 		this.timer = setTimeout(() => {
 			this.timer = undefined;
 			void this.run();
-		}, wait);
+		}, at - Date.now());
 	}
 
 	/** Resolves true once everything written before this call is in D1 (false after `ms`). */
@@ -73,7 +84,7 @@ export class Outbox {
 			// A flush already running may have read the log before this write: wait for the next one.
 			if (this.running) this.pendingWaiters.push(waiter);
 			else this.waiters.push(waiter);
-			this.schedule();
+			this.schedule({ restWaiting: true });
 		});
 	}
 
@@ -98,7 +109,7 @@ export class Outbox {
 			this.failures = 0;
 			if (this.again || this.waiters.length > 0 || this.roomLog.hasUnflushed()) {
 				this.again = false;
-				this.schedule();
+				this.schedule({ restWaiting: this.waiters.length > 0 });
 			}
 		} else {
 			this.failures += 1;
