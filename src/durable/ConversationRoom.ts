@@ -34,6 +34,12 @@ const REST_FLUSH_WAIT_MS = 10_000;
 /** If the object is evicted between a write and its flush, this alarm brings it back. */
 const BACKSTOP_MS = 1_000;
 
+/** How a receipt arrived: over REST (answer once D1 has it) or on a room socket (no echo to it). */
+interface ReceiptOptions {
+	viaRest?: boolean;
+	via?: WebSocket;
+}
+
 type HistoryPosition = { before: number } | { after: number } | null;
 
 export class ConversationRoom extends DurableObject<AppEnv> {
@@ -176,9 +182,9 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 					return reply(result.ok ? ok({ message: result.value.message }) : result);
 				}
 				case "message:delivered":
-					return reply(await this.markDelivered(info.userId, frame.data.seq));
+					return reply(await this.markDelivered(info.userId, frame.data.seq, { via: ws }));
 				case "message:read":
-					return reply(await this.markRead(info.userId, frame.data.seq));
+					return reply(await this.markRead(info.userId, frame.data.seq, { via: ws }));
 				case "typing:start":
 					this.sockets.startTyping(info.userId);
 					return reply(ok({}));
@@ -321,9 +327,9 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	async markRead(
 		userId: string,
 		seq: number | undefined,
-		opts: { viaRest?: boolean } = {},
+		opts: ReceiptOptions = {},
 	): Promise<RoomResult<{ lastReadSeq: number }>> {
-		const moved = await this.moveWatermark(userId, "read", seq);
+		const moved = await this.moveWatermark(userId, "read", seq, opts.via);
 		if (!moved) return fail(404, "conversation not found");
 		await this.visibleToRest(opts.viaRest);
 		return ok({ lastReadSeq: moved.after.read });
@@ -332,23 +338,31 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	async markDelivered(
 		userId: string,
 		seq: number,
-		opts: { viaRest?: boolean } = {},
+		opts: ReceiptOptions = {},
 	): Promise<RoomResult<{ lastDeliveredSeq: number }>> {
-		const moved = await this.moveWatermark(userId, "delivered", seq);
+		const moved = await this.moveWatermark(userId, "delivered", seq, opts.via);
 		if (!moved) return fail(404, "conversation not found");
 		await this.visibleToRest(opts.viaRest);
 		return ok({ lastDeliveredSeq: moved.after.delivered });
 	}
 
 	/** A local write plus a coalesced frame: a receipt never waits on D1. */
-	private async moveWatermark(userId: string, which: "read" | "delivered", seq: number | undefined) {
+	private async moveWatermark(
+		userId: string,
+		which: "read" | "delivered",
+		seq: number | undefined,
+		via: WebSocket | undefined,
+	) {
 		if (!(await this.load()) || !(await this.isMember(userId))) return null;
 		const moved = this.roomLog.advanceWatermark(userId, which, seq);
 		if (!moved) return null;
 		const { before, after } = moved;
-		if (after.read > before.read) this.receipts.add({ userId, kind: "read", from: before.read, to: after.read });
+		const reporters = via ? [via] : [];
+		if (after.read > before.read) {
+			this.receipts.add({ userId, kind: "read", from: before.read, to: after.read, reporters });
+		}
 		if (after.delivered > before.delivered) {
-			this.receipts.add({ userId, kind: "delivered", from: before.delivered, to: after.delivered });
+			this.receipts.add({ userId, kind: "delivered", from: before.delivered, to: after.delivered, reporters });
 		}
 		if (after.read > before.read || after.delivered > before.delivered) this.afterWrite();
 		return moved;
@@ -363,7 +377,8 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 					this.sockets.sendToUser(userId, events);
 					// The reader's other devices also get their conversation with the unread badge cleared.
 					const view = readers.has(userId) ? await conversationView(this.env, this.roomLog, userId) : null;
-					this.hubs.deliver(userId, view ? [...events, view] : events);
+					const forHub = events.map((e) => e.event);
+					this.hubs.deliver(userId, view ? [...forHub, view] : forHub);
 				}
 			})().catch((err) =>
 				log.error("receipt_fanout_failed", { conversationId: this.conversationId, error: String(err) }),

@@ -9,6 +9,15 @@ import { log } from "../../worker/log";
 import { hubStub } from "../rpc";
 
 export const INBOX_WINDOW_MS = 250;
+/**
+ * Rooms that reach more hubs than this wait longer between deliveries: a hub delivery costs far
+ * more than a socket frame, and a big group's list can show a new message a second later.
+ */
+const BUSY_HUBS = 32;
+const BUSY_INBOX_WINDOW_MS = 1_000;
+/** Deliveries a room has in flight at once: a window's worth goes out in waves, so the room's
+ * own broadcasts slip in between instead of queueing behind hundreds of hub calls. */
+const MAX_IN_FLIGHT = 16;
 
 interface Mailbox {
 	inFlight: boolean;
@@ -17,6 +26,7 @@ interface Mailbox {
 
 export class HubMailboxes {
 	private boxes = new Map<string, Mailbox>();
+	private stubs = new Map<string, ReturnType<typeof hubStub>>();
 	private timer: ReturnType<typeof setTimeout> | undefined;
 	private lastSent = 0;
 	/** Deliveries started, for the benchmark's stats. */
@@ -41,34 +51,45 @@ export class HubMailboxes {
 			box.queued.push(event);
 		}
 		if (this.timer) return;
-		const wait = Math.max(0, this.lastSent + INBOX_WINDOW_MS - Date.now());
+		const wait = Math.max(0, this.lastSent + this.window() - Date.now());
 		this.timer = setTimeout(() => this.sendWindow(), wait);
+	}
+
+	private window(): number {
+		return this.boxes.size > BUSY_HUBS ? BUSY_INBOX_WINDOW_MS : INBOX_WINDOW_MS;
 	}
 
 	private sendWindow() {
 		this.timer = undefined;
 		this.lastSent = Date.now();
 		let waiting = false;
+		const ready: [string, Mailbox][] = [];
 		for (const [userId, box] of this.boxes) {
-			if (box.inFlight) {
-				waiting = true;
-				continue;
+			if (box.inFlight) waiting = true;
+			else if (box.queued.length === 0) this.boxes.delete(userId);
+			else {
+				box.inFlight = true;
+				ready.push([userId, box]);
 			}
-			if (box.queued.length === 0) {
-				this.boxes.delete(userId);
-				continue;
-			}
-			this.waitUntil(this.send(userId, box));
 		}
-		if (waiting) this.timer = setTimeout(() => this.sendWindow(), INBOX_WINDOW_MS);
+		const wave = async () => {
+			for (let next = ready.shift(); next; next = ready.shift()) await this.send(...next);
+		};
+		if (ready.length > 0)
+			this.waitUntil(Promise.all(Array.from({ length: Math.min(MAX_IN_FLIGHT, ready.length) }, wave)));
+		if (waiting) this.timer = setTimeout(() => this.sendWindow(), this.window());
 	}
 
 	private async send(userId: string, box: Mailbox) {
 		const events = box.queued.splice(0);
-		box.inFlight = true;
 		this.deliveries += 1;
 		try {
-			await hubStub(this.env, userId).push(events);
+			let stub = this.stubs.get(userId);
+			if (!stub) {
+				stub = hubStub(this.env, userId);
+				this.stubs.set(userId, stub);
+			}
+			await stub.push(events);
 		} catch (err) {
 			log.warn("hub_delivery_failed", { userId, events: events.length, error: String(err) });
 		} finally {

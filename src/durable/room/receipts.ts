@@ -15,6 +15,8 @@ export interface ReceiptMove {
 	from: number;
 	/** The watermark after the window's last move. */
 	to: number;
+	/** Room sockets the reports came on: they need no echo of their own read. */
+	reporters: WebSocket[];
 }
 
 export class ReceiptWindow {
@@ -29,7 +31,14 @@ export class ReceiptWindow {
 		const known = this.pending.get(key);
 		this.pending.set(
 			key,
-			known ? { ...known, from: Math.min(known.from, move.from), to: Math.max(known.to, move.to) } : move,
+			known
+				? {
+						...known,
+						from: Math.min(known.from, move.from),
+						to: Math.max(known.to, move.to),
+						reporters: [...new Set([...known.reporters, ...move.reporters])],
+					}
+				: move,
 		);
 		if (this.timer) return;
 		const wait = Math.max(0, this.lastSent + RECEIPT_WINDOW_MS - Date.now());

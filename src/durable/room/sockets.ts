@@ -93,11 +93,18 @@ export class RoomSockets {
 		}
 	}
 
-	/** Events for one user's sockets, as one frame. */
-	sendToUser(userId: string, events: ServerEvent[]) {
+	/** Events for one user's sockets, as one frame per socket; an event skips the sockets in its `notTo`. */
+	sendToUser(userId: string, events: { event: ServerEvent; notTo?: readonly WebSocket[] }[]) {
 		if (events.length === 0) return;
-		const text = frameText(events);
-		for (const ws of this.ctx.getWebSockets(userId)) sendText(ws, text);
+		const all = events.some((e) => e.notTo) ? null : frameText(events.map((e) => e.event));
+		for (const ws of this.ctx.getWebSockets(userId)) {
+			if (all) {
+				sendText(ws, all);
+				continue;
+			}
+			const mine = events.filter((e) => !e.notTo?.includes(ws)).map((e) => e.event);
+			if (mine.length > 0) sendText(ws, frameText(mine));
+		}
 	}
 
 	closeUser(userId: string, code: number, reason: string) {

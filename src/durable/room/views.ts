@@ -42,16 +42,22 @@ export async function conversationView(
 	};
 }
 
+/** An event for one member's sockets, but for those in `notTo`. */
+export interface AddressedEvent {
+	event: ServerEvent;
+	notTo?: readonly WebSocket[];
+}
+
 /**
  * Who hears a window's receipts (contract v2): the members with a non-system message in the
  * moved range, and for a read the reader's own other sockets. Readers are returned apart, as
  * their other devices also need the conversation with the badge cleared.
  */
 export function receiptRecipients(roomLog: RoomLog, conversationId: string, moves: ReceiptMove[]) {
-	const byRecipient = new Map<string, ServerEvent[]>();
-	const add = (userId: string, event: ServerEvent) => {
+	const byRecipient = new Map<string, AddressedEvent[]>();
+	const add = (userId: string, event: ServerEvent, notTo?: readonly WebSocket[]) => {
 		const list = byRecipient.get(userId) ?? [];
-		list.push(event);
+		list.push(notTo?.length ? { event, notTo } : { event });
 		byRecipient.set(userId, list);
 	};
 	const readers = new Set<string>();
@@ -61,7 +67,7 @@ export function receiptRecipients(roomLog: RoomLog, conversationId: string, move
 			move.kind === "read" ? { type: "message:read", data } : { type: "message:delivered", data };
 		for (const sender of roomLog.sendersBetween(move.from, move.to, move.userId)) add(sender, event);
 		if (move.kind === "read") {
-			add(move.userId, event);
+			add(move.userId, event, move.reporters);
 			readers.add(move.userId);
 		}
 	}
