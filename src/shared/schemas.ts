@@ -180,6 +180,8 @@ export type ServerEvent =
 
 export type ServerFrame =
 	| ServerEvent
+	/** Contract v2: several complete frames for one socket at once, handled in order. */
+	| { type: "batch"; data: ServerFrame[] }
 	| { type: "ack"; ref: string; data: unknown }
 	| { type: "error"; ref?: string; error: { code: string; message: string } };
 
