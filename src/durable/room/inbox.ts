@@ -11,10 +11,10 @@ import { hubStub } from "../rpc";
 export const INBOX_WINDOW_MS = 250;
 /**
  * Rooms that reach more hubs than this wait longer between deliveries: a hub delivery costs far
- * more than a socket frame, and a big group's list can show a new message a second later.
+ * more than a socket frame; the list still hears of a message within a second of its ack.
  */
 const BUSY_HUBS = 32;
-const BUSY_INBOX_WINDOW_MS = 1_000;
+const BUSY_INBOX_WINDOW_MS = 500;
 /** Deliveries a room has in flight at once: a window's worth goes out in waves, so the room's
  * own broadcasts slip in between instead of queueing behind hundreds of hub calls. */
 const MAX_IN_FLIGHT = 16;
