@@ -23,7 +23,7 @@ import { checkActor, heirOnLeave, type MemberInfo, planAdd, planRemove, planRole
 import { type FlushReport, Outbox } from "./room/outbox";
 import { type ReceiptMove, ReceiptWindow } from "./room/receipts";
 import { RoomSockets, socketFromHandshake } from "./room/sockets";
-import { conversationView, receiptRecipients } from "./room/views";
+import { conversationView, conversationViews, receiptRecipients } from "./room/views";
 import { fail, ok, type RoomResult } from "./rpc";
 
 const MAX_FRAME_BYTES = 64 * 1024;
@@ -373,10 +373,11 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		const { byRecipient, readers } = receiptRecipients(this.roomLog, this.conversationId, moves);
 		this.ctx.waitUntil(
 			(async () => {
+				// The readers' other devices also get their conversation with the unread badge cleared.
+				const views = await conversationViews(this.env, this.roomLog, readers);
 				for (const [userId, events] of byRecipient) {
 					this.sockets.sendToUser(userId, events);
-					// The reader's other devices also get their conversation with the unread badge cleared.
-					const view = readers.has(userId) ? await conversationView(this.env, this.roomLog, userId) : null;
+					const view = views.get(userId);
 					const forHub = events.map((e) => e.event);
 					this.hubs.deliver(userId, view ? [...forHub, view] : forHub);
 				}
@@ -400,9 +401,10 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 					...fresh.map((message): ServerEvent => ({ type: "message:new", data: { message } })),
 					...extra.events,
 				];
-				const cache = new Map<string, Message>(fresh.map((m) => [m.id, m]));
-				for (const userId of new Set([...report.online, ...extra.users])) {
-					const view = report.changed ? await conversationView(this.env, this.roomLog, userId, cache) : null;
+				const recipients = new Set([...report.online, ...extra.users]);
+				const views = report.changed ? await conversationViews(this.env, this.roomLog, recipients) : null;
+				for (const userId of recipients) {
+					const view = views?.get(userId);
 					this.hubs.deliver(userId, view ? [...events, view] : events);
 				}
 			})().catch((err) =>

@@ -135,7 +135,11 @@ export class RoomLog {
 	}
 
 	private hasTables(): boolean {
-		return this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
+		if (!this.created) {
+			this.created =
+				this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
+		}
+		return this.created;
 	}
 
 	/** Writes what D1 knows in one transaction: the room's first write ever. */
@@ -429,6 +433,23 @@ export class RoomLog {
 					userId,
 				)
 				.one().n ?? 0
+		);
+	}
+
+	/** Members who hid at least one message: only they can see an older last message. */
+	usersWhoHid(): Set<string> {
+		return new Set(
+			this.sql
+				.exec<{ user_id: string }>("SELECT DISTINCT user_id FROM hidden")
+				.toArray()
+				.map((r) => r.user_id),
+		);
+	}
+
+	latestMessage(): MessageRecord | null {
+		return (
+			this.sql.exec<MessageRecord>(`SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY seq DESC LIMIT 1`).toArray()[0] ??
+			null
 		);
 	}
 

@@ -2,44 +2,57 @@
 // the conversation for their list, and which member hears which receipt.
 import type { Message, ServerEvent } from "../../shared/schemas";
 import type { AppEnv } from "../../worker/config";
-import { toMessage } from "../../worker/views";
+import { type MessageRecord, toMessage } from "../../worker/views";
 import type { RoomLog } from "./log";
 import type { ReceiptMove } from "./receipts";
 
 /**
- * `conversation:updated` as `userId` sees it: their unread count, mute and latest visible
- * message. `cache` shares built messages across members of one fan-out.
+ * `conversation:updated` for each of `userIds` as they see it: their unread count, mute and
+ * latest visible message. The conversation and its latest message are read once; only members
+ * who hid something get a query of their own for their last visible message.
  */
-export async function conversationView(
-	env: AppEnv,
-	roomLog: RoomLog,
-	userId: string,
-	cache = new Map<string, Message>(),
-): Promise<ServerEvent | null> {
+export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: Iterable<string>) {
+	const views = new Map<string, ServerEvent>();
 	const meta = roomLog.meta();
-	const member = roomLog.member(userId);
-	if (!meta || !member) return null;
-	const last = roomLog.lastVisibleMessage(userId);
-	let lastMessage: Message | null = null;
-	if (last) {
-		lastMessage = cache.get(last.id) ?? (await toMessage(env, meta.origin, last));
-		cache.set(last.id, lastMessage);
-	}
-	return {
-		type: "conversation:updated",
-		data: {
-			conversation: {
-				id: meta.conversation_id,
-				type: meta.type,
-				title: meta.title,
-				createdAt: meta.created_at,
-				lastActivityAt: meta.last_activity_at,
-				lastMessage,
-				unreadCount: roomLog.unreadCount(userId, member.last_read_seq),
-				muted: Boolean(member.muted),
-			},
-		},
+	if (!meta) return views;
+	const hid = roomLog.usersWhoHid();
+	const latest = roomLog.latestMessage();
+	const built = new Map<string, Message>();
+	const message = async (row: MessageRecord | null) => {
+		if (!row) return null;
+		let m = built.get(row.id);
+		if (!m) {
+			m = await toMessage(env, meta.origin, row);
+			built.set(row.id, m);
+		}
+		return m;
 	};
+	for (const userId of userIds) {
+		const member = roomLog.member(userId);
+		if (!member) continue;
+		const last = hid.has(userId) ? roomLog.lastVisibleMessage(userId) : latest;
+		views.set(userId, {
+			type: "conversation:updated",
+			data: {
+				conversation: {
+					id: meta.conversation_id,
+					type: meta.type,
+					title: meta.title,
+					createdAt: meta.created_at,
+					lastActivityAt: meta.last_activity_at,
+					lastMessage: await message(last),
+					unreadCount: roomLog.unreadCount(userId, member.last_read_seq),
+					muted: Boolean(member.muted),
+				},
+			},
+		});
+	}
+	return views;
+}
+
+/** One member's `conversation:updated`, or null for a non-member. */
+export async function conversationView(env: AppEnv, roomLog: RoomLog, userId: string): Promise<ServerEvent | null> {
+	return (await conversationViews(env, roomLog, [userId])).get(userId) ?? null;
 }
 
 /** An event for one member's sockets, but for those in `notTo`. */
