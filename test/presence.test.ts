@@ -1,19 +1,11 @@
 // Presence (contract v2, scale rules): only contacts hear it (a shared direct chat, or a group of
 // at most 32), at most one frame a second per socket with the latest state winning, and one
 // user:offline for one disconnect.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { api, directChat, env, groupChat, registerUser, seedUsers, type TestUser } from "./helpers";
-import { type Frame, realtimeSocket, type TestSocket } from "./sockets";
+import { closeSocketsAfterEach, type Frame, realtimeSocket, type TestSocket } from "./sockets";
 
-const open: TestSocket[] = [];
-async function track<T extends TestSocket>(socket: Promise<T>): Promise<T> {
-	const s = await socket;
-	open.push(s);
-	return s;
-}
-afterEach(() => {
-	for (const s of open.splice(0)) s.close();
-});
+const track = closeSocketsAfterEach();
 
 const isPresence = (f: Frame) => f.type === "user:online" || f.type === "user:offline";
 const presenceOf = (s: TestSocket, userId: string) => s.frames.filter((f) => isPresence(f) && f.data.userId === userId);

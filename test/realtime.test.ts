@@ -1,17 +1,18 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Message } from "../src/shared/schemas";
 import { api, directChat, expectError, groupChat, registerUser, sendText, type TestUser } from "./helpers";
-import { type Frame, handshake, isNew, realtimeSocket, roomSocket, type TestSocket, ticketFor } from "./sockets";
+import {
+	closeSocketsAfterEach,
+	type Frame,
+	handshake,
+	isNew,
+	realtimeSocket,
+	roomSocket,
+	type TestSocket,
+	ticketFor,
+} from "./sockets";
 
-const open: TestSocket[] = [];
-async function track<T extends TestSocket>(socket: Promise<T>): Promise<T> {
-	const s = await socket;
-	open.push(s);
-	return s;
-}
-afterEach(() => {
-	for (const s of open.splice(0)) s.close();
-});
+const track = closeSocketsAfterEach();
 
 async function pair(): Promise<[TestUser, TestUser, string]> {
 	const a = await registerUser("Asha");

@@ -3,22 +3,14 @@
 // every acked message at once, receipts reach only the senders concerned, and a room for a
 // conversation that does not exist never gets storage.
 import { evictDurableObject, listDurableObjectIds, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ConversationRoom } from "../src/durable/ConversationRoom";
 import { roomStub } from "../src/durable/rpc";
 import type { Message } from "../src/shared/schemas";
 import { api, directChat, env, groupChat, registerUser, sendText, type TestUser } from "./helpers";
-import { isNew, realtimeSocket, roomSocket, type TestSocket } from "./sockets";
+import { closeSocketsAfterEach, isNew, realtimeSocket, roomSocket, type TestSocket } from "./sockets";
 
-const open: TestSocket[] = [];
-async function track<T extends TestSocket>(socket: Promise<T>): Promise<T> {
-	const s = await socket;
-	open.push(s);
-	return s;
-}
-afterEach(() => {
-	for (const s of open.splice(0)) s.close();
-});
+const track = closeSocketsAfterEach();
 
 /** A D1 whose writes fail: reads still work, every batch is refused, like an outage would. */
 function failingD1(): D1Database {

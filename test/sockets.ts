@@ -1,6 +1,7 @@
 // A socket client for tests: opens the contract's sockets with a fresh ticket through the real
 // Worker and collects frames, with waits on what arrives (never fixed sleeps).
 import { exports } from "cloudflare:workers";
+import { afterEach } from "vitest";
 import { api, BASE, type TestUser } from "./helpers";
 
 export interface Frame {
@@ -125,3 +126,19 @@ export const roomSocket = (user: TestUser, conversationId: string) =>
 export const realtimeSocket = (user: TestUser) => connect("/realtime", user);
 
 export const isNew = (f: Frame) => f.type === "message:new";
+
+/**
+ * For a test file: returns `track`, which remembers each socket it is given, and closes them
+ * all after every test.
+ */
+export function closeSocketsAfterEach() {
+	const open: TestSocket[] = [];
+	afterEach(() => {
+		for (const s of open.splice(0)) s.close();
+	});
+	return async function track<T extends TestSocket>(socket: Promise<T>): Promise<T> {
+		const s = await socket;
+		open.push(s);
+		return s;
+	};
+}

@@ -131,7 +131,7 @@ export const scenarios = [
 			await a.page.getByRole("textbox", { name: "Message" }).press("Enter");
 			await waitForMessage(b.page, "I am typing slowly");
 			await until(
-				async () => (await b.page.locator('[data-testid="typing"]').innerText()).trim() === "",
+				async () => (await b.page.locator('[data-testid="typing"]').textContent()).trim() === "",
 				"typing indicator clears after the send",
 				5000,
 			);

@@ -78,7 +78,7 @@ export const uiScenarios = [
 				const menu = await openActions(a.page, text);
 				assert(await insideViewport(a.page, menu), `the menu for "${text}" is inside the screen`);
 				for (const item of await menu.getByRole("menuitem").all())
-					assert(await insideViewport(a.page, item), `"${await item.innerText()}" can be read`);
+					assert(await insideViewport(a.page, item), `"${await item.textContent()}" can be read`);
 				await tapOutside(a.page);
 				await until(async () => (await a.page.getByRole("menu").count()) === 0, "an outside tap closes the menu");
 			}
@@ -118,7 +118,7 @@ export const uiScenarios = [
 			for (let i = 1; i <= 30; i++) await ctx.api.send(B, ab.conversation.id, `batch ${i}`);
 			await until(
 				async () =>
-					(await row(a.page, "Rory Test").locator('[data-testid="unread-badge"]').innerText()).startsWith("30"),
+					(await row(a.page, "Rory Test").locator('[data-testid="unread-badge"]').textContent()).startsWith("30"),
 				"30 unread",
 			);
 			await openChat(a.page, "Rory Test");
@@ -135,7 +135,7 @@ export const uiScenarios = [
 			await until(() => inView(divider), "the divider is on screen");
 			assert(!(await inView(bubble(a.page, "batch 30"))), "the chat did not open at the bottom");
 			const jump = a.page.getByRole("button", { name: /Jump to latest/ });
-			const count = Number(await jump.locator('[data-testid="jump-count"]').innerText());
+			const count = Number(await jump.locator('[data-testid="jump-count"]').textContent());
 			assert(count > 0 && count < 30, `the jump button counts what is below (${count})`);
 			await jump.click();
 			await until(() => inView(bubble(a.page, "batch 30")), "jump goes to the latest");
