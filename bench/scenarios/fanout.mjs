@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { unpack } from "../lib/frames.mjs";
+import { driveSenders } from "../lib/schedule.mjs";
 import { sleep, workerdTotals } from "../lib/server.mjs";
 import { closeAll, countClosed, openSocket } from "../lib/sockets.mjs";
 import { round, Samples } from "../lib/stats.mjs";
@@ -174,40 +175,17 @@ export async function runFanout(target, opts) {
 	const load0 = os.loadavg()[0];
 	const wall0 = performance.now();
 	firstSendAt = wall0;
-	let sent = 0;
 	const hardStop = wall0 + (opts.maxSeconds ?? 180) * 1000;
-
-	if (mode === "closed") {
-		await Promise.all(
-			Array.from({ length: senders }, async (_, s) => {
-				for (let n = 0; n < opts.messages && performance.now() < hardStop; n++) {
-					sent++;
-					await send(s, n, performance.now());
-				}
-			}),
-		);
-	} else {
-		const period = 1000 / opts.rate;
-		const end = wall0 + opts.durationS * 1000;
-		const next = Array.from({ length: senders }, (_, s) => wall0 + (s * period) / senders);
-		const counts = new Array(senders).fill(0);
-		const inflight = [];
-		for (;;) {
-			const now = performance.now();
-			let soonest = Infinity;
-			for (let s = 0; s < senders; s++) {
-				while (next[s] <= now && next[s] < end) {
-					sent++;
-					inflight.push(send(s, counts[s]++, next[s]));
-					next[s] += period;
-				}
-				if (next[s] < end) soonest = Math.min(soonest, next[s]);
-			}
-			if (soonest === Infinity) break;
-			await sleep(Math.max(0, soonest - performance.now()));
-		}
-		await Promise.all(inflight);
-	}
+	const sent = await driveSenders({
+		mode,
+		senders,
+		wall0,
+		send,
+		messages: opts.messages,
+		hardStop,
+		rate: opts.rate,
+		durationS: opts.durationS,
+	});
 	const sendPhaseMs = performance.now() - wall0;
 
 	// Drain: wait until every send is answered and every receiver has every acked seq, or

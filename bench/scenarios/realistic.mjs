@@ -17,6 +17,7 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { FrameCounter } from "../lib/frames.mjs";
+import { driveSenders } from "../lib/schedule.mjs";
 import { sleep, workerdTotals } from "../lib/server.mjs";
 import { closeAll, countClosed, keepAlive, openSocket } from "../lib/sockets.mjs";
 import { round, Samples } from "../lib/stats.mjs";
@@ -238,39 +239,16 @@ export async function runRealistic(target, opts) {
 		const harness0 = process.cpuUsage();
 		const load0 = os.loadavg()[0];
 		const wall0 = performance.now();
-		let sent = 0;
-		if (phaseMode === "closed") {
-			const hardStop = wall0 + (opts.maxSeconds ?? 60) * 1000;
-			await Promise.all(
-				Array.from({ length: phaseSenders }, async (_, s) => {
-					for (let n = 0; n < phaseMessages && performance.now() < hardStop; n++) {
-						sent++;
-						await send(s, n, performance.now());
-					}
-				}),
-			);
-		} else {
-			const period = 1000 / opts.rate;
-			const end = wall0 + opts.durationS * 1000;
-			const next = Array.from({ length: senders }, (_, s) => wall0 + (s * period) / senders);
-			const counts = new Array(senders).fill(0);
-			const inflight = [];
-			for (;;) {
-				const now = performance.now();
-				let soonest = Infinity;
-				for (let s = 0; s < senders; s++) {
-					while (next[s] <= now && next[s] < end) {
-						sent++;
-						inflight.push(send(s, counts[s]++, next[s]));
-						next[s] += period;
-					}
-					if (next[s] < end) soonest = Math.min(soonest, next[s]);
-				}
-				if (soonest === Infinity) break;
-				await sleep(Math.max(0, soonest - performance.now()));
-			}
-			await Promise.all(inflight);
-		}
+		const sent = await driveSenders({
+			mode: phaseMode,
+			senders: phaseSenders,
+			wall0,
+			send,
+			messages: phaseMessages,
+			hardStop: wall0 + (opts.maxSeconds ?? 60) * 1000,
+			rate: opts.rate,
+			durationS: opts.durationS,
+		});
 		const sendPhaseMs = performance.now() - wall0;
 		// Drain: every send answered and every acked seq at every room socket, or 3 s without any
 		// frame at all (a server busy with receipts may hold deliveries back for a while), or the
