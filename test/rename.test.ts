@@ -212,7 +212,7 @@ describe("PATCH /conversations/:id (rename)", () => {
 		for (const body of [{}, { title: "" }, { title: "   " }, { title: "x".repeat(101) }, { title: 42 }]) {
 			const res = await rename(admin, group.id, body);
 			expectError(res, 400, "invalid_request");
-			expect(JSON.stringify(res.body.error.details)).toContain("title");
+			expect(JSON.stringify((res.body as unknown as { error: { details: unknown } }).error.details)).toContain("title");
 		}
 		expect((await rename(admin, group.id, { title: "y".repeat(100) })).status).toBe(200);
 	});
