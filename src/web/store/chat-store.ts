@@ -10,7 +10,7 @@ import { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from "../../sha
 import { ApiError, api, uploadFile } from "../api";
 import { ChatSocket, type RealtimeEvent } from "../realtime";
 import { ReceiptThrottle } from "../receipts";
-import { mergeMessages, mergeParticipants } from "./messages";
+import { countsAsUnread, mergeMessages, mergeParticipants } from "./messages";
 
 export type ConnectionState = "connecting" | "online" | "offline";
 
@@ -768,11 +768,13 @@ export class ChatStore {
 			const c = s.conversations.find((x) => x.id === message.conversationId);
 			if (!c) return {};
 			if (c.lastMessage && c.lastMessage.seq >= message.seq) return {};
-			const fromOther = message.senderId !== s.me.id && message.kind !== "system";
 			const viewing = s.openId === c.id && isVisible();
-			counted = countUnread && fromOther && !viewing;
+			counted = countUnread && countsAsUnread(message, s.me.id) && !viewing;
+			const renamed = message.system?.event === "renamed" ? message.system.title : undefined;
 			const updated: Conversation = {
 				...c,
+				// A rename's line carries the new title: the header and list follow before conversation:updated.
+				...(renamed !== undefined ? { title: renamed } : {}),
 				lastMessage: message,
 				lastActivityAt: message.createdAt > c.lastActivityAt ? message.createdAt : c.lastActivityAt,
 				unreadCount: viewing ? 0 : c.unreadCount + (counted ? 1 : 0),
@@ -1021,6 +1023,12 @@ export class ChatStore {
 			apply(!muted);
 			throw error;
 		}
+	}
+
+	/** Group admins: a new title (the server trims it); the answer updates the header and list at once. */
+	async renameGroup(id: string, title: string): Promise<void> {
+		const { conversation } = await api.renameConversation(id, title);
+		this.upsertConversation(conversation);
 	}
 
 	async addMembers(id: string, userIds: string[]): Promise<void> {
