@@ -510,22 +510,29 @@ export class ChatStore {
 			.catch((error) => this.patchThread(id, (t) => ({ ...t, loadingOlder: false, error: errorText(error) })));
 	}
 
-	/** Everything after the highest seq we hold, oldest first, until there is no more. */
-	catchUp(id: string): Promise<void> {
+	/**
+	 * Everything after `from` (default: the highest seq we hold), oldest first, until there is
+	 * no more. A live message that skipped ahead is already merged when this runs, so a gap passes
+	 * the seq held before it: starting from the highest held would skip the gap for good. A gap
+	 * found while another catch-up runs is fetched after it.
+	 */
+	catchUp(id: string, from?: number): Promise<void> {
 		const inflight = this.catchUps.get(id);
-		if (inflight) return inflight;
+		if (inflight) return from === undefined ? inflight : inflight.then(() => this.catchUp(id, from));
 		const run = (async () => {
 			try {
+				let after = from;
 				for (let round = 0; round < 50; round++) {
 					const thread = this.state.threads[id];
 					if (!thread?.loaded) return;
-					const highest = thread.messages.at(-1)?.seq ?? 0;
-					const page = await api.messagesAfter(id, highest, 100);
+					after ??= thread.messages.at(-1)?.seq ?? 0;
+					const page = await api.messagesAfter(id, after, 100);
 					if (page.messages.length === 0) break;
 					this.patchThread(id, (t) => ({ ...t, messages: mergeMessages(t.messages, page.messages) }));
 					for (const m of page.messages) this.resolvePending(m);
 					this.afterMessagesArrived(id);
 					if (!page.nextCursor && page.messages.length < 100) break;
+					after = page.messages.at(-1)?.seq ?? after;
 				}
 			} catch {
 				// Offline again: the next socket open retries.
@@ -749,7 +756,7 @@ export class ChatStore {
 		// Kept even before the thread's first page arrives: the page is merged in, by id and seq.
 		this.patchThread(id, (t) => ({ ...t, messages: mergeMessages(t.messages, [message]) }));
 		// A gap means events were missed while a socket was down: fetch what is in between.
-		if (thread?.loaded && message.seq > highestBefore + 1) void this.catchUp(id);
+		if (thread?.loaded && message.seq > highestBefore + 1) void this.catchUp(id, highestBefore);
 		this.resolvePending(message);
 		if (message.senderId !== this.state.me.id) {
 			this.clearTyping(id, message.senderId);
