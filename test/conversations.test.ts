@@ -311,6 +311,7 @@ describe("conversation details and access", () => {
 			api("POST", `${base}/read`, { token: t }),
 			api("POST", `${base}/delivered`, { token: t, body: { seq: 1 } }),
 			api("PUT", `${base}/mute`, { token: t }),
+			api("PATCH", base, { token: t, body: { title: "Hijacked" } }),
 			api("POST", `${base}/members`, { token: t, body: { userIds: [outsider.user.id] } }),
 			api("DELETE", `${base}/members/${member.user.id}`, { token: t }),
 			api("PUT", `${base}/members/${member.user.id}`, { token: t, body: { role: "admin" } }),
@@ -322,8 +323,12 @@ describe("conversation details and access", () => {
 		];
 		for (const res of await Promise.all(calls)) expectError(res, 404, "not_found");
 		expect((await list(outsider)).body.conversations).toEqual([]);
+		// Newest first: the member's message, then the group's first line; nothing the outsider tried.
 		const history = await api("GET", `${base}/messages`, { token: member.token });
-		expect(history.body.messages.map((m: { text: string }) => m.text)).toEqual(["private"]);
+		expect(history.body.messages.map((m: { text: string }) => m.text)).toEqual([
+			"private",
+			`${admin.user.displayName} created the group`,
+		]);
 	});
 
 	it("needs a token on every conversation endpoint", async () => {

@@ -248,7 +248,8 @@ describe("system messages", () => {
 	it("records joins, role changes, removals and leaves as server-written system messages with seqs", async () => {
 		const { admin, m1, m2, group } = await trio();
 		const hello = await sendText(m1, group.id, "hello");
-		expect(hello.seq).toBe(1);
+		// Seq 1 is the group's first line; the first user message is seq 2.
+		expect(hello.seq).toBe(2);
 		const joiner = await registerUser("Joiner");
 		await addMembers(admin, group.id, [joiner.user.id]);
 		await setRole(admin, group.id, m2.user.id, "admin");
@@ -257,14 +258,16 @@ describe("system messages", () => {
 
 		const events = await systemMessages(m2, group.id);
 		expect(events.map((m) => m.system)).toEqual([
+			{ event: "created", actorId: admin.user.id, targetId: admin.user.id },
 			{ event: "joined", actorId: admin.user.id, targetId: joiner.user.id },
 			{ event: "role_changed", actorId: admin.user.id, targetId: m2.user.id, role: "admin" },
 			{ event: "removed", actorId: admin.user.id, targetId: m1.user.id },
 			{ event: "left", actorId: joiner.user.id, targetId: joiner.user.id },
 		]);
-		expect(events.map((m) => m.seq)).toEqual([2, 3, 4, 5]);
+		expect(events.map((m) => m.seq)).toEqual([1, 3, 4, 5, 6]);
 		// Each says in words what happened, for clients that only show text.
 		expect(events.map((m) => m.text)).toEqual([
+			`${admin.user.displayName} created the group`,
 			`${admin.user.displayName} added ${joiner.user.displayName}`,
 			`${m2.user.displayName} is now an admin`,
 			`${admin.user.displayName} removed ${m1.user.displayName}`,
@@ -275,8 +278,9 @@ describe("system messages", () => {
 			expect(m.senderId).toBe(m.system?.actorId);
 		}
 		// System messages take seqs like any other: the next message follows them.
-		expect((await sendText(m2, group.id, "after")).seq).toBe(6);
-		// They are not counted as unread, and not deletable for everyone.
+		expect((await sendText(m2, group.id, "after")).seq).toBe(7);
+		// None of these is news to the admin (their own creation, others joining, leaving, roles):
+		// only the two texts count as unread. System messages are not deletable for everyone.
 		const list = await api("GET", "/conversations", { token: admin.token });
 		expect(list.body.conversations.find((c: Conversation) => c.id === group.id).unreadCount).toBe(2);
 		const first = events[0] as Message;
@@ -287,7 +291,7 @@ describe("system messages", () => {
 		const { admin, m1, m2, group } = await trio();
 		await leave(admin, group.id);
 		const events = (await systemMessages(m1, group.id)).map((m) => m.system?.event);
-		expect(events).toEqual(["left", "role_changed"]);
+		expect(events).toEqual(["created", "left", "role_changed"]);
 		const roles = await participants(m2, group.id);
 		expect(Object.values(roles).filter((r) => r === "admin")).toHaveLength(1);
 	});

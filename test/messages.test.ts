@@ -147,7 +147,7 @@ describe("sending messages", () => {
 });
 
 describe("concurrent sends", () => {
-	it("stores 50 parallel sends from 5 users with seqs exactly 1..50 and no duplicates", async () => {
+	it("stores 50 parallel sends from 5 users with seqs exactly 2..51 (after the created line) and no duplicates", async () => {
 		const users = await Promise.all([0, 1, 2, 3, 4].map((i) => registerUser(`Par${i}`)));
 		const [admin, ...rest] = users as [TestUser, ...TestUser[]];
 		const group = await groupChat(admin, rest);
@@ -159,18 +159,20 @@ describe("concurrent sends", () => {
 			),
 		);
 		expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
+		// Seq 1 is the group's "created the group" line; the sends take 2..51.
 		const seqs = results.map((r) => r.body.message.seq).sort((x, y) => x - y);
-		expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+		expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 2));
 		expect(new Set(results.map((r) => r.body.message.id)).size).toBe(50);
 
 		const stored = await allMessages(admin, group.id);
-		expect(stored).toHaveLength(50);
-		expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 50 - i));
+		expect(stored).toHaveLength(51);
+		expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 51 }, (_, i) => 51 - i));
+		expect(stored.at(-1)).toMatchObject({ seq: 1, kind: "system", system: { event: "created" } });
 		// Every answer names the message that was stored for it.
 		const byText = new Map(stored.map((m) => [m.text, m]));
 		for (const r of results) expect(byText.get(r.body.message.text)?.id).toBe(r.body.message.id);
 		const list = await api("GET", "/conversations", { token: admin.token });
-		expect(list.body.conversations[0].lastMessage.seq).toBe(50);
+		expect(list.body.conversations[0].lastMessage.seq).toBe(51);
 	});
 
 	it("turns parallel retries of one clientId into exactly one message", async () => {

@@ -12,6 +12,7 @@ const CONTRACT = [
 	"post /conversations",
 	"get /conversations",
 	"get /conversations/{id}",
+	"patch /conversations/{id}",
 	"get /conversations/{id}/messages",
 	"post /conversations/{id}/messages",
 	"delete /messages/{id}",
@@ -59,7 +60,7 @@ describe("OpenAPI document", () => {
 	it("describes every route the app serves, and nothing it does not", async () => {
 		const served = new Set(
 			app.routes
-				.filter((r) => ["GET", "POST", "PUT", "DELETE"].includes(r.method))
+				.filter((r) => ["GET", "POST", "PUT", "PATCH", "DELETE"].includes(r.method))
 				.map((r) => {
 					const path = r.path
 						.replace(/^\/api\/v1/, "")

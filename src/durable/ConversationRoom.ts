@@ -33,6 +33,8 @@ const REST_SEND_BURST = 200;
 const REST_FLUSH_WAIT_MS = 10_000;
 /** If the object is evicted between a write and its flush, this alarm brings it back. */
 const BACKSTOP_MS = 1_000;
+/** The group's "created the group" line has this clientId (sender: the creator), so it is recorded once. */
+const CREATED_CLIENT_ID = "system:created";
 
 /** How a receipt arrived: over REST (answer once D1 has it) or on a room socket (no echo to it). */
 interface ReceiptOptions {
@@ -469,6 +471,51 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		if (await this.load(origin)) this.notifyMembers([]);
 	}
 
+	/**
+	 * Called by the Worker, and awaited, after it created a group: the room records the group's
+	 * first line, "<creator> created the group", at seq 1, before the creator gets 201. A retry
+	 * finds it by its fixed clientId and records nothing. Answers once D1 has it.
+	 */
+	groupCreated(creatorId: string, origin: string) {
+		return this.oneMemberChangeAtATime(async (): Promise<RoomResult<null>> => {
+			const meta = await this.load(origin);
+			if (!meta) return fail(404, "conversation not found");
+			if (meta.type !== "group") return ok(null);
+			if (!this.roomLog.byClientId(creatorId, CREATED_CLIENT_ID)) {
+				await this.recordSystems(
+					creatorId,
+					[{ event: "created", actorId: creatorId, targetId: creatorId }],
+					origin,
+					CREATED_CLIENT_ID,
+				);
+			}
+			this.notifyMembers([]);
+			await this.visibleToRest(true);
+			return ok(null);
+		});
+	}
+
+	/**
+	 * A group's new title (admins only): D1's `conversations.title`, the log's meta, a system
+	 * message, and every online member's conversation view after the next flush. The same title
+	 * again changes nothing. Answers once D1 has it.
+	 */
+	rename(actorId: string, title: string, origin: string) {
+		return this.oneMemberChangeAtATime(async (): Promise<RoomResult<{ changed: boolean }>> => {
+			const group = await this.groupFor(actorId, true, origin);
+			if (!group.ok) return group;
+			if (group.value.meta.title === title) return ok({ changed: false });
+			await this.env.DB.prepare("UPDATE conversations SET title = ? WHERE id = ?")
+				.bind(title, this.conversationId)
+				.run();
+			this.roomLog.setTitle(title);
+			await this.recordSystems(actorId, [{ event: "renamed", actorId, targetId: actorId, title }], origin);
+			this.notifyMembers([]);
+			await this.visibleToRest(true);
+			return ok({ changed: true });
+		});
+	}
+
 	/** Mute and other per-user changes made in D1: the room's copy follows, the user's devices refresh. */
 	async conversationChangedFor(userId: string, change: { muted?: boolean }): Promise<void> {
 		if (!(await this.load())) return;
@@ -614,7 +661,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	}
 
 	/** `system` messages, sequenced like any other so history shows who joined and left. */
-	private async recordSystems(actorId: string, systems: SystemEvent[], origin: string) {
+	private async recordSystems(actorId: string, systems: SystemEvent[], origin: string, clientId?: string) {
 		const names = await d1.displayNames(this.env.DB, [...new Set(systems.flatMap((e) => [e.actorId, e.targetId]))]);
 		const now = new Date().toISOString();
 		const published = systems.map((system) =>
@@ -622,7 +669,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 				this.roomLog.append(
 					{
 						senderId: actorId,
-						clientId: `system:${crypto.randomUUID()}`,
+						clientId: clientId ?? `system:${crypto.randomUUID()}`,
 						kind: "system",
 						text: systemSentence(system, names),
 						image: null,

@@ -42,10 +42,12 @@ export const ImageRef = z.object({
 export type ImageRef = z.infer<typeof ImageRef>;
 
 export const SystemEvent = z.object({
-	event: z.enum(["joined", "left", "removed", "role_changed"]),
+	event: z.enum(["joined", "left", "removed", "role_changed", "created", "renamed"]),
 	actorId: z.string(),
 	targetId: z.string(),
 	role: Role.optional(),
+	/** `renamed`: the group's new title. */
+	title: z.string().optional(),
 });
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
@@ -138,6 +140,16 @@ export const DeliveredBody = z.object({ seq: z.number().int().min(0) });
 export const MuteBody = z.object({ muted: z.boolean().optional() }).default({});
 export const AddMembersBody = z.object({ userIds: z.array(id).min(1).max(MAX_GROUP_MEMBERS) });
 export const RoleBody = z.object({ role: Role });
+export const MAX_TITLE_LENGTH = 100;
+/** PATCH /conversations/:id (contract v2): a group's new title, 1 to 100 characters after trimming. */
+export const RenameConversationBody = z.object({
+	title: z
+		.string()
+		.trim()
+		.min(1, "title must not be empty")
+		.max(MAX_TITLE_LENGTH, `title must be at most ${MAX_TITLE_LENGTH} characters`),
+});
+export type RenameConversationBody = z.infer<typeof RenameConversationBody>;
 export const UploadBody = z.object({
 	contentType: z.string().min(1).max(100),
 	size: z.number().int().min(1),

@@ -12,6 +12,10 @@ export function systemSentence(system: SystemEvent, names: Map<string, string>):
 			return `${target} left`;
 		case "removed":
 			return `${actor} removed ${target}`;
+		case "created":
+			return `${actor} created the group`;
+		case "renamed":
+			return `${actor} renamed the group to “${system.title ?? ""}”`;
 		case "role_changed":
 			return system.role === "admin" ? `${target} is now an admin` : `${target} is no longer an admin`;
 	}

@@ -41,7 +41,7 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
 	onUnauthorized = handler;
 }
 
-type Method = "GET" | "POST" | "PUT" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 async function request<T>(method: Method, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
 	const headers: Record<string, string> = { accept: "application/json" };
@@ -143,6 +143,8 @@ export const api = {
 		),
 	setMuted: (id: string, muted: boolean) =>
 		request("PUT", `/conversations/${enc(id)}/mute`, z.object({ muted: z.boolean() }), { muted }),
+	renameConversation: (id: string, title: string) =>
+		request("PATCH", `/conversations/${enc(id)}`, OneConversation, { title }),
 	addMembers: (id: string, userIds: string[]) =>
 		request("POST", `/conversations/${enc(id)}/members`, OneConversation, { userIds }),
 	removeMember: (id: string, userId: string) =>

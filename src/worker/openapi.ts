@@ -16,6 +16,7 @@ import {
 	Participant,
 	ReadBody,
 	RegisterBody,
+	RenameConversationBody,
 	Role,
 	RoleBody,
 	SendMessageBody,
@@ -78,6 +79,7 @@ const requests = {
 	MuteBody,
 	AddMembersBody,
 	RoleBody,
+	RenameConversationBody,
 	UploadBody,
 };
 type ResponseName = keyof typeof responses;
@@ -89,7 +91,7 @@ const TicketQuery = z.object({ ticket: z.string().describe("from POST /realtime/
 
 // ---------- the route table ----------
 interface RouteSpec {
-	method: "get" | "post" | "put" | "delete";
+	method: "get" | "post" | "put" | "patch" | "delete";
 	/** OpenAPI path under /api/v1, with {params}. */
 	path: string;
 	summary: string;
@@ -229,6 +231,16 @@ export const ROUTES: RouteSpec[] = [
 		auth: true,
 		ok: { 200: "ConversationResult" },
 		errors: [404],
+	},
+	{
+		method: "patch",
+		path: "/conversations/{id}",
+		tag: "groups",
+		summary: "Rename a group (admin only; a system message records it; the same title again changes nothing)",
+		auth: true,
+		body: "RenameConversationBody",
+		ok: { 200: "ConversationResult" },
+		errors: [400, 403, 404, 409],
 	},
 	{
 		method: "get",

@@ -17,12 +17,16 @@ const LAST_MESSAGE_COLUMNS = MESSAGE_COLUMNS.split(", ")
 
 /**
  * The contract's unreadCount for participant row `p` of user `userId`: messages from others,
- * not deleted, not hidden by the user, above their lastReadSeq (system messages left out).
+ * not deleted, not hidden by the user, above their lastReadSeq. System messages count only when
+ * they are why the chat is new to the user: the group's `created` line, or a `joined` whose
+ * target is the user (someone added them). The same rule as `RoomLog.unreadCount`.
  */
 function unreadCountOf(conversationId: string, userId: string) {
 	return `(SELECT COUNT(*) FROM messages m
     WHERE m.conversation_id = ${conversationId} AND m.seq > p.last_read_seq AND m.sender_id != ${userId}
-      AND m.deleted_at IS NULL AND m.kind != 'system'
+      AND m.deleted_at IS NULL
+      AND (m.kind != 'system' OR json_extract(m.system, '$.event') = 'created'
+           OR (json_extract(m.system, '$.event') = 'joined' AND json_extract(m.system, '$.targetId') = ${userId}))
       AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ${userId} AND h.message_id = m.id))`;
 }
 

@@ -289,6 +289,79 @@ export const uiScenarios = [
 		},
 	},
 	{
+		name: "15.9 desktop and phone: an added member gets the group with a badge; an admin renames it, live everywhere",
+		async run(ctx) {
+			const A = await ctx.api.register("Asha Namer");
+			const B = await ctx.api.register("Ben Phone");
+			const C = await ctx.api.register("Cy Desk");
+			const g = await ctx.api.group(A, "Rename Club", [C]);
+			const id = g.conversation.id;
+			// Ben is on his phone's list when Asha adds him: the group arrives with a badge for
+			// "created the group" and "added you".
+			const b = await open(ctx, B, PHONE);
+			await ctx.api.call("POST", `/conversations/${id}/members`, { userIds: [B.user.id] }, A.token);
+			await row(b.page, "Rename Club").waitFor({ timeout: 10_000 });
+			await until(
+				async () =>
+					(await row(b.page, "Rename Club").locator('[data-testid="unread-badge"]').textContent())?.startsWith("2"),
+				"Ben's new group shows 2 unread (created, added you)",
+			);
+			await openChatBy(b.page, "Rename Club");
+			await b.page.locator(".system-message", { hasText: "Asha Namer created the group" }).waitFor();
+			await b.page.locator(".system-message", { hasText: "Asha Namer added you" }).waitFor();
+
+			// Asha renames it from group info on her desktop, with the keyboard.
+			const a = await open(ctx, A, DESKTOP);
+			await openChat(a.page, "Rename Club");
+			await a.page.locator(".system-message", { hasText: "You created the group" }).waitFor();
+			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
+			const dialog = a.page.getByRole("dialog", { name: "Group info" });
+			await dialog.locator(".member", { hasText: "Ben Phone" }).waitFor();
+			const before = await axeViolations(a.page);
+			assert(before.length === 0, `axe on group info: ${JSON.stringify(before)}`);
+			const renameButton = dialog.getByRole("button", { name: "Rename group" });
+			await renameButton.focus();
+			await a.page.keyboard.press("Enter");
+			const field = dialog.getByRole("textbox", { name: "Group name" });
+			await field.waitFor();
+			assert(await field.evaluate((el) => el === document.activeElement), "the name field takes focus");
+			// Escape cancels the rename, not the dialog, and focus returns to Rename.
+			await a.page.keyboard.press("Escape");
+			await renameButton.waitFor();
+			assert(await dialog.isVisible(), "the dialog stays open after Escape in the form");
+			assert(await renameButton.evaluate((el) => el === document.activeElement), "focus back on Rename");
+			await renameButton.click();
+			await field.fill("   ");
+			await a.page.keyboard.press("Enter");
+			await dialog.getByRole("alert").filter({ hasText: "Enter a name for the group." }).waitFor();
+			const withError = await axeViolations(a.page);
+			assert(withError.length === 0, `axe on the rename form: ${JSON.stringify(withError)}`);
+			await field.fill("Rename Club Finals");
+			await a.page.keyboard.press("Enter");
+			await dialog.getByRole("heading", { name: "Rename Club Finals" }).waitFor();
+			await a.page.locator("#chat-title", { hasText: "Rename Club Finals" }).waitFor();
+			await dialog.getByRole("button", { name: "Close" }).click();
+			await a.page.locator(".system-message", { hasText: "You renamed the group to “Rename Club Finals”" }).waitFor();
+			await row(a.page, "Rename Club Finals").waitFor();
+
+			// Ben sees it live on the phone: the chat's heading and the line, then his list.
+			await b.page.getByRole("heading", { level: 1, name: "Rename Club Finals" }).waitFor({ timeout: 10_000 });
+			await b.page
+				.locator(".system-message", { hasText: "Asha Namer renamed the group to “Rename Club Finals”" })
+				.waitFor();
+			await b.page.getByRole("button", { name: "Back to conversations" }).tap();
+			await row(b.page, "Rename Club Finals").waitFor();
+			// A plain member gets no Rename.
+			await openChatBy(b.page, "Rename Club Finals");
+			await b.page.getByRole("button", { name: "Group info", exact: true }).tap();
+			const bDialog = b.page.getByRole("dialog", { name: "Group info" });
+			await bDialog.locator(".member", { hasText: "Asha Namer" }).waitFor();
+			assert((await bDialog.getByRole("button", { name: "Rename group" }).count()) === 0, "no Rename for a member");
+			const phone = await axeViolations(b.page);
+			assert(phone.length === 0, `axe on the phone's group info: ${JSON.stringify(phone)}`);
+		},
+	},
+	{
 		name: "15.10 desktop keyboard: focus in the composer, one tab stop with arrows for actions, focus after a delete",
 		async run(ctx) {
 			const A = await ctx.api.register("Kira Test");

@@ -202,6 +202,11 @@ export class RoomLog {
 		});
 	}
 
+	/** A group's new title (the room writes D1's `conversations.title` itself, before this). */
+	setTitle(title: string) {
+		this.sql.exec("UPDATE meta SET title = ? WHERE id = 1", title);
+	}
+
 	setOrigin(origin: string) {
 		this.sql.exec("UPDATE meta SET origin = ? WHERE id = 1 AND origin != ?", origin, origin);
 	}
@@ -421,14 +426,22 @@ export class RoomLog {
 
 	// ---------- views for the inbox ----------
 
-	/** The contract's unreadCount: from others, not deleted, not system, not hidden, above lastReadSeq. */
+	/**
+	 * The contract's unreadCount: from others, not deleted, not hidden, above lastReadSeq. System
+	 * messages count only when they are why the chat is new to the reader: the group's `created`
+	 * line, or a `joined` whose target is the reader (someone added them). The same rule as
+	 * `unreadCountOf` in src/worker/queries.ts.
+	 */
 	unreadCount(userId: string, lastReadSeq: number): number {
 		return (
 			this.sql
 				.exec<{ n: number }>(
-					`SELECT COUNT(*) AS n FROM messages m WHERE seq > ? AND sender_id != ? AND deleted_at IS NULL AND kind != 'system'
+					`SELECT COUNT(*) AS n FROM messages m WHERE seq > ? AND sender_id != ? AND deleted_at IS NULL
+					 AND (kind != 'system' OR json_extract(system, '$.event') = 'created'
+					      OR (json_extract(system, '$.event') = 'joined' AND json_extract(system, '$.targetId') = ?))
 					 AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ? AND h.seq = m.seq)`,
 					lastReadSeq,
+					userId,
 					userId,
 					userId,
 				)

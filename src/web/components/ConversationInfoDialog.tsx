@@ -1,9 +1,10 @@
 // Group info (members, roles, presence, admin actions, leave) and the mute toggle for any chat.
-import { useMemo, useState } from "react";
+import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import type { Conversation, Participant, User } from "../../shared/schemas";
-import { MAX_GROUP_MEMBERS } from "../../shared/schemas";
+import { MAX_GROUP_MEMBERS, MAX_TITLE_LENGTH } from "../../shared/schemas";
 import { ApiError } from "../api";
 import { lastSeen } from "../format";
+import { failureText } from "../store/chat-store";
 import { useChat, useChatStore } from "../store/context";
 import { conversationTitle } from "../store/messages";
 import { Avatar } from "./Avatar";
@@ -61,7 +62,17 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 		<Dialog title={isGroup ? "Group info" : "Contact info"} onClose={onClose} className="info-dialog">
 			<div className="info-summary">
 				<Avatar name={title} seed={conversation.id} size={64} group={isGroup} />
-				<h3>{title}</h3>
+				{isGroup && amAdmin ? (
+					<GroupTitle
+						title={title}
+						onRename={async (next) => {
+							await store.renameGroup(conversation.id, next);
+							store.announce("Group renamed");
+						}}
+					/>
+				) : (
+					<h3>{title}</h3>
+				)}
 				{isGroup ? <p className="muted small">{participants?.length ?? "…"} members</p> : null}
 			</div>
 			<label className="toggle">
@@ -187,6 +198,115 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 				</ConfirmDialog>
 			) : null}
 		</Dialog>
+	);
+}
+
+/**
+ * The group's name with, for admins, a Rename button that turns it into an inline form
+ * (Save / Cancel; Escape cancels without closing the dialog). Focus goes to the field on open
+ * and back to Rename after Save or Cancel; what went wrong stays beside the field.
+ */
+function GroupTitle({ title, onRename }: { title: string; onRename: (title: string) => Promise<void> }) {
+	const [editing, setEditing] = useState(false);
+	const [value, setValue] = useState(title);
+	const [error, setError] = useState<string | null>(null);
+	const [saving, setSaving] = useState(false);
+	const inputRef = useRef<HTMLInputElement>(null);
+	const renameRef = useRef<HTMLButtonElement>(null);
+	const refocus = useRef(false);
+	const errorId = useId();
+	const inputId = useId();
+
+	useEffect(() => {
+		if (editing) {
+			inputRef.current?.focus();
+			inputRef.current?.select();
+		} else if (refocus.current) {
+			refocus.current = false;
+			renameRef.current?.focus();
+		}
+	}, [editing]);
+
+	function stop() {
+		refocus.current = true;
+		setEditing(false);
+		setError(null);
+	}
+
+	async function save(e: FormEvent) {
+		e.preventDefault();
+		const next = value.trim();
+		if (next.length === 0) return setError("Enter a name for the group.");
+		if (next.length > MAX_TITLE_LENGTH) return setError(`A group name is at most ${MAX_TITLE_LENGTH} characters.`);
+		if (next === title) return stop();
+		setSaving(true);
+		setError(null);
+		try {
+			await onRename(next);
+			stop();
+		} catch (err) {
+			setError(failureText(err, "the group was not renamed"));
+		} finally {
+			setSaving(false);
+		}
+	}
+
+	if (!editing) {
+		return (
+			<div className="group-title">
+				<h3>{title}</h3>
+				<button
+					ref={renameRef}
+					type="button"
+					className="btn btn-ghost btn-small"
+					aria-label="Rename group"
+					onClick={() => {
+						setValue(title);
+						setEditing(true);
+					}}
+				>
+					Rename
+				</button>
+			</div>
+		);
+	}
+	return (
+		<form className="rename-form" onSubmit={save} noValidate>
+			<label className="field" htmlFor={inputId}>
+				<span>Group name</span>
+			</label>
+			<input
+				ref={inputRef}
+				id={inputId}
+				className="rename-input"
+				value={value}
+				maxLength={MAX_TITLE_LENGTH + 20}
+				autoComplete="off"
+				aria-invalid={error !== null}
+				aria-describedby={error ? errorId : undefined}
+				onChange={(e) => setValue(e.target.value)}
+				onKeyDown={(e) => {
+					if (e.key !== "Escape") return;
+					// Escape cancels the rename, not the whole dialog.
+					e.preventDefault();
+					e.stopPropagation();
+					stop();
+				}}
+			/>
+			{error ? (
+				<p className="form-error" role="alert" id={errorId}>
+					{error}
+				</p>
+			) : null}
+			<div className="rename-actions">
+				<button type="button" className="btn btn-ghost btn-small" onClick={stop} disabled={saving}>
+					Cancel
+				</button>
+				<button type="submit" className="btn btn-primary btn-small" disabled={saving}>
+					{saving ? "Saving…" : "Save"}
+				</button>
+			</div>
+		</form>
 	);
 }
 

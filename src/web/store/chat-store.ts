@@ -10,7 +10,7 @@ import { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from "../../sha
 import { ApiError, api, uploadFile } from "../api";
 import { ChatSocket, type RealtimeEvent } from "../realtime";
 import { ReceiptThrottle } from "../receipts";
-import { mergeMessages, mergeParticipants } from "./messages";
+import { countsAsUnread, mergeMessages, mergeParticipants } from "./messages";
 
 export type ConnectionState = "connecting" | "online" | "offline";
 
@@ -510,22 +510,29 @@ export class ChatStore {
 			.catch((error) => this.patchThread(id, (t) => ({ ...t, loadingOlder: false, error: errorText(error) })));
 	}
 
-	/** Everything after the highest seq we hold, oldest first, until there is no more. */
-	catchUp(id: string): Promise<void> {
+	/**
+	 * Everything after `from` (default: the highest seq we hold), oldest first, until there is
+	 * no more. A live message that skipped ahead is already merged when this runs, so a gap passes
+	 * the seq held before it: starting from the highest held would skip the gap for good. A gap
+	 * found while another catch-up runs is fetched after it.
+	 */
+	catchUp(id: string, from?: number): Promise<void> {
 		const inflight = this.catchUps.get(id);
-		if (inflight) return inflight;
+		if (inflight) return from === undefined ? inflight : inflight.then(() => this.catchUp(id, from));
 		const run = (async () => {
 			try {
+				let after = from;
 				for (let round = 0; round < 50; round++) {
 					const thread = this.state.threads[id];
 					if (!thread?.loaded) return;
-					const highest = thread.messages.at(-1)?.seq ?? 0;
-					const page = await api.messagesAfter(id, highest, 100);
+					after ??= thread.messages.at(-1)?.seq ?? 0;
+					const page = await api.messagesAfter(id, after, 100);
 					if (page.messages.length === 0) break;
 					this.patchThread(id, (t) => ({ ...t, messages: mergeMessages(t.messages, page.messages) }));
 					for (const m of page.messages) this.resolvePending(m);
 					this.afterMessagesArrived(id);
 					if (!page.nextCursor && page.messages.length < 100) break;
+					after = page.messages.at(-1)?.seq ?? after;
 				}
 			} catch {
 				// Offline again: the next socket open retries.
@@ -749,7 +756,7 @@ export class ChatStore {
 		// Kept even before the thread's first page arrives: the page is merged in, by id and seq.
 		this.patchThread(id, (t) => ({ ...t, messages: mergeMessages(t.messages, [message]) }));
 		// A gap means events were missed while a socket was down: fetch what is in between.
-		if (thread?.loaded && message.seq > highestBefore + 1) void this.catchUp(id);
+		if (thread?.loaded && message.seq > highestBefore + 1) void this.catchUp(id, highestBefore);
 		this.resolvePending(message);
 		if (message.senderId !== this.state.me.id) {
 			this.clearTyping(id, message.senderId);
@@ -768,11 +775,13 @@ export class ChatStore {
 			const c = s.conversations.find((x) => x.id === message.conversationId);
 			if (!c) return {};
 			if (c.lastMessage && c.lastMessage.seq >= message.seq) return {};
-			const fromOther = message.senderId !== s.me.id && message.kind !== "system";
 			const viewing = s.openId === c.id && isVisible();
-			counted = countUnread && fromOther && !viewing;
+			counted = countUnread && countsAsUnread(message, s.me.id) && !viewing;
+			const renamed = message.system?.event === "renamed" ? message.system.title : undefined;
 			const updated: Conversation = {
 				...c,
+				// A rename's line carries the new title: the header and list follow before conversation:updated.
+				...(renamed !== undefined ? { title: renamed } : {}),
 				lastMessage: message,
 				lastActivityAt: message.createdAt > c.lastActivityAt ? message.createdAt : c.lastActivityAt,
 				unreadCount: viewing ? 0 : c.unreadCount + (counted ? 1 : 0),
@@ -1021,6 +1030,12 @@ export class ChatStore {
 			apply(!muted);
 			throw error;
 		}
+	}
+
+	/** Group admins: a new title (the server trims it); the answer updates the header and list at once. */
+	async renameGroup(id: string, title: string): Promise<void> {
+		const { conversation } = await api.renameConversation(id, title);
+		this.upsertConversation(conversation);
 	}
 
 	async addMembers(id: string, userIds: string[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Message, Participant } from "../../shared/schemas";
-import { firstUnreadId, mergeParticipants, receiptFor, systemText } from "./messages";
+import { countsAsUnread, firstUnreadId, mergeParticipants, receiptFor, systemText } from "./messages";
 
 function participant(id: string, lastReadSeq: number, lastDeliveredSeq = lastReadSeq): Participant {
 	return {
@@ -73,6 +73,66 @@ describe("system lines", () => {
 
 	it("keeps the server's sentence for everyone else", () => {
 		expect(systemText(added("ben", "asha"), users, "me")).toBe("Ben Okafor added someone");
+	});
+
+	const created = (actorId: string): Message => ({
+		...message(1, actorId),
+		kind: "system",
+		text: `${users[actorId as "ben"]?.displayName ?? "Someone"} created the group`,
+		system: { event: "created", actorId, targetId: actorId },
+	});
+	const renamed = (actorId: string, title: string): Message => ({
+		...message(6, actorId),
+		kind: "system",
+		text: `${users[actorId as "ben"]?.displayName ?? "Someone"} renamed the group to “${title}”`,
+		system: { event: "renamed", actorId, targetId: actorId, title },
+	});
+
+	it("says 'You created the group' to the creator and the creator's name to everyone else", () => {
+		expect(systemText(created("me"), users, "me")).toBe("You created the group");
+		expect(systemText(created("ben"), users, "me")).toBe("Ben Okafor created the group");
+	});
+
+	it("names the new title of a rename, from the reader's side", () => {
+		expect(systemText(renamed("ben", "CS101 Finals"), users, "me")).toBe(
+			"Ben Okafor renamed the group to “CS101 Finals”",
+		);
+		expect(systemText(renamed("me", "CS101 Finals"), users, "me")).toBe("You renamed the group to “CS101 Finals”");
+	});
+});
+
+describe("what counts as unread", () => {
+	const system = (event: NonNullable<Message["system"]>, senderId = event.actorId): Message => ({
+		...message(1, senderId),
+		kind: "system",
+		text: "…",
+		system: event,
+	});
+
+	it("counts others' messages, not mine or deleted ones", () => {
+		expect(countsAsUnread(message(1, "ben"), "me")).toBe(true);
+		expect(countsAsUnread(message(1, "me"), "me")).toBe(false);
+		expect(countsAsUnread({ ...message(1, "ben"), deletedAt: "2026-01-01T00:00:01.000Z", text: null }, "me")).toBe(
+			false,
+		);
+	});
+
+	it("counts the lines that say why a chat is new to me: created, and added me", () => {
+		expect(countsAsUnread(system({ event: "created", actorId: "ben", targetId: "ben" }), "me")).toBe(true);
+		expect(countsAsUnread(system({ event: "created", actorId: "me", targetId: "me" }), "me")).toBe(false);
+		expect(countsAsUnread(system({ event: "joined", actorId: "ben", targetId: "me" }), "me")).toBe(true);
+		expect(countsAsUnread(system({ event: "joined", actorId: "ben", targetId: "asha" }), "me")).toBe(false);
+		expect(countsAsUnread(system({ event: "renamed", actorId: "ben", targetId: "ben", title: "X" }), "me")).toBe(false);
+		expect(countsAsUnread(system({ event: "left", actorId: "asha", targetId: "asha" }), "me")).toBe(false);
+	});
+
+	it("puts the New messages line above the 'added you' line for a new member", () => {
+		const thread = [
+			system({ event: "created", actorId: "asha", targetId: "asha" }),
+			{ ...system({ event: "joined", actorId: "asha", targetId: "me" }), id: "m2", seq: 2 },
+			{ ...message(3, "ben") },
+		];
+		expect(firstUnreadId(thread, { seq: 1, unread: 2 }, "me")).toBe("m2");
 	});
 });
 

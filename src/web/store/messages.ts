@@ -32,6 +32,18 @@ export function mergeParticipants(local: Participant[] | undefined, incoming: Pa
 }
 
 /**
+ * Whether a message counts toward my unread badge, as the server counts it: from someone else
+ * and not deleted; a system message only when it tells me why the chat is new to me (the
+ * group's "created" line, or "… added you").
+ */
+export function countsAsUnread(message: Message, meId: string): boolean {
+	if (message.senderId === meId || message.deletedAt !== null) return false;
+	if (message.kind !== "system") return true;
+	const event = message.system;
+	return event?.event === "created" || (event?.event === "joined" && event.targetId === meId);
+}
+
+/**
  * The first message that was unread when the chat was opened: after my read watermark then,
  * or, when that is not known, the last `unread` messages from others. Null when nothing was.
  */
@@ -41,7 +53,7 @@ export function firstUnreadId(
 	meId: string,
 ): string | null {
 	if (marker.unread <= 0) return null;
-	const counted = messages.filter((m) => m.senderId !== meId && m.kind !== "system" && m.deletedAt === null);
+	const counted = messages.filter((m) => countsAsUnread(m, meId));
 	if (marker.seq !== null) {
 		// Replying means I had read what came before it, whatever the watermark says.
 		const myLatest = messages.findLast((m) => m.senderId === meId)?.seq ?? 0;
@@ -109,5 +121,9 @@ export function systemText(message: Message, users: Record<string, { displayName
 		case "role_changed":
 			if (event.role === "admin") return self ? `${actor} became an admin` : `${actor} made ${target} an admin`;
 			return self ? `${actor} stepped down as admin` : `${actor} removed ${target} as admin`;
+		case "created":
+			return `${actor} created the group`;
+		case "renamed":
+			return `${actor} renamed the group to “${event.title ?? ""}”`;
 	}
 }

@@ -11,6 +11,7 @@ import {
 	MAX_GROUP_MEMBERS,
 	MuteBody,
 	ReadBody,
+	RenameConversationBody,
 	RoleBody,
 	SendMessageBody,
 } from "../../shared/schemas";
@@ -116,8 +117,10 @@ export const conversationRoutes = new Hono<Vars>()
 				)
 				.bind(id, now, JSON.stringify(memberIds)),
 		]);
+		// The group's first line ("… created the group", seq 1) is in the room and D1 before the
+		// creator hears 201, so the answer and every later read already have it.
+		unwrap(await roomStub(c.env, id).groupCreated(me, origin));
 		const conversation = await conversationOrNotFound(c.env, origin, id, me);
-		c.executionCtx.waitUntil(roomStub(c.env, id).conversationCreated(origin));
 		return c.json({ conversation }, 201);
 	})
 	.get("/conversations", async (c) => {
@@ -132,6 +135,15 @@ export const conversationRoutes = new Hono<Vars>()
 	.get("/conversations/:id", async (c) => {
 		const conversation = await conversationOrNotFound(c.env, publicOrigin(c), pathId(c, "id"), c.get("userId"));
 		return c.json({ conversation });
+	})
+	.patch("/conversations/:id", async (c) => {
+		const id = pathId(c, "id");
+		const body = await readJson(c, RenameConversationBody);
+		const me = c.get("userId");
+		const origin = publicOrigin(c);
+		const room = await memberRoom(c.env, id, me);
+		unwrap(await room.rename(me, body.title, origin));
+		return c.json({ conversation: await conversationOrNotFound(c.env, origin, id, me) });
 	})
 	.get("/conversations/:id/messages", async (c) => {
 		const id = pathId(c, "id");
