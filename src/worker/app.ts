@@ -25,7 +25,7 @@ export const app = new Hono<{ Bindings: AppEnv }>()
 		cors({
 			origin: (origin, c) => (isOriginAllowed(c.env, origin, c.req.url) ? origin : null),
 			allowHeaders: ["Authorization", "Content-Type"],
-			allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+			allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
 			exposeHeaders: ["Retry-After"],
 			maxAge: 600,
 		}),
