@@ -294,12 +294,21 @@ describe("flooding sockets", () => {
 		expect((await sendOver(sb, "after-flood", "still fine")).seq).toBe(1);
 	});
 
+	it("closes a realtime socket that floods with 1008 after one rate_limited error", async () => {
+		const a = await registerUser("Asha");
+		const inbox = await track(realtimeSocket(a));
+		for (let i = 0; i < 1000; i++) inbox.send({ type: "ping", ref: `p${i}` });
+		const closed = await inbox.waitClosed(10_000);
+		expect(closed?.code).toBe(1008);
+		expect(inbox.frames.filter((f) => f.type === "error" && f.error?.code === "rate_limited")).toHaveLength(1);
+	});
+
 	it("keeps a socket that only briefly exceeds its rate open", async () => {
 		const a = await registerUser("Asha");
 		const b = await registerUser("Ben");
 		const { id } = await directChat(a, b);
 		const sa = await track(roomSocket(a, id));
-		for (let i = 0; i < 260; i++) sa.send({ type: "typing:stop", ref: `t${i}`, data: {} });
+		for (let i = 0; i < 320; i++) sa.send({ type: "typing:stop", ref: `t${i}`, data: {} });
 		const limited = await sa.waitFor((f) => f.type === "error" && f.error?.code === "rate_limited");
 		expect(limited.error?.message).toMatch(/slow down/);
 		await new Promise((r) => setTimeout(r, 1500));
