@@ -249,7 +249,8 @@ describe("receipts go to the senders concerned", () => {
 		const last = await sa.waitFor((f) => f.type === "message:read" && f.data.seq === 10);
 		expect(last.data).toEqual({ conversationId: id, userId: b.user.id, seq: 10 });
 		const reads = sa.frames.filter((f) => f.type === "message:read");
-		expect(reads.length).toBeLessThanOrEqual(3);
+		// Ten reads sent at once: the leading edge plus a window or two, never a frame per read.
+		expect(reads.length).toBeLessThanOrEqual(5);
 		// The watermark itself moved at once: the REST view shows it.
 		const detail = await api("GET", `/conversations/${id}`, { token: a.token });
 		const ben = detail.body.conversation.participants.find((p: { user: { id: string } }) => p.user.id === b.user.id);
@@ -308,7 +309,9 @@ describe("flooding sockets", () => {
 		const b = await registerUser("Ben");
 		const { id } = await directChat(a, b);
 		const sa = await track(roomSocket(a, id));
-		for (let i = 0; i < 320; i++) sa.send({ type: "typing:stop", ref: `t${i}`, data: {} });
+		// 550 frames: over the burst of 200 however slowly a loaded machine works through them, and
+		// fewer than the 400 drops that close a socket however fast.
+		for (let i = 0; i < 550; i++) sa.send({ type: "typing:stop", ref: `t${i}`, data: {} });
 		const limited = await sa.waitFor((f) => f.type === "error" && f.error?.code === "rate_limited");
 		expect(limited.error?.message).toMatch(/slow down/);
 		await new Promise((r) => setTimeout(r, 1500));
