@@ -47,6 +47,13 @@ describe("adding members", () => {
 		expect(res.status).toBe(200);
 		const added = res.body.conversation.participants.find((p: Participant) => p.user.id === newcomer.user.id);
 		expect(added).toMatchObject({ role: "member", lastReadSeq: 0 });
+		// The answer comes once D1 has the change: the newcomer's list already shows the join line.
+		const list = await api("GET", "/conversations", { token: newcomer.token });
+		const entry = list.body.conversations.find((c: Conversation) => c.id === group.id);
+		expect(entry.lastMessage).toMatchObject({
+			kind: "system",
+			system: { event: "joined", targetId: newcomer.user.id },
+		});
 		expect(await participants(newcomer, group.id)).toMatchObject({ [newcomer.user.id]: "member" });
 		expect(Object.keys(await participants(m1, group.id))).toHaveLength(4);
 		// Adding someone who is already there changes nothing.

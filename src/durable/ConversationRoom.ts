@@ -573,6 +573,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			for (const participant of await this.participants(toAdd)) {
 				this.announce({ type: "member:added", data: { conversationId: this.conversationId, participant } });
 			}
+			await this.visibleToRest(true);
 			return ok(null);
 		});
 	}
@@ -586,6 +587,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			const event = targetId === actorId ? "left" : "removed";
 			await this.recordSystems(actorId, [{ event, actorId, targetId }], origin);
 			await this.dropMember(targetId);
+			await this.visibleToRest(true);
 			return ok(null);
 		});
 	}
@@ -604,6 +606,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			if (!participant) return fail(404, "member not found");
 			if (plan.value.changed) {
 				this.announce({ type: "member:updated", data: { conversationId: this.conversationId, participant } });
+				await this.visibleToRest(true);
 			}
 			return ok({ participant });
 		});
@@ -629,6 +632,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			if (participant) {
 				this.announce({ type: "member:updated", data: { conversationId: this.conversationId, participant } });
 			}
+			await this.visibleToRest(true);
 			return ok(null);
 		});
 	}
