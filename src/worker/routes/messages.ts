@@ -11,13 +11,13 @@ import { isMember } from "../queries";
 
 export const DeleteQuery = z.object({ scope: z.enum(["me", "everyone"]).default("me") });
 
-/** The conversation of a message the caller can see: from the id itself, or D1 for older ids. */
+/**
+ * The conversation of a message the caller can see: from the id itself, or from D1 for older
+ * ids (and for any id whose prefix is not a conversation of the caller's).
+ */
 async function conversationOfMessage(env: AppEnv, messageId: string, userId: string): Promise<string> {
 	const fromId = conversationOfMessageId(messageId);
-	if (fromId) {
-		if (await isMember(env, fromId, userId)) return fromId;
-		throw notFound("message");
-	}
+	if (fromId && (await isMember(env, fromId, userId))) return fromId;
 	const row = await env.DB.prepare(
 		`SELECT m.conversation_id FROM messages m
 		 JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = ?
