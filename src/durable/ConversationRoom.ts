@@ -7,14 +7,14 @@
 // the room reads from or writes to D1 besides the outbox in room/d1.ts. REST and socket paths
 // share the methods below.
 import { DurableObject } from "cloudflare:workers";
+import { type AppEnv, isDevelopment, rateLimitsOn } from "../server/config";
+import { checkImageForMessage } from "../server/images";
+import { log } from "../server/log";
+import { listParticipants } from "../server/queries";
+import { type TokenBucket, takeToken } from "../server/tokenBucket";
+import { type MessageRecord, toMessage } from "../server/views";
 import type { Message, Participant, Role, SendMessageBody, ServerEvent, SystemEvent } from "../shared/schemas";
 import { systemSentence } from "../shared/system";
-import { type AppEnv, isDevelopment, rateLimitsOn } from "../worker/config";
-import { checkImageForMessage } from "../worker/images";
-import { log } from "../worker/log";
-import { listParticipants } from "../worker/queries";
-import { type TokenBucket, takeToken } from "../worker/rateLimit";
-import { type MessageRecord, toMessage } from "../worker/views";
 import { readClientFrame, sendFrame, socketError } from "./frames";
 import * as d1 from "./room/d1";
 import { HubMailboxes } from "./room/inbox";

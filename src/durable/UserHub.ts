@@ -4,11 +4,11 @@
 // (direct chats and groups of at most 32, contract v2) and reaches each socket at most once a
 // second, latest state per user winning.
 import { DurableObject } from "cloudflare:workers";
+import { type AppEnv, rateLimitsOn } from "../server/config";
+import { log } from "../server/log";
+import { isMember } from "../server/queries";
+import { TokenBucket } from "../server/tokenBucket";
 import type { ServerEvent } from "../shared/schemas";
-import { type AppEnv, rateLimitsOn } from "../worker/config";
-import { log } from "../worker/log";
-import { isMember } from "../worker/queries";
-import { TokenBucket } from "../worker/rateLimit";
 import { FloodGuard, frameText, readClientFrame, sendFrame, sendText, socketError } from "./frames";
 import { hubStub, roomStub } from "./rpc";
 

@@ -4,7 +4,8 @@
 
 import { createMiddleware } from "hono/factory";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
-import { type AppEnv, hmacKey } from "./config";
+import { type AppEnv, hmacKey } from "../server/config";
+import { base64url, fromBase64url, randomToken, sha256, timingSafeEqual } from "../server/encoding";
 import { ApiError } from "./errors";
 
 // Workers cap PBKDF2 at 100,000 iterations; the count is stored with each hash so it can rise later.
@@ -13,37 +14,6 @@ export const TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 export const TICKET_TTL_SECONDS = 60;
 
 const encoder = new TextEncoder();
-
-export function base64url(bytes: Uint8Array): string {
-	let s = "";
-	for (const b of bytes) s += String.fromCharCode(b);
-	return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-export function fromBase64url(text: string): Uint8Array | null {
-	if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-	try {
-		const bin = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-		return Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
-	} catch {
-		return null;
-	}
-}
-
-export function randomToken(bytes = 32): string {
-	return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
-}
-
-export async function sha256(text: string): Promise<string> {
-	return base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text))));
-}
-
-/** Constant-time comparison of two byte strings of any length. */
-export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-	let diff = a.length ^ b.length;
-	for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
-	return diff === 0;
-}
 
 async function pbkdf2(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
 	const key = await crypto.subtle.importKey("raw", encoder.encode(password), "PBKDF2", false, ["deriveBits"]);

@@ -1,6 +1,6 @@
 // Fixed-window counters in D1 for the auth and upload endpoints (a few writes per login, none per
 // message), and in-memory token buckets for the Durable Objects.
-import { type AppEnv, isDevelopment, rateLimitsOn } from "./config";
+import { type AppEnv, isDevelopment, rateLimitsOn } from "../server/config";
 import { ApiError } from "./errors";
 
 export interface Window {
@@ -143,39 +143,4 @@ export async function reserveLoginAttempt(env: AppEnv, email: string, req: Reque
 		throw tooMany(retryAfter);
 	}
 	return buckets;
-}
-
-/** In-memory token bucket, for per-socket and per-user send rates inside a Durable Object. */
-export class TokenBucket {
-	private tokens: number;
-	private updated = Date.now();
-	constructor(
-		private readonly ratePerSecond: number,
-		private readonly burst: number,
-	) {
-		this.tokens = burst;
-	}
-	take(): boolean {
-		const now = Date.now();
-		this.tokens = Math.min(this.burst, this.tokens + ((now - this.updated) / 1000) * this.ratePerSecond);
-		this.updated = now;
-		if (this.tokens < 1) return false;
-		this.tokens -= 1;
-		return true;
-	}
-}
-
-/** Takes a token from the key's bucket, creating it full on first use. */
-export function takeToken<K extends WeakKey | string>(
-	buckets: { get(key: K): TokenBucket | undefined; set(key: K, value: TokenBucket): unknown },
-	key: K,
-	ratePerSecond: number,
-	burst: number,
-): boolean {
-	let bucket = buckets.get(key);
-	if (!bucket) {
-		bucket = new TokenBucket(ratePerSecond, burst);
-		buckets.set(key, bucket);
-	}
-	return bucket.take();
 }

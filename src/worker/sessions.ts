@@ -2,9 +2,9 @@
 // logout-all and a password change revoke them in D1 (so the next request with the token is a
 // 401) and ask the user's hub and rooms to close the sockets opened in them (code 4401).
 import { hubStub, roomStub } from "../durable/rpc";
+import type { AppEnv } from "../server/config";
+import { log } from "../server/log";
 import { issueToken, newSessionId, TOKEN_TTL_SECONDS } from "./auth";
-import type { AppEnv } from "./config";
-import { log } from "./log";
 
 /** Starts a session for `userId` and returns its token. */
 export async function startSession(env: AppEnv, userId: string, now = Date.now()): Promise<string> {

@@ -1,7 +1,7 @@
 // The hourly cleanup (cron trigger): uploads nobody sent are deleted from R2 and D1, so abandoned
 // picks in the composer do not accumulate storage.
-import type { AppEnv } from "./config";
-import { log } from "./log";
+import type { AppEnv } from "../server/config";
+import { log } from "../server/log";
 
 export const UNUSED_UPLOAD_TTL_MS = 24 * 3600_000;
 const BATCH = 200;

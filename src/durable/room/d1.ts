@@ -1,7 +1,8 @@
 // What the room reads from and writes to D1 outside the outbox: the import of a conversation
 // that exists only in D1, membership (queried there by the Worker and by admins), and names.
+
+import type { MessageRecord } from "../../server/views";
 import type { Role } from "../../shared/schemas";
-import type { MessageRecord } from "../../worker/views";
 import type { ImportedConversation, MemberRow } from "./log";
 
 const IMPORT_PAGE = 5_000;

@@ -2,8 +2,9 @@
 // per-user hidden messages, and what D1 has not seen yet. Everything here is synchronous:
 // a write is one `sql.exec` (or one `transactionSync`), so seqs are assigned without awaits
 // and the runtime's output gate keeps every frame and ack until the write is durable.
+
+import type { MessageRecord } from "../../server/views";
 import type { Role, SystemEvent } from "../../shared/schemas";
-import type { MessageRecord } from "../../worker/views";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (

@@ -3,9 +3,9 @@
 // FLUSH_INTERVAL_MS under load (the first after a quiet spell starts at once). A failed
 // flush leaves everything marked unflushed; the room's alarm retries with backoff, so D1
 // converges after an outage and after an eviction that came between an ack and a flush.
-import type { AppEnv } from "../../worker/config";
-import { log } from "../../worker/log";
-import type { MessageRecord } from "../../worker/views";
+import type { AppEnv } from "../../server/config";
+import { log } from "../../server/log";
+import type { MessageRecord } from "../../server/views";
 import type { RoomLog } from "./log";
 
 export const FLUSH_INTERVAL_MS = 250;

@@ -1,6 +1,9 @@
 // POST /auth/register, POST /auth/login, POST /auth/logout, POST /auth/logout-all, GET /me,
 // PUT /me/password, GET /users?q=, POST /realtime/ticket.
 import { Hono } from "hono";
+import type { AppEnv } from "../../server/config";
+import { log } from "../../server/log";
+import { toUser, USER_COLUMNS, type UserRecord } from "../../server/views";
 import {
 	ChangePasswordBody,
 	LoginBody,
@@ -10,10 +13,8 @@ import {
 	UserSearchQuery,
 } from "../../shared/schemas";
 import { type AuthVariables, dummyPasswordHash, hashPassword, issueTicket, requireUser, verifyPassword } from "../auth";
-import type { AppEnv } from "../config";
 import { ApiError, conflict } from "../errors";
 import { readJson, readQuery } from "../http";
-import { log } from "../log";
 import {
 	clientIp,
 	ipBucket,
@@ -30,7 +31,6 @@ import {
 	revokeSession,
 	startSession,
 } from "../sessions";
-import { toUser, USER_COLUMNS, type UserRecord } from "../views";
 
 /** A search result: who someone is, never their presence (contract v2: contacts and shared conversations only). */
 const toSearchResult = (row: UserRecord): User => ({

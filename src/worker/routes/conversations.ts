@@ -3,6 +3,9 @@
 // views come from D1, history and watermarks from the room, whose log is ahead of D1.
 import { Hono } from "hono";
 import { z } from "zod";
+import { roomStub } from "../../durable/rpc";
+import type { AppEnv } from "../../server/config";
+import { isMember, listConversations, loadConversation } from "../../server/queries";
 import {
 	AddMembersBody,
 	CreateConversationBody,
@@ -16,11 +19,9 @@ import {
 	SendMessageBody,
 } from "../../shared/schemas";
 import { type AuthVariables, requireUser } from "../auth";
-import type { AppEnv } from "../config";
 import { ConversationCursor, decodeCursor, encodeCursor, MessageCursor } from "../cursor";
 import { ApiError, badRequest, notFound } from "../errors";
-import { pathId, publicOrigin, readJson, readQuery, roomStub, unwrap } from "../http";
-import { isMember, listConversations, loadConversation } from "../queries";
+import { pathId, publicOrigin, readJson, readQuery, unwrap } from "../http";
 
 export const ListQuery = z.object({ limit: Limit, cursor: z.string().max(500).optional() });
 export const HistoryQuery = ListQuery.extend({ afterSeq: z.coerce.number().int().min(0).optional() });

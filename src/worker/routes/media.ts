@@ -2,10 +2,10 @@
 // only ever handed to members, inside messages); without a valid one, once no live message
 // references the key, or if the object is not the one checked on send, the answer is 404.
 import { Hono } from "hono";
-import type { AppEnv } from "../config";
+import type { AppEnv } from "../../server/config";
+import { sniffImageType } from "../../server/images";
+import { verifyMediaUrl } from "../../server/media";
 import { notFound } from "../errors";
-import { sniffImageType } from "../images";
-import { verifyMediaUrl } from "../media";
 import { keyAfter } from "./uploads";
 
 const MEDIA_PATH = "/api/v1/media/";

@@ -3,11 +3,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { conversationOfMessageId } from "../../durable/room/log";
+import { roomStub } from "../../durable/rpc";
+import type { AppEnv } from "../../server/config";
+import { isMember } from "../../server/queries";
 import { type AuthVariables, requireUser } from "../auth";
-import type { AppEnv } from "../config";
 import { notFound } from "../errors";
-import { pathId, readQuery, roomStub, unwrap } from "../http";
-import { isMember } from "../queries";
+import { pathId, readQuery, unwrap } from "../http";
 
 export const DeleteQuery = z.object({ scope: z.enum(["me", "everyone"]).default("me") });
 

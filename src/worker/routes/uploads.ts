@@ -1,12 +1,12 @@
 // POST /uploads (a signed place to PUT one image) and, when R2 S3 credentials are not configured,
 // the Worker-side PUT target that streams the bytes into the MEDIA binding.
 import { Hono } from "hono";
+import type { AppEnv } from "../../server/config";
+import { isImageContentType, uploaderOfKey } from "../../server/images";
 import { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES, UploadBody } from "../../shared/schemas";
 import { type AuthVariables, requireUser } from "../auth";
-import type { AppEnv } from "../config";
 import { ApiError, badRequest, conflict, notFound } from "../errors";
 import { publicOrigin, readJson } from "../http";
-import { isImageContentType, uploaderOfKey } from "../images";
 import { createUploadTarget, LOCAL_UPLOAD_PATH, newUploadKey, verifyLocalUploadUrl } from "../presign";
 import { takeFromLimit, UPLOADS_PER_USER } from "../rateLimit";
 
