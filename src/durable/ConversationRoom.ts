@@ -8,9 +8,9 @@
 // share the methods below.
 import { DurableObject } from "cloudflare:workers";
 import { type AppEnv, isDevelopment, rateLimitsOn } from "../server/config";
+import { listParticipants, setConversationTitle } from "../server/db/conversations";
 import { checkImageForMessage } from "../server/images";
 import { log } from "../server/log";
-import { listParticipants } from "../server/queries";
 import { type TokenBucket, takeToken } from "../server/tokenBucket";
 import { type MessageRecord, toMessage } from "../server/views";
 import type { Message, Participant, Role, SendMessageBody, ServerEvent, SystemEvent } from "../shared/schemas";
@@ -505,9 +505,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			const group = await this.groupFor(actorId, true, origin);
 			if (!group.ok) return group;
 			if (group.value.meta.title === title) return ok({ changed: false });
-			await this.env.DB.prepare("UPDATE conversations SET title = ? WHERE id = ?")
-				.bind(title, this.conversationId)
-				.run();
+			await setConversationTitle(this.env, this.conversationId, title);
 			this.roomLog.setTitle(title);
 			await this.recordSystems(actorId, [{ event: "renamed", actorId, targetId: actorId, title }], origin);
 			this.notifyMembers([]);

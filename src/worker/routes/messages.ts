@@ -5,7 +5,8 @@ import { z } from "zod";
 import { conversationOfMessageId } from "../../durable/room/log";
 import { roomStub } from "../../durable/rpc";
 import type { AppEnv } from "../../server/config";
-import { isMember } from "../../server/queries";
+import { conversationOfVisibleMessage } from "../../server/db/messages";
+import { isMember } from "../../server/db/participants";
 import { type AuthVariables, requireUser } from "../auth";
 import { notFound } from "../errors";
 import { pathId, readQuery, unwrap } from "../http";
@@ -19,15 +20,9 @@ async function conversationOfMessage(env: AppEnv, messageId: string, userId: str
 		if (await isMember(env, fromId, userId)) return fromId;
 		throw notFound("message");
 	}
-	const row = await env.DB.prepare(
-		`SELECT m.conversation_id FROM messages m
-		 JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = ?
-		 WHERE m.id = ?`,
-	)
-		.bind(userId, messageId)
-		.first<{ conversation_id: string }>();
-	if (!row) throw notFound("message");
-	return row.conversation_id;
+	const conversationId = await conversationOfVisibleMessage(env, messageId, userId);
+	if (!conversationId) throw notFound("message");
+	return conversationId;
 }
 
 export const messageRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables }>()

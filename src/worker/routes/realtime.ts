@@ -3,7 +3,7 @@
 import { type Context, Hono } from "hono";
 import { hubStub, roomStub } from "../../durable/rpc";
 import { type AppEnv, isDevelopment, isOriginAllowed } from "../../server/config";
-import { isMember } from "../../server/queries";
+import { isMember } from "../../server/db/participants";
 import { type AuthVariables, authenticate, type Principal, redeemTicket } from "../auth";
 import { ApiError, notFound } from "../errors";
 import { pathId, publicOrigin } from "../http";

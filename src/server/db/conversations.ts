@@ -1,7 +1,10 @@
-// Reads that build the contract's conversation views. Shared by the REST routes and the
-// UserHub (which sends `conversation:updated` with the same shape the list returns).
-import type { Conversation, Participant } from "../shared/schemas";
-import type { AppEnv } from "./config";
+// Conversations: the reads that build the contract's conversation views (shared by the REST
+// routes and the room, which sends `conversation:updated` in the same shape the list returns),
+// and the writes that create one or rename it.
+
+import { eq } from "drizzle-orm";
+import type { Conversation, Participant } from "../../shared/schemas";
+import type { AppEnv } from "../config";
 import {
 	type ConversationRecord,
 	MESSAGE_COLUMNS,
@@ -9,7 +12,9 @@ import {
 	type ParticipantRecord,
 	toConversation,
 	toParticipant,
-} from "./views";
+} from "../views";
+import { orm } from "./client";
+import { conversations } from "./schema";
 
 const LAST_MESSAGE_COLUMNS = MESSAGE_COLUMNS.split(", ")
 	.map((col) => `lm.${col} AS lm_${col}`)
@@ -59,12 +64,6 @@ function lastMessageOf(row: ConversationListRow): MessageRecord | null {
 	const out: Record<string, unknown> = {};
 	for (const col of MESSAGE_COLUMNS.split(", ")) out[col] = row[`lm_${col}` as keyof ConversationListRow];
 	return out as unknown as MessageRecord;
-}
-
-export async function isMember(env: AppEnv, conversationId: string, userId: string) {
-	return env.DB.prepare("SELECT role FROM participants WHERE conversation_id = ? AND user_id = ?")
-		.bind(conversationId, userId)
-		.first<{ role: "admin" | "member" }>();
 }
 
 /**
@@ -154,4 +153,64 @@ export async function listConversations(
 	);
 	const last = page.at(-1);
 	return { conversations, next: results.length > limit && last ? { at: last.last_activity_at, id: last.id } : null };
+}
+
+/**
+ * Creates the direct conversation of the pair unless it exists, in one batch: the UNIQUE
+ * direct_key lets exactly one of two simultaneous inserts win, and the participants are added
+ * only if this insert did. Returns the pair's conversation id (this one or the older one).
+ */
+export async function createDirectConversation(
+	env: AppEnv,
+	c: { id: string; directKey: string; createdBy: string; createdAt: string; memberIds: [string, string] },
+): Promise<string | null> {
+	const db = env.DB;
+	await db.batch([
+		db
+			.prepare(
+				`INSERT INTO conversations (id, type, title, direct_key, created_by, created_at, last_activity_at)
+				 VALUES (?1, 'direct', NULL, ?2, ?3, ?4, ?4) ON CONFLICT (direct_key) DO NOTHING`,
+			)
+			.bind(c.id, c.directKey, c.createdBy, c.createdAt),
+		db
+			.prepare(
+				`INSERT INTO participants (conversation_id, user_id, role, joined_at)
+				 SELECT ?1, value, 'member', ?2 FROM json_each(?3) WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?1)`,
+			)
+			.bind(c.id, c.createdAt, JSON.stringify(c.memberIds)),
+	]);
+	const row = await orm(env)
+		.select({ id: conversations.id })
+		.from(conversations)
+		.where(eq(conversations.directKey, c.directKey))
+		.get();
+	return row?.id ?? null;
+}
+
+/** Creates a group with its creator as admin and the others as members, in one batch. */
+export async function createGroupConversation(
+	env: AppEnv,
+	c: { id: string; title: string; createdBy: string; createdAt: string; memberIds: string[] },
+): Promise<void> {
+	const db = env.DB;
+	await db.batch([
+		db
+			.prepare(
+				`INSERT INTO conversations (id, type, title, created_by, created_at, last_activity_at)
+				 VALUES (?1, 'group', ?2, ?3, ?4, ?4)`,
+			)
+			.bind(c.id, c.title, c.createdBy, c.createdAt),
+		db
+			.prepare("INSERT INTO participants (conversation_id, user_id, role, joined_at) VALUES (?, ?, 'admin', ?)")
+			.bind(c.id, c.createdBy, c.createdAt),
+		db
+			.prepare(
+				`INSERT INTO participants (conversation_id, user_id, role, joined_at) SELECT ?1, value, 'member', ?2 FROM json_each(?3)`,
+			)
+			.bind(c.id, c.createdAt, JSON.stringify(c.memberIds)),
+	]);
+}
+
+export async function setConversationTitle(env: AppEnv, conversationId: string, title: string): Promise<void> {
+	await orm(env).update(conversations).set({ title }).where(eq(conversations.id, conversationId)).run();
 }
