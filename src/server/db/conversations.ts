@@ -8,6 +8,7 @@ import type { AppEnv } from "../config";
 import {
 	type ConversationRecord,
 	MESSAGE_COLUMNS,
+	type MemberRecord,
 	type MessageRecord,
 	type ParticipantRecord,
 	toConversation,
@@ -213,4 +214,79 @@ export async function createGroupConversation(
 
 export async function setConversationTitle(env: AppEnv, conversationId: string, title: string): Promise<void> {
 	await orm(env).update(conversations).set({ title }).where(eq(conversations.id, conversationId)).run();
+}
+
+/** Moves the conversation's last seq and activity forward only (the outbox may replay). */
+export function advanceConversationStatement(
+	db: D1Database,
+	conversationId: string,
+	lastSeq: number,
+	lastActivityAt: string,
+) {
+	return db
+		.prepare(
+			`UPDATE conversations SET last_seq = MAX(last_seq, ?2), last_activity_at = MAX(last_activity_at, ?3)
+			 WHERE id = ?1`,
+		)
+		.bind(conversationId, lastSeq, lastActivityAt);
+}
+
+const IMPORT_PAGE = 5_000;
+
+/** A conversation as D1 has it, for a room that wakes with an empty log (an older deployment). */
+export interface ConversationImport {
+	meta: {
+		conversation_id: string;
+		type: "direct" | "group";
+		title: string | null;
+		created_at: string;
+		last_activity_at: string;
+	};
+	members: MemberRecord[];
+	messages: MessageRecord[];
+	hidden: { user_id: string; message_id: string; hidden_at: string }[];
+}
+
+/** The conversation as D1 has it, or null when it does not exist. */
+export async function readConversationForImport(db: D1Database, id: string): Promise<ConversationImport | null> {
+	const [conversation, members, hidden] = await db.batch<Record<string, unknown>>([
+		db
+			.prepare(
+				"SELECT id AS conversation_id, type, title, created_at, last_activity_at FROM conversations WHERE id = ?",
+			)
+			.bind(id),
+		db
+			.prepare(
+				"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM participants WHERE conversation_id = ?",
+			)
+			.bind(id),
+		db
+			.prepare(
+				`SELECT h.user_id, h.message_id, h.hidden_at FROM hidden_messages h JOIN messages m ON m.id = h.message_id
+				 WHERE m.conversation_id = ?`,
+			)
+			.bind(id),
+	]);
+	const meta = conversation?.results[0] as ConversationImport["meta"] | undefined;
+	if (!meta) return null;
+	const messages: MessageRecord[] = [];
+	for (let after = 0; ; ) {
+		const { results } = await db
+			.prepare(
+				`SELECT id, conversation_id, seq, sender_id, client_id, kind, text, image_key, image_content_type, image_size, system, created_at, deleted_at
+				 FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+			)
+			.bind(id, after, IMPORT_PAGE)
+			.all<MessageRecord>();
+		messages.push(...results);
+		const last = results.at(-1);
+		if (!last || results.length < IMPORT_PAGE) break;
+		after = last.seq;
+	}
+	return {
+		meta,
+		members: (members?.results ?? []) as unknown as MemberRecord[],
+		messages,
+		hidden: (hidden?.results ?? []) as unknown as ConversationImport["hidden"],
+	};
 }

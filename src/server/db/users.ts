@@ -106,3 +106,11 @@ export async function storePresence(
 	]);
 	return (contacts?.results ?? []).map((r) => r.user_id);
 }
+
+export async function displayNames(db: D1Database, userIds: string[]): Promise<Map<string, string>> {
+	const { results } = await db
+		.prepare("SELECT id, display_name FROM users WHERE id IN (SELECT value FROM json_each(?))")
+		.bind(JSON.stringify(userIds))
+		.all<{ id: string; display_name: string }>();
+	return new Map(results.map((r) => [r.id, r.display_name]));
+}
