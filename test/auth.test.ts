@@ -1,6 +1,6 @@
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { jwtSecret } from "../src/worker/config";
+import { jwtSecret } from "../src/server/config";
 import { api, env, expectError, registerUser } from "./helpers";
 
 const secret = new TextEncoder().encode(env.JWT_SECRET);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { signMediaUrl } from "../src/worker/media";
+import { signMediaUrl } from "../src/server/media";
 import { api, directChat, env, expectError, groupChat, registerUser } from "./helpers";
 import { fetchUrl, PNG_1X1, putUpload, requestUpload, sendImage, uploadImage } from "./image-helpers";
 

@@ -1,7 +1,7 @@
 import { is } from "drizzle-orm";
 import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
-import * as schema from "../src/worker/db/schema";
+import * as schema from "../src/server/db/schema";
 import { env } from "./helpers";
 
 interface ColumnInfo {

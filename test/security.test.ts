@@ -3,9 +3,9 @@
 // answers never cached, URLs on the configured origin, and the UI's security headers.
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { publicOriginFor } from "../src/server/config";
 import uiHeaders from "../src/web/public/_headers?raw";
 import { app } from "../src/worker/app";
-import { publicOriginFor } from "../src/worker/config";
 import { api, env, expectError, registerUser } from "./helpers";
 
 const at = (ip: string) => ({ "CF-Connecting-IP": ip });

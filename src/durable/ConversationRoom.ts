@@ -4,19 +4,21 @@
 // the log whose frames reach only the senders concerned, coalesced (room/receipts.ts); inbox
 // events go to online members' UserHubs after each flush (room/inbox.ts, room/views.ts).
 // Sockets and typing live in room/sockets.ts, membership rules in room/members.ts, and what
-// the room reads from or writes to D1 besides the outbox in room/d1.ts. REST and socket paths
+// the room reads from or writes to D1 through src/server/db (the outbox too). REST and socket paths
 // share the methods below.
 import { DurableObject } from "cloudflare:workers";
+import { type AppEnv, isDevelopment, rateLimitsOn } from "../server/config";
+import { listParticipants, readConversationForImport, setConversationTitle } from "../server/db/conversations";
+import { imageUsedInD1 } from "../server/db/messages";
+import { deleteMember, insertMembers, readMembers, updateRole } from "../server/db/participants";
+import { displayNames, unknownUserIds } from "../server/db/users";
+import { checkImageForMessage } from "../server/images";
+import { log } from "../server/log";
+import { type TokenBucket, takeToken } from "../server/tokenBucket";
+import { type MessageRecord, toMessage } from "../server/views";
 import type { Message, Participant, Role, SendMessageBody, ServerEvent, SystemEvent } from "../shared/schemas";
 import { systemSentence } from "../shared/system";
-import { type AppEnv, isDevelopment, rateLimitsOn } from "../worker/config";
-import { checkImageForMessage } from "../worker/images";
-import { log } from "../worker/log";
-import { listParticipants } from "../worker/queries";
-import { type TokenBucket, takeToken } from "../worker/rateLimit";
-import { type MessageRecord, toMessage } from "../worker/views";
 import { readClientFrame, sendFrame, socketError } from "./frames";
-import * as d1 from "./room/d1";
 import { HubMailboxes } from "./room/inbox";
 import { type Meta, type NewMessage, RoomLog } from "./room/log";
 import { checkActor, heirOnLeave, type MemberInfo, planAdd, planRemove, planRole } from "./room/members";
@@ -112,7 +114,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			return Promise.resolve(origin ? { ...meta, origin } : meta);
 		}
 		this.loading ??= (async () => {
-			const data = await d1.readConversation(this.env.DB, this.conversationId);
+			const data = await readConversationForImport(this.env.DB, this.conversationId);
 			if (!data) return null;
 			// Another request may have imported while this one awaited D1.
 			if (!this.roomLog.meta()) {
@@ -128,7 +130,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 
 	/** Re-reads membership from D1 (where the Worker and admins query it) into the log. */
 	private async syncMembers() {
-		this.roomLog.syncMembers(await d1.readMembers(this.env.DB, this.conversationId));
+		this.roomLog.syncMembers(await readMembers(this.env.DB, this.conversationId));
 	}
 
 	/** Is `userId` a member? A miss is checked against D1 once, so a member added there is seen. */
@@ -457,7 +459,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	/** The same upload may be sent more than once, even elsewhere; its object goes with the last live use. */
 	private async deleteImageIfUnused(key: string) {
 		try {
-			if (this.roomLog.imageStillUsed(key) || (await d1.imageUsedInD1(this.env.DB, key))) return;
+			if (this.roomLog.imageStillUsed(key) || (await imageUsedInD1(this.env.DB, key))) return;
 			await this.env.MEDIA.delete(key);
 		} catch (err) {
 			log.warn("image_delete_failed", { key, error: String(err) });
@@ -505,9 +507,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			const group = await this.groupFor(actorId, true, origin);
 			if (!group.ok) return group;
 			if (group.value.meta.title === title) return ok({ changed: false });
-			await this.env.DB.prepare("UPDATE conversations SET title = ? WHERE id = ?")
-				.bind(title, this.conversationId)
-				.run();
+			await setConversationTitle(this.env, this.conversationId, title);
 			this.roomLog.setTitle(title);
 			await this.recordSystems(actorId, [{ event: "renamed", actorId, targetId: actorId, title }], origin);
 			this.notifyMembers([]);
@@ -560,10 +560,10 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			if (!plan.ok) return plan;
 			const toAdd = plan.value;
 			if (toAdd.length === 0) return ok(null);
-			const unknown = await d1.unknownUsers(this.env.DB, toAdd);
+			const unknown = await unknownUserIds(this.env, toAdd);
 			if (unknown.length > 0) return fail(404, "user not found", { userIds: unknown });
 			const now = new Date().toISOString();
-			await d1.insertMembers(this.env.DB, this.conversationId, toAdd, now);
+			await insertMembers(this.env.DB, this.conversationId, toAdd, now);
 			for (const id of toAdd) this.roomLog.addMember(id, "member", now);
 			await this.recordSystems(
 				actorId,
@@ -651,12 +651,12 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	}
 
 	private async changeRole(userId: string, role: Role) {
-		await d1.updateRole(this.env.DB, this.conversationId, userId, role);
+		await updateRole(this.env.DB, this.conversationId, userId, role);
 		this.roomLog.setRole(userId, role);
 	}
 
 	private async dropMember(userId: string) {
-		await d1.deleteMember(this.env.DB, this.conversationId, userId);
+		await deleteMember(this.env.DB, this.conversationId, userId);
 		this.roomLog.removeMember(userId);
 		const event: ServerEvent = { type: "member:removed", data: { conversationId: this.conversationId, userId } };
 		this.sockets.broadcast(event);
@@ -666,7 +666,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 
 	/** `system` messages, sequenced like any other so history shows who joined and left. */
 	private async recordSystems(actorId: string, systems: SystemEvent[], origin: string, clientId?: string) {
-		const names = await d1.displayNames(this.env.DB, [...new Set(systems.flatMap((e) => [e.actorId, e.targetId]))]);
+		const names = await displayNames(this.env.DB, [...new Set(systems.flatMap((e) => [e.actorId, e.targetId]))]);
 		const now = new Date().toISOString();
 		const published = systems.map((system) =>
 			this.publish(

@@ -4,11 +4,12 @@
 // (direct chats and groups of at most 32, contract v2) and reaches each socket at most once a
 // second, latest state per user winning.
 import { DurableObject } from "cloudflare:workers";
+import { type AppEnv, rateLimitsOn } from "../server/config";
+import { isMember } from "../server/db/participants";
+import { storePresence } from "../server/db/users";
+import { log } from "../server/log";
+import { TokenBucket } from "../server/tokenBucket";
 import type { ServerEvent } from "../shared/schemas";
-import { type AppEnv, rateLimitsOn } from "../worker/config";
-import { log } from "../worker/log";
-import { isMember } from "../worker/queries";
-import { TokenBucket } from "../worker/rateLimit";
 import { FloodGuard, frameText, readClientFrame, sendFrame, sendText, socketError } from "./frames";
 import { hubStub, roomStub } from "./rpc";
 
@@ -219,28 +220,15 @@ export class UserHub extends DurableObject<AppEnv> {
 	private async announcePresence(userId: string, online: boolean) {
 		const now = new Date().toISOString();
 		try {
-			const db = this.env.DB;
-			const [, contacts] = await db.batch<{ user_id: string }>([
-				db.prepare("UPDATE users SET online = ?, last_seen_at = ? WHERE id = ?").bind(online ? 1 : 0, now, userId),
-				db
-					.prepare(
-						`SELECT DISTINCT p2.user_id FROM participants p1
-						 JOIN participants p2 ON p2.conversation_id = p1.conversation_id AND p2.user_id != p1.user_id
-						 JOIN users u ON u.id = p2.user_id AND u.online = 1
-						 WHERE p1.user_id = ?1
-						   AND (SELECT COUNT(*) FROM participants p3 WHERE p3.conversation_id = p1.conversation_id) <= ?2`,
-					)
-					.bind(userId, CONTACT_GROUP_MAX),
-			]);
+			const recipients = await storePresence(this.env, userId, online, now, CONTACT_GROUP_MAX);
 			const event: ServerEvent = online
 				? { type: "user:online", data: { userId } }
 				: { type: "user:offline", data: { userId, lastSeenAt: now } };
-			const recipients = contacts?.results ?? [];
 			await Promise.all(
-				recipients.map((r) =>
-					hubStub(this.env, r.user_id)
+				recipients.map((to) =>
+					hubStub(this.env, to)
 						.presence(event)
-						.catch((err: unknown) => log.warn("presence_push_failed", { to: r.user_id, error: String(err) })),
+						.catch((err: unknown) => log.warn("presence_push_failed", { to, error: String(err) })),
 				),
 			);
 			log.info(online ? "user_online" : "user_offline", { userId, contactsNotified: recipients.length });

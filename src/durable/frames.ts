@@ -1,8 +1,9 @@
 // Socket frames both objects share: writing one frame or a `batch` of them (contract v2), errors
 // in the contract's shape, and reading client frames with the cheapest checks first (size,
 // then rate, then JSON and schema), so a flooding socket costs almost nothing per frame.
+
+import type { TokenBucket } from "../server/tokenBucket";
 import { ClientFrame, ERROR_CODES, type ErrorStatus, type ServerFrame } from "../shared/schemas";
-import type { TokenBucket } from "../worker/rateLimit";
 
 /** One frame for several events: the event itself when alone, else `{ type: "batch", data }`. */
 export function frameText(frames: ServerFrame[]): string {

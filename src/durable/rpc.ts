@@ -1,7 +1,8 @@
 // What Durable Object RPC methods return: errors travel as values, because a thrown error
 // loses its status on the way back to the Worker.
+
+import type { AppEnv } from "../server/config";
 import type { ErrorStatus } from "../shared/schemas";
-import type { AppEnv } from "../worker/config";
 
 /** Extra error details; plain JSON so they survive the RPC boundary. */
 export type RpcDetails = Record<string, number | string | string[]>;

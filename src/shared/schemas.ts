@@ -177,25 +177,64 @@ export const ClientFrame = z.discriminatedUnion("type", [
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
-export type ServerEvent =
-	| { type: "message:new"; data: { message: Message } }
-	| { type: "message:deleted"; data: { conversationId: string; messageId: string; seq: number } }
-	| { type: "message:delivered"; data: { conversationId: string; userId: string; seq: number } }
-	| { type: "message:read"; data: { conversationId: string; userId: string; seq: number } }
-	| { type: "user:typing"; data: { conversationId: string; userId: string; typing: boolean } }
-	| { type: "user:online"; data: { userId: string } }
-	| { type: "user:offline"; data: { userId: string; lastSeenAt?: string } }
-	| { type: "conversation:updated"; data: { conversation: Conversation } }
-	| { type: "member:added"; data: { conversationId: string; participant: Participant } }
-	| { type: "member:updated"; data: { conversationId: string; participant: Participant } }
-	| { type: "member:removed"; data: { conversationId: string; userId: string } };
+const conversationSeq = z.object({ conversationId: z.string(), userId: z.string(), seq: z.number().int() });
 
-export type ServerFrame =
-	| ServerEvent
-	/** Contract v2: several complete frames for one socket at once, handled in order. */
-	| { type: "batch"; data: ServerFrame[] }
-	| { type: "ack"; ref: string; data: unknown }
-	| { type: "error"; ref?: string; error: { code: string; message: string } };
+/**
+ * Every frame the server sends, as one union: the events, plus `batch` (contract v2: several
+ * complete frames for one socket at once, handled in order), `ack` and `error` answering a
+ * client frame's `ref`. The room and hub build frames of this type; the web client parses with it.
+ */
+export const ServerFrame = z.discriminatedUnion("type", [
+	z.object({ type: z.literal("message:new"), data: z.object({ message: Message }) }),
+	z.object({
+		type: z.literal("message:deleted"),
+		data: z.object({ conversationId: z.string(), messageId: z.string(), seq: z.number().int() }),
+	}),
+	z.object({ type: z.literal("message:delivered"), data: conversationSeq }),
+	z.object({ type: z.literal("message:read"), data: conversationSeq }),
+	z.object({
+		type: z.literal("user:typing"),
+		data: z.object({ conversationId: z.string(), userId: z.string(), typing: z.boolean() }),
+	}),
+	z.object({ type: z.literal("user:online"), data: z.object({ userId: z.string() }) }),
+	z.object({
+		type: z.literal("user:offline"),
+		// Sent as a string or left out; a null from an older server reads as left out.
+		data: z.object({
+			userId: z.string(),
+			lastSeenAt: z
+				.string()
+				.nullish()
+				.transform((value) => value ?? undefined)
+				.optional(),
+		}),
+	}),
+	z.object({ type: z.literal("conversation:updated"), data: z.object({ conversation: Conversation }) }),
+	z.object({
+		type: z.literal("member:added"),
+		data: z.object({ conversationId: z.string(), participant: Participant }),
+	}),
+	z.object({
+		type: z.literal("member:updated"),
+		data: z.object({ conversationId: z.string(), participant: Participant }),
+	}),
+	z.object({ type: z.literal("member:removed"), data: z.object({ conversationId: z.string(), userId: z.string() }) }),
+	z.object({
+		type: z.literal("batch"),
+		get data() {
+			return z.array(ServerFrame);
+		},
+	}),
+	z.object({ type: z.literal("ack"), ref: z.string(), data: z.unknown() }),
+	z.object({
+		type: z.literal("error"),
+		ref: z.string().optional(),
+		error: z.object({ code: z.string(), message: z.string() }),
+	}),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+/** A frame that tells of something that happened: everything but `batch`, `ack` and `error`. */
+export type ServerEvent = Exclude<ServerFrame, { type: "batch" | "ack" | "error" }>;
 
 export const ERROR_CODES = {
 	400: "invalid_request",

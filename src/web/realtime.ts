@@ -3,67 +3,17 @@
 // the URL provider fetches a fresh one for every (re)connect; partysocket backs off on failure.
 import { WebSocket as ReconnectingWebSocket } from "partysocket";
 import { z } from "zod";
-import type { ClientFrame, ServerEvent } from "../shared/schemas";
-import { Conversation, Message, Participant } from "../shared/schemas";
+import { type ClientFrame, type ServerEvent, ServerFrame } from "../shared/schemas";
 import { api, socketUrl } from "./api";
 
 const PING_INTERVAL_MS = 25_000;
 const PING = JSON.stringify({ type: "ping" });
 
-const ServerFrameSchema = z.discriminatedUnion("type", [
-	z.object({ type: z.literal("message:new"), data: z.object({ message: Message }) }),
-	z.object({
-		type: z.literal("message:deleted"),
-		data: z.object({ conversationId: z.string(), messageId: z.string(), seq: z.number() }),
-	}),
-	z.object({
-		type: z.literal("message:delivered"),
-		data: z.object({ conversationId: z.string(), userId: z.string(), seq: z.number() }),
-	}),
-	z.object({
-		type: z.literal("message:read"),
-		data: z.object({ conversationId: z.string(), userId: z.string(), seq: z.number() }),
-	}),
-	z.object({
-		type: z.literal("user:typing"),
-		data: z.object({ conversationId: z.string(), userId: z.string(), typing: z.boolean() }),
-	}),
-	z.object({ type: z.literal("user:online"), data: z.object({ userId: z.string() }) }),
-	z.object({
-		type: z.literal("user:offline"),
-		data: z.object({ userId: z.string(), lastSeenAt: z.string().nullable().optional() }),
-	}),
-	z.object({ type: z.literal("conversation:updated"), data: z.object({ conversation: Conversation }) }),
-	z.object({
-		type: z.literal("member:added"),
-		data: z.object({ conversationId: z.string(), participant: Participant }),
-	}),
-	z.object({
-		type: z.literal("member:updated"),
-		data: z.object({ conversationId: z.string(), participant: Participant }),
-	}),
-	z.object({
-		type: z.literal("member:removed"),
-		data: z.object({ conversationId: z.string(), userId: z.string() }),
-	}),
-]);
-
 /** Frames we act on. Acks, errors, pongs and unknown future events are ignored. */
 export type RealtimeEvent = ServerEvent;
 
-function toEvent(json: unknown): RealtimeEvent | null {
-	const parsed = ServerFrameSchema.safeParse(json);
-	if (!parsed.success) return null;
-	const frame = parsed.data;
-	if (frame.type === "user:offline")
-		return {
-			type: "user:offline",
-			data: { userId: frame.data.userId, lastSeenAt: frame.data.lastSeenAt ?? undefined },
-		};
-	return frame;
-}
-
-const BatchFrame = z.object({ type: z.literal("batch"), data: z.array(z.unknown()) });
+/** Only the envelope of a batch: its elements are read one by one, so a bad one costs only itself. */
+const BatchEnvelope = z.object({ type: z.literal("batch"), data: z.array(z.unknown()) });
 
 /**
  * One socket message as the events it carries, in order. CONTRACT v2 lets the server wrap
@@ -82,14 +32,17 @@ export function parseServerFrames(raw: unknown): RealtimeEvent[] {
 }
 
 function unpack(json: unknown, depth: number): RealtimeEvent[] {
-	const batch = BatchFrame.safeParse(json);
+	const batch = BatchEnvelope.safeParse(json);
 	if (batch.success) {
 		// Batches are flat by the contract; one level of nesting is tolerated, not more.
 		if (depth > 1) return [];
 		return batch.data.data.flatMap((element) => unpack(element, depth + 1));
 	}
-	const event = toEvent(json);
-	return event ? [event] : [];
+	const parsed = ServerFrame.safeParse(json);
+	if (!parsed.success) return [];
+	const frame = parsed.data;
+	if (frame.type === "batch" || frame.type === "ack" || frame.type === "error") return [];
+	return [frame];
 }
 
 export interface SocketHandlers {

@@ -3,8 +3,8 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
+import { type AppEnv, isOriginAllowed } from "../server/config";
 import { MAX_JSON_BODY_BYTES } from "../shared/schemas";
-import { type AppEnv, isOriginAllowed } from "./config";
 import { errorBody, errorResponse } from "./errors";
 import { authRoutes } from "./routes/auth";
 import { conversationRoutes } from "./routes/conversations";

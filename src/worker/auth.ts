@@ -4,7 +4,9 @@
 
 import { createMiddleware } from "hono/factory";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
-import { type AppEnv, hmacKey } from "./config";
+import { type AppEnv, hmacKey } from "../server/config";
+import { insertTicket, isSessionLive, spendTicket } from "../server/db/sessions";
+import { base64url, fromBase64url, randomToken, sha256, timingSafeEqual } from "../server/encoding";
 import { ApiError } from "./errors";
 
 // Workers cap PBKDF2 at 100,000 iterations; the count is stored with each hash so it can rise later.
@@ -13,37 +15,6 @@ export const TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 export const TICKET_TTL_SECONDS = 60;
 
 const encoder = new TextEncoder();
-
-export function base64url(bytes: Uint8Array): string {
-	let s = "";
-	for (const b of bytes) s += String.fromCharCode(b);
-	return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-export function fromBase64url(text: string): Uint8Array | null {
-	if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-	try {
-		const bin = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-		return Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
-	} catch {
-		return null;
-	}
-}
-
-export function randomToken(bytes = 32): string {
-	return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
-}
-
-export async function sha256(text: string): Promise<string> {
-	return base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text))));
-}
-
-/** Constant-time comparison of two byte strings of any length. */
-export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-	let diff = a.length ^ b.length;
-	for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
-	return diff === 0;
-}
 
 async function pbkdf2(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
 	const key = await crypto.subtle.importKey("raw", encoder.encode(password), "PBKDF2", false, ["deriveBits"]);
@@ -128,12 +99,7 @@ export async function verifyToken(env: AppEnv, token: string): Promise<Principal
  */
 export async function authenticate(env: AppEnv, token: string): Promise<Principal> {
 	const principal = await verifyToken(env, token);
-	const live = await env.DB.prepare(
-		`SELECT 1 AS live FROM sessions s JOIN users u ON u.id = s.user_id
-		 WHERE s.id = ?1 AND s.user_id = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?3`,
-	)
-		.bind(principal.sessionId, principal.userId, new Date().toISOString())
-		.first<{ live: number }>();
+	const live = await isSessionLive(env, principal.sessionId, principal.userId, new Date().toISOString());
 	if (!live) throw new ApiError(401, "session ended; log in again");
 	return principal;
 }
@@ -155,11 +121,12 @@ export const requireUser = createMiddleware<{ Bindings: AppEnv; Variables: AuthV
 export async function issueTicket(env: AppEnv, principal: Principal) {
 	const ticket = randomToken();
 	const expiresAt = new Date(Date.now() + TICKET_TTL_SECONDS * 1000).toISOString();
-	await env.DB.prepare(
-		"INSERT INTO realtime_tickets (ticket_hash, user_id, expires_at, session_id) VALUES (?, ?, ?, ?)",
-	)
-		.bind(await sha256(ticket), principal.userId, expiresAt, principal.sessionId)
-		.run();
+	await insertTicket(env, {
+		ticketHash: await sha256(ticket),
+		userId: principal.userId,
+		expiresAt,
+		sessionId: principal.sessionId,
+	});
 	return { ticket, expiresAt };
 }
 
@@ -170,17 +137,7 @@ export async function issueTicket(env: AppEnv, principal: Principal) {
 export async function redeemTicket(env: AppEnv, ticket: string): Promise<Principal | null> {
 	if (ticket.length < 16 || ticket.length > 128) return null;
 	const now = new Date().toISOString();
-	const row = await env.DB.prepare(
-		`UPDATE realtime_tickets SET used_at = ?1
-		 WHERE ticket_hash = ?2 AND used_at IS NULL AND expires_at > ?1
-		   AND EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
-		               WHERE s.id = realtime_tickets.session_id AND s.user_id = realtime_tickets.user_id
-		                 AND s.revoked_at IS NULL AND s.expires_at > ?1)
-		 RETURNING user_id, session_id,
-		   (SELECT expires_at FROM sessions WHERE id = realtime_tickets.session_id) AS session_expires_at`,
-	)
-		.bind(now, await sha256(ticket))
-		.first<{ user_id: string; session_id: string; session_expires_at: string }>();
+	const row = await spendTicket(env, await sha256(ticket), now);
 	if (!row) return null;
 	return { userId: row.user_id, sessionId: row.session_id, expiresAt: Date.parse(row.session_expires_at) };
 }

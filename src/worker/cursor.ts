@@ -1,9 +1,9 @@
 // Opaque, signed pagination cursors: a client can only send back what the server issued.
 import { z } from "zod";
-import { base64url, fromBase64url } from "./auth";
-import type { AppEnv } from "./config";
+import type { AppEnv } from "../server/config";
+import { base64url, fromBase64url } from "../server/encoding";
+import { signPayload, verifyPayload } from "../server/media";
 import { badRequest } from "./errors";
-import { signPayload, verifyPayload } from "./media";
 
 const decoder = new TextDecoder();
 

@@ -3,8 +3,8 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
+import { log } from "../server/log";
 import { ERROR_CODES, type ErrorStatus } from "../shared/schemas";
-import { log } from "./log";
 
 export class ApiError extends HTTPException {
 	constructor(

@@ -3,8 +3,8 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import type { RoomResult } from "../durable/rpc";
+import { publicOriginFor } from "../server/config";
 import { MAX_JSON_BODY_BYTES } from "../shared/schemas";
-import { publicOriginFor } from "./config";
 import { ApiError, badRequest, zodDetails } from "./errors";
 
 /** The request's JSON body parsed by `schema`; an empty body parses as `undefined`. */
@@ -42,8 +42,6 @@ export function unwrap<T>(result: RoomResult<T>): T {
 export function publicOrigin(c: Context): string {
 	return publicOriginFor(c.env, c.req.url);
 }
-
-export { hubStub, roomStub } from "../durable/rpc";
 
 /** Route ids are opaque, but anything that cannot be one is simply not found. */
 export function pathId(c: Context, name: string): string {

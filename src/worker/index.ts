@@ -1,6 +1,7 @@
 // Worker entry: the API app, plus the Durable Object classes wrangler binds by name.
+
+import type { AppEnv } from "../server/config";
 import { app } from "./app";
-import type { AppEnv } from "./config";
 import { sweepUnusedUploads } from "./uploadSweep";
 
 export { ConversationRoom } from "../durable/ConversationRoom";

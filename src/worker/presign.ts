@@ -2,9 +2,9 @@
 // to R2 (the bytes never pass through the Worker). Without them (local development, tests): a
 // short-lived HMAC-signed URL on this Worker whose route streams the bytes into the MEDIA binding.
 import { AwsV4Signer } from "aws4fetch";
-import { randomToken } from "./auth";
-import type { AppEnv } from "./config";
-import { signPayload, verifyPayload } from "./media";
+import type { AppEnv } from "../server/config";
+import { randomToken } from "../server/encoding";
+import { signPayload, verifyPayload } from "../server/media";
 
 /** How long an upload URL works; the contract's clients upload right after asking. */
 export const UPLOAD_URL_TTL_SECONDS = 10 * 60;

@@ -1,6 +1,7 @@
 // Fixed-window counters in D1 for the auth and upload endpoints (a few writes per login, none per
 // message), and in-memory token buckets for the Durable Objects.
-import { type AppEnv, isDevelopment, rateLimitsOn } from "./config";
+import { type AppEnv, isDevelopment, rateLimitsOn } from "../server/config";
+import { countEvents, uncountEvents } from "../server/db/rateLimits";
 import { ApiError } from "./errors";
 
 export interface Window {
@@ -37,34 +38,24 @@ export interface Hit {
 	retryAfter: number;
 }
 
-/**
- * Counts one event and reads the new count back in the same statement, so concurrent requests
- * each see a distinct count: of 40 parallel attempts against a limit of 10, exactly 10 see
- * 1..10. (Reading first and counting later let all 40 through.)
- */
-function hitStatement(env: AppEnv, bucket: string, window: Window, now: number): D1PreparedStatement {
-	return env.DB.prepare(
-		`INSERT INTO auth_rate_limits (bucket, window_start, count) VALUES (?1, ?2, 1)
-		 ON CONFLICT (bucket) DO UPDATE SET
-		   count = CASE WHEN window_start > ?3 THEN count + 1 ELSE 1 END,
-		   window_start = CASE WHEN window_start > ?3 THEN window_start ELSE ?2 END
-		 RETURNING count, window_start`,
-	).bind(bucket, new Date(now).toISOString(), cutoff(window, now));
-}
-
 function toHit(bucket: string, window: Window, now: number, row: { count: number; window_start: string }): Hit {
 	const closes = Date.parse(row.window_start) + window.seconds * 1000;
 	return { bucket, count: row.count, retryAfter: Math.max(1, Math.ceil((closes - now) / 1000)) };
 }
 
-/** Counts one event in each bucket (one D1 batch, each counter atomic) and returns the new counts. */
+/**
+ * Counts one event in each bucket (one D1 batch, each counter atomic, see countEvents) and
+ * returns the new counts.
+ */
 export async function countHits(env: AppEnv, hits: { bucket: string; window: Window }[]): Promise<Hit[]> {
 	const now = Date.now();
-	const results = await env.DB.batch<{ count: number; window_start: string }>(
-		hits.map(({ bucket, window }) => hitStatement(env, bucket, window, now)),
+	const at = new Date(now).toISOString();
+	const rows = await countEvents(
+		env,
+		hits.map(({ bucket, window }) => ({ bucket, at, cutoff: cutoff(window, now) })),
 	);
 	return hits.map(({ bucket, window }, i) => {
-		const row = results[i]?.results[0];
+		const row = rows[i];
 		if (!row) throw new Error(`rate limit counter ${bucket} returned no row`);
 		return toHit(bucket, window, now, row);
 	});
@@ -90,11 +81,7 @@ export async function takeFromLimit(env: AppEnv, bucket: string | null, window: 
  */
 export async function refundHits(env: AppEnv, buckets: string[]): Promise<void> {
 	if (buckets.length === 0) return;
-	await env.DB.batch(
-		buckets.map((bucket) =>
-			env.DB.prepare("UPDATE auth_rate_limits SET count = MAX(count - 1, 0) WHERE bucket = ?").bind(bucket),
-		),
-	);
+	await uncountEvents(env, buckets);
 }
 
 export function clientIp(req: Request): string {
@@ -143,39 +130,4 @@ export async function reserveLoginAttempt(env: AppEnv, email: string, req: Reque
 		throw tooMany(retryAfter);
 	}
 	return buckets;
-}
-
-/** In-memory token bucket, for per-socket and per-user send rates inside a Durable Object. */
-export class TokenBucket {
-	private tokens: number;
-	private updated = Date.now();
-	constructor(
-		private readonly ratePerSecond: number,
-		private readonly burst: number,
-	) {
-		this.tokens = burst;
-	}
-	take(): boolean {
-		const now = Date.now();
-		this.tokens = Math.min(this.burst, this.tokens + ((now - this.updated) / 1000) * this.ratePerSecond);
-		this.updated = now;
-		if (this.tokens < 1) return false;
-		this.tokens -= 1;
-		return true;
-	}
-}
-
-/** Takes a token from the key's bucket, creating it full on first use. */
-export function takeToken<K extends WeakKey | string>(
-	buckets: { get(key: K): TokenBucket | undefined; set(key: K, value: TokenBucket): unknown },
-	key: K,
-	ratePerSecond: number,
-	burst: number,
-): boolean {
-	let bucket = buckets.get(key);
-	if (!bucket) {
-		bucket = new TokenBucket(ratePerSecond, burst);
-		buckets.set(key, bucket);
-	}
-	return bucket.take();
 }

@@ -3,9 +3,10 @@
 // to that hub still in flight, then go as one RPC, so a hub hears from a busy room at most a few
 // times a second whatever the message and receipt rates. An older `conversation:updated` for
 // this conversation is dropped for the newer one.
+
+import type { AppEnv } from "../../server/config";
+import { log } from "../../server/log";
 import type { ServerEvent } from "../../shared/schemas";
-import type { AppEnv } from "../../worker/config";
-import { log } from "../../worker/log";
 import { hubStub } from "../rpc";
 
 export const INBOX_WINDOW_MS = 250;

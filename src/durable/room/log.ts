@@ -2,8 +2,10 @@
 // per-user hidden messages, and what D1 has not seen yet. Everything here is synchronous:
 // a write is one `sql.exec` (or one `transactionSync`), so seqs are assigned without awaits
 // and the runtime's output gate keeps every frame and ack until the write is durable.
+
+import type { ConversationImport } from "../../server/db/conversations";
+import type { MemberRecord, MessageRecord } from "../../server/views";
 import type { Role, SystemEvent } from "../../shared/schemas";
-import type { MessageRecord } from "../../worker/views";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -70,14 +72,7 @@ export type Meta = {
 	origin: string;
 };
 
-export type MemberRow = {
-	user_id: string;
-	role: Role;
-	joined_at: string;
-	last_read_seq: number;
-	last_delivered_seq: number;
-	muted: number;
-};
+export type MemberRow = MemberRecord;
 
 export interface NewMessage {
 	senderId: string;
@@ -89,12 +84,7 @@ export interface NewMessage {
 }
 
 /** What a D1 import brings: the conversation as D1 knows it. */
-export interface ImportedConversation {
-	meta: Omit<Meta, "last_seq" | "origin">;
-	members: MemberRow[];
-	messages: MessageRecord[];
-	hidden: { user_id: string; message_id: string; hidden_at: string }[];
-}
+export type ImportedConversation = ConversationImport;
 
 /** Routing is in the id: `<conversation id>_<random>`, so a message id finds its room without D1. */
 export function newMessageId(conversationId: string): string {
@@ -430,7 +420,7 @@ export class RoomLog {
 	 * The contract's unreadCount: from others, not deleted, not hidden, above lastReadSeq. System
 	 * messages count only when they are why the chat is new to the reader: the group's `created`
 	 * line, or a `joined` whose target is the reader (someone added them). The same rule as
-	 * `unreadCountOf` in src/worker/queries.ts.
+	 * `unreadCountOf` in src/server/db/conversations.ts.
 	 */
 	unreadCount(userId: string, lastReadSeq: number): number {
 		return (

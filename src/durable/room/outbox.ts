@@ -3,9 +3,12 @@
 // FLUSH_INTERVAL_MS under load (the first after a quiet spell starts at once). A failed
 // flush leaves everything marked unflushed; the room's alarm retries with backoff, so D1
 // converges after an outage and after an eviction that came between an ack and a flush.
-import type { AppEnv } from "../../worker/config";
-import { log } from "../../worker/log";
-import type { MessageRecord } from "../../worker/views";
+import type { AppEnv } from "../../server/config";
+import { advanceConversationStatement } from "../../server/db/conversations";
+import { hideMessagesStatement, upsertMessagesStatement } from "../../server/db/messages";
+import { onlineMembersStatement, raiseWatermarksStatement } from "../../server/db/participants";
+import { log } from "../../server/log";
+import type { MessageRecord } from "../../server/views";
 import type { RoomLog } from "./log";
 
 export const FLUSH_INTERVAL_MS = 250;
@@ -136,62 +139,19 @@ export class Outbox {
 		// D1 round trip of at most five statements, however busy the room was.
 		if (messages.length > 0) {
 			statements.push(
-				db
-					.prepare(
-						`INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, kind, text, image_key, image_content_type, image_size, system, created_at, deleted_at)
-						 SELECT j.value ->> 'id', ?1, j.value ->> 'seq', j.value ->> 'sender_id', j.value ->> 'client_id', j.value ->> 'kind',
-						   j.value ->> 'text', j.value ->> 'image_key', j.value ->> 'image_content_type', j.value ->> 'image_size',
-						   j.value ->> 'system', j.value ->> 'created_at', j.value ->> 'deleted_at'
-						 FROM json_each(?2) AS j WHERE true
-						 ON CONFLICT (id) DO UPDATE SET text = excluded.text, image_key = excluded.image_key,
-						   image_content_type = excluded.image_content_type, image_size = excluded.image_size, deleted_at = excluded.deleted_at`,
-					)
-					.bind(id, JSON.stringify(messages.map(({ version: _v, flushed_version: _f, ...row }) => row))),
-				db
-					.prepare(
-						`UPDATE conversations SET last_seq = MAX(last_seq, ?2), last_activity_at = MAX(last_activity_at, ?3)
-						 WHERE id = ?1`,
-					)
-					.bind(id, meta.last_seq, meta.last_activity_at),
+				upsertMessagesStatement(
+					db,
+					id,
+					messages.map(({ version: _v, flushed_version: _f, ...row }) => row),
+				),
+				advanceConversationStatement(db, id, meta.last_seq, meta.last_activity_at),
 			);
 		}
-		if (watermarks.length > 0) {
-			statements.push(
-				db
-					.prepare(
-						`UPDATE participants SET
-						   last_read_seq = MAX(participants.last_read_seq, j.value ->> 'r'),
-						   last_delivered_seq = MAX(participants.last_delivered_seq, j.value ->> 'd')
-						 FROM json_each(?2) AS j
-						 WHERE participants.conversation_id = ?1 AND participants.user_id = j.value ->> 'u'`,
-					)
-					.bind(
-						id,
-						JSON.stringify(watermarks.map((w) => ({ u: w.user_id, r: w.last_read_seq, d: w.last_delivered_seq }))),
-					),
-			);
-		}
-		if (hidden.length > 0) {
-			statements.push(
-				db
-					.prepare(
-						`INSERT OR IGNORE INTO hidden_messages (user_id, message_id, hidden_at)
-						 SELECT j.value ->> 'user_id', j.value ->> 'message_id', j.value ->> 'hidden_at' FROM json_each(?1) AS j`,
-					)
-					.bind(JSON.stringify(hidden)),
-			);
-		}
+		if (watermarks.length > 0) statements.push(raiseWatermarksStatement(db, id, watermarks));
+		if (hidden.length > 0) statements.push(hideMessagesStatement(db, hidden));
 		// Who is online rides in the same round trip: the inbox goes to online members only.
 		const wantsInbox = messages.length > 0 || hidden.length > 0 || refresh;
-		if (wantsInbox) {
-			statements.push(
-				db
-					.prepare(
-						"SELECT p.user_id FROM participants p JOIN users u ON u.id = p.user_id AND u.online = 1 WHERE p.conversation_id = ?",
-					)
-					.bind(id),
-			);
-		}
+		if (wantsInbox) statements.push(onlineMembersStatement(db, id));
 		let results: D1Result[];
 		try {
 			results = await db.batch(statements);

@@ -1,7 +1,8 @@
 // The room's sockets: who holds each (a typed attachment that survives hibernation), sending to
 // everyone or to one member, flood guards, session ends and token expiry, and who is typing.
+
+import { TokenBucket } from "../../server/tokenBucket";
 import { type ServerEvent, TYPING_EXPIRY_MS } from "../../shared/schemas";
-import { TokenBucket } from "../../worker/rateLimit";
 import { FloodGuard, frameText, sendText } from "../frames";
 
 /** Identity of a room socket, kept across hibernation. */

@@ -1,8 +1,9 @@
 // What the room sends beyond its own sockets, built from the log alone: each member's view of
 // the conversation for their list, and which member hears which receipt.
+
+import type { AppEnv } from "../../server/config";
+import { type MessageRecord, toMessage } from "../../server/views";
 import type { Message, ServerEvent } from "../../shared/schemas";
-import type { AppEnv } from "../../worker/config";
-import { type MessageRecord, toMessage } from "../../worker/views";
 import type { RoomLog } from "./log";
 import type { ReceiptMove } from "./receipts";
 

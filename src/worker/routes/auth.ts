@@ -1,6 +1,18 @@
 // POST /auth/register, POST /auth/login, POST /auth/logout, POST /auth/logout-all, GET /me,
 // PUT /me/password, GET /users?q=, POST /realtime/ticket.
 import { Hono } from "hono";
+import type { AppEnv } from "../../server/config";
+import { revokeAllSessions, revokeSession } from "../../server/db/sessions";
+import {
+	changePassword,
+	findUser,
+	findUserByEmail,
+	insertUser,
+	passwordHashOf,
+	searchUsers,
+} from "../../server/db/users";
+import { log } from "../../server/log";
+import { toUser, type UserRecord } from "../../server/views";
 import {
 	ChangePasswordBody,
 	LoginBody,
@@ -10,10 +22,8 @@ import {
 	UserSearchQuery,
 } from "../../shared/schemas";
 import { type AuthVariables, dummyPasswordHash, hashPassword, issueTicket, requireUser, verifyPassword } from "../auth";
-import type { AppEnv } from "../config";
 import { ApiError, conflict } from "../errors";
 import { readJson, readQuery } from "../http";
-import { log } from "../log";
 import {
 	clientIp,
 	ipBucket,
@@ -23,14 +33,7 @@ import {
 	reserveLoginAttempt,
 	takeFromLimit,
 } from "../rateLimit";
-import {
-	endSocketsOfSessions,
-	revokeAllSessions,
-	revokeOtherSessionsStatement,
-	revokeSession,
-	startSession,
-} from "../sessions";
-import { toUser, USER_COLUMNS, type UserRecord } from "../views";
+import { endSocketsOfSessions, startSession } from "../sessions";
 
 /** A search result: who someone is, never their presence (contract v2: contacts and shared conversations only). */
 const toSearchResult = (row: UserRecord): User => ({
@@ -48,12 +51,13 @@ export const authRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables 
 		await takeFromLimit(c.env, ipBucket(c.env, c.req.raw, "register"), REGISTRATIONS_PER_IP);
 		const id = crypto.randomUUID();
 		const passwordHash = await hashPassword(body.password);
-		const row = await c.env.DB.prepare(
-			`INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)
-			 ON CONFLICT (email) DO NOTHING RETURNING ${USER_COLUMNS}`,
-		)
-			.bind(id, body.email, body.displayName, passwordHash, new Date().toISOString())
-			.first<UserRecord>();
+		const row = await insertUser(c.env, {
+			id,
+			email: body.email,
+			displayName: body.displayName,
+			passwordHash,
+			createdAt: new Date().toISOString(),
+		});
 		if (!row) throw conflict("an account with this email already exists");
 		log.info("user_registered", { userId: id });
 		return c.json({ user: toUser(row), token: await startSession(c.env, id) }, 201);
@@ -61,9 +65,7 @@ export const authRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables 
 	.post("/auth/login", async (c) => {
 		const body = await readJson(c, LoginBody);
 		const reserved = await reserveLoginAttempt(c.env, body.email, c.req.raw);
-		const row = await c.env.DB.prepare(`SELECT ${USER_COLUMNS}, password_hash FROM users WHERE email = ?`)
-			.bind(body.email)
-			.first<UserRecord & { password_hash: string }>();
+		const row = await findUserByEmail(c.env, body.email);
 		// Unknown emails cost the same PBKDF2 work, so timing does not reveal which accounts exist.
 		const valid = await verifyPassword(body.password, row?.password_hash ?? (await dummyPasswordHash()));
 		if (!row || !valid) {
@@ -77,20 +79,18 @@ export const authRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables 
 	.post("/auth/logout", requireUser, async (c) => {
 		const userId = c.get("userId");
 		const sessionId = c.get("sessionId");
-		await revokeSession(c.env, userId, sessionId);
+		await revokeSession(c.env, userId, sessionId, new Date().toISOString());
 		await endSocketsOfSessions(c.env, userId, [sessionId]);
 		return c.body(null, 204);
 	})
 	.post("/auth/logout-all", requireUser, async (c) => {
 		const userId = c.get("userId");
-		await revokeAllSessions(c.env, userId);
+		await revokeAllSessions(c.env, userId, new Date().toISOString());
 		await endSocketsOfSessions(c.env, userId, null);
 		return c.body(null, 204);
 	})
 	.get("/me", requireUser, async (c) => {
-		const row = await c.env.DB.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`)
-			.bind(c.get("userId"))
-			.first<UserRecord>();
+		const row = await findUser(c.env, c.get("userId"));
 		if (!row) throw new ApiError(401, "account no longer exists");
 		return c.json({ user: toUser(row) });
 	})
@@ -100,39 +100,26 @@ export const authRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables 
 		const sessionId = c.get("sessionId");
 		const bucket = `password:${userId}`;
 		await takeFromLimit(c.env, bucket, PASSWORD_FAILURES_PER_USER);
-		const row = await c.env.DB.prepare("SELECT password_hash FROM users WHERE id = ?")
-			.bind(userId)
-			.first<{ password_hash: string }>();
-		if (!row) throw new ApiError(401, "account no longer exists");
-		if (!(await verifyPassword(body.currentPassword, row.password_hash))) {
+		const passwordHash = await passwordHashOf(c.env, userId);
+		if (passwordHash === null) throw new ApiError(401, "account no longer exists");
+		if (!(await verifyPassword(body.currentPassword, passwordHash))) {
 			throw new ApiError(401, "the current password is wrong", { fields: [{ path: "currentPassword" }] });
 		}
-		const [, revoked] = await c.env.DB.batch<{ id: string }>([
-			c.env.DB.prepare("UPDATE users SET password_hash = ? WHERE id = ?").bind(
-				await hashPassword(body.newPassword),
-				userId,
-			),
-			revokeOtherSessionsStatement(c.env, userId, sessionId),
-		]);
-		await refundHits(c.env, [bucket]);
-		await endSocketsOfSessions(
+		const revoked = await changePassword(
 			c.env,
 			userId,
-			(revoked?.results ?? []).map((r) => r.id),
+			await hashPassword(body.newPassword),
+			sessionId,
+			new Date().toISOString(),
 		);
+		await refundHits(c.env, [bucket]);
+		await endSocketsOfSessions(c.env, userId, revoked);
 		log.info("password_changed", { userId });
 		return c.body(null, 204);
 	})
 	.get("/users", requireUser, async (c) => {
 		const { q } = readQuery(c, UserSearchQuery);
-		const prefix = `${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-		const { results } = await c.env.DB.prepare(
-			`SELECT id, email, display_name, avatar_url FROM users
-			 WHERE id != ?1 AND (email LIKE ?2 ESCAPE '\\' OR display_name LIKE ?2 ESCAPE '\\' OR display_name LIKE '% ' || ?2 ESCAPE '\\')
-			 ORDER BY display_name COLLATE NOCASE, id LIMIT ?3`,
-		)
-			.bind(c.get("userId"), prefix, MAX_USER_SEARCH_RESULTS)
-			.all<UserRecord>();
+		const results = await searchUsers(c.env, c.get("userId"), q, MAX_USER_SEARCH_RESULTS);
 		return c.json({ users: results.map(toSearchResult) });
 	})
 	.post("/realtime/ticket", requireUser, async (c) => {

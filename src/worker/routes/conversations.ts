@@ -3,6 +3,16 @@
 // views come from D1, history and watermarks from the room, whose log is ahead of D1.
 import { Hono } from "hono";
 import { z } from "zod";
+import { roomStub } from "../../durable/rpc";
+import type { AppEnv } from "../../server/config";
+import {
+	createDirectConversation,
+	createGroupConversation,
+	listConversations,
+	loadConversation,
+} from "../../server/db/conversations";
+import { isMember, setMuted } from "../../server/db/participants";
+import { unknownUserIds, userExists } from "../../server/db/users";
 import {
 	AddMembersBody,
 	CreateConversationBody,
@@ -16,11 +26,9 @@ import {
 	SendMessageBody,
 } from "../../shared/schemas";
 import { type AuthVariables, requireUser } from "../auth";
-import type { AppEnv } from "../config";
 import { ConversationCursor, decodeCursor, encodeCursor, MessageCursor } from "../cursor";
 import { ApiError, badRequest, notFound } from "../errors";
-import { pathId, publicOrigin, readJson, readQuery, roomStub, unwrap } from "../http";
-import { isMember, listConversations, loadConversation } from "../queries";
+import { pathId, publicOrigin, readJson, readQuery, unwrap } from "../http";
 
 export const ListQuery = z.object({ limit: Limit, cursor: z.string().max(500).optional() });
 export const HistoryQuery = ListQuery.extend({ afterSeq: z.coerce.number().int().min(0).optional() });
@@ -54,37 +62,23 @@ export const conversationRoutes = new Hono<Vars>()
 		const body = await readJson(c, CreateConversationBody);
 		const me = c.get("userId");
 		const origin = publicOrigin(c);
-		const db = c.env.DB;
 		const now = new Date().toISOString();
 		const id = crypto.randomUUID();
 
 		if (body.type === "direct") {
 			if (body.userId === me) throw badRequest("cannot start a direct conversation with yourself");
-			const other = await db.prepare("SELECT id FROM users WHERE id = ?").bind(body.userId).first();
-			if (!other) throw notFound("user");
+			if (!(await userExists(c.env, body.userId))) throw notFound("user");
 			const directKey = [me, body.userId].sort().join(":");
-			// Both sides asking at once: the UNIQUE direct_key lets exactly one insert win.
-			await db.batch([
-				db
-					.prepare(
-						`INSERT INTO conversations (id, type, title, direct_key, created_by, created_at, last_activity_at)
-						 VALUES (?1, 'direct', NULL, ?2, ?3, ?4, ?4) ON CONFLICT (direct_key) DO NOTHING`,
-					)
-					.bind(id, directKey, me, now),
-				db
-					.prepare(
-						`INSERT INTO participants (conversation_id, user_id, role, joined_at)
-						 SELECT ?1, value, 'member', ?2 FROM json_each(?3) WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?1)`,
-					)
-					.bind(id, now, JSON.stringify([me, body.userId])),
-			]);
-			const row = await db
-				.prepare("SELECT id FROM conversations WHERE direct_key = ?")
-				.bind(directKey)
-				.first<{ id: string }>();
-			if (!row) throw notFound("conversation");
-			const conversation = await conversationOrNotFound(c.env, origin, row.id, me);
-			if (row.id !== id) return c.json({ conversation }, 200);
+			const existing = await createDirectConversation(c.env, {
+				id,
+				directKey,
+				createdBy: me,
+				createdAt: now,
+				memberIds: [me, body.userId],
+			});
+			if (!existing) throw notFound("conversation");
+			const conversation = await conversationOrNotFound(c.env, origin, existing, me);
+			if (existing !== id) return c.json({ conversation }, 200);
 			c.executionCtx.waitUntil(roomStub(c.env, id).conversationCreated(origin));
 			return c.json({ conversation }, 201);
 		}
@@ -95,28 +89,9 @@ export const conversationRoutes = new Hono<Vars>()
 				fields: [{ path: "memberIds", message: `at most ${MAX_GROUP_MEMBERS - 1} others` }],
 			});
 		}
-		const { results: known } = await db
-			.prepare("SELECT value AS id FROM json_each(?) WHERE value IN (SELECT id FROM users)")
-			.bind(JSON.stringify(memberIds))
-			.all<{ id: string }>();
-		const unknown = memberIds.filter((m) => !known.some((k) => k.id === m));
+		const unknown = await unknownUserIds(c.env, memberIds);
 		if (unknown.length > 0) throw new ApiError(404, "user not found", { userIds: unknown });
-		await db.batch([
-			db
-				.prepare(
-					`INSERT INTO conversations (id, type, title, created_by, created_at, last_activity_at)
-					 VALUES (?1, 'group', ?2, ?3, ?4, ?4)`,
-				)
-				.bind(id, body.title, me, now),
-			db
-				.prepare("INSERT INTO participants (conversation_id, user_id, role, joined_at) VALUES (?, ?, 'admin', ?)")
-				.bind(id, me, now),
-			db
-				.prepare(
-					`INSERT INTO participants (conversation_id, user_id, role, joined_at) SELECT ?1, value, 'member', ?2 FROM json_each(?3)`,
-				)
-				.bind(id, now, JSON.stringify(memberIds)),
-		]);
+		await createGroupConversation(c.env, { id, title: body.title, createdBy: me, createdAt: now, memberIds });
 		// The group's first line ("… created the group", seq 1) is in the room and D1 before the
 		// creator hears 201, so the answer and every later read already have it.
 		unwrap(await roomStub(c.env, id).groupCreated(me, origin));
@@ -185,15 +160,10 @@ export const conversationRoutes = new Hono<Vars>()
 		const id = pathId(c, "id");
 		const body = await readJson(c, MuteBody);
 		const me = c.get("userId");
-		const row = await c.env.DB.prepare(
-			`UPDATE participants SET muted = CASE WHEN ?3 IS NULL THEN 1 - muted ELSE ?3 END
-			 WHERE conversation_id = ?1 AND user_id = ?2 RETURNING muted`,
-		)
-			.bind(id, me, body.muted === undefined ? null : body.muted ? 1 : 0)
-			.first<{ muted: number }>();
-		if (!row) throw notFound("conversation");
-		c.executionCtx.waitUntil(roomStub(c.env, id).conversationChangedFor(me, { muted: Boolean(row.muted) }));
-		return c.json({ muted: Boolean(row.muted) });
+		const muted = await setMuted(c.env, id, me, body.muted);
+		if (muted === null) throw notFound("conversation");
+		c.executionCtx.waitUntil(roomStub(c.env, id).conversationChangedFor(me, { muted }));
+		return c.json({ muted });
 	})
 	.post("/conversations/:id/members", async (c) => {
 		const id = pathId(c, "id");

@@ -2,10 +2,12 @@
 // only ever handed to members, inside messages); without a valid one, once no live message
 // references the key, or if the object is not the one checked on send, the answer is 404.
 import { Hono } from "hono";
-import type { AppEnv } from "../config";
+import type { AppEnv } from "../../server/config";
+import { liveImage } from "../../server/db/messages";
+import { pinLegacyEtag } from "../../server/db/uploads";
+import { sniffImageType } from "../../server/images";
+import { verifyMediaUrl } from "../../server/media";
 import { notFound } from "../errors";
-import { sniffImageType } from "../images";
-import { verifyMediaUrl } from "../media";
 import { keyAfter } from "./uploads";
 
 const MEDIA_PATH = "/api/v1/media/";
@@ -17,12 +19,7 @@ export const mediaRoutes = new Hono<{ Bindings: AppEnv }>().get("/media/*", asyn
 	if (!key || !(await verifyMediaUrl(c.env, key, exp, sig))) throw notFound("media");
 	// The etag pinned when the image was checked on send: only that object is ever served, so
 	// bytes written to the key later (a repeated presigned PUT) answer 404, never a swapped file.
-	const message = await c.env.DB.prepare(
-		`SELECT m.image_content_type, u.etag FROM messages m JOIN uploads u ON u.key = m.image_key
-		 WHERE m.image_key = ? AND m.deleted_at IS NULL LIMIT 1`,
-	)
-		.bind(key)
-		.first<{ image_content_type: string | null; etag: string | null }>();
+	const message = await liveImage(c.env, key);
 	if (!message) throw notFound("media");
 	const pinned = message.etag ?? (await pinLegacyImage(c.env, key, message.image_content_type));
 	if (!pinned) throw notFound("media");
@@ -74,8 +71,5 @@ async function pinLegacyImage(env: AppEnv, key: string, contentType: string | nu
 	});
 	if (!head || !("body" in head)) return null;
 	if (sniffImageType(new Uint8Array(await head.arrayBuffer())) !== contentType) return null;
-	const pinned = await env.DB.prepare("UPDATE uploads SET etag = ?1 WHERE key = ?2 AND etag IS NULL RETURNING etag")
-		.bind(meta.etag, key)
-		.first<{ etag: string }>();
-	return pinned?.etag ?? null;
+	return pinLegacyEtag(env, key, meta.etag);
 }

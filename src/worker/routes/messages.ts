@@ -3,11 +3,13 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { conversationOfMessageId } from "../../durable/room/log";
+import { roomStub } from "../../durable/rpc";
+import type { AppEnv } from "../../server/config";
+import { conversationOfVisibleMessage } from "../../server/db/messages";
+import { isMember } from "../../server/db/participants";
 import { type AuthVariables, requireUser } from "../auth";
-import type { AppEnv } from "../config";
 import { notFound } from "../errors";
-import { pathId, readQuery, roomStub, unwrap } from "../http";
-import { isMember } from "../queries";
+import { pathId, readQuery, unwrap } from "../http";
 
 export const DeleteQuery = z.object({ scope: z.enum(["me", "everyone"]).default("me") });
 
@@ -18,15 +20,9 @@ export const DeleteQuery = z.object({ scope: z.enum(["me", "everyone"]).default(
 async function conversationOfMessage(env: AppEnv, messageId: string, userId: string): Promise<string> {
 	const fromId = conversationOfMessageId(messageId);
 	if (fromId && (await isMember(env, fromId, userId))) return fromId;
-	const row = await env.DB.prepare(
-		`SELECT m.conversation_id FROM messages m
-		 JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = ?
-		 WHERE m.id = ?`,
-	)
-		.bind(userId, messageId)
-		.first<{ conversation_id: string }>();
-	if (!row) throw notFound("message");
-	return row.conversation_id;
+	const conversationId = await conversationOfVisibleMessage(env, messageId, userId);
+	if (!conversationId) throw notFound("message");
+	return conversationId;
 }
 
 export const messageRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables }>()

@@ -1,11 +1,12 @@
 // The two socket endpoints. A browser cannot set headers on a WebSocket, so the handshake
 // carries a single-use ticket (POST /realtime/ticket); other clients may send a bearer token.
 import { type Context, Hono } from "hono";
+import { hubStub, roomStub } from "../../durable/rpc";
+import { type AppEnv, isDevelopment, isOriginAllowed } from "../../server/config";
+import { isMember } from "../../server/db/participants";
 import { type AuthVariables, authenticate, type Principal, redeemTicket } from "../auth";
-import { type AppEnv, isDevelopment, isOriginAllowed } from "../config";
 import { ApiError, notFound } from "../errors";
-import { hubStub, pathId, publicOrigin, roomStub } from "../http";
-import { isMember } from "../queries";
+import { pathId, publicOrigin } from "../http";
 
 type Vars = { Bindings: AppEnv; Variables: AuthVariables };
 

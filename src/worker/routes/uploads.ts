@@ -1,22 +1,22 @@
 // POST /uploads (a signed place to PUT one image) and, when R2 S3 credentials are not configured,
 // the Worker-side PUT target that streams the bytes into the MEDIA binding.
 import { Hono } from "hono";
+import type { AppEnv } from "../../server/config";
+import {
+	claimUpload,
+	completeUpload,
+	findUpload,
+	insertUpload,
+	releaseClaim,
+	type UploadRow,
+} from "../../server/db/uploads";
+import { isImageContentType, uploaderOfKey } from "../../server/images";
 import { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES, UploadBody } from "../../shared/schemas";
 import { type AuthVariables, requireUser } from "../auth";
-import type { AppEnv } from "../config";
 import { ApiError, badRequest, conflict, notFound } from "../errors";
 import { publicOrigin, readJson } from "../http";
-import { isImageContentType, uploaderOfKey } from "../images";
 import { createUploadTarget, LOCAL_UPLOAD_PATH, newUploadKey, verifyLocalUploadUrl } from "../presign";
 import { takeFromLimit, UPLOADS_PER_USER } from "../rateLimit";
-
-interface UploadRow {
-	key: string;
-	content_type: string;
-	size: number;
-	completed_at: string | null;
-	claimed_at: string | null;
-}
 
 /** The object key in a path like `/api/v1/uploads/local/u/<user>/<random>`, or null. */
 export function keyAfter(path: string, prefix: string): string | null {
@@ -67,27 +67,6 @@ async function storeExactly(env: AppEnv, upload: UploadRow, body: ReadableStream
 	return object.etag;
 }
 
-/**
- * Claims the upload for this PUT: a conditional UPDATE that exactly one request wins, before
- * any byte is written. A second PUT, concurrent or later, finds it claimed and gets 409, so the
- * bytes cannot be replaced after they were checked and sent.
- */
-async function claimUpload(env: AppEnv, key: string, claimedAt: string): Promise<boolean> {
-	const row = await env.DB.prepare(
-		"UPDATE uploads SET claimed_at = ? WHERE key = ? AND claimed_at IS NULL AND completed_at IS NULL RETURNING key",
-	)
-		.bind(claimedAt, key)
-		.first<{ key: string }>();
-	return row !== null;
-}
-
-/** Gives a claim back after a PUT that stored nothing (bad body), so the client may try again. */
-async function releaseClaim(env: AppEnv, key: string, claimedAt: string): Promise<void> {
-	await env.DB.prepare("UPDATE uploads SET claimed_at = NULL WHERE key = ? AND claimed_at = ? AND completed_at IS NULL")
-		.bind(key, claimedAt)
-		.run();
-}
-
 export const uploadRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables }>()
 	.post("/uploads", requireUser, async (c) => {
 		const body = await readJson(c, UploadBody);
@@ -100,11 +79,14 @@ export const uploadRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariable
 		await takeFromLimit(c.env, `upload:${c.get("userId")}`, UPLOADS_PER_USER);
 		const key = newUploadKey(c.get("userId"));
 		const target = await createUploadTarget(c.env, publicOrigin(c), key, contentType, body.size);
-		await c.env.DB.prepare(
-			"INSERT INTO uploads (key, uploader_id, content_type, size, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-		)
-			.bind(key, c.get("userId"), contentType, body.size, new Date().toISOString(), target.expiresAt)
-			.run();
+		await insertUpload(c.env, {
+			key,
+			uploaderId: c.get("userId"),
+			contentType,
+			size: body.size,
+			createdAt: new Date().toISOString(),
+			expiresAt: target.expiresAt,
+		});
 		return c.json(
 			{
 				key,
@@ -120,11 +102,7 @@ export const uploadRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariable
 	.put("/uploads/local/*", async (c) => {
 		const key = keyAfter(c.req.path, LOCAL_UPLOAD_PATH);
 		if (!key) throw notFound("upload");
-		const upload = await c.env.DB.prepare(
-			"SELECT key, content_type, size, completed_at, claimed_at FROM uploads WHERE key = ?",
-		)
-			.bind(key)
-			.first<UploadRow>();
+		const upload = await findUpload(c.env, key);
 		const { exp, sig } = c.req.query();
 		const signed =
 			upload &&
@@ -150,8 +128,6 @@ export const uploadRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariable
 			throw err;
 		}
 		// The etag of what was stored: the send check and the media route accept only this object.
-		await c.env.DB.prepare("UPDATE uploads SET completed_at = ?, etag = ? WHERE key = ?")
-			.bind(new Date().toISOString(), etag, key)
-			.run();
+		await completeUpload(c.env, key, etag, new Date().toISOString());
 		return c.json({ key });
 	});

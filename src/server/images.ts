@@ -2,6 +2,7 @@
 // the first bytes of what was really uploaded (a text file renamed .png is not an image).
 import { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES } from "../shared/schemas";
 import type { AppEnv } from "./config";
+import { findUploadForSend, pinEtagForSend } from "./db/uploads";
 
 export type ImageContentType = (typeof IMAGE_CONTENT_TYPES)[number];
 
@@ -52,9 +53,7 @@ const CHANGED = "the upload changed after it was stored; upload the image again"
 export async function checkImageForMessage(env: AppEnv, key: string, senderId: string): Promise<ImageCheck> {
 	if (uploaderOfKey(key) !== senderId) return { ok: false, status: 404, message: "upload not found" };
 	// Only keys handed out by POST /uploads count, never an object someone placed there otherwise.
-	const upload = await env.DB.prepare("SELECT uploader_id, size, created_at, etag FROM uploads WHERE key = ?")
-		.bind(key)
-		.first<{ uploader_id: string; size: number; created_at: string; etag: string | null }>();
+	const upload = await findUploadForSend(env, key);
 	if (!upload || upload.uploader_id !== senderId) return { ok: false, status: 404, message: "upload not found" };
 	if (Date.parse(upload.created_at) < Date.now() - UPLOAD_SEND_WINDOW_MS)
 		return { ok: false, status: 404, message: "upload expired; upload the image again" };
@@ -74,11 +73,6 @@ export async function checkImageForMessage(env: AppEnv, key: string, senderId: s
 	if (!("body" in object)) return { ok: false, status: 400, message: CHANGED };
 	const sniffed = sniffImageType(new Uint8Array(await object.arrayBuffer()));
 	if (!sniffed) return { ok: false, status: 400, message: "the uploaded file is not a JPEG, PNG, WebP or GIF image" };
-	const pinned = await env.DB.prepare(
-		"UPDATE uploads SET etag = ?1 WHERE key = ?2 AND (etag IS NULL OR etag = ?1) RETURNING key",
-	)
-		.bind(meta.etag, key)
-		.first<{ key: string }>();
-	if (!pinned) return { ok: false, status: 400, message: CHANGED };
+	if (!(await pinEtagForSend(env, key, meta.etag))) return { ok: false, status: 400, message: CHANGED };
 	return { ok: true, contentType: sniffed, size: meta.size, etag: meta.etag };
 }

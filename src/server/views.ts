@@ -28,6 +28,16 @@ export type MessageRecord = {
 	deleted_at: string | null;
 };
 
+/** A participants row as the room's log imports it. */
+export type MemberRecord = {
+	user_id: string;
+	role: "admin" | "member";
+	joined_at: string;
+	last_read_seq: number;
+	last_delivered_seq: number;
+	muted: number;
+};
+
 export interface ParticipantRecord extends UserRecord {
 	user_id: string;
 	role: "admin" | "member";

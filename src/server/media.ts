@@ -1,7 +1,8 @@
 // Signed, expiring media URLs: an <img> cannot send a bearer header, so the URL itself carries
 // an HMAC over the key and expiry. Only members ever receive one (it rides inside messages).
-import { base64url, fromBase64url, timingSafeEqual } from "./auth";
+
 import { type AppEnv, hmacKey } from "./config";
+import { base64url, fromBase64url, timingSafeEqual } from "./encoding";
 
 const HOUR_MS = 3600_000;
 const encoder = new TextEncoder();

@@ -1,15 +1,21 @@
-// Reads that build the contract's conversation views. Shared by the REST routes and the
-// UserHub (which sends `conversation:updated` with the same shape the list returns).
-import type { Conversation, Participant } from "../shared/schemas";
-import type { AppEnv } from "./config";
+// Conversations: the reads that build the contract's conversation views (shared by the REST
+// routes and the room, which sends `conversation:updated` in the same shape the list returns),
+// and the writes that create one or rename it.
+
+import { eq } from "drizzle-orm";
+import type { Conversation, Participant } from "../../shared/schemas";
+import type { AppEnv } from "../config";
 import {
 	type ConversationRecord,
 	MESSAGE_COLUMNS,
+	type MemberRecord,
 	type MessageRecord,
 	type ParticipantRecord,
 	toConversation,
 	toParticipant,
-} from "./views";
+} from "../views";
+import { orm } from "./client";
+import { conversations } from "./schema";
 
 const LAST_MESSAGE_COLUMNS = MESSAGE_COLUMNS.split(", ")
 	.map((col) => `lm.${col} AS lm_${col}`)
@@ -59,12 +65,6 @@ function lastMessageOf(row: ConversationListRow): MessageRecord | null {
 	const out: Record<string, unknown> = {};
 	for (const col of MESSAGE_COLUMNS.split(", ")) out[col] = row[`lm_${col}` as keyof ConversationListRow];
 	return out as unknown as MessageRecord;
-}
-
-export async function isMember(env: AppEnv, conversationId: string, userId: string) {
-	return env.DB.prepare("SELECT role FROM participants WHERE conversation_id = ? AND user_id = ?")
-		.bind(conversationId, userId)
-		.first<{ role: "admin" | "member" }>();
 }
 
 /**
@@ -154,4 +154,139 @@ export async function listConversations(
 	);
 	const last = page.at(-1);
 	return { conversations, next: results.length > limit && last ? { at: last.last_activity_at, id: last.id } : null };
+}
+
+/**
+ * Creates the direct conversation of the pair unless it exists, in one batch: the UNIQUE
+ * direct_key lets exactly one of two simultaneous inserts win, and the participants are added
+ * only if this insert did. Returns the pair's conversation id (this one or the older one).
+ */
+export async function createDirectConversation(
+	env: AppEnv,
+	c: { id: string; directKey: string; createdBy: string; createdAt: string; memberIds: [string, string] },
+): Promise<string | null> {
+	const db = env.DB;
+	await db.batch([
+		db
+			.prepare(
+				`INSERT INTO conversations (id, type, title, direct_key, created_by, created_at, last_activity_at)
+				 VALUES (?1, 'direct', NULL, ?2, ?3, ?4, ?4) ON CONFLICT (direct_key) DO NOTHING`,
+			)
+			.bind(c.id, c.directKey, c.createdBy, c.createdAt),
+		db
+			.prepare(
+				`INSERT INTO participants (conversation_id, user_id, role, joined_at)
+				 SELECT ?1, value, 'member', ?2 FROM json_each(?3) WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?1)`,
+			)
+			.bind(c.id, c.createdAt, JSON.stringify(c.memberIds)),
+	]);
+	const row = await orm(env)
+		.select({ id: conversations.id })
+		.from(conversations)
+		.where(eq(conversations.directKey, c.directKey))
+		.get();
+	return row?.id ?? null;
+}
+
+/** Creates a group with its creator as admin and the others as members, in one batch. */
+export async function createGroupConversation(
+	env: AppEnv,
+	c: { id: string; title: string; createdBy: string; createdAt: string; memberIds: string[] },
+): Promise<void> {
+	const db = env.DB;
+	await db.batch([
+		db
+			.prepare(
+				`INSERT INTO conversations (id, type, title, created_by, created_at, last_activity_at)
+				 VALUES (?1, 'group', ?2, ?3, ?4, ?4)`,
+			)
+			.bind(c.id, c.title, c.createdBy, c.createdAt),
+		db
+			.prepare("INSERT INTO participants (conversation_id, user_id, role, joined_at) VALUES (?, ?, 'admin', ?)")
+			.bind(c.id, c.createdBy, c.createdAt),
+		db
+			.prepare(
+				`INSERT INTO participants (conversation_id, user_id, role, joined_at) SELECT ?1, value, 'member', ?2 FROM json_each(?3)`,
+			)
+			.bind(c.id, c.createdAt, JSON.stringify(c.memberIds)),
+	]);
+}
+
+export async function setConversationTitle(env: AppEnv, conversationId: string, title: string): Promise<void> {
+	await orm(env).update(conversations).set({ title }).where(eq(conversations.id, conversationId)).run();
+}
+
+/** Moves the conversation's last seq and activity forward only (the outbox may replay). */
+export function advanceConversationStatement(
+	db: D1Database,
+	conversationId: string,
+	lastSeq: number,
+	lastActivityAt: string,
+) {
+	return db
+		.prepare(
+			`UPDATE conversations SET last_seq = MAX(last_seq, ?2), last_activity_at = MAX(last_activity_at, ?3)
+			 WHERE id = ?1`,
+		)
+		.bind(conversationId, lastSeq, lastActivityAt);
+}
+
+const IMPORT_PAGE = 5_000;
+
+/** A conversation as D1 has it, for a room that wakes with an empty log (an older deployment). */
+export interface ConversationImport {
+	meta: {
+		conversation_id: string;
+		type: "direct" | "group";
+		title: string | null;
+		created_at: string;
+		last_activity_at: string;
+	};
+	members: MemberRecord[];
+	messages: MessageRecord[];
+	hidden: { user_id: string; message_id: string; hidden_at: string }[];
+}
+
+/** The conversation as D1 has it, or null when it does not exist. */
+export async function readConversationForImport(db: D1Database, id: string): Promise<ConversationImport | null> {
+	const [conversation, members, hidden] = await db.batch<Record<string, unknown>>([
+		db
+			.prepare(
+				"SELECT id AS conversation_id, type, title, created_at, last_activity_at FROM conversations WHERE id = ?",
+			)
+			.bind(id),
+		db
+			.prepare(
+				"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM participants WHERE conversation_id = ?",
+			)
+			.bind(id),
+		db
+			.prepare(
+				`SELECT h.user_id, h.message_id, h.hidden_at FROM hidden_messages h JOIN messages m ON m.id = h.message_id
+				 WHERE m.conversation_id = ?`,
+			)
+			.bind(id),
+	]);
+	const meta = conversation?.results[0] as ConversationImport["meta"] | undefined;
+	if (!meta) return null;
+	const messages: MessageRecord[] = [];
+	for (let after = 0; ; ) {
+		const { results } = await db
+			.prepare(
+				`SELECT id, conversation_id, seq, sender_id, client_id, kind, text, image_key, image_content_type, image_size, system, created_at, deleted_at
+				 FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+			)
+			.bind(id, after, IMPORT_PAGE)
+			.all<MessageRecord>();
+		messages.push(...results);
+		const last = results.at(-1);
+		if (!last || results.length < IMPORT_PAGE) break;
+		after = last.seq;
+	}
+	return {
+		meta,
+		members: (members?.results ?? []) as unknown as MemberRecord[],
+		messages,
+		hidden: (hidden?.results ?? []) as unknown as ConversationImport["hidden"],
+	};
 }

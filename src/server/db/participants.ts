@@ -1,0 +1,94 @@
+// Membership rows: who is in which conversation, with which role, and their mute flag.
+import { eq } from "drizzle-orm";
+import type { Role } from "../../shared/schemas";
+import type { AppEnv } from "../config";
+import type { MemberRecord } from "../views";
+import { orm } from "./client";
+import { participants } from "./schema";
+
+/** The caller's role in the conversation, or null for a non-member. */
+export async function isMember(env: AppEnv, conversationId: string, userId: string) {
+	return env.DB.prepare("SELECT role FROM participants WHERE conversation_id = ? AND user_id = ?")
+		.bind(conversationId, userId)
+		.first<{ role: "admin" | "member" }>();
+}
+
+/** Every conversation the user is a member of. */
+export async function conversationIdsOf(env: AppEnv, userId: string): Promise<string[]> {
+	const rows = await orm(env)
+		.select({ conversationId: participants.conversationId })
+		.from(participants)
+		.where(eq(participants.userId, userId));
+	return rows.map((row) => row.conversationId);
+}
+
+/** Sets the member's mute flag, or toggles it when `muted` is undefined; null for a non-member. */
+export async function setMuted(env: AppEnv, conversationId: string, userId: string, muted: boolean | undefined) {
+	const row = await env.DB.prepare(
+		`UPDATE participants SET muted = CASE WHEN ?3 IS NULL THEN 1 - muted ELSE ?3 END
+		 WHERE conversation_id = ?1 AND user_id = ?2 RETURNING muted`,
+	)
+		.bind(conversationId, userId, muted === undefined ? null : muted ? 1 : 0)
+		.first<{ muted: number }>();
+	return row === null ? null : Boolean(row.muted);
+}
+
+/** Moves members' read and delivered watermarks, only ever forward (the outbox may replay). */
+export function raiseWatermarksStatement(
+	db: D1Database,
+	conversationId: string,
+	rows: { user_id: string; last_read_seq: number; last_delivered_seq: number }[],
+) {
+	return db
+		.prepare(
+			`UPDATE participants SET
+			   last_read_seq = MAX(participants.last_read_seq, j.value ->> 'r'),
+			   last_delivered_seq = MAX(participants.last_delivered_seq, j.value ->> 'd')
+			 FROM json_each(?2) AS j
+			 WHERE participants.conversation_id = ?1 AND participants.user_id = j.value ->> 'u'`,
+		)
+		.bind(
+			conversationId,
+			JSON.stringify(rows.map((w) => ({ u: w.user_id, r: w.last_read_seq, d: w.last_delivered_seq }))),
+		);
+}
+
+/** The members of the conversation who are online (their hubs get the inbox). */
+export function onlineMembersStatement(db: D1Database, conversationId: string) {
+	return db
+		.prepare(
+			"SELECT p.user_id FROM participants p JOIN users u ON u.id = p.user_id AND u.online = 1 WHERE p.conversation_id = ?",
+		)
+		.bind(conversationId);
+}
+
+export async function readMembers(db: D1Database, conversationId: string): Promise<MemberRecord[]> {
+	const { results } = await db
+		.prepare(
+			"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM participants WHERE conversation_id = ?",
+		)
+		.bind(conversationId)
+		.all<MemberRecord>();
+	return results;
+}
+
+export async function insertMembers(db: D1Database, conversationId: string, userIds: string[], joinedAt: string) {
+	const insert = db.prepare(
+		"INSERT OR IGNORE INTO participants (conversation_id, user_id, role, joined_at) VALUES (?, ?, 'member', ?)",
+	);
+	await db.batch(userIds.map((id) => insert.bind(conversationId, id, joinedAt)));
+}
+
+export async function deleteMember(db: D1Database, conversationId: string, userId: string) {
+	await db
+		.prepare("DELETE FROM participants WHERE conversation_id = ? AND user_id = ?")
+		.bind(conversationId, userId)
+		.run();
+}
+
+export async function updateRole(db: D1Database, conversationId: string, userId: string, role: Role) {
+	await db
+		.prepare("UPDATE participants SET role = ? WHERE conversation_id = ? AND user_id = ?")
+		.bind(role, conversationId, userId)
+		.run();
+}

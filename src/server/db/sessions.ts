@@ -1,0 +1,82 @@
+// Sessions (one per login) and the single-use socket tickets issued inside them.
+import { and, eq, isNull } from "drizzle-orm";
+import type { AppEnv } from "../config";
+import { orm } from "./client";
+import { sessions } from "./schema";
+
+export async function insertSession(
+	env: AppEnv,
+	session: { id: string; userId: string; createdAt: string; expiresAt: string },
+) {
+	await orm(env).insert(sessions).values(session).run();
+}
+
+/** Revokes one live session of the user (logout). */
+export async function revokeSession(env: AppEnv, userId: string, sessionId: string, at: string) {
+	await orm(env)
+		.update(sessions)
+		.set({ revokedAt: at })
+		.where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+		.run();
+}
+
+/** Revokes every live session of the user (logout-all). */
+export async function revokeAllSessions(env: AppEnv, userId: string, at: string) {
+	await orm(env)
+		.update(sessions)
+		.set({ revokedAt: at })
+		.where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+		.run();
+}
+
+/** The statement (for a batch) that revokes every live session of the user but `keep`, returning their ids. */
+export function revokeOtherSessionsStatement(
+	env: AppEnv,
+	userId: string,
+	keep: string,
+	at: string,
+): D1PreparedStatement {
+	return env.DB.prepare(
+		"UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id != ? AND revoked_at IS NULL RETURNING id",
+	).bind(at, userId, keep);
+}
+
+/** Whether the session is live: not revoked, not expired, and its user still exists. */
+export async function isSessionLive(env: AppEnv, sessionId: string, userId: string, now: string): Promise<boolean> {
+	const live = await env.DB.prepare(
+		`SELECT 1 AS live FROM sessions s JOIN users u ON u.id = s.user_id
+		 WHERE s.id = ?1 AND s.user_id = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?3`,
+	)
+		.bind(sessionId, userId, now)
+		.first<{ live: number }>();
+	return live !== null;
+}
+
+export async function insertTicket(
+	env: AppEnv,
+	ticket: { ticketHash: string; userId: string; expiresAt: string; sessionId: string },
+) {
+	await env.DB.prepare(
+		"INSERT INTO realtime_tickets (ticket_hash, user_id, expires_at, session_id) VALUES (?, ?, ?, ?)",
+	)
+		.bind(ticket.ticketHash, ticket.userId, ticket.expiresAt, ticket.sessionId)
+		.run();
+}
+
+/**
+ * Marks the ticket used in one statement, so a ticket opens one socket even when two race, and
+ * returns whom it was for; null if unknown, expired, used, or its session ended meanwhile.
+ */
+export async function spendTicket(env: AppEnv, ticketHash: string, now: string) {
+	return env.DB.prepare(
+		`UPDATE realtime_tickets SET used_at = ?1
+		 WHERE ticket_hash = ?2 AND used_at IS NULL AND expires_at > ?1
+		   AND EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
+		               WHERE s.id = realtime_tickets.session_id AND s.user_id = realtime_tickets.user_id
+		                 AND s.revoked_at IS NULL AND s.expires_at > ?1)
+		 RETURNING user_id, session_id,
+		   (SELECT expires_at FROM sessions WHERE id = realtime_tickets.session_id) AS session_expires_at`,
+	)
+		.bind(now, ticketHash)
+		.first<{ user_id: string; session_id: string; session_expires_at: string }>();
+}
