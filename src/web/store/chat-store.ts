@@ -978,8 +978,8 @@ export class ChatStore {
 					? { clientId, kind: "image" as const, imageKey, ...(p.text ? { text: p.text } : {}) }
 					: { clientId, kind: "text" as const, text: p.text };
 			const { message } = await api.sendMessage(conversationId, body);
+			// onMessage resolves the pending copy too.
 			this.onMessage(message, "room");
-			this.resolvePending(message);
 		} catch (error) {
 			this.patchPending(conversationId, clientId, { status: "failed", error: errorText(error) });
 		}

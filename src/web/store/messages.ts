@@ -1,5 +1,6 @@
 // Pure helpers over message lists and receipts, shared by the store and the views.
 import type { Conversation, Message, Participant } from "../../shared/schemas";
+import { systemSentenceFor } from "../../shared/system";
 
 /** Union by id (the newer copy wins, e.g. a deletion), sorted by seq: no gaps made, no doubles. */
 export function mergeMessages(existing: Message[], incoming: Message[]): Message[] {
@@ -97,33 +98,19 @@ export function conversationTitle(
 
 /**
  * The sentence for a system message. The server's `text` is written for everyone ("Ben Okafor
- * added Asha Patel"); when the reader is the actor or the target the sentence is built from the
- * structured `system` record instead, so it says "Ben Okafor added you" (issue 15.9).
+ * added Asha Patel"); when the reader is the actor or the target the same template
+ * (`systemSentenceFor` in src/shared/system.ts) says it from their side: "Ben Okafor added you".
  */
 export function systemText(message: Message, users: Record<string, { displayName: string }>, meId: string): string {
 	const event = message.system;
-	const known = (id: string) => id === meId || users[id] !== undefined;
-	const aboutMe = !!event && (event.actorId === meId || event.targetId === meId);
-	if (message.text && (!aboutMe || !known(event.actorId) || !known(event.targetId))) return message.text;
 	if (!event) return message.text ?? "";
-	const name = (id: string, capital = true) =>
-		id === meId ? (capital ? "You" : "you") : (users[id]?.displayName ?? (capital ? "Someone" : "someone"));
-	const actor = name(event.actorId);
-	const target = name(event.targetId, false);
-	const self = event.actorId === event.targetId;
-	switch (event.event) {
-		case "joined":
-			return self ? `${actor} joined` : `${actor} added ${target}`;
-		case "left":
-			return `${name(event.targetId)} left`;
-		case "removed":
-			return `${actor} removed ${target}`;
-		case "role_changed":
-			if (event.role === "admin") return self ? `${actor} became an admin` : `${actor} made ${target} an admin`;
-			return self ? `${actor} stepped down as admin` : `${actor} removed ${target} as admin`;
-		case "created":
-			return `${actor} created the group`;
-		case "renamed":
-			return `${actor} renamed the group to “${event.title ?? ""}”`;
+	const known = (id: string) => id === meId || users[id] !== undefined;
+	const aboutMe = event.actorId === meId || event.targetId === meId;
+	if (message.text && (!aboutMe || !known(event.actorId) || !known(event.targetId))) return message.text;
+	const names = new Map<string, string>();
+	for (const id of [event.actorId, event.targetId]) {
+		const name = users[id]?.displayName;
+		if (name !== undefined) names.set(id, name);
 	}
+	return systemSentenceFor(event, names, meId);
 }
