@@ -3,8 +3,8 @@ import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "rea
 import type { Conversation, Participant, User } from "../../shared/schemas";
 import { MAX_GROUP_MEMBERS, MAX_TITLE_LENGTH } from "../../shared/schemas";
 import { ApiError } from "../api";
+import { failureText } from "../effects/store";
 import { lastSeen } from "../format";
-import { failureText } from "../store/chat-store";
 import { useChat, useChatStore } from "../store/context";
 import { conversationTitle } from "../store/messages";
 import { Avatar } from "./Avatar";

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import type { Conversation, Message } from "../../shared/schemas";
+import { failureText } from "../effects/store";
 import { clockTime, fullTime } from "../format";
-import { failureText, type PendingMessage } from "../store/chat-store";
 import { useChat, useChatStore } from "../store/context";
 import { receiptFor, systemText } from "../store/messages";
+import type { PendingMessage } from "../store/state";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { ImageViewer } from "./ImageViewer";
 import { IconAlert, IconCheck, IconClock, IconMore, IconReadCheck } from "./icons";

@@ -5,9 +5,9 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Conversation, Message } from "../../shared/schemas";
 import { dayKey, dayLabel } from "../format";
-import type { PendingMessage } from "../store/chat-store";
 import { useChat, useChatStore } from "../store/context";
 import { firstUnreadId } from "../store/messages";
+import type { PendingMessage } from "../store/state";
 import { IconDown } from "./icons";
 import { MessageBubble, PendingBubble } from "./MessageBubble";
 

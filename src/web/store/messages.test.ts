@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Message, Participant } from "../../shared/schemas";
 import { systemSentence } from "../../shared/system";
-import { countsAsUnread, firstUnreadId, mergeParticipants, receiptFor, systemText } from "./messages";
+import { countsAsUnread, firstUnreadId, receiptFor, systemText } from "./messages";
 
 function participant(id: string, lastReadSeq: number, lastDeliveredSeq = lastReadSeq): Participant {
 	return {
@@ -40,22 +40,6 @@ describe("ticks from watermarks", () => {
 		const info = receiptFor(message(3), [participant("me", 3), participant("a", 3), participant("b", 1, 3)], "me");
 		expect(info.readBy.map((p) => p.user.id)).toEqual(["a"]);
 		expect(info.status).toBe("delivered");
-	});
-});
-
-describe("participant snapshots", () => {
-	it("a snapshot older than a receipt already applied does not take a watermark back", () => {
-		const merged = mergeParticipants([participant("a", 9)], [participant("a", 4, 6), participant("b", 2)]);
-		expect(merged.map((p) => [p.user.id, p.lastReadSeq, p.lastDeliveredSeq])).toEqual([
-			["a", 9, 9],
-			["b", 2, 2],
-		]);
-	});
-
-	it("the snapshot decides membership and profiles", () => {
-		const renamed = { ...participant("a", 1), user: { ...participant("a", 1).user, displayName: "Ada", online: true } };
-		const merged = mergeParticipants([participant("a", 1), participant("gone", 1)], [renamed]);
-		expect(merged).toEqual([renamed]);
 	});
 });
 

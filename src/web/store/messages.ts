@@ -1,36 +1,6 @@
-// Pure helpers over message lists and receipts, shared by the store and the views.
+// Pure helpers the views use: ticks, titles, system sentences, what counts as unread.
 import type { Conversation, Message, Participant } from "../../shared/schemas";
 import { systemSentenceFor } from "../../shared/system";
-
-/** Union by id (the newer copy wins, e.g. a deletion), sorted by seq: no gaps made, no doubles. */
-export function mergeMessages(existing: Message[], incoming: Message[]): Message[] {
-	if (incoming.length === 0) return existing;
-	const byId = new Map<string, Message>();
-	for (const m of existing) byId.set(m.id, m);
-	for (const m of incoming) {
-		const prior = byId.get(m.id);
-		// Once deleted, a stale copy from an older page must not bring the text back.
-		byId.set(m.id, prior?.deletedAt && !m.deletedAt ? prior : m);
-	}
-	return [...byId.values()].sort((a, b) => a.seq - b.seq);
-}
-
-/**
- * A participants snapshot over what we hold: the snapshot decides who is a member and their
- * profile, but a watermark never moves backwards (a receipt may have overtaken the snapshot).
- */
-export function mergeParticipants(local: Participant[] | undefined, incoming: Participant[]): Participant[] {
-	if (!local) return incoming;
-	const known = new Map(local.map((p) => [p.user.id, p]));
-	return incoming.map((p) => {
-		const prior = known.get(p.user.id);
-		if (!prior) return p;
-		const lastReadSeq = Math.max(prior.lastReadSeq, p.lastReadSeq);
-		const lastDeliveredSeq = Math.max(prior.lastDeliveredSeq, p.lastDeliveredSeq, lastReadSeq);
-		if (lastReadSeq === p.lastReadSeq && lastDeliveredSeq === p.lastDeliveredSeq) return p;
-		return { ...p, lastReadSeq, lastDeliveredSeq };
-	});
-}
 
 /**
  * Whether a message counts toward my unread badge, as the server counts it: from someone else
