@@ -278,7 +278,9 @@ export function assert(condition, message) {
 
 /** The conversation row in the list whose title matches. */
 export function row(page, title) {
-	return page.locator(".conversation-row").filter({ has: page.locator(".row-title", { hasText: title }) });
+	return page
+		.locator('[data-testid="conversation-row"]')
+		.filter({ has: page.locator('[data-testid="row-title"]', { hasText: title }) });
 }
 
 export async function openChat(page, title) {
@@ -289,7 +291,7 @@ export async function openChat(page, title) {
 
 /** The open chat's live socket is connected (typing and receipts flow through it). */
 export async function roomReady(page) {
-	await page.locator('section.chat[data-room="open"]').waitFor({ timeout: 15_000 });
+	await page.locator('section[data-room="open"]').waitFor({ timeout: 15_000 });
 }
 
 /** Types and sends as a user of that screen would: Enter on a desktop, the Send button on a touch screen. */

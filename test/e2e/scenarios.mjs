@@ -91,12 +91,12 @@ export const scenarios = [
 			await waitForMessage(a.page, "Hi Ben! Lunch at noon?");
 			// Ben sees it arrive in his list, opens it, and answers.
 			await row(b.page, "Asha Test").waitFor();
-			await row(b.page, "Asha Test").locator(".row-preview", { hasText: "Lunch at noon" }).waitFor();
+			await row(b.page, "Asha Test").locator('[data-testid="row-preview"]', { hasText: "Lunch at noon" }).waitFor();
 			await openChat(b.page, "Asha Test");
 			await waitForMessage(b.page, "Hi Ben! Lunch at noon?");
 			await sendText(b.page, "Sounds good 🍜");
 			await waitForMessage(a.page, "Sounds good 🍜");
-			await row(a.page, "Ben Test").locator(".row-preview", { hasText: "Sounds good" }).waitFor();
+			await row(a.page, "Ben Test").locator('[data-testid="row-preview"]', { hasText: "Sounds good" }).waitFor();
 			await sendText(a.page, "Great, see you there");
 			await waitForMessage(b.page, "Great, see you there");
 			assert(
@@ -104,7 +104,9 @@ export const scenarios = [
 					JSON.stringify(["Hi Ben! Lunch at noon?", "Sounds good 🍜", "Great, see you there"]),
 				"Ben sees the three messages once each, in order",
 			);
-			await row(a.page, "Ben Test").locator(".row-preview", { hasText: "You: Great, see you there" }).waitFor();
+			await row(a.page, "Ben Test")
+				.locator('[data-testid="row-preview"]', { hasText: "You: Great, see you there" })
+				.waitFor();
 			// Asking for the same direct chat again opens the existing one.
 			await a.page.getByRole("button", { name: "New message" }).first().click();
 			await a.page.getByRole("searchbox").fill("Ben");
@@ -244,7 +246,10 @@ export const scenarios = [
 			await openChat(a.page, "Big Lecture");
 			await a.page.locator('[data-testid="presence"]', { hasText: "3 members, 1 online" }).waitFor();
 			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
-			await a.page.locator(".member", { hasText: "Pim Test" }).locator(".is-online", { hasText: "online" }).waitFor();
+			await a.page
+				.locator('[data-testid="member"]', { hasText: "Pim Test" })
+				.locator(".is-online", { hasText: "online" })
+				.waitFor();
 		},
 	},
 	{
@@ -260,7 +265,7 @@ export const scenarios = [
 			await a.page
 				.locator('[data-testid="file-input"]')
 				.setInputFiles({ name: "stripe.png", mimeType: "image/png", buffer: png });
-			await a.page.locator(".attachment-preview", { hasText: "stripe.png" }).waitFor();
+			await a.page.locator('[data-testid="attachment-preview"]', { hasText: "stripe.png" }).waitFor();
 			await a.page.getByRole("textbox", { name: "Message" }).fill("Look at this");
 			await a.page.getByRole("button", { name: "Send" }).click();
 			const img = b.page.locator('[data-testid="message-image"]').first();
@@ -271,7 +276,7 @@ export const scenarios = [
 				15_000,
 			);
 			await waitForMessage(b.page, "Look at this");
-			await row(b.page, "Ivy Test").locator(".row-preview", { hasText: "Photo" }).waitFor();
+			await row(b.page, "Ivy Test").locator('[data-testid="row-preview"]', { hasText: "Photo" }).waitFor();
 			await b.page.getByRole("button", { name: /Photo from Ivy Test, open full size/ }).click();
 			await b.page.locator('[data-testid="full-image"]').waitFor();
 			await b.page.keyboard.press("Escape");
@@ -301,7 +306,7 @@ export const scenarios = [
 				.getByRole("button", { name: /Gwen Test/ })
 				.click();
 			await a.page.getByRole("button", { name: /Add 1 to group/ }).click();
-			await a.page.locator(".member-list .person-name", { hasText: "Gwen Test" }).waitFor();
+			await a.page.locator('[data-testid="member-list"] .person-name', { hasText: "Gwen Test" }).waitFor();
 			await a.page.getByRole("button", { name: "Close" }).click();
 			assert(groupCtx.conversation.type === "group", "group created");
 			await row(c.page, "Study Group").waitFor({ timeout: 10_000 });
@@ -350,7 +355,9 @@ export const scenarios = [
 			await a.page.getByRole("button", { name: "Create group" }).click();
 			await a.page.locator("#chat-title", { hasText: "Robotics Club" }).waitFor();
 			await sendText(a.page, "First meeting Friday");
-			await row(c.page, "Robotics Club").locator(".row-preview", { hasText: "First meeting Friday" }).waitFor();
+			await row(c.page, "Robotics Club")
+				.locator('[data-testid="row-preview"]', { hasText: "First meeting Friday" })
+				.waitFor();
 			assert(B.user.id, "Hugo exists");
 		},
 	},
@@ -366,12 +373,15 @@ export const scenarios = [
 			await openChat(b.page, "Climbing Club");
 			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
 			const dialog = a.page.getByRole("dialog");
-			await dialog.locator(".member", { hasText: "Liam Test" }).waitFor();
+			await dialog.locator('[data-testid="member"]', { hasText: "Liam Test" }).waitFor();
 			// The only admin stepping down is refused, and the UI says why.
 			await dialog.getByRole("button", { name: "Step down as admin" }).click();
 			await dialog.getByRole("alert").filter({ hasText: "at least one admin" }).waitFor();
 			await dialog.getByRole("button", { name: "Make admin" }).click();
-			await dialog.locator(".member", { hasText: "Liam Test" }).locator(".role-badge", { hasText: "Admin" }).waitFor();
+			await dialog
+				.locator('[data-testid="member"]', { hasText: "Liam Test" })
+				.locator('[data-testid="role-badge"]', { hasText: "Admin" })
+				.waitFor();
 			await dialog.getByRole("button", { name: "Step down as admin" }).click();
 			await until(
 				async () => (await dialog.getByRole("button", { name: "Add members" }).count()) === 0,
@@ -491,7 +501,10 @@ export const scenarios = [
 			await a.page.screenshot({ path: shot("phone-list.png") });
 			await openChat(a.page, "Paul Test");
 			await waitForMessage(a.page, "bring the notes");
-			assert(!(await a.page.locator(".list-pane").isVisible()), "the list is hidden while a chat is open on a phone");
+			assert(
+				!(await a.page.locator('[data-testid="list-pane"]').isVisible()),
+				"the list is hidden while a chat is open on a phone",
+			);
 			await sendText(a.page, "See you there 👋");
 			await waitForMessage(a.page, "See you there");
 			await until(async () => (await tickLabel(a.page, "See you there")) !== null, "my message shows a tick");
@@ -499,7 +512,7 @@ export const scenarios = [
 			await a.page.screenshot({ path: shot("phone-chat.png") });
 			await a.page.getByRole("button", { name: "Back to conversations" }).click();
 			await row(a.page, "Paul Test").waitFor();
-			assert(!(await a.page.locator(".chat-pane").isVisible()), "the chat is hidden on the list screen");
+			assert(!(await a.page.locator('[data-testid="chat-pane"]').isVisible()), "the chat is hidden on the list screen");
 			await openChat(a.page, "Chem 101 Lab");
 			await a.page.goBack();
 			await row(a.page, "Chem 101 Lab").waitFor();
@@ -528,7 +541,7 @@ export const scenarios = [
 			await a.page.screenshot({ path: shot("desktop-list.png") });
 			await openChat(a.page, "Ben Okafor");
 			await waitForMessage(a.page, "work through it together");
-			assert(await a.page.locator(".list-pane").isVisible(), "the list stays visible beside the chat");
+			assert(await a.page.locator('[data-testid="list-pane"]').isVisible(), "the list stays visible beside the chat");
 			await sendText(a.page, "Yes please! Library at 4?");
 			await openChat(b.page, "Asha Patel");
 			await until(async () => (await tickLabel(a.page, "Library at 4?")) === "Read", "read tick");
@@ -561,7 +574,9 @@ export const scenarios = [
 				.click();
 			await a.page.locator(".deleted-text", { hasText: "This message was deleted" }).waitFor();
 			await b.page.locator(".deleted-text", { hasText: "This message was deleted" }).waitFor();
-			await row(b.page, "Dev Test").locator(".row-preview", { hasText: "This message was deleted" }).waitFor();
+			await row(b.page, "Dev Test")
+				.locator('[data-testid="row-preview"]', { hasText: "This message was deleted" })
+				.waitFor();
 		},
 	},
 	{

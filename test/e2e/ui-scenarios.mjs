@@ -22,7 +22,7 @@ async function openChatBy(page, title) {
 	if (await isTouch(page)) {
 		await row(page, title).first().tap();
 		await page.locator("#chat-title", { hasText: title }).waitFor();
-		await page.locator('section.chat[data-room="open"]').waitFor({ timeout: 15_000 });
+		await page.locator('section[data-room="open"]').waitFor({ timeout: 15_000 });
 	} else await openChat(page, title);
 }
 
@@ -316,7 +316,7 @@ export const uiScenarios = [
 			await a.page.locator(".system-message", { hasText: "You created the group" }).waitFor();
 			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
 			const dialog = a.page.getByRole("dialog", { name: "Group info" });
-			await dialog.locator(".member", { hasText: "Ben Phone" }).waitFor();
+			await dialog.locator('[data-testid="member"]', { hasText: "Ben Phone" }).waitFor();
 			const before = await axeViolations(a.page);
 			assert(before.length === 0, `axe on group info: ${JSON.stringify(before)}`);
 			const renameButton = dialog.getByRole("button", { name: "Rename group" });
@@ -355,7 +355,7 @@ export const uiScenarios = [
 			await openChatBy(b.page, "Rename Club Finals");
 			await b.page.getByRole("button", { name: "Group info", exact: true }).tap();
 			const bDialog = b.page.getByRole("dialog", { name: "Group info" });
-			await bDialog.locator(".member", { hasText: "Asha Namer" }).waitFor();
+			await bDialog.locator('[data-testid="member"]', { hasText: "Asha Namer" }).waitFor();
 			assert((await bDialog.getByRole("button", { name: "Rename group" }).count()) === 0, "no Rename for a member");
 			const phone = await axeViolations(b.page);
 			assert(phone.length === 0, `axe on the phone's group info: ${JSON.stringify(phone)}`);
@@ -473,8 +473,8 @@ export const uiScenarios = [
 			await openChatBy(a.page, "Big Study Group");
 			await a.page.getByRole("button", { name: "Group info", exact: true }).tap();
 			const dialog = a.page.getByRole("dialog", { name: "Group info" });
-			await dialog.locator(".member", { hasText: "Member 11" }).waitFor();
-			const list = dialog.locator(".member-list");
+			await dialog.locator('[data-testid="member"]', { hasText: "Member 11" }).waitFor();
+			const list = dialog.locator('[data-testid="member-list"]');
 			const inner = await list.evaluate((el) => el.scrollHeight - el.clientHeight);
 			assert(inner <= 1, `the member list has no scroller of its own (${inner}px hidden)`);
 			const outer = await dialog.evaluate((el) => el.scrollHeight - el.clientHeight);
@@ -482,7 +482,10 @@ export const uiScenarios = [
 			await dialog.getByRole("button", { name: "Remove Member 11 from the group" }).tap();
 			const confirm = a.page.getByRole("alertdialog", { name: "Remove Member 11?" });
 			await confirm.getByRole("button", { name: "Remove", exact: true }).tap();
-			await until(async () => (await dialog.locator(".member", { hasText: "Member 11" }).count()) === 0, "removed");
+			await until(
+				async () => (await dialog.locator('[data-testid="member"]', { hasText: "Member 11" }).count()) === 0,
+				"removed",
+			);
 		},
 	},
 	{
@@ -504,7 +507,9 @@ export const uiScenarios = [
 			await a.page.getByRole("button", { name: "Retry" }).waitFor();
 			const small = await a.page.evaluate(() => {
 				const out = [];
-				for (const el of document.querySelectorAll(".chat-pane button, .chat-pane a[href], .chat-pane textarea")) {
+				for (const el of document.querySelectorAll(
+					'[data-testid="chat-pane"] button, [data-testid="chat-pane"] a[href], [data-testid="chat-pane"] textarea',
+				)) {
 					const r = el.getBoundingClientRect();
 					const style = getComputedStyle(el);
 					if (r.width === 0 || style.visibility === "hidden" || el.closest(".sr-only")) continue;
@@ -572,7 +577,7 @@ export const uiScenarios = [
 				if (viewport === PHONE) await a.page.getByRole("button", { name: "Back to conversations" }).tap();
 				await openChatBy(a.page, "Axe Group");
 				await a.page.getByRole("button", { name: "Group info", exact: true }).click();
-				await a.page.getByRole("dialog", { name: "Group info" }).locator(".member").first().waitFor();
+				await a.page.getByRole("dialog", { name: "Group info" }).locator('[data-testid="member"]').first().waitFor();
 				await check("group info");
 				await a.page.getByRole("button", { name: "Leave group" }).click();
 				await a.page.getByRole("alertdialog").waitFor();

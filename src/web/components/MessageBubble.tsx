@@ -221,7 +221,7 @@ function MessageActions({ message, conversation, mine, senderName, tabStop, onAc
 				if (next && neighbour) {
 					onActivate(Number(neighbour));
 					next.focus();
-				} else document.querySelector<HTMLTextAreaElement>(".composer textarea")?.focus();
+				} else document.querySelector<HTMLTextAreaElement>('textarea[id^="composer-"]')?.focus();
 			});
 		} catch (error) {
 			store.announce(failureText(error, "the message wasn't deleted"), "error");
