@@ -308,11 +308,14 @@ export function isTouch(page) {
 
 /** Visible message bubbles' texts in the open chat, in order. */
 export async function messageTexts(page) {
-	return page.locator('[data-testid="messages"] .message .message-text').allInnerTexts();
+	return page.locator('[data-testid="messages"] [data-mine] [data-testid="message-text"]').allInnerTexts();
 }
 
 export async function waitForMessage(page, text, timeout = 10_000) {
-	await page.locator('[data-testid="messages"] .message-text', { hasText: text }).first().waitFor({ timeout });
+	await page
+		.locator('[data-testid="messages"] [data-testid="message-text"]', { hasText: text })
+		.first()
+		.waitFor({ timeout });
 }
 
 /** A real PNG (24×16 unless told): indigo with a white stripe, built with zlib so it decodes in the browser. */

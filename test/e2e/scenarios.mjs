@@ -36,7 +36,9 @@ async function badge(page, title) {
 }
 
 async function tickLabel(page, text) {
-	const bubble = page.locator(".message.mine", { has: page.locator(".message-text", { hasText: text }) });
+	const bubble = page.locator('[data-mine="true"]', {
+		has: page.locator('[data-testid="message-text"]', { hasText: text }),
+	});
 	return bubble.locator('[data-testid="ticks"]').getAttribute("aria-label");
 }
 
@@ -219,8 +221,8 @@ export const scenarios = [
 				`the final delivered says ${lastSeq}: ${JSON.stringify(delivered)}`,
 			);
 			await openChat(c.page, "Burst Club");
-			const last = a.page.locator(".message.mine", {
-				has: a.page.locator(".message-text", { hasText: "group burst 10" }),
+			const last = a.page.locator('[data-mine="true"]', {
+				has: a.page.locator('[data-testid="message-text"]', { hasText: "group burst 10" }),
 			});
 			await last.getByRole("button", { name: "Read by 1" }).waitFor({ timeout: 15_000 });
 			await openChat(b.page, "Burst Club");
@@ -316,18 +318,18 @@ export const scenarios = [
 			await waitForMessage(b.page, "Welcome Gwen!");
 			await waitForMessage(c.page, "Welcome Gwen!");
 			// Both others have the chat open: "read by 2", with the names on demand.
-			const welcome = a.page.locator(".message.mine", {
-				has: a.page.locator(".message-text", { hasText: "Welcome Gwen!" }),
+			const welcome = a.page.locator('[data-mine="true"]', {
+				has: a.page.locator('[data-testid="message-text"]', { hasText: "Welcome Gwen!" }),
 			});
 			await welcome.getByRole("button", { name: "Read by 2" }).click({ timeout: 15_000 });
-			await welcome.locator(".read-by-list", { hasText: "Gwen Test" }).waitFor();
+			await welcome.locator('[data-testid="read-by-list"]', { hasText: "Gwen Test" }).waitFor();
 			assert((await tickLabel(a.page, "Welcome Gwen!")) === "Read", "ticks say Read once everyone has read");
 			await sendText(c.page, "Thanks, hi all");
 			await waitForMessage(a.page, "Thanks, hi all");
 			await waitForMessage(b.page, "Thanks, hi all");
 			// Sender names show in groups.
-			await b.page.locator(".message.theirs .sender-name", { hasText: "Gwen Test" }).waitFor();
-			await b.page.locator(".message.theirs .sender-name", { hasText: "Gina Test" }).waitFor();
+			await b.page.locator('[data-mine="false"] [data-testid="sender-name"]', { hasText: "Gwen Test" }).waitFor();
+			await b.page.locator('[data-mine="false"] [data-testid="sender-name"]', { hasText: "Gina Test" }).waitFor();
 			await b.page.mouse.move(1, 1);
 			await b.page.screenshot({ path: shot("desktop-group.png") });
 		},
@@ -403,7 +405,7 @@ export const scenarios = [
 			await confirm.getByRole("button", { name: "Leave group" }).click();
 			await until(async () => (await row(a.page, "Climbing Club").count()) === 0, "the group leaves Lena's list");
 			await b.page
-				.locator(".system-message", { hasText: /left|Lena/ })
+				.locator('[data-testid="system-message"]', { hasText: /left|Lena/ })
 				.first()
 				.waitFor();
 		},
@@ -458,7 +460,11 @@ export const scenarios = [
 			await b.context.setOffline(false);
 			await waitForMessage(b.page, "while offline 3", 20_000);
 			await b.page.getByRole("button", { name: "Retry" }).click();
-			await b.page.locator(".message.mine:not(.pending) .message-text", { hasText: "reply from the tunnel" }).waitFor();
+			await b.page
+				.locator('[data-testid="message"][data-mine="true"] [data-testid="message-text"]', {
+					hasText: "reply from the tunnel",
+				})
+				.waitFor();
 			await ctx.api.send(A, conversation.id, "after");
 			await waitForMessage(b.page, "after");
 			const texts = await messageTexts(b.page);
@@ -562,8 +568,8 @@ export const scenarios = [
 			await openChat(b.page, "Dev Test");
 			await sendText(a.page, "oops wrong chat");
 			await waitForMessage(b.page, "oops wrong chat");
-			const mine = a.page.locator(".message.mine", {
-				has: a.page.locator(".message-text", { hasText: "oops wrong chat" }),
+			const mine = a.page.locator('[data-mine="true"]', {
+				has: a.page.locator('[data-testid="message-text"]', { hasText: "oops wrong chat" }),
 			});
 			await mine.hover();
 			await mine.getByRole("button", { name: /^Actions for your message at / }).click();
@@ -572,8 +578,8 @@ export const scenarios = [
 				.getByRole("alertdialog", { name: "Delete for everyone?" })
 				.getByRole("button", { name: "Delete for everyone" })
 				.click();
-			await a.page.locator(".deleted-text", { hasText: "This message was deleted" }).waitFor();
-			await b.page.locator(".deleted-text", { hasText: "This message was deleted" }).waitFor();
+			await a.page.locator('[data-testid="deleted-text"]', { hasText: "This message was deleted" }).waitFor();
+			await b.page.locator('[data-testid="deleted-text"]', { hasText: "This message was deleted" }).waitFor();
 			await row(b.page, "Dev Test")
 				.locator('[data-testid="row-preview"]', { hasText: "This message was deleted" })
 				.waitFor();
@@ -598,7 +604,9 @@ export const scenarios = [
 						el.scrollTop = 0;
 					});
 					return (
-						(await a.page.locator('[data-testid="messages"] .message-text', { hasText: /^history 1$/ }).count()) === 1
+						(await a.page
+							.locator('[data-testid="messages"] [data-testid="message-text"]', { hasText: /^history 1$/ })
+							.count()) === 1
 					);
 				},
 				"the first message appears after scrolling up",

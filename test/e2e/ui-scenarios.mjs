@@ -27,15 +27,17 @@ async function openChatBy(page, title) {
 }
 
 function bubble(page, text) {
-	return page.locator('[data-testid="message"]', { has: page.locator(".message-text", { hasText: text }) }).first();
+	return page
+		.locator('[data-testid="message"]', { has: page.locator('[data-testid="message-text"]', { hasText: text }) })
+		.first();
 }
 
 /** The actions menu of one message, opened as that screen's user would. */
 async function openActions(page, text) {
 	const message = bubble(page, text);
-	const button = message.locator(".more-btn");
+	const button = message.locator("[data-message-actions]");
 	if (await isTouch(page)) {
-		await message.locator(".bubble").tap();
+		await message.locator('[data-testid="bubble"]').tap();
 		await button.tap();
 	} else {
 		await message.hover();
@@ -124,7 +126,9 @@ export const uiScenarios = [
 			await openChat(a.page, "Rory Test");
 			const divider = a.page.locator('[data-testid="unread-divider"]');
 			await divider.waitFor();
-			const next = await divider.evaluate((el) => el.nextElementSibling?.querySelector(".message-text")?.textContent);
+			const next = await divider.evaluate(
+				(el) => el.nextElementSibling?.querySelector('[data-testid="message-text"]')?.textContent,
+			);
 			assert(next === "batch 1", `the divider sits right above the first unread (${next})`);
 			const messages = a.page.locator('[data-testid="messages"]');
 			const inView = async (locator) => {
@@ -147,7 +151,9 @@ export const uiScenarios = [
 			await ctx.api.send(B, ab.conversation.id, "live two");
 			await waitForMessage(a.page, "live two");
 			assert((await divider.count()) === 1, "still one divider");
-			const still = await divider.evaluate((el) => el.nextElementSibling?.querySelector(".message-text")?.textContent);
+			const still = await divider.evaluate(
+				(el) => el.nextElementSibling?.querySelector('[data-testid="message-text"]')?.textContent,
+			);
 			assert(still === "batch 1", `the divider did not move (${still})`);
 			// A chat with nothing unread at opening has no divider at all.
 			await openChat(a.page, "Remy Test");
@@ -282,10 +288,10 @@ export const uiScenarios = [
 			await ctx.api.call("POST", `/conversations/${g.conversation.id}/members`, { userIds: [B.user.id] }, A.token);
 			const b = await open(ctx, B);
 			await openChat(b.page, "Added Club");
-			await b.page.locator(".system-message", { hasText: "Ada Adder added you" }).waitFor();
+			await b.page.locator('[data-testid="system-message"]', { hasText: "Ada Adder added you" }).waitFor();
 			const c = await open(ctx, C);
 			await openChat(c.page, "Added Club");
-			await c.page.locator(".system-message", { hasText: /Ada Adder added Bo Added/ }).waitFor();
+			await c.page.locator('[data-testid="system-message"]', { hasText: /Ada Adder added Bo Added/ }).waitFor();
 		},
 	},
 	{
@@ -307,13 +313,13 @@ export const uiScenarios = [
 				"Ben's new group shows 2 unread (created, added you)",
 			);
 			await openChatBy(b.page, "Rename Club");
-			await b.page.locator(".system-message", { hasText: "Asha Namer created the group" }).waitFor();
-			await b.page.locator(".system-message", { hasText: "Asha Namer added you" }).waitFor();
+			await b.page.locator('[data-testid="system-message"]', { hasText: "Asha Namer created the group" }).waitFor();
+			await b.page.locator('[data-testid="system-message"]', { hasText: "Asha Namer added you" }).waitFor();
 
 			// Asha renames it from group info on her desktop, with the keyboard.
 			const a = await open(ctx, A, DESKTOP);
 			await openChat(a.page, "Rename Club");
-			await a.page.locator(".system-message", { hasText: "You created the group" }).waitFor();
+			await a.page.locator('[data-testid="system-message"]', { hasText: "You created the group" }).waitFor();
 			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
 			const dialog = a.page.getByRole("dialog", { name: "Group info" });
 			await dialog.locator('[data-testid="member"]', { hasText: "Ben Phone" }).waitFor();
@@ -341,13 +347,15 @@ export const uiScenarios = [
 			await dialog.getByRole("heading", { name: "Rename Club Finals" }).waitFor();
 			await a.page.locator("#chat-title", { hasText: "Rename Club Finals" }).waitFor();
 			await dialog.getByRole("button", { name: "Close" }).click();
-			await a.page.locator(".system-message", { hasText: "You renamed the group to “Rename Club Finals”" }).waitFor();
+			await a.page
+				.locator('[data-testid="system-message"]', { hasText: "You renamed the group to “Rename Club Finals”" })
+				.waitFor();
 			await row(a.page, "Rename Club Finals").waitFor();
 
 			// Ben sees it live on the phone: the chat's heading and the line, then his list.
 			await b.page.getByRole("heading", { level: 1, name: "Rename Club Finals" }).waitFor({ timeout: 10_000 });
 			await b.page
-				.locator(".system-message", { hasText: "Asha Namer renamed the group to “Rename Club Finals”" })
+				.locator('[data-testid="system-message"]', { hasText: "Asha Namer renamed the group to “Rename Club Finals”" })
 				.waitFor();
 			await b.page.getByRole("button", { name: "Back to conversations" }).tap();
 			await row(b.page, "Rename Club Finals").waitFor();
@@ -375,7 +383,7 @@ export const uiScenarios = [
 			await a.page.locator("#chat-title", { hasText: "Kurt Test" }).waitFor();
 			await waitForMessage(a.page, "third");
 			await until(async () => (await activeInfo(a.page)).tag === "textarea", "opening a chat focuses the message box");
-			const stops = await a.page.locator('[data-testid="messages"] .more-btn[tabindex="0"]').count();
+			const stops = await a.page.locator('[data-testid="messages"] [data-message-actions][tabindex="0"]').count();
 			assert(stops === 1, `one tab stop for the messages' actions (${stops})`);
 			await a.page.keyboard.press("Shift+Tab");
 			await a.page.keyboard.press("Shift+Tab");
@@ -431,7 +439,7 @@ export const uiScenarios = [
 			await message.getByRole("button", { name: "Read by 2" }).waitFor({ timeout: 15_000 });
 			// Read by: the popover opens on screen, the bubble's menu button does not appear, an outside tap closes it.
 			await message.getByRole("button", { name: "Read by 2" }).tap();
-			const popover = a.page.locator(".read-by-list");
+			const popover = a.page.locator('[data-testid="read-by-list"]');
 			await popover.waitFor();
 			assert(await insideViewport(a.page, popover), "the Read by list is on screen");
 			assert(!(await message.evaluate((el) => el.classList.contains("show-actions"))), "no stuck menu button");
@@ -501,7 +509,7 @@ export const uiScenarios = [
 			await ctx.api.call("POST", `/conversations/${g.conversation.id}/read`, {}, B.token);
 			const message = bubble(a.page, "read this");
 			await message.getByRole("button", { name: "Read by 1" }).waitFor({ timeout: 15_000 });
-			await message.locator(".bubble").tap();
+			await message.locator('[data-testid="bubble"]').tap();
 			await a.context.setOffline(true);
 			await sendText(a.page, "will fail");
 			await a.page.getByRole("button", { name: "Retry" }).waitFor();
@@ -559,7 +567,9 @@ export const uiScenarios = [
 				await waitForMessage(a.page, `delivered ${size}`);
 				await a.page.getByRole("heading", { level: 1, name: "Abe Test" }).waitFor();
 				await check("chat");
-				const label = await bubble(a.page, "Accessibility check").locator(".more-btn").getAttribute("aria-label");
+				const label = await bubble(a.page, "Accessibility check")
+					.locator("[data-message-actions]")
+					.getAttribute("aria-label");
 				assert(/^Actions for Abe Test's message at \d{1,2}:\d{2}/.test(label ?? ""), `named actions: ${label}`);
 				await openActions(a.page, "Accessibility check");
 				await check("message menu");

@@ -52,7 +52,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		if (!el) return;
 		const bottom = el.getBoundingClientRect().bottom;
 		let n = 0;
-		for (const li of el.querySelectorAll(".message.theirs")) if (li.getBoundingClientRect().top > bottom - 8) n++;
+		for (const li of el.querySelectorAll('[data-mine="false"]')) if (li.getBoundingClientRect().top > bottom - 8) n++;
 		setBelow(n);
 	}, []);
 
@@ -137,8 +137,8 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 
 	/** Arrow keys move between the messages' actions buttons; Home and End go to the ends. */
 	function onKeyDown(e: React.KeyboardEvent<HTMLOListElement>) {
-		if (!(e.target instanceof HTMLElement) || !e.target.classList.contains("more-btn")) return;
-		const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>(".more-btn")];
+		if (!(e.target instanceof HTMLElement) || !e.target.hasAttribute("data-message-actions")) return;
+		const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>("[data-message-actions]")];
 		const index = buttons.indexOf(e.target as HTMLButtonElement);
 		const to =
 			e.key === "ArrowUp"
