@@ -1,7 +1,10 @@
+// Tokens and resets first, then the component styles (each component imports its own module).
+import "./styles/tokens.css";
+import "./styles/global.css";
+import "./styles/controls.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./components/App";
-import "./styles.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");

@@ -278,7 +278,9 @@ export function assert(condition, message) {
 
 /** The conversation row in the list whose title matches. */
 export function row(page, title) {
-	return page.locator(".conversation-row").filter({ has: page.locator(".row-title", { hasText: title }) });
+	return page
+		.locator('[data-testid="conversation-row"]')
+		.filter({ has: page.locator('[data-testid="row-title"]', { hasText: title }) });
 }
 
 export async function openChat(page, title) {
@@ -289,7 +291,7 @@ export async function openChat(page, title) {
 
 /** The open chat's live socket is connected (typing and receipts flow through it). */
 export async function roomReady(page) {
-	await page.locator('section.chat[data-room="open"]').waitFor({ timeout: 15_000 });
+	await page.locator('section[data-room="open"]').waitFor({ timeout: 15_000 });
 }
 
 /** Types and sends as a user of that screen would: Enter on a desktop, the Send button on a touch screen. */
@@ -306,11 +308,14 @@ export function isTouch(page) {
 
 /** Visible message bubbles' texts in the open chat, in order. */
 export async function messageTexts(page) {
-	return page.locator('[data-testid="messages"] .message .message-text').allInnerTexts();
+	return page.locator('[data-testid="messages"] [data-mine] [data-testid="message-text"]').allInnerTexts();
 }
 
 export async function waitForMessage(page, text, timeout = 10_000) {
-	await page.locator('[data-testid="messages"] .message-text', { hasText: text }).first().waitFor({ timeout });
+	await page
+		.locator('[data-testid="messages"] [data-testid="message-text"]', { hasText: text })
+		.first()
+		.waitFor({ timeout });
 }
 
 /** A real PNG (24×16 unless told): indigo with a white stripe, built with zlib so it decodes in the browser. */

@@ -36,7 +36,9 @@ async function badge(page, title) {
 }
 
 async function tickLabel(page, text) {
-	const bubble = page.locator(".message.mine", { has: page.locator(".message-text", { hasText: text }) });
+	const bubble = page.locator('[data-mine="true"]', {
+		has: page.locator('[data-testid="message-text"]', { hasText: text }),
+	});
 	return bubble.locator('[data-testid="ticks"]').getAttribute("aria-label");
 }
 
@@ -91,12 +93,12 @@ export const scenarios = [
 			await waitForMessage(a.page, "Hi Ben! Lunch at noon?");
 			// Ben sees it arrive in his list, opens it, and answers.
 			await row(b.page, "Asha Test").waitFor();
-			await row(b.page, "Asha Test").locator(".row-preview", { hasText: "Lunch at noon" }).waitFor();
+			await row(b.page, "Asha Test").locator('[data-testid="row-preview"]', { hasText: "Lunch at noon" }).waitFor();
 			await openChat(b.page, "Asha Test");
 			await waitForMessage(b.page, "Hi Ben! Lunch at noon?");
 			await sendText(b.page, "Sounds good 🍜");
 			await waitForMessage(a.page, "Sounds good 🍜");
-			await row(a.page, "Ben Test").locator(".row-preview", { hasText: "Sounds good" }).waitFor();
+			await row(a.page, "Ben Test").locator('[data-testid="row-preview"]', { hasText: "Sounds good" }).waitFor();
 			await sendText(a.page, "Great, see you there");
 			await waitForMessage(b.page, "Great, see you there");
 			assert(
@@ -104,7 +106,9 @@ export const scenarios = [
 					JSON.stringify(["Hi Ben! Lunch at noon?", "Sounds good 🍜", "Great, see you there"]),
 				"Ben sees the three messages once each, in order",
 			);
-			await row(a.page, "Ben Test").locator(".row-preview", { hasText: "You: Great, see you there" }).waitFor();
+			await row(a.page, "Ben Test")
+				.locator('[data-testid="row-preview"]', { hasText: "You: Great, see you there" })
+				.waitFor();
 			// Asking for the same direct chat again opens the existing one.
 			await a.page.getByRole("button", { name: "New message" }).first().click();
 			await a.page.getByRole("searchbox").fill("Ben");
@@ -217,8 +221,8 @@ export const scenarios = [
 				`the final delivered says ${lastSeq}: ${JSON.stringify(delivered)}`,
 			);
 			await openChat(c.page, "Burst Club");
-			const last = a.page.locator(".message.mine", {
-				has: a.page.locator(".message-text", { hasText: "group burst 10" }),
+			const last = a.page.locator('[data-mine="true"]', {
+				has: a.page.locator('[data-testid="message-text"]', { hasText: "group burst 10" }),
 			});
 			await last.getByRole("button", { name: "Read by 1" }).waitFor({ timeout: 15_000 });
 			await openChat(b.page, "Burst Club");
@@ -244,7 +248,10 @@ export const scenarios = [
 			await openChat(a.page, "Big Lecture");
 			await a.page.locator('[data-testid="presence"]', { hasText: "3 members, 1 online" }).waitFor();
 			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
-			await a.page.locator(".member", { hasText: "Pim Test" }).locator(".is-online", { hasText: "online" }).waitFor();
+			await a.page
+				.locator('[data-testid="member"]', { hasText: "Pim Test" })
+				.locator(".is-online", { hasText: "online" })
+				.waitFor();
 		},
 	},
 	{
@@ -260,7 +267,7 @@ export const scenarios = [
 			await a.page
 				.locator('[data-testid="file-input"]')
 				.setInputFiles({ name: "stripe.png", mimeType: "image/png", buffer: png });
-			await a.page.locator(".attachment-preview", { hasText: "stripe.png" }).waitFor();
+			await a.page.locator('[data-testid="attachment-preview"]', { hasText: "stripe.png" }).waitFor();
 			await a.page.getByRole("textbox", { name: "Message" }).fill("Look at this");
 			await a.page.getByRole("button", { name: "Send" }).click();
 			const img = b.page.locator('[data-testid="message-image"]').first();
@@ -271,7 +278,7 @@ export const scenarios = [
 				15_000,
 			);
 			await waitForMessage(b.page, "Look at this");
-			await row(b.page, "Ivy Test").locator(".row-preview", { hasText: "Photo" }).waitFor();
+			await row(b.page, "Ivy Test").locator('[data-testid="row-preview"]', { hasText: "Photo" }).waitFor();
 			await b.page.getByRole("button", { name: /Photo from Ivy Test, open full size/ }).click();
 			await b.page.locator('[data-testid="full-image"]').waitFor();
 			await b.page.keyboard.press("Escape");
@@ -301,7 +308,7 @@ export const scenarios = [
 				.getByRole("button", { name: /Gwen Test/ })
 				.click();
 			await a.page.getByRole("button", { name: /Add 1 to group/ }).click();
-			await a.page.locator(".member-list .person-name", { hasText: "Gwen Test" }).waitFor();
+			await a.page.locator('[data-testid="member-list"] .person-name', { hasText: "Gwen Test" }).waitFor();
 			await a.page.getByRole("button", { name: "Close" }).click();
 			assert(groupCtx.conversation.type === "group", "group created");
 			await row(c.page, "Study Group").waitFor({ timeout: 10_000 });
@@ -311,18 +318,18 @@ export const scenarios = [
 			await waitForMessage(b.page, "Welcome Gwen!");
 			await waitForMessage(c.page, "Welcome Gwen!");
 			// Both others have the chat open: "read by 2", with the names on demand.
-			const welcome = a.page.locator(".message.mine", {
-				has: a.page.locator(".message-text", { hasText: "Welcome Gwen!" }),
+			const welcome = a.page.locator('[data-mine="true"]', {
+				has: a.page.locator('[data-testid="message-text"]', { hasText: "Welcome Gwen!" }),
 			});
 			await welcome.getByRole("button", { name: "Read by 2" }).click({ timeout: 15_000 });
-			await welcome.locator(".read-by-list", { hasText: "Gwen Test" }).waitFor();
+			await welcome.locator('[data-testid="read-by-list"]', { hasText: "Gwen Test" }).waitFor();
 			assert((await tickLabel(a.page, "Welcome Gwen!")) === "Read", "ticks say Read once everyone has read");
 			await sendText(c.page, "Thanks, hi all");
 			await waitForMessage(a.page, "Thanks, hi all");
 			await waitForMessage(b.page, "Thanks, hi all");
 			// Sender names show in groups.
-			await b.page.locator(".message.theirs .sender-name", { hasText: "Gwen Test" }).waitFor();
-			await b.page.locator(".message.theirs .sender-name", { hasText: "Gina Test" }).waitFor();
+			await b.page.locator('[data-mine="false"] [data-testid="sender-name"]', { hasText: "Gwen Test" }).waitFor();
+			await b.page.locator('[data-mine="false"] [data-testid="sender-name"]', { hasText: "Gina Test" }).waitFor();
 			await b.page.mouse.move(1, 1);
 			await b.page.screenshot({ path: shot("desktop-group.png") });
 		},
@@ -350,7 +357,9 @@ export const scenarios = [
 			await a.page.getByRole("button", { name: "Create group" }).click();
 			await a.page.locator("#chat-title", { hasText: "Robotics Club" }).waitFor();
 			await sendText(a.page, "First meeting Friday");
-			await row(c.page, "Robotics Club").locator(".row-preview", { hasText: "First meeting Friday" }).waitFor();
+			await row(c.page, "Robotics Club")
+				.locator('[data-testid="row-preview"]', { hasText: "First meeting Friday" })
+				.waitFor();
 			assert(B.user.id, "Hugo exists");
 		},
 	},
@@ -366,12 +375,15 @@ export const scenarios = [
 			await openChat(b.page, "Climbing Club");
 			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
 			const dialog = a.page.getByRole("dialog");
-			await dialog.locator(".member", { hasText: "Liam Test" }).waitFor();
+			await dialog.locator('[data-testid="member"]', { hasText: "Liam Test" }).waitFor();
 			// The only admin stepping down is refused, and the UI says why.
 			await dialog.getByRole("button", { name: "Step down as admin" }).click();
 			await dialog.getByRole("alert").filter({ hasText: "at least one admin" }).waitFor();
 			await dialog.getByRole("button", { name: "Make admin" }).click();
-			await dialog.locator(".member", { hasText: "Liam Test" }).locator(".role-badge", { hasText: "Admin" }).waitFor();
+			await dialog
+				.locator('[data-testid="member"]', { hasText: "Liam Test" })
+				.locator('[data-testid="role-badge"]', { hasText: "Admin" })
+				.waitFor();
 			await dialog.getByRole("button", { name: "Step down as admin" }).click();
 			await until(
 				async () => (await dialog.getByRole("button", { name: "Add members" }).count()) === 0,
@@ -393,7 +405,7 @@ export const scenarios = [
 			await confirm.getByRole("button", { name: "Leave group" }).click();
 			await until(async () => (await row(a.page, "Climbing Club").count()) === 0, "the group leaves Lena's list");
 			await b.page
-				.locator(".system-message", { hasText: /left|Lena/ })
+				.locator('[data-testid="system-message"]', { hasText: /left|Lena/ })
 				.first()
 				.waitFor();
 		},
@@ -448,7 +460,11 @@ export const scenarios = [
 			await b.context.setOffline(false);
 			await waitForMessage(b.page, "while offline 3", 20_000);
 			await b.page.getByRole("button", { name: "Retry" }).click();
-			await b.page.locator(".message.mine:not(.pending) .message-text", { hasText: "reply from the tunnel" }).waitFor();
+			await b.page
+				.locator('[data-testid="message"][data-mine="true"] [data-testid="message-text"]', {
+					hasText: "reply from the tunnel",
+				})
+				.waitFor();
 			await ctx.api.send(A, conversation.id, "after");
 			await waitForMessage(b.page, "after");
 			const texts = await messageTexts(b.page);
@@ -491,7 +507,10 @@ export const scenarios = [
 			await a.page.screenshot({ path: shot("phone-list.png") });
 			await openChat(a.page, "Paul Test");
 			await waitForMessage(a.page, "bring the notes");
-			assert(!(await a.page.locator(".list-pane").isVisible()), "the list is hidden while a chat is open on a phone");
+			assert(
+				!(await a.page.locator('[data-testid="list-pane"]').isVisible()),
+				"the list is hidden while a chat is open on a phone",
+			);
 			await sendText(a.page, "See you there 👋");
 			await waitForMessage(a.page, "See you there");
 			await until(async () => (await tickLabel(a.page, "See you there")) !== null, "my message shows a tick");
@@ -499,7 +518,7 @@ export const scenarios = [
 			await a.page.screenshot({ path: shot("phone-chat.png") });
 			await a.page.getByRole("button", { name: "Back to conversations" }).click();
 			await row(a.page, "Paul Test").waitFor();
-			assert(!(await a.page.locator(".chat-pane").isVisible()), "the chat is hidden on the list screen");
+			assert(!(await a.page.locator('[data-testid="chat-pane"]').isVisible()), "the chat is hidden on the list screen");
 			await openChat(a.page, "Chem 101 Lab");
 			await a.page.goBack();
 			await row(a.page, "Chem 101 Lab").waitFor();
@@ -528,7 +547,7 @@ export const scenarios = [
 			await a.page.screenshot({ path: shot("desktop-list.png") });
 			await openChat(a.page, "Ben Okafor");
 			await waitForMessage(a.page, "work through it together");
-			assert(await a.page.locator(".list-pane").isVisible(), "the list stays visible beside the chat");
+			assert(await a.page.locator('[data-testid="list-pane"]').isVisible(), "the list stays visible beside the chat");
 			await sendText(a.page, "Yes please! Library at 4?");
 			await openChat(b.page, "Asha Patel");
 			await until(async () => (await tickLabel(a.page, "Library at 4?")) === "Read", "read tick");
@@ -549,8 +568,8 @@ export const scenarios = [
 			await openChat(b.page, "Dev Test");
 			await sendText(a.page, "oops wrong chat");
 			await waitForMessage(b.page, "oops wrong chat");
-			const mine = a.page.locator(".message.mine", {
-				has: a.page.locator(".message-text", { hasText: "oops wrong chat" }),
+			const mine = a.page.locator('[data-mine="true"]', {
+				has: a.page.locator('[data-testid="message-text"]', { hasText: "oops wrong chat" }),
 			});
 			await mine.hover();
 			await mine.getByRole("button", { name: /^Actions for your message at / }).click();
@@ -559,9 +578,11 @@ export const scenarios = [
 				.getByRole("alertdialog", { name: "Delete for everyone?" })
 				.getByRole("button", { name: "Delete for everyone" })
 				.click();
-			await a.page.locator(".deleted-text", { hasText: "This message was deleted" }).waitFor();
-			await b.page.locator(".deleted-text", { hasText: "This message was deleted" }).waitFor();
-			await row(b.page, "Dev Test").locator(".row-preview", { hasText: "This message was deleted" }).waitFor();
+			await a.page.locator('[data-testid="deleted-text"]', { hasText: "This message was deleted" }).waitFor();
+			await b.page.locator('[data-testid="deleted-text"]', { hasText: "This message was deleted" }).waitFor();
+			await row(b.page, "Dev Test")
+				.locator('[data-testid="row-preview"]', { hasText: "This message was deleted" })
+				.waitFor();
 		},
 	},
 	{
@@ -583,7 +604,9 @@ export const scenarios = [
 						el.scrollTop = 0;
 					});
 					return (
-						(await a.page.locator('[data-testid="messages"] .message-text', { hasText: /^history 1$/ }).count()) === 1
+						(await a.page
+							.locator('[data-testid="messages"] [data-testid="message-text"]', { hasText: /^history 1$/ })
+							.count()) === 1
 					);
 				},
 				"the first message appears after scrolling up",

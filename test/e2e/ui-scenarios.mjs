@@ -22,20 +22,22 @@ async function openChatBy(page, title) {
 	if (await isTouch(page)) {
 		await row(page, title).first().tap();
 		await page.locator("#chat-title", { hasText: title }).waitFor();
-		await page.locator('section.chat[data-room="open"]').waitFor({ timeout: 15_000 });
+		await page.locator('section[data-room="open"]').waitFor({ timeout: 15_000 });
 	} else await openChat(page, title);
 }
 
 function bubble(page, text) {
-	return page.locator('[data-testid="message"]', { has: page.locator(".message-text", { hasText: text }) }).first();
+	return page
+		.locator('[data-testid="message"]', { has: page.locator('[data-testid="message-text"]', { hasText: text }) })
+		.first();
 }
 
 /** The actions menu of one message, opened as that screen's user would. */
 async function openActions(page, text) {
 	const message = bubble(page, text);
-	const button = message.locator(".more-btn");
+	const button = message.locator("[data-message-actions]");
 	if (await isTouch(page)) {
-		await message.locator(".bubble").tap();
+		await message.locator('[data-testid="bubble"]').tap();
 		await button.tap();
 	} else {
 		await message.hover();
@@ -124,7 +126,9 @@ export const uiScenarios = [
 			await openChat(a.page, "Rory Test");
 			const divider = a.page.locator('[data-testid="unread-divider"]');
 			await divider.waitFor();
-			const next = await divider.evaluate((el) => el.nextElementSibling?.querySelector(".message-text")?.textContent);
+			const next = await divider.evaluate(
+				(el) => el.nextElementSibling?.querySelector('[data-testid="message-text"]')?.textContent,
+			);
 			assert(next === "batch 1", `the divider sits right above the first unread (${next})`);
 			const messages = a.page.locator('[data-testid="messages"]');
 			const inView = async (locator) => {
@@ -147,7 +151,9 @@ export const uiScenarios = [
 			await ctx.api.send(B, ab.conversation.id, "live two");
 			await waitForMessage(a.page, "live two");
 			assert((await divider.count()) === 1, "still one divider");
-			const still = await divider.evaluate((el) => el.nextElementSibling?.querySelector(".message-text")?.textContent);
+			const still = await divider.evaluate(
+				(el) => el.nextElementSibling?.querySelector('[data-testid="message-text"]')?.textContent,
+			);
 			assert(still === "batch 1", `the divider did not move (${still})`);
 			// A chat with nothing unread at opening has no divider at all.
 			await openChat(a.page, "Remy Test");
@@ -282,10 +288,10 @@ export const uiScenarios = [
 			await ctx.api.call("POST", `/conversations/${g.conversation.id}/members`, { userIds: [B.user.id] }, A.token);
 			const b = await open(ctx, B);
 			await openChat(b.page, "Added Club");
-			await b.page.locator(".system-message", { hasText: "Ada Adder added you" }).waitFor();
+			await b.page.locator('[data-testid="system-message"]', { hasText: "Ada Adder added you" }).waitFor();
 			const c = await open(ctx, C);
 			await openChat(c.page, "Added Club");
-			await c.page.locator(".system-message", { hasText: /Ada Adder added Bo Added/ }).waitFor();
+			await c.page.locator('[data-testid="system-message"]', { hasText: /Ada Adder added Bo Added/ }).waitFor();
 		},
 	},
 	{
@@ -307,16 +313,16 @@ export const uiScenarios = [
 				"Ben's new group shows 2 unread (created, added you)",
 			);
 			await openChatBy(b.page, "Rename Club");
-			await b.page.locator(".system-message", { hasText: "Asha Namer created the group" }).waitFor();
-			await b.page.locator(".system-message", { hasText: "Asha Namer added you" }).waitFor();
+			await b.page.locator('[data-testid="system-message"]', { hasText: "Asha Namer created the group" }).waitFor();
+			await b.page.locator('[data-testid="system-message"]', { hasText: "Asha Namer added you" }).waitFor();
 
 			// Asha renames it from group info on her desktop, with the keyboard.
 			const a = await open(ctx, A, DESKTOP);
 			await openChat(a.page, "Rename Club");
-			await a.page.locator(".system-message", { hasText: "You created the group" }).waitFor();
+			await a.page.locator('[data-testid="system-message"]', { hasText: "You created the group" }).waitFor();
 			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
 			const dialog = a.page.getByRole("dialog", { name: "Group info" });
-			await dialog.locator(".member", { hasText: "Ben Phone" }).waitFor();
+			await dialog.locator('[data-testid="member"]', { hasText: "Ben Phone" }).waitFor();
 			const before = await axeViolations(a.page);
 			assert(before.length === 0, `axe on group info: ${JSON.stringify(before)}`);
 			const renameButton = dialog.getByRole("button", { name: "Rename group" });
@@ -341,13 +347,15 @@ export const uiScenarios = [
 			await dialog.getByRole("heading", { name: "Rename Club Finals" }).waitFor();
 			await a.page.locator("#chat-title", { hasText: "Rename Club Finals" }).waitFor();
 			await dialog.getByRole("button", { name: "Close" }).click();
-			await a.page.locator(".system-message", { hasText: "You renamed the group to “Rename Club Finals”" }).waitFor();
+			await a.page
+				.locator('[data-testid="system-message"]', { hasText: "You renamed the group to “Rename Club Finals”" })
+				.waitFor();
 			await row(a.page, "Rename Club Finals").waitFor();
 
 			// Ben sees it live on the phone: the chat's heading and the line, then his list.
 			await b.page.getByRole("heading", { level: 1, name: "Rename Club Finals" }).waitFor({ timeout: 10_000 });
 			await b.page
-				.locator(".system-message", { hasText: "Asha Namer renamed the group to “Rename Club Finals”" })
+				.locator('[data-testid="system-message"]', { hasText: "Asha Namer renamed the group to “Rename Club Finals”" })
 				.waitFor();
 			await b.page.getByRole("button", { name: "Back to conversations" }).tap();
 			await row(b.page, "Rename Club Finals").waitFor();
@@ -355,7 +363,7 @@ export const uiScenarios = [
 			await openChatBy(b.page, "Rename Club Finals");
 			await b.page.getByRole("button", { name: "Group info", exact: true }).tap();
 			const bDialog = b.page.getByRole("dialog", { name: "Group info" });
-			await bDialog.locator(".member", { hasText: "Asha Namer" }).waitFor();
+			await bDialog.locator('[data-testid="member"]', { hasText: "Asha Namer" }).waitFor();
 			assert((await bDialog.getByRole("button", { name: "Rename group" }).count()) === 0, "no Rename for a member");
 			const phone = await axeViolations(b.page);
 			assert(phone.length === 0, `axe on the phone's group info: ${JSON.stringify(phone)}`);
@@ -375,7 +383,7 @@ export const uiScenarios = [
 			await a.page.locator("#chat-title", { hasText: "Kurt Test" }).waitFor();
 			await waitForMessage(a.page, "third");
 			await until(async () => (await activeInfo(a.page)).tag === "textarea", "opening a chat focuses the message box");
-			const stops = await a.page.locator('[data-testid="messages"] .more-btn[tabindex="0"]').count();
+			const stops = await a.page.locator('[data-testid="messages"] [data-message-actions][tabindex="0"]').count();
 			assert(stops === 1, `one tab stop for the messages' actions (${stops})`);
 			await a.page.keyboard.press("Shift+Tab");
 			await a.page.keyboard.press("Shift+Tab");
@@ -431,7 +439,7 @@ export const uiScenarios = [
 			await message.getByRole("button", { name: "Read by 2" }).waitFor({ timeout: 15_000 });
 			// Read by: the popover opens on screen, the bubble's menu button does not appear, an outside tap closes it.
 			await message.getByRole("button", { name: "Read by 2" }).tap();
-			const popover = a.page.locator(".read-by-list");
+			const popover = a.page.locator('[data-testid="read-by-list"]');
 			await popover.waitFor();
 			assert(await insideViewport(a.page, popover), "the Read by list is on screen");
 			assert(!(await message.evaluate((el) => el.classList.contains("show-actions"))), "no stuck menu button");
@@ -473,8 +481,8 @@ export const uiScenarios = [
 			await openChatBy(a.page, "Big Study Group");
 			await a.page.getByRole("button", { name: "Group info", exact: true }).tap();
 			const dialog = a.page.getByRole("dialog", { name: "Group info" });
-			await dialog.locator(".member", { hasText: "Member 11" }).waitFor();
-			const list = dialog.locator(".member-list");
+			await dialog.locator('[data-testid="member"]', { hasText: "Member 11" }).waitFor();
+			const list = dialog.locator('[data-testid="member-list"]');
 			const inner = await list.evaluate((el) => el.scrollHeight - el.clientHeight);
 			assert(inner <= 1, `the member list has no scroller of its own (${inner}px hidden)`);
 			const outer = await dialog.evaluate((el) => el.scrollHeight - el.clientHeight);
@@ -482,7 +490,10 @@ export const uiScenarios = [
 			await dialog.getByRole("button", { name: "Remove Member 11 from the group" }).tap();
 			const confirm = a.page.getByRole("alertdialog", { name: "Remove Member 11?" });
 			await confirm.getByRole("button", { name: "Remove", exact: true }).tap();
-			await until(async () => (await dialog.locator(".member", { hasText: "Member 11" }).count()) === 0, "removed");
+			await until(
+				async () => (await dialog.locator('[data-testid="member"]', { hasText: "Member 11" }).count()) === 0,
+				"removed",
+			);
 		},
 	},
 	{
@@ -498,13 +509,15 @@ export const uiScenarios = [
 			await ctx.api.call("POST", `/conversations/${g.conversation.id}/read`, {}, B.token);
 			const message = bubble(a.page, "read this");
 			await message.getByRole("button", { name: "Read by 1" }).waitFor({ timeout: 15_000 });
-			await message.locator(".bubble").tap();
+			await message.locator('[data-testid="bubble"]').tap();
 			await a.context.setOffline(true);
 			await sendText(a.page, "will fail");
 			await a.page.getByRole("button", { name: "Retry" }).waitFor();
 			const small = await a.page.evaluate(() => {
 				const out = [];
-				for (const el of document.querySelectorAll(".chat-pane button, .chat-pane a[href], .chat-pane textarea")) {
+				for (const el of document.querySelectorAll(
+					'[data-testid="chat-pane"] button, [data-testid="chat-pane"] a[href], [data-testid="chat-pane"] textarea',
+				)) {
 					const r = el.getBoundingClientRect();
 					const style = getComputedStyle(el);
 					if (r.width === 0 || style.visibility === "hidden" || el.closest(".sr-only")) continue;
@@ -554,7 +567,9 @@ export const uiScenarios = [
 				await waitForMessage(a.page, `delivered ${size}`);
 				await a.page.getByRole("heading", { level: 1, name: "Abe Test" }).waitFor();
 				await check("chat");
-				const label = await bubble(a.page, "Accessibility check").locator(".more-btn").getAttribute("aria-label");
+				const label = await bubble(a.page, "Accessibility check")
+					.locator("[data-message-actions]")
+					.getAttribute("aria-label");
 				assert(/^Actions for Abe Test's message at \d{1,2}:\d{2}/.test(label ?? ""), `named actions: ${label}`);
 				await openActions(a.page, "Accessibility check");
 				await check("message menu");
@@ -572,7 +587,7 @@ export const uiScenarios = [
 				if (viewport === PHONE) await a.page.getByRole("button", { name: "Back to conversations" }).tap();
 				await openChatBy(a.page, "Axe Group");
 				await a.page.getByRole("button", { name: "Group info", exact: true }).click();
-				await a.page.getByRole("dialog", { name: "Group info" }).locator(".member").first().waitFor();
+				await a.page.getByRole("dialog", { name: "Group info" }).locator('[data-testid="member"]').first().waitFor();
 				await check("group info");
 				await a.page.getByRole("button", { name: "Leave group" }).click();
 				await a.page.getByRole("alertdialog").waitFor();

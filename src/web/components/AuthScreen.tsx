@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from "react";
 import type { User } from "../../shared/schemas";
 import { ApiError, api } from "../api";
+import styles from "./AuthScreen.module.css";
 
 interface AuthScreenProps {
 	onSignedIn: (token: string, user: User) => void;
@@ -35,10 +36,10 @@ export function AuthScreen({ onSignedIn }: AuthScreenProps) {
 
 	const signup = mode === "signup";
 	return (
-		<main className="auth">
-			<div className="auth-card">
-				<div className="auth-brand">
-					<span className="auth-logo" aria-hidden="true">
+		<main className={styles.auth}>
+			<div className={styles["auth-card"]}>
+				<div className={styles["auth-brand"]}>
+					<span className={styles["auth-logo"]} aria-hidden="true">
 						<svg aria-hidden="true" viewBox="0 0 32 32" width="40" height="40">
 							<rect width="32" height="32" rx="9" fill="currentColor" />
 							<path d="M8 10h16v10H14l-5 4v-4H8z" fill="white" />
@@ -94,7 +95,7 @@ export function AuthScreen({ onSignedIn }: AuthScreenProps) {
 						{busy ? "Please wait…" : signup ? "Create account" : "Sign in"}
 					</button>
 				</form>
-				<p className="auth-switch">
+				<p className={styles["auth-switch"]}>
 					{signup ? "Already have an account?" : "New here?"}{" "}
 					<button
 						type="button"

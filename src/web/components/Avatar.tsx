@@ -1,4 +1,5 @@
 import { initials } from "../format";
+import styles from "./Avatar.module.css";
 
 // Dark enough for white initials to pass WCAG AA contrast.
 const PALETTE = ["#4f46e5", "#0369a1", "#0f766e", "#15803d", "#b45309", "#b91c1c", "#be185d", "#7c3aed"];
@@ -21,15 +22,15 @@ interface AvatarProps {
 /** Picture or initials, with an optional presence dot. Decorative: the name is always shown beside it. */
 export function Avatar({ name, seed, url, size = 44, online, group }: AvatarProps) {
 	return (
-		<span className="avatar" style={{ width: size, height: size }} aria-hidden="true">
+		<span className={styles.avatar} style={{ width: size, height: size }} aria-hidden="true">
 			{url ? (
 				<img src={url} alt="" width={size} height={size} />
 			) : (
-				<span className="avatar-initials" style={{ background: colorFor(seed), fontSize: size * 0.38 }}>
+				<span className={styles["avatar-initials"]} style={{ background: colorFor(seed), fontSize: size * 0.38 }}>
 					{group ? <GroupGlyph /> : initials(name)}
 				</span>
 			)}
-			{online ? <span className="presence-dot" /> : null}
+			{online ? <span className={styles["presence-dot"]} /> : null}
 		</span>
 	);
 }

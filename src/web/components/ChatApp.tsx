@@ -2,6 +2,7 @@
 // The open chat lives in the URL hash (#/c/<id>), so back navigation and reloads work on any host.
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import { useChat, useChatStore } from "../store/context";
+import styles from "./ChatApp.module.css";
 import { ChatView } from "./ChatView";
 import { ConversationList } from "./ConversationList";
 import { NewMessageDialog } from "./NewMessageDialog";
@@ -81,15 +82,20 @@ export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
 	}, []);
 
 	return (
-		<div className={`app ${openId ? "has-open-chat" : ""}`}>
+		<div className={openId ? `${styles.app} ${styles["has-open-chat"]}` : styles.app}>
 			{connection !== "online" ? (
-				<div className={`connection-banner ${connection}`} role="status">
+				<div
+					className={
+						connection === "offline" ? `${styles["connection-banner"]} ${styles.offline}` : styles["connection-banner"]
+					}
+					role="status"
+				>
 					{connection === "offline" ? "You're offline. Messages will sync when the connection is back." : "Connecting…"}
 				</div>
 			) : null}
-			<div className="panes">
+			<div className={styles.panes}>
 				<ConversationList openId={openId} onCompose={() => setComposing(true)} onSignOut={onSignOut} />
-				<main className="chat-pane" aria-label="Chat">
+				<main className={styles["chat-pane"]} data-testid="chat-pane" aria-label="Chat">
 					{openId ? (
 						<ChatView key={openId} conversationId={openId} />
 					) : (

@@ -4,6 +4,7 @@ import { useChat } from "../store/context";
 import { conversationTitle, otherParticipant } from "../store/messages";
 import { Avatar } from "./Avatar";
 import { backToList } from "./ChatApp";
+import styles from "./ChatView.module.css";
 import { Composer } from "./Composer";
 import { ConversationInfoDialog } from "./ConversationInfoDialog";
 import { useNow } from "./ConversationList";
@@ -23,7 +24,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 
 	if (!conversation) {
 		return (
-			<section className="chat" aria-label="Conversation">
+			<section className={styles.chat} aria-label="Conversation">
 				<ChatHeaderBack />
 				<div className="empty-chat">
 					<p className="muted">{listLoaded ? "This conversation isn't available." : "Loading…"}</p>
@@ -44,13 +45,13 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 	}
 
 	return (
-		<section className="chat" aria-labelledby="chat-title" data-room={roomOpen ? "open" : "connecting"}>
-			<header className="chat-header">
+		<section className={styles.chat} aria-labelledby="chat-title" data-room={roomOpen ? "open" : "connecting"}>
+			<header className={styles["chat-header"]}>
 				<ChatHeaderBack />
 				{/* The whole title area opens the info for pointer users; the Info button is its keyboard and screen-reader twin. */}
 				{/* biome-ignore lint/a11y/useKeyWithClickEvents: the Info button beside it does the same */}
 				{/* biome-ignore lint/a11y/noStaticElementInteractions: see above */}
-				<div className="chat-header-main" onClick={() => setInfoOpen(true)}>
+				<div className={styles["chat-header-main"]} onClick={() => setInfoOpen(true)}>
 					<Avatar
 						name={title}
 						seed={otherUser?.id ?? conversation.id}
@@ -59,9 +60,9 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 						group={conversation.type === "group"}
 						size={40}
 					/>
-					<span className="chat-header-text">
+					<span className={styles["chat-header-text"]}>
 						{/* The chat's name is the screen's top-level heading (on a phone the list and its "Chats" are hidden). */}
-						<h1 className="chat-title" id="chat-title">
+						<h1 className={styles["chat-title"]} id="chat-title">
 							{title}
 							{conversation.muted ? (
 								<span className="muted-icon" title="Muted">
@@ -70,7 +71,10 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 								</span>
 							) : null}
 						</h1>
-						<span className={`chat-subtitle ${otherUser?.online ? "is-online" : ""}`} data-testid="presence">
+						<span
+							className={otherUser?.online ? `${styles["chat-subtitle"]} ${styles.online}` : styles["chat-subtitle"]}
+							data-testid="presence"
+						>
 							{subtitle}
 						</span>
 					</span>
@@ -95,7 +99,12 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 
 function ChatHeaderBack() {
 	return (
-		<button type="button" className="icon-btn back-btn" onClick={backToList} aria-label="Back to conversations">
+		<button
+			type="button"
+			className={`icon-btn ${styles["back-btn"]}`}
+			onClick={backToList}
+			aria-label="Back to conversations"
+		>
 			<IconBack />
 		</button>
 	);

@@ -6,6 +6,7 @@ import { IMAGE_CONTENT_TYPES } from "../../shared/schemas";
 import { loadDraft, saveDraft } from "../drafts";
 import { formatBytes } from "../format";
 import { useChat, useChatStore } from "../store/context";
+import styles from "./Composer.module.css";
 import { IconAttach, IconClose, IconSend } from "./icons";
 
 /** A phone or tablet: no hover and a coarse pointer. Read at each key press, so a docked tablet follows. */
@@ -93,17 +94,17 @@ export function Composer({ conversationId }: { conversationId: string }) {
 	const canSend = file !== null || text.trim().length > 0;
 	const touch = isTouchScreen();
 	return (
-		<form className="composer" onSubmit={send} aria-label="Send a message">
+		<form className={styles.composer} onSubmit={send} aria-label="Send a message">
 			{error ? (
-				<p className="composer-error" role="alert" id={errorId}>
+				<p className={styles["composer-error"]} role="alert" id={errorId}>
 					{error}
 				</p>
 			) : null}
 			{file && preview ? (
-				<div className="attachment-preview">
+				<div className={styles["attachment-preview"]} data-testid="attachment-preview">
 					<img src={preview} alt={`Selected: ${file.name}`} />
-					<span className="attachment-meta">
-						<span className="attachment-name">{file.name}</span>
+					<span className={styles["attachment-meta"]}>
+						<span className={styles["attachment-name"]}>{file.name}</span>
 						<span className="muted small">{formatBytes(file.size)}</span>
 					</span>
 					<button type="button" className="icon-btn" onClick={() => setFile(null)} aria-label="Remove image">
@@ -111,7 +112,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 					</button>
 				</div>
 			) : null}
-			<div className="composer-row">
+			<div className={styles["composer-row"]}>
 				<button
 					type="button"
 					className="icon-btn"
@@ -153,7 +154,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 					onKeyDown={onKeyDown}
 					onBlur={() => store.stopTyping()}
 				/>
-				<button type="submit" className="send-btn" disabled={!canSend} aria-label="Send">
+				<button type="submit" className={styles["send-btn"]} disabled={!canSend} aria-label="Send">
 					<IconSend />
 				</button>
 			</div>

@@ -2,6 +2,7 @@
 // which a phone shows as a system sheet and a test cannot style or label. Cancel has the focus,
 // so Enter or Escape by reflex loses nothing.
 import { type ReactNode, useState } from "react";
+import styles from "./ConfirmDialog.module.css";
 import { Dialog } from "./Dialog";
 
 interface ConfirmDialogProps {
@@ -15,9 +16,9 @@ interface ConfirmDialogProps {
 export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCancel }: ConfirmDialogProps) {
 	const [busy, setBusy] = useState(false);
 	return (
-		<Dialog title={title} onClose={onCancel} className="confirm-dialog" role="alertdialog">
-			<div className="confirm-body">{children}</div>
-			<div className="dialog-actions confirm-actions">
+		<Dialog title={title} onClose={onCancel} role="alertdialog">
+			<div className={styles["confirm-body"]}>{children}</div>
+			<div className={`dialog-actions ${styles["confirm-actions"]}`}>
 				<button type="button" className="btn btn-ghost" onClick={onCancel} data-autofocus>
 					Cancel
 				</button>

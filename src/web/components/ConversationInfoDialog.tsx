@@ -3,13 +3,14 @@ import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "rea
 import type { Conversation, Participant, User } from "../../shared/schemas";
 import { MAX_GROUP_MEMBERS, MAX_TITLE_LENGTH } from "../../shared/schemas";
 import { ApiError } from "../api";
+import { failureText } from "../effects/store";
 import { lastSeen } from "../format";
-import { failureText } from "../store/chat-store";
 import { useChat, useChatStore } from "../store/context";
 import { conversationTitle } from "../store/messages";
 import { Avatar } from "./Avatar";
 import { backToList } from "./ChatApp";
 import { ConfirmDialog } from "./ConfirmDialog";
+import styles from "./ConversationInfoDialog.module.css";
 import { Dialog } from "./Dialog";
 import { PeopleSearch } from "./PeopleSearch";
 
@@ -59,8 +60,8 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 	});
 
 	return (
-		<Dialog title={isGroup ? "Group info" : "Contact info"} onClose={onClose} className="info-dialog">
-			<div className="info-summary">
+		<Dialog title={isGroup ? "Group info" : "Contact info"} onClose={onClose} className={styles["info-dialog"]}>
+			<div className={styles["info-summary"]}>
 				<Avatar name={title} seed={conversation.id} size={64} group={isGroup} />
 				{isGroup && amAdmin ? (
 					<GroupTitle
@@ -75,7 +76,7 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 				)}
 				{isGroup ? <p className="muted small">{participants?.length ?? "…"} members</p> : null}
 			</div>
-			<label className="toggle">
+			<label className={styles.toggle}>
 				<input
 					type="checkbox"
 					checked={conversation.muted}
@@ -89,7 +90,7 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 				</p>
 			) : null}
 			<section aria-labelledby="members-heading">
-				<div className="section-head">
+				<div className={styles["section-head"]}>
 					<h3 id="members-heading">{isGroup ? "Members" : "People"}</h3>
 					{isGroup && amAdmin ? (
 						<button
@@ -103,7 +104,7 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 					) : null}
 				</div>
 				{adding ? (
-					<div className="add-members">
+					<div className={styles["add-members"]}>
 						<PeopleSearch
 							selected={toAdd}
 							exclude={memberIds}
@@ -131,7 +132,7 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 						</button>
 					</div>
 				) : null}
-				<ul className="member-list">
+				<ul className={styles["member-list"]} data-testid="member-list">
 					{sorted.map((p) => (
 						<MemberRow
 							key={p.user.id}
@@ -253,7 +254,7 @@ function GroupTitle({ title, onRename }: { title: string; onRename: (title: stri
 
 	if (!editing) {
 		return (
-			<div className="group-title">
+			<div className={styles["group-title"]}>
 				<h3>{title}</h3>
 				<button
 					ref={renameRef}
@@ -271,14 +272,14 @@ function GroupTitle({ title, onRename }: { title: string; onRename: (title: stri
 		);
 	}
 	return (
-		<form className="rename-form" onSubmit={save} noValidate>
+		<form className={styles["rename-form"]} onSubmit={save} noValidate>
 			<label className="field" htmlFor={inputId}>
 				<span>Group name</span>
 			</label>
 			<input
 				ref={inputRef}
 				id={inputId}
-				className="rename-input"
+				className={styles["rename-input"]}
 				value={value}
 				maxLength={MAX_TITLE_LENGTH + 20}
 				autoComplete="off"
@@ -298,7 +299,7 @@ function GroupTitle({ title, onRename }: { title: string; onRename: (title: stri
 					{error}
 				</p>
 			) : null}
-			<div className="rename-actions">
+			<div className={styles["rename-actions"]}>
 				<button type="button" className="btn btn-ghost btn-small" onClick={stop} disabled={saving}>
 					Cancel
 				</button>
@@ -323,7 +324,7 @@ interface MemberRowProps {
 function MemberRow({ participant: p, user, isMe, canManage, busy, onRemove, onRole }: MemberRowProps) {
 	const presence = isMe ? "you" : user.online ? "online" : lastSeen(user.lastSeenAt);
 	return (
-		<li className="member">
+		<li className={styles.member} data-testid="member">
 			<Avatar name={user.displayName} seed={user.id} url={user.avatarUrl} size={36} online={!isMe && user.online} />
 			<span className="person-text">
 				<span className="person-name">
@@ -332,16 +333,20 @@ function MemberRow({ participant: p, user, isMe, canManage, busy, onRemove, onRo
 				</span>
 				<span className={`small ${user.online && !isMe ? "is-online" : "muted"}`}>{presence}</span>
 			</span>
-			{p.role === "admin" ? <span className="role-badge">Admin</span> : null}
+			{p.role === "admin" ? (
+				<span className={styles["role-badge"]} data-testid="role-badge">
+					Admin
+				</span>
+			) : null}
 			{canManage && isMe && p.role === "admin" ? (
-				<span className="member-actions">
+				<span className={styles["member-actions"]}>
 					<button type="button" className="btn btn-ghost btn-small" disabled={busy} onClick={() => onRole("member")}>
 						Step down as admin
 					</button>
 				</span>
 			) : null}
 			{canManage && !isMe ? (
-				<span className="member-actions">
+				<span className={styles["member-actions"]}>
 					{p.role === "admin" ? (
 						<button type="button" className="btn btn-ghost btn-small" disabled={busy} onClick={() => onRole("member")}>
 							Remove admin

@@ -5,6 +5,7 @@ import { useChat } from "../store/context";
 import { conversationTitle, otherParticipant, systemText } from "../store/messages";
 import { Avatar } from "./Avatar";
 import { navigateToConversation } from "./ChatApp";
+import styles from "./ConversationList.module.css";
 import { IconBell, IconCompose, IconMuted } from "./icons";
 
 interface ConversationListProps {
@@ -23,16 +24,20 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 	const now = useNow(30_000);
 
 	return (
-		<nav className="list-pane" aria-label="Conversations">
-			<header className="pane-header">
-				<div className="me">
+		<nav
+			className={openId ? `${styles["list-pane"]} ${styles["beside-open-chat"]}` : styles["list-pane"]}
+			data-testid="list-pane"
+			aria-label="Conversations"
+		>
+			<header className={styles["pane-header"]}>
+				<div className={styles.me}>
 					<Avatar name={me.displayName} seed={me.id} url={me.avatarUrl} size={36} />
-					<div className="me-text">
-						<h1 className="app-title">Chats</h1>
+					<div className={styles["me-text"]}>
+						<h1 className={styles["app-title"]}>Chats</h1>
 						<span className="muted small">{me.displayName}</span>
 					</div>
 				</div>
-				<div className="header-actions">
+				<div className={styles["header-actions"]}>
 					<NotificationButton />
 					<button type="button" className="icon-btn" onClick={onCompose} aria-label="New message" title="New message">
 						<IconCompose />
@@ -43,20 +48,20 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 				</div>
 			</header>
 			{listError && !listLoaded ? (
-				<p className="list-status" role="alert">
+				<p className={styles["list-status"]} role="alert">
 					Couldn't load conversations: {listError}
 				</p>
 			) : null}
-			{!listLoaded && !listError ? <p className="list-status muted">Loading conversations…</p> : null}
+			{!listLoaded && !listError ? <p className={`${styles["list-status"]} muted`}>Loading conversations…</p> : null}
 			{listLoaded && conversations.length === 0 ? (
-				<div className="list-empty">
+				<div className={styles["list-empty"]}>
 					<p className="muted">No conversations yet.</p>
 					<button type="button" className="btn btn-primary" onClick={onCompose}>
 						Start a chat
 					</button>
 				</div>
 			) : null}
-			<ul className="conversation-list">
+			<ul className={styles["conversation-list"]}>
 				{conversations.map((c) => (
 					<ConversationRow
 						key={c.id}
@@ -92,7 +97,8 @@ function ConversationRow({ conversation: c, participants, users, me, active, now
 	return (
 		<li>
 			<a
-				className={`conversation-row ${active ? "active" : ""} ${unread > 0 ? "unread" : ""}`}
+				className={[styles["conversation-row"], active ? styles.active : "", unread > 0 ? styles.unread : ""].join(" ")}
+				data-testid="conversation-row"
 				href={`#/c/${encodeURIComponent(c.id)}`}
 				aria-current={active ? "page" : undefined}
 				data-conversation-id={c.id}
@@ -110,16 +116,20 @@ function ConversationRow({ conversation: c, participants, users, me, active, now
 					online={online}
 					group={c.type === "group"}
 				/>
-				<span className="row-main">
-					<span className="row-top">
-						<span className="row-title">{title}</span>
+				<span className={styles["row-main"]}>
+					<span className={styles["row-top"]}>
+						<span className={styles["row-title"]} data-testid="row-title">
+							{title}
+						</span>
 						{online ? <span className="sr-only"> (online)</span> : null}
-						<time className="row-time" dateTime={c.lastActivityAt}>
+						<time className={styles["row-time"]} dateTime={c.lastActivityAt}>
 							{listTime(c.lastMessage?.createdAt ?? c.lastActivityAt, now)}
 						</time>
 					</span>
-					<span className="row-bottom">
-						<span className="row-preview">{preview}</span>
+					<span className={styles["row-bottom"]}>
+						<span className={styles["row-preview"]} data-testid="row-preview">
+							{preview}
+						</span>
 						{c.muted ? (
 							<span className="muted-icon" title="Muted">
 								<IconMuted />
@@ -127,7 +137,10 @@ function ConversationRow({ conversation: c, participants, users, me, active, now
 							</span>
 						) : null}
 						{unread > 0 ? (
-							<span className={`badge ${c.muted ? "badge-muted" : ""}`} data-testid="unread-badge">
+							<span
+								className={c.muted ? `${styles.badge} ${styles["badge-muted"]}` : styles.badge}
+								data-testid="unread-badge"
+							>
 								{unread > 99 ? "99+" : unread}
 								<span className="sr-only"> unread</span>
 							</span>

@@ -2,6 +2,7 @@
 // download link, and Close in the top right corner where people look for it.
 import { fullTime } from "../format";
 import { Dialog } from "./Dialog";
+import styles from "./ImageViewer.module.css";
 import { IconClose, IconDownload } from "./icons";
 
 interface ImageViewerProps {
@@ -18,27 +19,32 @@ export function ImageViewer({ src, sender, createdAt, caption, onClose }: ImageV
 		<Dialog
 			title={title}
 			onClose={onClose}
-			className="image-viewer"
+			className={styles["image-viewer"]}
 			header={
-				<header className="viewer-bar">
-					<div className="viewer-who">
-						<h2 className="viewer-sender">{sender}</h2>
-						<time className="viewer-time" dateTime={createdAt}>
+				<header className={styles["viewer-bar"]}>
+					<div className={styles["viewer-who"]}>
+						<h2 className={styles["viewer-sender"]}>{sender}</h2>
+						<time className={styles["viewer-time"]} dateTime={createdAt}>
 							{fullTime(createdAt)}
 						</time>
 					</div>
 					<a className="icon-btn" href={src} download aria-label="Download photo" title="Download">
 						<IconDownload />
 					</a>
-					<button type="button" className="icon-btn viewer-close" onClick={onClose} aria-label="Close">
+					<button type="button" className="icon-btn" onClick={onClose} aria-label="Close">
 						<IconClose />
 					</button>
 				</header>
 			}
 		>
-			<figure className="viewer-figure">
-				<img src={src} alt={caption ? `${title}: ${caption}` : title} className="full-image" data-testid="full-image" />
-				{caption ? <figcaption className="viewer-caption">{caption}</figcaption> : null}
+			<figure className={styles["viewer-figure"]}>
+				<img
+					src={src}
+					alt={caption ? `${title}: ${caption}` : title}
+					className={styles["full-image"]}
+					data-testid="full-image"
+				/>
+				{caption ? <figcaption className={styles["viewer-caption"]}>{caption}</figcaption> : null}
 			</figure>
 		</Dialog>
 	);

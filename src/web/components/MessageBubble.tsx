@@ -1,13 +1,20 @@
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import type { Conversation, Message } from "../../shared/schemas";
+import { failureText } from "../effects/store";
 import { clockTime, fullTime } from "../format";
-import { failureText, type PendingMessage } from "../store/chat-store";
 import { useChat, useChatStore } from "../store/context";
 import { receiptFor, systemText } from "../store/messages";
+import type { PendingMessage } from "../store/state";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { ImageViewer } from "./ImageViewer";
 import { IconAlert, IconCheck, IconClock, IconMore, IconReadCheck } from "./icons";
+import styles from "./MessageBubble.module.css";
 import { usePopover } from "./usePopover";
+
+/** Class names joined, the false ones left out. */
+function cx(...names: (string | false | null | undefined)[]): string {
+	return names.filter(Boolean).join(" ");
+}
 
 interface MessageBubbleProps {
 	message: Message;
@@ -38,7 +45,7 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 
 	if (m.kind === "system") {
 		return (
-			<li className="system-message" data-seq={m.seq}>
+			<li className={styles["system-message"]} data-seq={m.seq} data-testid="system-message">
 				<span>{systemText(m, users, me.id)}</span>
 			</li>
 		);
@@ -50,42 +57,54 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 	return (
 		<li
 			ref={item}
-			className={`message ${mine ? "mine" : "theirs"} ${showActions ? "show-actions" : ""}`}
+			className={cx(styles.message, mine ? styles.mine : styles.theirs, showActions && styles["show-actions"])}
 			data-seq={m.seq}
 			data-testid="message"
+			data-mine={mine}
 		>
-			<div className="bubble-row">
+			<div className={styles["bubble-row"]}>
 				{/* Tapping a bubble reveals its actions on touch screens; keyboards reach the actions button directly. */}
 				{/* biome-ignore lint/a11y/useKeyWithClickEvents: the actions button is focusable on its own */}
 				{/* biome-ignore lint/a11y/noStaticElementInteractions: see above */}
 				<div
-					className={`bubble ${deleted ? "deleted" : ""} ${m.image && !deleted ? "has-image" : ""}`}
+					className={cx(styles.bubble, deleted && styles.deleted, m.image && !deleted && styles["has-image"])}
+					data-testid="bubble"
 					onClick={(e) => {
 						// A tap on the image or "Read by" is about that control, not the bubble's menu (issue 15.11).
-						if (e.target instanceof Element && e.target.closest("button, a, .read-by-list")) return;
+						if (e.target instanceof Element && e.target.closest(`button, a, .${styles["read-by-list"]}`)) return;
 						setShowActions((v) => !v);
 					}}
 				>
-					{showSender ? <span className="sender-name">{senderName}</span> : null}
+					{showSender ? (
+						<span className={styles["sender-name"]} data-testid="sender-name">
+							{senderName}
+						</span>
+					) : null}
 					{!mine && !showSender ? <span className="sr-only">{senderName}: </span> : null}
 					{deleted ? (
-						<span className="deleted-text">This message was deleted</span>
+						<span className={styles["deleted-text"]} data-testid="deleted-text">
+							This message was deleted
+						</span>
 					) : (
 						<>
 							{m.image ? (
 								<button
 									type="button"
-									className="image-thumb"
+									className={styles["image-thumb"]}
 									onClick={() => setViewing(true)}
 									aria-label={`Photo from ${mine ? "you" : senderName}, open full size`}
 								>
 									<img src={m.image.url} alt="" loading="lazy" data-testid="message-image" />
 								</button>
 							) : null}
-							{m.text ? <p className="message-text">{m.text}</p> : null}
+							{m.text ? (
+								<p className={styles["message-text"]} data-testid="message-text">
+									{m.text}
+								</p>
+							) : null}
 						</>
 					)}
-					<span className="meta">
+					<span className={styles.meta}>
 						<time dateTime={m.createdAt} title={fullTime(m.createdAt)}>
 							{clockTime(m.createdAt)}
 						</time>
@@ -130,7 +149,7 @@ function Receipt({ message, conversation }: { message: Message; conversation: Co
 	// Read, delivered and sent differ by shape (disc, double tick, single tick), not only colour.
 	const ticks = (
 		<span
-			className={`ticks ticks-${info.status}`}
+			className={cx(styles.ticks, styles[`ticks-${info.status}`])}
 			role="img"
 			aria-label={label}
 			title={label}
@@ -147,7 +166,7 @@ function Receipt({ message, conversation }: { message: Message; conversation: Co
 			<button
 				ref={anchor}
 				type="button"
-				className="read-by"
+				className={styles["read-by"]}
 				aria-expanded={open}
 				aria-controls={popoverId}
 				onClick={() => setOpen((o) => !o)}
@@ -155,7 +174,13 @@ function Receipt({ message, conversation }: { message: Message; conversation: Co
 				<span>Read by {info.readBy.length}</span>
 			</button>
 			{open ? (
-				<ul className="read-by-list popover" id={popoverId} ref={popover} aria-label="Read by">
+				<ul
+					className={cx(styles["read-by-list"], styles.popover)}
+					data-testid="read-by-list"
+					id={popoverId}
+					ref={popover}
+					aria-label="Read by"
+				>
 					{info.readBy.map((p) => (
 						<li key={p.user.id}>{p.user.displayName}</li>
 					))}
@@ -208,7 +233,7 @@ function MessageActions({ message, conversation, mine, senderName, tabStop, onAc
 	async function remove(scope: "me" | "everyone") {
 		// Where focus goes once this message's button is gone: the next message's, else the previous one's.
 		const list = button.current?.closest("ol");
-		const buttons = [...(list?.querySelectorAll<HTMLButtonElement>(".more-btn") ?? [])];
+		const buttons = [...(list?.querySelectorAll<HTMLButtonElement>("[data-message-actions]") ?? [])];
 		const index = button.current ? buttons.indexOf(button.current) : -1;
 		const neighbour = (buttons[index + 1] ?? buttons[index - 1])?.closest("li")?.dataset.seq;
 		setConfirming(null);
@@ -216,11 +241,13 @@ function MessageActions({ message, conversation, mine, senderName, tabStop, onAc
 			await store.deleteMessage(message, scope);
 			store.announce(scope === "me" ? "Deleted for you" : "Deleted for everyone");
 			requestAnimationFrame(() => {
-				const next = neighbour ? list?.querySelector<HTMLButtonElement>(`li[data-seq="${neighbour}"] .more-btn`) : null;
+				const next = neighbour
+					? list?.querySelector<HTMLButtonElement>(`li[data-seq="${neighbour}"] [data-message-actions]`)
+					: null;
 				if (next && neighbour) {
 					onActivate(Number(neighbour));
 					next.focus();
-				} else document.querySelector<HTMLTextAreaElement>(".composer textarea")?.focus();
+				} else document.querySelector<HTMLTextAreaElement>('textarea[id^="composer-"]')?.focus();
 			});
 		} catch (error) {
 			store.announce(failureText(error, "the message wasn't deleted"), "error");
@@ -243,11 +270,12 @@ function MessageActions({ message, conversation, mine, senderName, tabStop, onAc
 	}
 
 	return (
-		<div className="message-actions">
+		<div className={styles["message-actions"]}>
 			<button
 				ref={button}
 				type="button"
-				className="more-btn"
+				className={styles["more-btn"]}
+				data-message-actions
 				aria-label={`Actions for ${who} at ${clockTime(message.createdAt)}`}
 				aria-haspopup="menu"
 				aria-expanded={open}
@@ -260,7 +288,7 @@ function MessageActions({ message, conversation, mine, senderName, tabStop, onAc
 			</button>
 			{open ? (
 				<div
-					className="menu popover"
+					className={cx(styles.menu, styles.popover)}
 					role="menu"
 					id={menuId}
 					ref={menu}
@@ -320,25 +348,43 @@ export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 	const store = useChatStore();
 	const failed = p.status === "failed";
 	return (
-		<li className={`message mine pending ${failed ? "failed" : ""}`} data-testid="pending-message">
-			<div className="bubble-row">
-				<div className={`bubble ${p.previewUrl ? "has-image" : ""}`}>
+		<li
+			className={cx(styles.message, styles.mine, styles.pending, failed && styles.failed)}
+			data-testid="pending-message"
+			data-mine
+		>
+			<div className={styles["bubble-row"]}>
+				<div className={cx(styles.bubble, p.previewUrl && styles["has-image"])} data-testid="bubble">
 					{p.previewUrl ? (
-						<span className="image-thumb uploading">
+						<span className={cx(styles["image-thumb"], styles.uploading)}>
 							<img src={p.previewUrl} alt="Your attachment, sending" />
 							{p.status === "uploading" ? (
-								<progress className="upload-progress" max={1} value={p.progress ?? 0} aria-label="Upload progress" />
+								<progress
+									className={styles["upload-progress"]}
+									max={1}
+									value={p.progress ?? 0}
+									aria-label="Upload progress"
+								/>
 							) : null}
 						</span>
 					) : null}
-					{p.text ? <p className="message-text">{p.text}</p> : null}
-					<span className="meta">
+					{p.text ? (
+						<p className={styles["message-text"]} data-testid="message-text">
+							{p.text}
+						</p>
+					) : null}
+					<span className={styles.meta}>
 						{failed ? (
-							<span className="send-failed" role="img" aria-label="Not sent">
+							<span className={styles["send-failed"]} role="img" aria-label="Not sent">
 								<IconAlert />
 							</span>
 						) : (
-							<span className="ticks ticks-pending" role="img" aria-label="Sending" title="Sending">
+							<span
+								className={cx(styles.ticks, styles["ticks-pending"])}
+								role="img"
+								aria-label="Sending"
+								title="Sending"
+							>
 								<IconClock />
 							</span>
 						)}
@@ -346,7 +392,7 @@ export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 				</div>
 			</div>
 			{failed ? (
-				<div className="failed-row" role="alert">
+				<div className={styles["failed-row"]} role="alert">
 					<span>Not sent{p.error ? `: ${p.error}` : ""}</span>
 					<button type="button" className="link" onClick={() => store.retry(p.conversationId, p.clientId)}>
 						Retry

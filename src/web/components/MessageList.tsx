@@ -5,11 +5,12 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Conversation, Message } from "../../shared/schemas";
 import { dayKey, dayLabel } from "../format";
-import type { PendingMessage } from "../store/chat-store";
 import { useChat, useChatStore } from "../store/context";
 import { firstUnreadId } from "../store/messages";
+import type { PendingMessage } from "../store/state";
 import { IconDown } from "./icons";
 import { MessageBubble, PendingBubble } from "./MessageBubble";
+import styles from "./MessageList.module.css";
 
 const EMPTY: Message[] = [];
 const NO_PENDING: PendingMessage[] = [];
@@ -51,7 +52,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		if (!el) return;
 		const bottom = el.getBoundingClientRect().bottom;
 		let n = 0;
-		for (const li of el.querySelectorAll(".message.theirs")) if (li.getBoundingClientRect().top > bottom - 8) n++;
+		for (const li of el.querySelectorAll('[data-mine="false"]')) if (li.getBoundingClientRect().top > bottom - 8) n++;
 		setBelow(n);
 	}, []);
 
@@ -72,7 +73,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		if (!el || !thread?.loaded || !decided.decided) return;
 		if (!didInitialScroll.current) {
 			didInitialScroll.current = true;
-			const line = el.querySelector<HTMLElement>(".unread-divider");
+			const line = el.querySelector<HTMLElement>(`.${styles["unread-divider"]}`);
 			if (line) {
 				// Open at the first unread message, the divider just above it (issue 15.2).
 				const offset = line.getBoundingClientRect().top - el.getBoundingClientRect().top;
@@ -136,8 +137,8 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 
 	/** Arrow keys move between the messages' actions buttons; Home and End go to the ends. */
 	function onKeyDown(e: React.KeyboardEvent<HTMLOListElement>) {
-		if (!(e.target instanceof HTMLElement) || !e.target.classList.contains("more-btn")) return;
-		const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>(".more-btn")];
+		if (!(e.target instanceof HTMLElement) || !e.target.hasAttribute("data-message-actions")) return;
+		const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>("[data-message-actions]")];
 		const index = buttons.indexOf(e.target as HTMLButtonElement);
 		const to =
 			e.key === "ArrowUp"
@@ -161,9 +162,9 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 	let previousSender = "";
 
 	return (
-		<div className="message-area">
+		<div className={styles["message-area"]}>
 			<ol
-				className="messages"
+				className={styles.messages}
 				ref={scroller}
 				onScroll={onScroll}
 				onKeyDown={onKeyDown}
@@ -172,20 +173,22 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 				tabIndex={0}
 				data-testid="messages"
 			>
-				<li ref={topSentinel} className="history-edge" aria-hidden={!thread?.loadingOlder}>
+				<li ref={topSentinel} className={styles["history-edge"]} aria-hidden={!thread?.loadingOlder}>
 					{thread?.loadingOlder ? "Loading earlier messages…" : null}
 					{thread?.loaded && !thread.hasOlder && messages.length > 0 ? (
 						<span className="muted small">Start of the conversation</span>
 					) : null}
 				</li>
-				{!thread?.loaded && !thread?.error ? <li className="history-edge muted">Loading messages…</li> : null}
+				{!thread?.loaded && !thread?.error ? (
+					<li className={`${styles["history-edge"]} muted`}>Loading messages…</li>
+				) : null}
 				{thread?.error && !thread.loaded ? (
-					<li className="history-edge" role="alert">
+					<li className={styles["history-edge"]} role="alert">
 						Couldn't load messages: {thread.error}
 					</li>
 				) : null}
 				{thread?.loaded && messages.length === 0 && pending.length === 0 ? (
-					<li className="history-edge muted">No messages yet. Say hello!</li>
+					<li className={`${styles["history-edge"]} muted`}>No messages yet. Say hello!</li>
 				) : null}
 				{messages.map((m) => {
 					const day = dayKey(m.createdAt);
@@ -198,7 +201,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 						<Fragment key={m.id}>
 							{newDay ? <DateSeparator iso={m.createdAt} /> : null}
 							{firstUnread === m.id ? (
-								<li className="unread-divider" data-testid="unread-divider">
+								<li className={styles["unread-divider"]} data-testid="unread-divider">
 									<span>New messages</span>
 								</li>
 							) : null}
@@ -227,7 +230,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 			{showJump ? (
 				<button
 					type="button"
-					className="jump-latest"
+					className={styles["jump-latest"]}
 					onClick={() => scrollToBottom(true)}
 					aria-label={
 						below > 0 ? `Jump to latest, ${below} new message${below === 1 ? "" : "s"} below` : "Jump to latest"
@@ -235,7 +238,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 				>
 					<IconDown />
 					{below > 0 ? (
-						<span className="jump-count" aria-hidden="true" data-testid="jump-count">
+						<span className={styles["jump-count"]} aria-hidden="true" data-testid="jump-count">
 							{below > 99 ? "99+" : below}
 						</span>
 					) : null}
@@ -247,7 +250,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 
 function DateSeparator({ iso }: { iso: string }) {
 	return (
-		<li className="date-separator">
+		<li className={styles["date-separator"]}>
 			<time dateTime={iso}>{dayLabel(iso)}</time>
 		</li>
 	);

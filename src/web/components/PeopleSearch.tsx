@@ -4,6 +4,7 @@ import type { User } from "../../shared/schemas";
 import { api } from "../api";
 import { useChat, useChatStore } from "../store/context";
 import { Avatar } from "./Avatar";
+import styles from "./PeopleSearch.module.css";
 
 interface PeopleSearchProps {
 	selected: User[];
@@ -50,7 +51,7 @@ export function PeopleSearch({ selected, onToggle, exclude, label = "Search peop
 
 	const selectedIds = new Set(selected.map((u) => u.id));
 	return (
-		<div className="people-search">
+		<div className={styles["people-search"]}>
 			<label className="field" htmlFor={inputId}>
 				<span>{label}</span>
 			</label>
@@ -67,29 +68,34 @@ export function PeopleSearch({ selected, onToggle, exclude, label = "Search peop
 				onChange={(e) => setQuery(e.target.value)}
 			/>
 			{selected.length > 0 ? (
-				<ul className="chips" aria-label="Selected people">
+				<ul className={styles.chips} aria-label="Selected people">
 					{selected.map((u) => (
 						<li key={u.id}>
-							<button type="button" className="chip" onClick={() => onToggle(u)} aria-label={`Remove ${u.displayName}`}>
+							<button
+								type="button"
+								className={styles.chip}
+								onClick={() => onToggle(u)}
+								aria-label={`Remove ${u.displayName}`}
+							>
 								{u.displayName} <span aria-hidden="true">×</span>
 							</button>
 						</li>
 					))}
 				</ul>
 			) : null}
-			<div aria-live="polite" className="search-status muted small">
+			<div aria-live="polite" className={`${styles["search-status"]} muted small`}>
 				{status === "loading" ? "Searching…" : null}
 				{status === "error" ? "Search failed. Try again." : null}
 				{status === "idle" && query.trim() && results.length === 0 ? "No one found." : null}
 			</div>
-			<ul className="people-results">
+			<ul className={styles["people-results"]}>
 				{results.map((u) => {
 					const isSelected = selectedIds.has(u.id);
 					return (
 						<li key={u.id}>
 							<button
 								type="button"
-								className={`person ${isSelected ? "selected" : ""}`}
+								className={isSelected ? `${styles.person} ${styles.selected}` : styles.person}
 								aria-pressed={isSelected}
 								onClick={() => onToggle(u)}
 							>
@@ -98,7 +104,7 @@ export function PeopleSearch({ selected, onToggle, exclude, label = "Search peop
 									<span className="person-name">{u.displayName}</span>
 									<span className="muted small">{u.email}</span>
 								</span>
-								<span className="check" aria-hidden="true">
+								<span className={styles.check} aria-hidden="true">
 									{isSelected ? "✓" : ""}
 								</span>
 							</button>

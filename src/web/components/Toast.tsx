@@ -2,6 +2,7 @@
 // in the page, so screen readers hear each notice, and a toast above the composer for the eyes.
 import { useEffect } from "react";
 import { useChat, useChatStore } from "../store/context";
+import styles from "./Toast.module.css";
 
 export function Toast() {
 	const store = useChatStore();
@@ -12,11 +13,11 @@ export function Toast() {
 		return () => clearTimeout(timer);
 	}, [notice, store]);
 	return (
-		<div className="toast-region" aria-live="polite">
+		<div className={styles["toast-region"]} aria-live="polite">
 			{notice ? (
 				<p
 					key={notice.id}
-					className={`toast toast-${notice.tone}`}
+					className={notice.tone === "error" ? `${styles.toast} ${styles["toast-error"]}` : styles.toast}
 					role={notice.tone === "error" ? "alert" : "status"}
 					data-testid="toast"
 				>

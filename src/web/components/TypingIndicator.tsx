@@ -1,4 +1,5 @@
 import { useChat } from "../store/context";
+import styles from "./TypingIndicator.module.css";
 
 /** "Asha is typing…", "Asha and Ben are typing…", "3 people are typing…". */
 export function TypingIndicator({ conversationId }: { conversationId: string }) {
@@ -11,10 +12,10 @@ export function TypingIndicator({ conversationId }: { conversationId: string }) 
 	else if (names.length === 2) text = `${names[0]} and ${names[1]} are typing…`;
 	else if (names.length > 2) text = `${names.length} people are typing…`;
 	return (
-		<div className="typing" aria-live="polite" data-testid="typing">
+		<div className={styles.typing} aria-live="polite" data-testid="typing">
 			{text ? (
 				<>
-					<span className="typing-dots" aria-hidden="true">
+					<span className={styles["typing-dots"]} aria-hidden="true">
 						<span />
 						<span />
 						<span />

@@ -1,6 +1,7 @@
 // React access to the ChatStore: a context for the instance, useSyncExternalStore for reads.
 import { createContext, useContext, useSyncExternalStore } from "react";
-import type { ChatState, ChatStore } from "./chat-store";
+import type { ChatStore } from "./chat-store";
+import type { ChatState } from "./state";
 
 export const ChatStoreContext = createContext<ChatStore | null>(null);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Message, Participant } from "../../shared/schemas";
-import { countsAsUnread, firstUnreadId, mergeParticipants, receiptFor, systemText } from "./messages";
+import { systemSentence } from "../../shared/system";
+import { countsAsUnread, firstUnreadId, receiptFor, systemText } from "./messages";
 
 function participant(id: string, lastReadSeq: number, lastDeliveredSeq = lastReadSeq): Participant {
 	return {
@@ -39,22 +40,6 @@ describe("ticks from watermarks", () => {
 		const info = receiptFor(message(3), [participant("me", 3), participant("a", 3), participant("b", 1, 3)], "me");
 		expect(info.readBy.map((p) => p.user.id)).toEqual(["a"]);
 		expect(info.status).toBe("delivered");
-	});
-});
-
-describe("participant snapshots", () => {
-	it("a snapshot older than a receipt already applied does not take a watermark back", () => {
-		const merged = mergeParticipants([participant("a", 9)], [participant("a", 4, 6), participant("b", 2)]);
-		expect(merged.map((p) => [p.user.id, p.lastReadSeq, p.lastDeliveredSeq])).toEqual([
-			["a", 9, 9],
-			["b", 2, 2],
-		]);
-	});
-
-	it("the snapshot decides membership and profiles", () => {
-		const renamed = { ...participant("a", 1), user: { ...participant("a", 1).user, displayName: "Ada", online: true } };
-		const merged = mergeParticipants([participant("a", 1), participant("gone", 1)], [renamed]);
-		expect(merged).toEqual([renamed]);
 	});
 });
 
@@ -98,6 +83,35 @@ describe("system lines", () => {
 			"Ben Okafor renamed the group to “CS101 Finals”",
 		);
 		expect(systemText(renamed("me", "CS101 Finals"), users, "me")).toBe("You renamed the group to “CS101 Finals”");
+	});
+
+	it("words a role change as the room does, with the reader as 'You'", () => {
+		const roleChanged = (targetId: string, role: "admin" | "member"): Message => ({
+			...message(7, "ben"),
+			kind: "system",
+			text: null,
+			system: { event: "role_changed", actorId: "ben", targetId, role },
+		});
+		expect(systemText(roleChanged("me", "admin"), users, "me")).toBe("You are now an admin");
+		expect(systemText(roleChanged("me", "member"), users, "me")).toBe("You are no longer an admin");
+		expect(systemText(roleChanged("asha", "admin"), users, "me")).toBe("Asha Patel is now an admin");
+	});
+
+	it("leaves the room's third-person sentence as it was", () => {
+		const names = new Map([
+			["ben", "Ben Okafor"],
+			["asha", "Asha Patel"],
+		]);
+		expect(systemSentence({ event: "joined", actorId: "ben", targetId: "asha" }, names)).toBe(
+			"Ben Okafor added Asha Patel",
+		);
+		expect(systemSentence({ event: "joined", actorId: "x", targetId: "x" }, names)).toBe("someone joined");
+		expect(systemSentence({ event: "role_changed", actorId: "ben", targetId: "asha", role: "member" }, names)).toBe(
+			"Asha Patel is no longer an admin",
+		);
+		expect(systemSentence({ event: "removed", actorId: "x", targetId: "asha" }, names)).toBe(
+			"Someone removed Asha Patel",
+		);
 	});
 });
 

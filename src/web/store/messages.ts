@@ -1,35 +1,6 @@
-// Pure helpers over message lists and receipts, shared by the store and the views.
+// Pure helpers the views use: ticks, titles, system sentences, what counts as unread.
 import type { Conversation, Message, Participant } from "../../shared/schemas";
-
-/** Union by id (the newer copy wins, e.g. a deletion), sorted by seq: no gaps made, no doubles. */
-export function mergeMessages(existing: Message[], incoming: Message[]): Message[] {
-	if (incoming.length === 0) return existing;
-	const byId = new Map<string, Message>();
-	for (const m of existing) byId.set(m.id, m);
-	for (const m of incoming) {
-		const prior = byId.get(m.id);
-		// Once deleted, a stale copy from an older page must not bring the text back.
-		byId.set(m.id, prior?.deletedAt && !m.deletedAt ? prior : m);
-	}
-	return [...byId.values()].sort((a, b) => a.seq - b.seq);
-}
-
-/**
- * A participants snapshot over what we hold: the snapshot decides who is a member and their
- * profile, but a watermark never moves backwards (a receipt may have overtaken the snapshot).
- */
-export function mergeParticipants(local: Participant[] | undefined, incoming: Participant[]): Participant[] {
-	if (!local) return incoming;
-	const known = new Map(local.map((p) => [p.user.id, p]));
-	return incoming.map((p) => {
-		const prior = known.get(p.user.id);
-		if (!prior) return p;
-		const lastReadSeq = Math.max(prior.lastReadSeq, p.lastReadSeq);
-		const lastDeliveredSeq = Math.max(prior.lastDeliveredSeq, p.lastDeliveredSeq, lastReadSeq);
-		if (lastReadSeq === p.lastReadSeq && lastDeliveredSeq === p.lastDeliveredSeq) return p;
-		return { ...p, lastReadSeq, lastDeliveredSeq };
-	});
-}
+import { systemSentenceFor } from "../../shared/system";
 
 /**
  * Whether a message counts toward my unread badge, as the server counts it: from someone else
@@ -97,33 +68,19 @@ export function conversationTitle(
 
 /**
  * The sentence for a system message. The server's `text` is written for everyone ("Ben Okafor
- * added Asha Patel"); when the reader is the actor or the target the sentence is built from the
- * structured `system` record instead, so it says "Ben Okafor added you" (issue 15.9).
+ * added Asha Patel"); when the reader is the actor or the target the same template
+ * (`systemSentenceFor` in src/shared/system.ts) says it from their side: "Ben Okafor added you".
  */
 export function systemText(message: Message, users: Record<string, { displayName: string }>, meId: string): string {
 	const event = message.system;
-	const known = (id: string) => id === meId || users[id] !== undefined;
-	const aboutMe = !!event && (event.actorId === meId || event.targetId === meId);
-	if (message.text && (!aboutMe || !known(event.actorId) || !known(event.targetId))) return message.text;
 	if (!event) return message.text ?? "";
-	const name = (id: string, capital = true) =>
-		id === meId ? (capital ? "You" : "you") : (users[id]?.displayName ?? (capital ? "Someone" : "someone"));
-	const actor = name(event.actorId);
-	const target = name(event.targetId, false);
-	const self = event.actorId === event.targetId;
-	switch (event.event) {
-		case "joined":
-			return self ? `${actor} joined` : `${actor} added ${target}`;
-		case "left":
-			return `${name(event.targetId)} left`;
-		case "removed":
-			return `${actor} removed ${target}`;
-		case "role_changed":
-			if (event.role === "admin") return self ? `${actor} became an admin` : `${actor} made ${target} an admin`;
-			return self ? `${actor} stepped down as admin` : `${actor} removed ${target} as admin`;
-		case "created":
-			return `${actor} created the group`;
-		case "renamed":
-			return `${actor} renamed the group to “${event.title ?? ""}”`;
+	const known = (id: string) => id === meId || users[id] !== undefined;
+	const aboutMe = event.actorId === meId || event.targetId === meId;
+	if (message.text && (!aboutMe || !known(event.actorId) || !known(event.targetId))) return message.text;
+	const names = new Map<string, string>();
+	for (const id of [event.actorId, event.targetId]) {
+		const name = users[id]?.displayName;
+		if (name !== undefined) names.set(id, name);
 	}
+	return systemSentenceFor(event, names, meId);
 }

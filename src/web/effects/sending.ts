@@ -1,0 +1,121 @@
+// Sending my messages over REST POST /conversations/:id/messages rather than the room socket:
+// it is idempotent on clientId, works whether or not a socket is up, and a failed try can be
+// retried with the same clientId without ever doubling the message.
+import type { Message } from "../../shared/schemas";
+import { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from "../../shared/schemas";
+import { api, uploadFile } from "../api";
+import { pendingFor } from "../store/pending";
+import type { PendingMessage } from "../store/state";
+import { errorText, type Store } from "./store";
+
+export class Sending {
+	constructor(
+		private readonly store: Store,
+		/** The server's copy of a sent message, handled like one from a socket. */
+		private readonly sent: (message: Message) => void,
+		/** Sending ends my typing. */
+		private readonly stopTyping: () => void,
+	) {}
+
+	/** Returns an error to show, or null once the message is on its way. */
+	sendText(conversationId: string, text: string): string | null {
+		const trimmed = text.trim();
+		if (!trimmed) return null;
+		if (trimmed.length > MAX_TEXT_LENGTH)
+			return `Messages can be at most ${MAX_TEXT_LENGTH.toLocaleString()} characters.`;
+		this.stopTyping();
+		this.start({
+			clientId: crypto.randomUUID(),
+			conversationId,
+			kind: "text",
+			text: trimmed,
+			createdAt: new Date().toISOString(),
+			status: "sending",
+		});
+		return null;
+	}
+
+	/** Checks type and size before anything is uploaded; returns an error to show, or null. */
+	sendImage(conversationId: string, file: File, caption: string): string | null {
+		const type = IMAGE_CONTENT_TYPES.find((t) => t === file.type);
+		if (!type) return "Only JPEG, PNG, WebP and GIF images can be sent.";
+		if (file.size > MAX_IMAGE_BYTES) return "Images can be at most 10 MB.";
+		if (file.size === 0) return "That file is empty.";
+		if (caption.trim().length > MAX_TEXT_LENGTH) return `Captions can be at most ${MAX_TEXT_LENGTH} characters.`;
+		this.stopTyping();
+		this.start({
+			clientId: crypto.randomUUID(),
+			conversationId,
+			kind: "image",
+			text: caption.trim(),
+			createdAt: new Date().toISOString(),
+			status: "uploading",
+			file,
+			previewUrl: URL.createObjectURL(file),
+			progress: 0,
+		});
+		return null;
+	}
+
+	retry(conversationId: string, clientId: string): void {
+		const p = pendingFor(this.store.getState().pending, conversationId, clientId);
+		if (p?.status !== "failed") return;
+		void this.deliver(clientId, conversationId);
+	}
+
+	discard(conversationId: string, clientId: string): void {
+		const p = pendingFor(this.store.getState().pending, conversationId, clientId);
+		if (p?.previewUrl) URL.revokeObjectURL(p.previewUrl);
+		this.store.dispatch({ type: "pending/removed", conversationId, clientId });
+	}
+
+	/** A message of mine arrived (socket, catch-up or the send's answer): its pending copy goes. */
+	confirmed(message: Message): void {
+		const state = this.store.getState();
+		if (message.senderId !== state.me.id) return;
+		const match = pendingFor(state.pending, message.conversationId, message.clientId);
+		if (!match) return;
+		if (match.previewUrl) URL.revokeObjectURL(match.previewUrl);
+		this.store.dispatch({ type: "pending/removed", conversationId: message.conversationId, clientId: match.clientId });
+	}
+
+	/** Frees the image previews when the session ends. */
+	dispose(): void {
+		for (const list of Object.values(this.store.getState().pending))
+			for (const p of list) if (p.previewUrl) URL.revokeObjectURL(p.previewUrl);
+	}
+
+	private start(pending: PendingMessage): void {
+		this.store.dispatch({ type: "pending/added", pending });
+		void this.deliver(pending.clientId, pending.conversationId);
+	}
+
+	private update(conversationId: string, clientId: string, patch: Partial<PendingMessage>): void {
+		this.store.dispatch({ type: "pending/updated", conversationId, clientId, patch });
+	}
+
+	private async deliver(clientId: string, conversationId: string): Promise<void> {
+		const p = pendingFor(this.store.getState().pending, conversationId, clientId);
+		if (!p) return;
+		try {
+			let imageKey = p.imageKey;
+			if (p.kind === "image" && !imageKey) {
+				if (!p.file) throw new Error("The image is no longer available");
+				this.update(conversationId, clientId, { status: "uploading", error: undefined, progress: 0 });
+				const upload = await api.createUpload(p.file.type, p.file.size);
+				await uploadFile(upload, p.file, (progress) => this.update(conversationId, clientId, { progress }));
+				imageKey = upload.key;
+			}
+			this.update(conversationId, clientId, { status: "sending", error: undefined, imageKey });
+			const body =
+				p.kind === "image" && imageKey
+					? { clientId, kind: "image" as const, imageKey, ...(p.text ? { text: p.text } : {}) }
+					: { clientId, kind: "text" as const, text: p.text };
+			const { message } = await api.sendMessage(conversationId, body);
+			// Handled like a socket's copy, which also resolves the pending one.
+			this.sent(message);
+		} catch (error) {
+			this.update(conversationId, clientId, { status: "failed", error: errorText(error) });
+		}
+	}
+}

@@ -1,0 +1,94 @@
+// The conversation list: previews, unread counts, mute and titles, newest activity first.
+import type { Conversation } from "../../shared/schemas";
+import type { ChatAction } from "./actions";
+import { countsAsUnread } from "./messages";
+
+export function byActivity(a: Conversation, b: Conversation): number {
+	return b.lastActivityAt.localeCompare(a.lastActivityAt);
+}
+
+/**
+ * A snapshot (list page or conversation:updated) can be older than a message:new we already
+ * applied; it must not take the preview, activity time or unread count backwards.
+ */
+export function withoutRegress(local: Conversation | undefined, incoming: Conversation): Conversation {
+	const localSeq = local?.lastMessage?.seq ?? 0;
+	const incomingSeq = incoming.lastMessage?.seq ?? 0;
+	if (!local || localSeq <= incomingSeq) return incoming;
+	return {
+		...incoming,
+		lastMessage: local.lastMessage,
+		lastActivityAt: local.lastActivityAt > incoming.lastActivityAt ? local.lastActivityAt : incoming.lastActivityAt,
+		unreadCount: Math.max(local.unreadCount, incoming.unreadCount),
+	};
+}
+
+function replaced(list: Conversation[], id: string, update: (c: Conversation) => Conversation): Conversation[] {
+	let changed = false;
+	const next = list.map((c) => {
+		if (c.id !== id) return c;
+		const updated = update(c);
+		if (updated !== c) changed = true;
+		return updated;
+	});
+	return changed ? next : list;
+}
+
+export function conversations(state: Conversation[], action: ChatAction): Conversation[] {
+	switch (action.type) {
+		case "conversations/listed": {
+			const local = new Map(state.map((c) => [c.id, c]));
+			return action.conversations
+				.map((c) => withoutRegress(local.get(c.id), c))
+				.map((c) => (c.id === action.viewingId ? { ...c, unreadCount: 0 } : c))
+				.sort(byActivity);
+		}
+		case "conversation/received": {
+			const incoming = action.conversation;
+			const existing = state.find((c) => c.id === incoming.id);
+			// Participants live in their own slice.
+			const { participants: _, ...merged }: Conversation = withoutRegress(existing, { ...existing, ...incoming });
+			if (action.muting !== undefined) merged.muted = action.muting;
+			if (incoming.id === action.viewingId) merged.unreadCount = 0;
+			return [...state.filter((c) => c.id !== incoming.id), merged].sort(byActivity);
+		}
+		case "conversation/forgotten":
+			return state.some((c) => c.id === action.id) ? state.filter((c) => c.id !== action.id) : state;
+		case "conversation/muted":
+			return replaced(state, action.id, (c) => ({ ...c, muted: action.muted }));
+		case "conversation/viewed":
+			return replaced(state, action.id, (c) => (c.unreadCount > 0 ? { ...c, unreadCount: 0 } : c));
+		case "conversation/readElsewhere":
+			// Read on another device: clear the badge if that covers the latest message.
+			return replaced(state, action.conversationId, (c) =>
+				(c.lastMessage?.seq ?? 0) <= action.seq && c.unreadCount !== 0 ? { ...c, unreadCount: 0 } : c,
+			);
+		case "conversation/previewed": {
+			// Moves the conversation to the top with this preview; counts it unread if it is news.
+			const { message } = action;
+			const c = state.find((x) => x.id === message.conversationId);
+			if (!c) return state;
+			if (c.lastMessage && c.lastMessage.seq >= message.seq) return state;
+			const viewing = action.viewingId === c.id;
+			const counted = action.countUnread && countsAsUnread(message, action.meId) && !viewing;
+			const renamed = message.system?.event === "renamed" ? message.system.title : undefined;
+			const updated: Conversation = {
+				...c,
+				// A rename's line carries the new title: the header and list follow before conversation:updated.
+				...(renamed !== undefined ? { title: renamed } : {}),
+				lastMessage: message,
+				lastActivityAt: message.createdAt > c.lastActivityAt ? message.createdAt : c.lastActivityAt,
+				unreadCount: viewing ? 0 : c.unreadCount + (counted ? 1 : 0),
+			};
+			return [...state.filter((x) => x.id !== c.id), updated].sort(byActivity);
+		}
+		case "message/deleted":
+			return replaced(state, action.conversationId, (c) =>
+				c.lastMessage?.id === action.messageId
+					? { ...c, lastMessage: { ...c.lastMessage, text: null, image: null, deletedAt: action.at } }
+					: c,
+			);
+		default:
+			return state;
+	}
+}

@@ -1,0 +1,88 @@
+// The shape of the client state. Each slice has its own reducer beside this file; the views
+// read it through `useChat` (context.tsx).
+import type { Conversation, Message, Participant, User } from "../../shared/schemas";
+
+export type ConnectionState = "connecting" | "online" | "offline";
+
+export interface PendingMessage {
+	clientId: string;
+	conversationId: string;
+	kind: "text" | "image";
+	text: string;
+	createdAt: string;
+	status: "uploading" | "sending" | "failed";
+	file?: File;
+	previewUrl?: string;
+	imageKey?: string;
+	progress?: number;
+	error?: string;
+}
+
+export interface Thread {
+	messages: Message[];
+	loaded: boolean;
+	olderCursor: string | null;
+	hasOlder: boolean;
+	loadingOlder: boolean;
+	error?: string;
+}
+
+export interface ReadMarker {
+	conversationId: string;
+	seq: number | null;
+	unread: number;
+}
+
+export interface Notice {
+	id: number;
+	text: string;
+	tone: "info" | "error";
+}
+
+/** Which chat is open, how the sockets are, and what the list and toast show about it. */
+export interface SessionState {
+	connection: ConnectionState;
+	openId: string | null;
+	/** Whether the open chat's room socket is connected (typing and live receipts need it). */
+	roomOpen: boolean;
+	/**
+	 * For the open chat, what was unread at the moment it was opened: my lastReadSeq then (when
+	 * known) and the unread count. The "New messages" divider comes from this alone, so messages
+	 * that arrive while the chat is open never get one (issue 15.6).
+	 */
+	readMarker: ReadMarker | null;
+	/** A short confirmation or error after an action, shown as a toast (issue 15.3). */
+	notice: Notice | null;
+	listLoaded: boolean;
+	listError: string | null;
+}
+
+export interface ChatState extends SessionState {
+	me: User;
+	conversations: Conversation[];
+	participants: Record<string, Participant[]>;
+	threads: Record<string, Thread>;
+	pending: Record<string, PendingMessage[]>;
+	users: Record<string, User>;
+	/** conversationId → userId → expiry (ms since epoch) */
+	typing: Record<string, Record<string, number>>;
+}
+
+export function initialState(me: User): ChatState {
+	return {
+		me,
+		conversations: [],
+		listLoaded: false,
+		listError: null,
+		participants: {},
+		threads: {},
+		pending: {},
+		users: { [me.id]: me },
+		typing: {},
+		connection: "connecting",
+		openId: null,
+		roomOpen: false,
+		readMarker: null,
+		notice: null,
+	};
+}
