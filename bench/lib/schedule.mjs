@@ -43,3 +43,18 @@ export async function driveSenders(o) {
 	await Promise.all(inflight);
 	return sent;
 }
+
+/**
+ * After the sends: waits until `done()`, or until no frame arrived for 3 s after the send phase
+ * (`lastFrameAt()`), or until `maxMs`. Returns why it stopped; whatever has not arrived by then
+ * counts as lost, and the reason says whether it may just be late.
+ */
+export async function drain({ done, lastFrameAt, sendPhaseEnd, maxMs }) {
+	const deadline = performance.now() + maxMs;
+	for (;;) {
+		if (done()) return "complete";
+		if (performance.now() - Math.max(lastFrameAt(), sendPhaseEnd) > 3000) return "quiet for 3 s";
+		if (performance.now() >= deadline) return "time cap";
+		await sleep(50);
+	}
+}

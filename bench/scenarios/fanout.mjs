@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { unpack } from "../lib/frames.mjs";
-import { driveSenders } from "../lib/schedule.mjs";
+import { drain, driveSenders } from "../lib/schedule.mjs";
 import { sleep, workerdTotals } from "../lib/server.mjs";
 import { closeAll, countClosed, openSocket } from "../lib/sockets.mjs";
 import { round, Samples } from "../lib/stats.mjs";
@@ -192,21 +192,12 @@ export async function runFanout(target, opts) {
 	// nothing arrives for 3 s.
 	// An overloaded server may still be working through a backlog: keep waiting while
 	// deliveries are still arriving, up to drainMaxMs.
-	const drainDeadline = performance.now() + (opts.drainMaxMs ?? (mode === "open" ? 90_000 : 30_000));
-	let drainEnd = "complete";
-	for (;;) {
-		if (pending.size === 0 && receivers.every((r) => r.received >= ackedSeqs.length)) break;
-		if (performance.now() - Math.max(lastDeliveryAt, wall0 + sendPhaseMs) > 3000) {
-			drainEnd = "quiet for 3 s";
-			break;
-		}
-		if (performance.now() >= drainDeadline) {
-			// Whatever has not arrived by now counts as lost: say so, it may just be late.
-			drainEnd = "time cap";
-			break;
-		}
-		await sleep(50);
-	}
+	const drainEnd = await drain({
+		done: () => pending.size === 0 && receivers.every((r) => r.received >= ackedSeqs.length),
+		lastFrameAt: () => lastDeliveryAt,
+		sendPhaseEnd: wall0 + sendPhaseMs,
+		maxMs: opts.drainMaxMs ?? (mode === "open" ? 90_000 : 30_000),
+	});
 	const cpu1 = workerdTotals(server);
 	const harness1 = process.cpuUsage(harness0);
 	const expected = ackedSeqs.length;

@@ -17,7 +17,7 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { FrameCounter } from "../lib/frames.mjs";
-import { driveSenders } from "../lib/schedule.mjs";
+import { drain, driveSenders } from "../lib/schedule.mjs";
 import { sleep, workerdTotals } from "../lib/server.mjs";
 import { closeAll, countClosed, keepAlive, openSocket } from "../lib/sockets.mjs";
 import { round, Samples } from "../lib/stats.mjs";
@@ -253,20 +253,12 @@ export async function runRealistic(target, opts) {
 		// Drain: every send answered and every acked seq at every room socket, or 3 s without any
 		// frame at all (a server busy with receipts may hold deliveries back for a while), or the
 		// cap; whatever has not arrived by then counts as lost.
-		const drainDeadline = performance.now() + (phaseMode === "open" ? 60_000 : 30_000);
-		let drainEnd = "complete";
-		for (;;) {
-			if (p.pending.size === 0 && p.receivers.every((r) => r.received >= p.ackedSeqs.length)) break;
-			if (performance.now() - Math.max(lastFrameAt, wall0 + sendPhaseMs) > 3000) {
-				drainEnd = "quiet for 3 s";
-				break;
-			}
-			if (performance.now() >= drainDeadline) {
-				drainEnd = "time cap";
-				break;
-			}
-			await sleep(50);
-		}
+		const drainEnd = await drain({
+			done: () => p.pending.size === 0 && p.receivers.every((r) => r.received >= p.ackedSeqs.length),
+			lastFrameAt: () => lastFrameAt,
+			sendPhaseEnd: wall0 + sendPhaseMs,
+			maxMs: phaseMode === "open" ? 60_000 : 30_000,
+		});
 		const activeMs = Math.max(p.lastDeliveryAt, wall0 + sendPhaseMs) - wall0;
 		// Tail: the last read windows close and the server's receipt coalescing (up to 250 ms)
 		// flushes; count what arrives until 1 s passes with no frame (at most 10 s).

@@ -1,32 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Message, Participant } from "../../shared/schemas";
+import type { Message } from "../../shared/schemas";
 import { systemSentence } from "../../shared/system";
+import { message, participant } from "./fixtures";
 import { countsAsUnread, firstUnreadId, receiptFor, systemText } from "./messages";
-
-function participant(id: string, lastReadSeq: number, lastDeliveredSeq = lastReadSeq): Participant {
-	return {
-		user: { id, email: `${id}@x.test`, displayName: id, avatarUrl: null },
-		role: "member",
-		joinedAt: "2026-01-01T00:00:00.000Z",
-		lastReadSeq,
-		lastDeliveredSeq,
-	};
-}
-
-function message(seq: number, senderId = "me"): Message {
-	return {
-		id: `m${seq}`,
-		conversationId: "c1",
-		seq,
-		senderId,
-		clientId: `k${seq}`,
-		kind: "text",
-		text: "hi",
-		image: null,
-		createdAt: "2026-01-01T00:00:00.000Z",
-		deletedAt: null,
-	};
-}
 
 describe("ticks from watermarks", () => {
 	it("a direct chat goes sent, delivered, read as the other side's watermarks move", () => {
