@@ -38,3 +38,9 @@ export async function uncountEvents(env: AppEnv, buckets: string[]): Promise<voi
 		),
 	);
 }
+
+/** Housekeeping for the hourly cron: counters whose window closed long ago (windows last at most an hour). */
+export async function deleteOldRateLimitWindows(env: AppEnv, before: string) {
+	const result = await env.DB.prepare("DELETE FROM auth_rate_limits WHERE window_start < ?").bind(before).run();
+	return result.meta.changes ?? 0;
+}

@@ -80,3 +80,15 @@ export async function spendTicket(env: AppEnv, ticketHash: string, now: string) 
 		.bind(now, ticketHash)
 		.first<{ user_id: string; session_id: string; session_expires_at: string }>();
 }
+
+/**
+ * Housekeeping for the hourly cron: sessions that expired or were revoked (their tokens answer
+ * 401 either way: a token needs its row), and socket tickets past their minute. Returns counts.
+ */
+export async function deleteEndedSessionsAndTickets(env: AppEnv, now: string) {
+	const [sessionsGone, ticketsGone] = await env.DB.batch([
+		env.DB.prepare("DELETE FROM sessions WHERE expires_at <= ?1 OR revoked_at IS NOT NULL").bind(now),
+		env.DB.prepare("DELETE FROM realtime_tickets WHERE expires_at <= ?1").bind(now),
+	]);
+	return { sessions: sessionsGone?.meta.changes ?? 0, tickets: ticketsGone?.meta.changes ?? 0 };
+}
