@@ -72,7 +72,6 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		this.roomLog = new RoomLog(ctx.storage);
 		this.sockets = new RoomSockets(ctx, () => this.conversationId);
 		this.outbox = new Outbox(
-			env,
 			this.roomLog,
 			(report) => this.fanOutToMembers(report),
 			(at) => this.setAlarmBy(at),

@@ -8,9 +8,9 @@ import { type AppEnv, rateLimitsOn } from "../server/config";
 import { isMember } from "../server/db/participants";
 import { storePresence } from "../server/db/users";
 import { log } from "../server/log";
-import { TokenBucket } from "../server/tokenBucket";
 import type { ServerEvent } from "../shared/schemas";
-import { FloodGuard, frameText, readClientFrame, sendFrame, sendText, socketError } from "./frames";
+import { WindowTimer } from "./coalesce";
+import { type FloodGuard, FloodGuards, frameText, readClientFrame, sendFrame, sendText, socketError } from "./frames";
 import { hubStub, roomStub } from "./rpc";
 
 /** Identity of a realtime socket, kept across hibernation. */
@@ -40,10 +40,20 @@ export const CONTACT_GROUP_MAX = 32;
 const MEMBERSHIP_CACHE_MS = 30_000;
 
 export class UserHub extends DurableObject<AppEnv> {
-	private floodGuards = new WeakMap<WebSocket, FloodGuard>();
+	private floodGuards = new FloodGuards({
+		perSecond: HUB_FRAMES_PER_SECOND,
+		burst: HUB_FRAME_BURST,
+		closeAfterDrops: HUB_CLOSE_AFTER_DROPS,
+	});
 	private presencePending = new Map<string, ServerEvent>();
-	private presenceTimer: ReturnType<typeof setTimeout> | undefined;
-	private presenceLastSent = 0;
+	private readonly presenceTimer = new WindowTimer(
+		() => PRESENCE_WINDOW_MS,
+		() => {
+			const events = [...this.presencePending.values()];
+			this.presencePending.clear();
+			void this.push(events);
+		},
+	);
 	/** Presence transitions run one at a time, so a flap cannot reorder online and offline. */
 	private presenceChain: Promise<unknown> = Promise.resolve();
 	/** Conversations this user was found a member of (receipts from the list view). */
@@ -82,13 +92,7 @@ export class UserHub extends DurableObject<AppEnv> {
 	}
 
 	private floodGuard(ws: WebSocket): FloodGuard | null {
-		if (!rateLimitsOn(this.env)) return null;
-		let guard = this.floodGuards.get(ws);
-		if (!guard) {
-			guard = new FloodGuard(new TokenBucket(HUB_FRAMES_PER_SECOND, HUB_FRAME_BURST), HUB_CLOSE_AFTER_DROPS);
-			this.floodGuards.set(ws, guard);
-		}
-		return guard;
+		return rateLimitsOn(this.env) ? this.floodGuards.for(ws) : null;
 	}
 
 	override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
@@ -242,15 +246,7 @@ export class UserHub extends DurableObject<AppEnv> {
 		if (event.type !== "user:online" && event.type !== "user:offline") return;
 		if (this.openSockets().length === 0) return;
 		this.presencePending.set(event.data.userId, event);
-		if (this.presenceTimer) return;
-		const wait = Math.max(0, this.presenceLastSent + PRESENCE_WINDOW_MS - Date.now());
-		this.presenceTimer = setTimeout(() => {
-			this.presenceTimer = undefined;
-			this.presenceLastSent = Date.now();
-			const events = [...this.presencePending.values()];
-			this.presencePending.clear();
-			void this.push(events);
-		}, wait);
+		this.presenceTimer.poke();
 	}
 
 	// ---------- inbox ----------

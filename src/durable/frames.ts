@@ -2,7 +2,7 @@
 // in the contract's shape, and reading client frames with the cheapest checks first (size,
 // then rate, then JSON and schema), so a flooding socket costs almost nothing per frame.
 
-import type { TokenBucket } from "../server/tokenBucket";
+import { TokenBucket } from "../server/tokenBucket";
 import { ClientFrame, ERROR_CODES, type ErrorStatus, type ServerFrame } from "../shared/schemas";
 
 /** One frame for several events: the event itself when alone, else `{ type: "batch", data }`. */
@@ -69,6 +69,22 @@ export class FloodGuard {
 		this.dropped += 1;
 		if (this.dropped === 1) return "warn";
 		return this.dropped > this.closeAfterDrops ? "close" : "drop";
+	}
+}
+
+/** One flood guard per socket, created on its first frame, with the same limits for all. */
+export class FloodGuards {
+	private guards = new WeakMap<WebSocket, FloodGuard>();
+
+	constructor(private readonly limits: { perSecond: number; burst: number; closeAfterDrops: number }) {}
+
+	for(ws: WebSocket): FloodGuard {
+		let guard = this.guards.get(ws);
+		if (!guard) {
+			guard = new FloodGuard(new TokenBucket(this.limits.perSecond, this.limits.burst), this.limits.closeAfterDrops);
+			this.guards.set(ws, guard);
+		}
+		return guard;
 	}
 }
 

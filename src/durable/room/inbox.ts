@@ -7,6 +7,7 @@
 import type { AppEnv } from "../../server/config";
 import { log } from "../../server/log";
 import type { ServerEvent } from "../../shared/schemas";
+import { WindowTimer } from "../coalesce";
 import { hubStub } from "../rpc";
 
 export const INBOX_WINDOW_MS = 250;
@@ -28,8 +29,10 @@ interface Mailbox {
 export class HubMailboxes {
 	private boxes = new Map<string, Mailbox>();
 	private stubs = new Map<string, ReturnType<typeof hubStub>>();
-	private timer: ReturnType<typeof setTimeout> | undefined;
-	private lastSent = 0;
+	private readonly timer = new WindowTimer(
+		() => (this.boxes.size > BUSY_HUBS ? BUSY_INBOX_WINDOW_MS : INBOX_WINDOW_MS),
+		() => this.sendWindow(),
+	);
 	/** Deliveries started, for the benchmark's stats. */
 	deliveries = 0;
 
@@ -51,18 +54,10 @@ export class HubMailboxes {
 			}
 			box.queued.push(event);
 		}
-		if (this.timer) return;
-		const wait = Math.max(0, this.lastSent + this.window() - Date.now());
-		this.timer = setTimeout(() => this.sendWindow(), wait);
-	}
-
-	private window(): number {
-		return this.boxes.size > BUSY_HUBS ? BUSY_INBOX_WINDOW_MS : INBOX_WINDOW_MS;
+		this.timer.poke();
 	}
 
 	private sendWindow() {
-		this.timer = undefined;
-		this.lastSent = Date.now();
 		let waiting = false;
 		const ready: [string, Mailbox][] = [];
 		for (const [userId, box] of this.boxes) {
@@ -78,7 +73,8 @@ export class HubMailboxes {
 		};
 		if (ready.length > 0)
 			this.waitUntil(Promise.all(Array.from({ length: Math.min(MAX_IN_FLIGHT, ready.length) }, wave)));
-		if (waiting) this.timer = setTimeout(() => this.sendWindow(), this.window());
+		// Hubs still busy with the last delivery get theirs in the next window.
+		if (waiting) this.timer.poke();
 	}
 
 	private async send(userId: string, box: Mailbox) {

@@ -3,7 +3,6 @@
 // FLUSH_INTERVAL_MS under load (the first after a quiet spell starts at once). A failed
 // flush leaves everything marked unflushed; the room's alarm retries with backoff, so D1
 // converges after an outage and after an eviction that came between an ack and a flush.
-import type { AppEnv } from "../../server/config";
 import { advanceConversationStatement } from "../../server/db/conversations";
 import { hideMessagesStatement, upsertMessagesStatement } from "../../server/db/messages";
 import { onlineMembersStatement, raiseWatermarksStatement } from "../../server/db/participants";
@@ -43,12 +42,11 @@ export class Outbox {
 	flushes = 0;
 
 	constructor(
-		readonly env: AppEnv,
 		private readonly roomLog: RoomLog,
 		private readonly onFlushed: (report: FlushReport) => void,
 		private readonly scheduleRetry: (at: number) => Promise<void>,
-		/** Lets a test make D1 fail for a while; production always uses env.DB. */
-		private readonly db: () => D1Database = () => env.DB,
+		/** The D1 to write to: env.DB, asked for at each flush so a test can make it fail for a while. */
+		private readonly db: () => D1Database,
 	) {}
 
 	/**

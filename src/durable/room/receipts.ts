@@ -3,6 +3,8 @@
 // only the latest seq per (member, kind) of a window is sent, to the senders concerned.
 // The first receipt after a quiet window goes out at once, so a 1:1 chat sees no delay.
 
+import { WindowTimer } from "../coalesce";
+
 export const RECEIPT_WINDOW_MS = 250;
 
 export type ReceiptKind = "delivered" | "read";
@@ -21,8 +23,10 @@ export interface ReceiptMove {
 
 export class ReceiptWindow {
 	private pending = new Map<string, ReceiptMove>();
-	private timer: ReturnType<typeof setTimeout> | undefined;
-	private lastSent = 0;
+	private readonly timer = new WindowTimer(
+		() => RECEIPT_WINDOW_MS,
+		() => this.flush(),
+	);
 
 	constructor(private readonly send: (moves: ReceiptMove[]) => void) {}
 
@@ -40,14 +44,10 @@ export class ReceiptWindow {
 					}
 				: move,
 		);
-		if (this.timer) return;
-		const wait = Math.max(0, this.lastSent + RECEIPT_WINDOW_MS - Date.now());
-		this.timer = setTimeout(() => this.flush(), wait);
+		this.timer.poke();
 	}
 
 	private flush() {
-		this.timer = undefined;
-		this.lastSent = Date.now();
 		const moves = [...this.pending.values()];
 		this.pending.clear();
 		if (moves.length > 0) this.send(moves);

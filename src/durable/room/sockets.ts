@@ -1,9 +1,8 @@
 // The room's sockets: who holds each (a typed attachment that survives hibernation), sending to
 // everyone or to one member, flood guards, session ends and token expiry, and who is typing.
 
-import { TokenBucket } from "../../server/tokenBucket";
 import { type ServerEvent, TYPING_EXPIRY_MS } from "../../shared/schemas";
-import { FloodGuard, frameText, sendText } from "../frames";
+import { type FloodGuard, FloodGuards, frameText, sendText } from "../frames";
 
 /** Identity of a room socket, kept across hibernation. */
 export interface RoomSocket {
@@ -42,7 +41,11 @@ function closeQuietly(ws: WebSocket, code: number, reason: string) {
 
 export class RoomSockets {
 	private attachments = new WeakMap<WebSocket, RoomSocket>();
-	private floodGuards = new WeakMap<WebSocket, FloodGuard>();
+	private floodGuards = new FloodGuards({
+		perSecond: SOCKET_FRAMES_PER_SECOND,
+		burst: SOCKET_FRAME_BURST,
+		closeAfterDrops: SOCKET_CLOSE_AFTER_DROPS,
+	});
 	private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
 	constructor(
@@ -72,13 +75,7 @@ export class RoomSockets {
 
 	/** The socket's flood guard, or null when rate limits are off (benchmarks). */
 	floodGuard(ws: WebSocket, limitsOn: boolean): FloodGuard | null {
-		if (!limitsOn) return null;
-		let guard = this.floodGuards.get(ws);
-		if (!guard) {
-			guard = new FloodGuard(new TokenBucket(SOCKET_FRAMES_PER_SECOND, SOCKET_FRAME_BURST), SOCKET_CLOSE_AFTER_DROPS);
-			this.floodGuards.set(ws, guard);
-		}
-		return guard;
+		return limitsOn ? this.floodGuards.for(ws) : null;
 	}
 
 	count(): number {
