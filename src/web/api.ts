@@ -183,3 +183,24 @@ export function uploadFile(upload: Upload, file: Blob, onProgress: (fraction: nu
 		xhr.send(file);
 	});
 }
+
+// ---------- blocking and Web Push (CONTRACT v2) ----------
+const Blocked = z.object({ blocked: z.boolean() });
+const PushKey = z.object({ publicKey: z.string().min(1) });
+const PushSubscriptionSaved = z.object({ subscription: z.object({ id: z.string() }) });
+
+/** What the server needs of a browser PushSubscription (its toJSON()). */
+export interface PushSubscriptionBody {
+	endpoint: string;
+	keys: { p256dh: string; auth: string };
+}
+
+export const safetyApi = {
+	block: (userId: string) => request("PUT", `/users/${enc(userId)}/block`, Blocked),
+	unblock: (userId: string) => request("DELETE", `/users/${enc(userId)}/block`, Blocked),
+	blocks: () => request("GET", "/me/blocks", z.object({ users: z.array(User) })),
+	vapidPublicKey: () => request("GET", "/push/vapid-public-key", PushKey),
+	savePushSubscription: (subscription: PushSubscriptionBody) =>
+		request("POST", "/push/subscriptions", PushSubscriptionSaved, subscription),
+	deletePushSubscription: (endpoint: string) => request("DELETE", "/push/subscriptions", Empty, { endpoint }),
+};

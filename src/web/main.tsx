@@ -5,6 +5,7 @@ import "./styles/controls.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./components/App";
+import { registerServiceWorker } from "./pwa/register";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");
@@ -13,3 +14,5 @@ createRoot(root).render(
 		<App />
 	</StrictMode>,
 );
+
+registerServiceWorker();

@@ -3,6 +3,8 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { User } from "../../shared/schemas";
 import { api, setToken, setUnauthorizedHandler } from "../api";
 import { clearDrafts } from "../drafts";
+import { clearOfflineData } from "../offline/persist";
+import { dropPushSubscription, forgetNotificationChoice } from "../pwa/push";
 import { loadSession, type Session, saveSession } from "../session";
 import { ChatStore } from "../store/chat-store";
 import { ChatStoreContext } from "../store/context";
@@ -23,16 +25,24 @@ export function App() {
 	}, []);
 
 	const endSession = useCallback(() => {
+		// The token no longer works, so the server cannot be told; the push service tells it (410).
+		void dropPushSubscription(false);
 		setToken(null);
 		saveSession(null);
 		setSession(null);
 		window.location.hash = "";
 	}, []);
 
-	// Signing out on purpose also forgets unsent drafts (a shared computer); an expired token keeps them.
-	const signOut = useCallback(() => {
+	// Signing out on purpose also forgets unsent drafts, the saved chats and the outbox, and stops
+	// this browser's notifications (a shared computer); an expired token keeps them.
+	const signOut = useCallback(async () => {
 		const signedIn = loadSession();
-		if (signedIn) clearDrafts(signedIn.user.id);
+		if (signedIn) {
+			clearDrafts(signedIn.user.id);
+			clearOfflineData(signedIn.user.id);
+			forgetNotificationChoice(signedIn.user.id);
+		}
+		await Promise.race([dropPushSubscription(true), new Promise((resolve) => setTimeout(resolve, 3000))]);
 		endSession();
 	}, [endSession]);
 

@@ -3,6 +3,7 @@ import { lastSeen } from "../format";
 import { useChat } from "../store/context";
 import { conversationTitle, otherParticipant } from "../store/messages";
 import { Avatar } from "./Avatar";
+import { ReplyGate } from "./BlockControl";
 import { backToList } from "./ChatApp";
 import styles from "./ChatView.module.css";
 import { Composer } from "./Composer";
@@ -91,7 +92,9 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 			</header>
 			<MessageList conversation={conversation} />
 			<TypingIndicator conversationId={conversationId} />
-			<Composer conversationId={conversationId} />
+			<ReplyGate conversationId={conversationId} otherUser={otherUser}>
+				<Composer conversationId={conversationId} />
+			</ReplyGate>
 			{infoOpen ? <ConversationInfoDialog conversation={conversation} onClose={() => setInfoOpen(false)} /> : null}
 		</section>
 	);

@@ -8,6 +8,7 @@ import { lastSeen } from "../format";
 import { useChat, useChatStore } from "../store/context";
 import { conversationTitle } from "../store/messages";
 import { Avatar } from "./Avatar";
+import { BlockButton } from "./BlockControl";
 import { backToList } from "./ChatApp";
 import { ConfirmDialog } from "./ConfirmDialog";
 import styles from "./ConversationInfoDialog.module.css";
@@ -39,6 +40,8 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 	const amAdmin = participants?.some((p) => p.user.id === me.id && p.role === "admin") === true;
 	const memberIds = useMemo(() => new Set((participants ?? []).map((p) => p.user.id)), [participants]);
 	const title = conversationTitle(conversation, participants, me.id);
+	const other = isGroup ? undefined : participants?.find((p) => p.user.id !== me.id)?.user;
+	const otherUser = other ? (users[other.id] ?? other) : undefined;
 
 	async function act(action: () => Promise<void>, kind: "add" | "remove" | "demote" | "leave" | "other") {
 		setBusy(true);
@@ -150,6 +153,7 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 					<p className="muted small">Up to {MAX_GROUP_MEMBERS} members. A group always keeps at least one admin.</p>
 				) : null}
 			</section>
+			{!isGroup && otherUser ? <BlockButton user={otherUser} /> : null}
 			{isGroup ? (
 				<div className="dialog-actions">
 					<button

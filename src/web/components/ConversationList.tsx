@@ -6,7 +6,8 @@ import { conversationTitle, otherParticipant, systemText } from "../store/messag
 import { Avatar } from "./Avatar";
 import { navigateToConversation } from "./ChatApp";
 import styles from "./ConversationList.module.css";
-import { IconBell, IconCompose, IconMuted } from "./icons";
+import { IconCompose, IconMuted } from "./icons";
+import { SettingsButton } from "./SettingsDialog";
 
 interface ConversationListProps {
 	openId: string | null;
@@ -38,7 +39,7 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 					</div>
 				</div>
 				<div className={styles["header-actions"]}>
-					<NotificationButton />
+					<SettingsButton />
 					<button type="button" className="icon-btn" onClick={onCompose} aria-label="New message" title="New message">
 						<IconCompose />
 					</button>
@@ -180,24 +181,4 @@ export function useNow(intervalMs: number): Date {
 		return () => clearInterval(timer);
 	}, [intervalMs]);
 	return now;
-}
-
-function NotificationButton() {
-	const [permission, setPermission] = useState(() =>
-		typeof Notification === "undefined" ? "unsupported" : Notification.permission,
-	);
-	if (permission !== "default") return null;
-	return (
-		<button
-			type="button"
-			className="icon-btn"
-			aria-label="Turn on notifications"
-			title="Turn on notifications"
-			onClick={() => {
-				void Notification.requestPermission().then(setPermission);
-			}}
-		>
-			<IconBell />
-		</button>
-	);
 }

@@ -347,6 +347,9 @@ function MessageActions({ message, conversation, mine, senderName, tabStop, onAc
 export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 	const store = useChatStore();
 	const failed = p.status === "failed";
+	// In the outbox (offline/outbox.ts): offline it waits for the network, online for its turn or a retry.
+	const offline = useChat((s) => s.connection === "offline");
+	const waiting = p.status === "waiting" ? (offline ? "Waiting for network" : "Waiting to send") : null;
 	return (
 		<li
 			className={cx(styles.message, styles.mine, styles.pending, failed && styles.failed)}
@@ -382,8 +385,8 @@ export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 							<span
 								className={cx(styles.ticks, styles["ticks-pending"])}
 								role="img"
-								aria-label="Sending"
-								title="Sending"
+								aria-label={waiting ?? "Sending"}
+								title={waiting ?? "Sending"}
 							>
 								<IconClock />
 							</span>
@@ -391,6 +394,11 @@ export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 					</span>
 				</div>
 			</div>
+			{waiting ? (
+				<div className={styles["waiting-row"]} data-testid="waiting">
+					{waiting}
+				</div>
+			) : null}
 			{failed ? (
 				<div className={styles["failed-row"]} role="alert">
 					<span>Not sent{p.error ? `: ${p.error}` : ""}</span>

@@ -182,9 +182,14 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 				{!thread?.loaded && !thread?.error ? (
 					<li className={`${styles["history-edge"]} muted`}>Loading messages…</li>
 				) : null}
-				{thread?.error && !thread.loaded ? (
+				{thread?.error && !thread.loaded && !(thread.restored && messages.length > 0) ? (
 					<li className={styles["history-edge"]} role="alert">
 						Couldn't load messages: {thread.error}
+					</li>
+				) : null}
+				{thread?.error && !thread.loaded && thread.restored && messages.length > 0 ? (
+					<li className={styles["history-edge"]} data-testid="saved-messages">
+						Showing the messages saved on this device.
 					</li>
 				) : null}
 				{thread?.loaded && messages.length === 0 && pending.length === 0 ? (

@@ -1,5 +1,6 @@
 // A system notification for a message that arrives while the page is hidden (once per message).
 import type { Message } from "../../shared/schemas";
+import { notificationsWanted } from "../pwa/push";
 import type { ChatState } from "../store/state";
 import { isVisible } from "./store";
 
@@ -13,6 +14,8 @@ export class MessageNotifications {
 		const conversation = state.conversations.find((c) => c.id === message.conversationId);
 		if (!conversation || conversation.muted) return;
 		if (isVisible() || typeof Notification === "undefined" || Notification.permission !== "granted") return;
+		// Turned off in Settings.
+		if (!notificationsWanted(state.me.id)) return;
 		const sender = state.users[message.senderId]?.displayName ?? "New message";
 		const title = conversation.type === "group" && conversation.title ? `${sender} in ${conversation.title}` : sender;
 		const body = message.kind === "image" ? (message.text ? `📷 ${message.text}` : "📷 Photo") : (message.text ?? "");

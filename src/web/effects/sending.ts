@@ -1,14 +1,26 @@
 // Sending my messages over REST POST /conversations/:id/messages rather than the room socket:
 // it is idempotent on clientId, works whether or not a socket is up, and a failed try can be
 // retried with the same clientId without ever doubling the message.
+//
+// Every message goes through the outbox (offline/outbox.ts): per conversation one send at a
+// time, in the order written. Offline, or when the server cannot take it now, a message waits
+// (persisted, shown as waiting) and goes when the browser is back online, the realtime socket
+// reopens or a backoff timer fires. A 403 (the other person blocked me) fails it and tells the
+// chat to show why; other refusals fail it with Retry and Discard.
 import type { Message } from "../../shared/schemas";
 import { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from "../../shared/schemas";
-import { api, uploadFile } from "../api";
+import { ApiError, api, uploadFile } from "../api";
+import { failureKind, nextToSend, retryDelayMs } from "../offline/outbox";
 import { pendingFor } from "../store/pending";
 import type { PendingMessage } from "../store/state";
 import { errorText, type Store } from "./store";
 
+export const REFUSED_TEXT = "You can't reply to this conversation.";
+
 export class Sending {
+	/** Per conversation: how many tries in a row could not reach the server, and the retry timer. */
+	private readonly backoff = new Map<string, { attempts: number; timer?: ReturnType<typeof setTimeout> }>();
+
 	constructor(
 		private readonly store: Store,
 		/** The server's copy of a sent message, handled like one from a socket. */
@@ -17,7 +29,7 @@ export class Sending {
 		private readonly stopTyping: () => void,
 	) {}
 
-	/** Returns an error to show, or null once the message is on its way. */
+	/** Returns an error to show, or null once the message is on its way (or waiting in the outbox). */
 	sendText(conversationId: string, text: string): string | null {
 		const trimmed = text.trim();
 		if (!trimmed) return null;
@@ -30,7 +42,7 @@ export class Sending {
 			kind: "text",
 			text: trimmed,
 			createdAt: new Date().toISOString(),
-			status: "sending",
+			status: "waiting",
 		});
 		return null;
 	}
@@ -49,7 +61,7 @@ export class Sending {
 			kind: "image",
 			text: caption.trim(),
 			createdAt: new Date().toISOString(),
-			status: "uploading",
+			status: "waiting",
 			file,
 			previewUrl: URL.createObjectURL(file),
 			progress: 0,
@@ -60,7 +72,9 @@ export class Sending {
 	retry(conversationId: string, clientId: string): void {
 		const p = pendingFor(this.store.getState().pending, conversationId, clientId);
 		if (p?.status !== "failed") return;
-		void this.deliver(clientId, conversationId);
+		this.update(conversationId, clientId, { status: "waiting", error: undefined });
+		this.resetBackoff(conversationId);
+		this.pump(conversationId);
 	}
 
 	discard(conversationId: string, clientId: string): void {
@@ -79,19 +93,48 @@ export class Sending {
 		this.store.dispatch({ type: "pending/removed", conversationId: message.conversationId, clientId: match.clientId });
 	}
 
-	/** Frees the image previews when the session ends. */
+	/** The network may be back (online event, a socket opened, the session started): send what waits. */
+	resume(): void {
+		for (const conversationId of Object.keys(this.store.getState().pending)) {
+			this.resetBackoff(conversationId);
+			this.pump(conversationId);
+		}
+	}
+
+	/** Frees the image previews and timers when the session ends. */
 	dispose(): void {
 		for (const list of Object.values(this.store.getState().pending))
 			for (const p of list) if (p.previewUrl) URL.revokeObjectURL(p.previewUrl);
+		for (const b of this.backoff.values()) clearTimeout(b.timer);
+		this.backoff.clear();
 	}
 
 	private start(pending: PendingMessage): void {
 		this.store.dispatch({ type: "pending/added", pending });
-		void this.deliver(pending.clientId, pending.conversationId);
+		this.pump(pending.conversationId);
 	}
 
 	private update(conversationId: string, clientId: string, patch: Partial<PendingMessage>): void {
 		this.store.dispatch({ type: "pending/updated", conversationId, clientId, patch });
+	}
+
+	private resetBackoff(conversationId: string): void {
+		const b = this.backoff.get(conversationId);
+		if (b) clearTimeout(b.timer);
+		this.backoff.delete(conversationId);
+	}
+
+	/** Starts the conversation's next send if none is in flight; offline, everything waits. */
+	private pump(conversationId: string): void {
+		if (typeof navigator !== "undefined" && navigator.onLine === false) return;
+		if (this.backoff.get(conversationId)?.timer !== undefined) return;
+		const next = nextToSend(this.store.getState().pending[conversationId]);
+		if (!next) return;
+		// Marked in flight before any await, so a second pump cannot pick the same or the next one.
+		this.update(conversationId, next.clientId, {
+			status: next.kind === "image" && !next.imageKey ? "uploading" : "sending",
+		});
+		void this.deliver(next.clientId, conversationId);
 	}
 
 	private async deliver(clientId: string, conversationId: string): Promise<void> {
@@ -112,10 +155,38 @@ export class Sending {
 					? { clientId, kind: "image" as const, imageKey, ...(p.text ? { text: p.text } : {}) }
 					: { clientId, kind: "text" as const, text: p.text };
 			const { message } = await api.sendMessage(conversationId, body);
+			this.resetBackoff(conversationId);
+			this.store.dispatch({ type: "conversation/replyRefused", id: conversationId, refused: false });
 			// Handled like a socket's copy, which also resolves the pending one.
 			this.sent(message);
 		} catch (error) {
-			this.update(conversationId, clientId, { status: "failed", error: errorText(error) });
+			this.failed(conversationId, clientId, error);
 		}
+		this.pump(conversationId);
+	}
+
+	private failed(conversationId: string, clientId: string, error: unknown): void {
+		const status = error instanceof ApiError ? error.status : -1;
+		const kind = status === -1 ? "fail" : failureKind(status);
+		if (kind === "wait") {
+			this.update(conversationId, clientId, { status: "waiting", error: errorText(error) });
+			// Offline: the online event resumes. Online (a server hiccup): try again after a backoff.
+			if (typeof navigator !== "undefined" && navigator.onLine === false) return;
+			const b = this.backoff.get(conversationId) ?? { attempts: 0 };
+			clearTimeout(b.timer);
+			b.timer = setTimeout(() => {
+				b.timer = undefined;
+				this.pump(conversationId);
+			}, retryDelayMs(b.attempts));
+			b.attempts++;
+			this.backoff.set(conversationId, b);
+			return;
+		}
+		if (kind === "refused") {
+			this.update(conversationId, clientId, { status: "failed", error: REFUSED_TEXT });
+			this.store.dispatch({ type: "conversation/replyRefused", id: conversationId, refused: true });
+			return;
+		}
+		this.update(conversationId, clientId, { status: "failed", error: errorText(error) });
 	}
 }

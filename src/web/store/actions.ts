@@ -48,4 +48,8 @@ export type ChatAction =
 	| { type: "chat/closed" }
 	| { type: "room/changed"; open: boolean }
 	| { type: "notice/shown"; notice: Notice }
-	| { type: "notice/dismissed"; id: number };
+	| { type: "notice/dismissed"; id: number }
+	// blocking
+	| { type: "blocks/listed"; users: User[] }
+	| { type: "blocks/changed"; user: User; blocked: boolean }
+	| { type: "conversation/replyRefused"; id: string; refused: boolean };

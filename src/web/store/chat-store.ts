@@ -3,7 +3,7 @@
 // the server, the sockets and the timers. It owns the sockets, so React (StrictMode included)
 // never opens two: components only read snapshots and call methods.
 import type { Conversation, Message, Role, User } from "../../shared/schemas";
-import { ApiError, api } from "../api";
+import { ApiError, api, safetyApi } from "../api";
 import { History } from "../effects/history";
 import { MessageNotifications } from "../effects/notifications";
 import { ReceiptReports } from "../effects/receipt-reports";
@@ -12,6 +12,10 @@ import { handleSocketEvent } from "../effects/socket-events";
 import { Sockets } from "../effects/sockets";
 import { errorText, isVisible, type Store, viewingId } from "../effects/store";
 import { sweepTyping, TypingReports } from "../effects/typing";
+import { hydrate, loadSnapshot } from "../offline/cache";
+import { loadOutbox } from "../offline/outbox";
+import { OfflinePersistence } from "../offline/persist";
+import { refreshPushSubscription } from "../pwa/push";
 import type { RealtimeEvent } from "../realtime";
 import type { ChatAction } from "./actions";
 import { myParticipant } from "./participants";
@@ -37,6 +41,7 @@ export class ChatStore implements Store {
 		onRealtimeOpen: () => {
 			this.dispatch({ type: "connection/changed", connection: "online" });
 			this.receipts.resume();
+			this.sending.resume();
 			// First open loads the list; every reconnect refreshes it, since events were missed.
 			void this.refreshConversations();
 			if (this.hasConnectedOnce) this.refreshPresence();
@@ -49,6 +54,8 @@ export class ChatStore implements Store {
 			if (this.sockets.roomId === id) this.dispatch({ type: "room/changed", open: true });
 			this.receipts.resume("read");
 			if (this.state.threads[id]?.loaded) void this.history.catchUp(id);
+			// Its first page failed (offline, perhaps showing saved messages): load it now.
+			else void this.history.ensureThread(id);
 			// Receipts and presence missed while the socket was down come with a fresh snapshot.
 			if (reconnect) void this.loadDetails(id, true);
 		},
@@ -68,8 +75,13 @@ export class ChatStore implements Store {
 		() => this.stopTyping(),
 	);
 
+	private readonly persistence: OfflinePersistence;
+
 	constructor(me: User) {
-		this.state = initialState(me);
+		// What this device saved opens at once, offline too; the server's answers replace it.
+		const snapshot = loadSnapshot(me.id);
+		this.state = { ...hydrate(initialState(me), snapshot), pending: loadOutbox(me.id) };
+		this.persistence = new OfflinePersistence(me.id, snapshot?.recent ?? []);
 	}
 
 	// ---------- external store plumbing ----------
@@ -83,7 +95,9 @@ export class ChatStore implements Store {
 	dispatch(action: ChatAction): void {
 		const next = chatReducer(this.state, action);
 		if (next === this.state) return;
+		const previous = this.state;
 		this.state = next;
+		this.persistence.changed(previous, next);
 		if (this.holding > 0) this.held = true;
 		else this.notify();
 	}
@@ -170,6 +184,11 @@ export class ChatStore implements Store {
 		if (!navigator.onLine) this.dispatch({ type: "connection/changed", connection: "offline" });
 		this.stopSweep = sweepTyping(this);
 		void this.refreshConversations();
+		this.persistence.start();
+		// Messages left in the outbox by an earlier visit go now (or when the network is back).
+		this.sending.resume();
+		void this.loadBlocks();
+		void refreshPushSubscription(this.state.me.id);
 	}
 
 	stop(): void {
@@ -184,11 +203,13 @@ export class ChatStore implements Store {
 		document.removeEventListener("visibilitychange", this.onVisibilityChange);
 		window.removeEventListener("focus", this.onVisibilityChange);
 		this.sending.dispose();
+		this.persistence.stop();
 	}
 
 	private onBrowserOnline = () => {
 		this.dispatch({ type: "connection/changed", connection: "connecting" });
 		this.sockets.reconnect();
+		this.sending.resume();
 	};
 
 	private onBrowserOffline = () => this.dispatch({ type: "connection/changed", connection: "offline" });
@@ -269,6 +290,8 @@ export class ChatStore implements Store {
 		clearTimeout(this.roomCloseTimer);
 		if (this.state.openId !== id) {
 			this.stopTyping();
+			// Opening a chat tries again: a refusal (blocked) may have been lifted since.
+			this.dispatch({ type: "conversation/replyRefused", id, refused: false });
 			const conversation = this.state.conversations.find((c) => c.id === id);
 			const mine = myParticipant(this.state.participants, id, this.state.me.id);
 			const unread = conversation?.unreadCount ?? 0;
@@ -457,5 +480,27 @@ export class ChatStore implements Store {
 
 	rememberUsers(users: User[]): void {
 		this.dispatch({ type: "users/received", users });
+	}
+
+	// ---------- blocking ----------
+	async loadBlocks(): Promise<void> {
+		try {
+			const { users } = await safetyApi.blocks();
+			this.dispatch({ type: "blocks/listed", users });
+		} catch {
+			// Offline or an older server: the list stays as it was; Settings offers to load it again.
+		}
+	}
+
+	async block(user: User): Promise<void> {
+		await safetyApi.block(user.id);
+		this.dispatch({ type: "blocks/changed", user, blocked: true });
+		this.announce(`Blocked ${user.displayName}`);
+	}
+
+	async unblock(user: User): Promise<void> {
+		await safetyApi.unblock(user.id);
+		this.dispatch({ type: "blocks/changed", user, blocked: false });
+		this.announce(`Unblocked ${user.displayName}`);
 	}
 }

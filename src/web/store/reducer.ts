@@ -1,6 +1,7 @@
 // The whole client state from its slices: each slice's reducer sees every action and returns
 // its slice unchanged (same object) when the action is not about it.
 import type { ChatAction } from "./actions";
+import { blocks } from "./blocks";
 import { conversations } from "./conversations";
 import { participants } from "./participants";
 import { pending } from "./pending";
@@ -34,6 +35,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
 		participants: participants(state.participants, action),
 		users: presence(state.users, action),
 		typing: typing(state.typing, action),
+		blocks: blocks(state.blocks, action),
 	};
 	const unchanged =
 		after === before &&
@@ -42,6 +44,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
 		next.pending === state.pending &&
 		next.participants === state.participants &&
 		next.users === state.users &&
-		next.typing === state.typing;
+		next.typing === state.typing &&
+		next.blocks === state.blocks;
 	return unchanged ? state : next;
 }

@@ -10,7 +10,8 @@ export interface PendingMessage {
 	kind: "text" | "image";
 	text: string;
 	createdAt: string;
-	status: "uploading" | "sending" | "failed";
+	/** `waiting`: in the outbox, sent when the network and the messages before it allow (offline/outbox.ts). */
+	status: "waiting" | "uploading" | "sending" | "failed";
 	file?: File;
 	previewUrl?: string;
 	imageKey?: string;
@@ -25,6 +26,8 @@ export interface Thread {
 	hasOlder: boolean;
 	loadingOlder: boolean;
 	error?: string;
+	/** Messages saved on this device (offline/cache.ts), shown until the server's first page replaces them. */
+	restored?: boolean;
 }
 
 export interface ReadMarker {
@@ -66,6 +69,15 @@ export interface ChatState extends SessionState {
 	users: Record<string, User>;
 	/** conversationId → userId → expiry (ms since epoch) */
 	typing: Record<string, Record<string, number>>;
+	/** People I blocked, and chats where the server refused my message (blocks.ts). */
+	blocks: BlocksState;
+}
+
+export interface BlocksState {
+	users: Record<string, User>;
+	loaded: boolean;
+	/** Conversations where a send answered 403 (the other person blocked me): the composer gives way to a notice. */
+	refused: Record<string, true>;
 }
 
 export function initialState(me: User): ChatState {
@@ -84,5 +96,6 @@ export function initialState(me: User): ChatState {
 		roomOpen: false,
 		readMarker: null,
 		notice: null,
+		blocks: { users: {}, loaded: false, refused: {} },
 	};
 }

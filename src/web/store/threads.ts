@@ -24,6 +24,16 @@ export function mergeMessages(existing: Message[], incoming: Message[]): Message
 	return [...byId.values()].sort((a, b) => a.seq - b.seq);
 }
 
+/**
+ * A chat restored from the device is replaced by the server's newest page: saved copies it
+ * covers (edited, deleted or hidden since) go, and so do older ones, which could leave a gap;
+ * scrolling up loads them again. Only messages newer than the page (live ones) are kept.
+ */
+function newerThan(held: Message[], page: Message[]): Message[] {
+	const newest = page.at(-1)?.seq ?? 0;
+	return held.filter((m) => m.seq > newest);
+}
+
 /** The highest seq held: a catch-up asks for what comes after it. */
 export function highestSeq(thread: Thread | undefined): number {
 	return thread?.messages.at(-1)?.seq ?? 0;
@@ -44,7 +54,8 @@ export function threads(state: Record<string, Thread>, action: ChatAction): Reco
 		case "thread/pageLoaded":
 			return patch(state, action.conversationId, (t) => ({
 				...t,
-				messages: mergeMessages(t.messages, action.messages),
+				messages: mergeMessages(t.restored ? newerThan(t.messages, action.messages) : t.messages, action.messages),
+				restored: false,
 				loaded: true,
 				olderCursor: action.nextCursor,
 				hasOlder: action.nextCursor !== null,

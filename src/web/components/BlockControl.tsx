@@ -1,0 +1,127 @@
+// Blocking from a direct chat: Block / Unblock in the contact's info (with a confirmation that
+// says what it does), and what the chat shows instead of the composer when a reply cannot go:
+// "You blocked X — Unblock" for the blocker, "You can't reply" after the server refused (403).
+import { type ReactNode, useState } from "react";
+import type { User } from "../../shared/schemas";
+import { failureText } from "../effects/store";
+import { useChat, useChatStore } from "../store/context";
+import styles from "./BlockControl.module.css";
+import { ConfirmDialog } from "./ConfirmDialog";
+
+export function BlockButton({ user }: { user: User }) {
+	const store = useChatStore();
+	const blocked = useChat((s) => user.id in s.blocks.users);
+	const [confirming, setConfirming] = useState(false);
+	const [busy, setBusy] = useState(false);
+	const [error, setError] = useState<string | null>(null);
+
+	async function run(action: () => Promise<void>, what: string) {
+		setBusy(true);
+		setError(null);
+		try {
+			await action();
+		} catch (e) {
+			setError(failureText(e, what));
+		} finally {
+			setBusy(false);
+		}
+	}
+
+	return (
+		<div className={styles["block-control"]}>
+			{error ? (
+				<p className="form-error" role="alert">
+					{error}
+				</p>
+			) : null}
+			{blocked ? (
+				<button
+					type="button"
+					className="btn btn-ghost"
+					disabled={busy}
+					onClick={() => run(() => store.unblock(user), `${user.displayName} was not unblocked`)}
+				>
+					Unblock {user.displayName}
+				</button>
+			) : (
+				<button type="button" className="btn btn-danger" disabled={busy} onClick={() => setConfirming(true)}>
+					Block {user.displayName}
+				</button>
+			)}
+			{confirming ? (
+				<ConfirmDialog
+					title={`Block ${user.displayName}?`}
+					confirmLabel="Block"
+					onCancel={() => setConfirming(false)}
+					onConfirm={async () => {
+						setConfirming(false);
+						await run(() => store.block(user), `${user.displayName} was not blocked`);
+					}}
+				>
+					<p>
+						They won't be able to message you in your direct chat or see when you're online. They aren't told. Your chat
+						history stays, and you can unblock them any time in Settings.
+					</p>
+				</ConfirmDialog>
+			) : null}
+		</div>
+	);
+}
+
+interface ReplyGateProps {
+	conversationId: string;
+	/** The other person of a direct chat. */
+	otherUser: User | undefined;
+	/** The composer, shown when nothing stands in the way. */
+	children: ReactNode;
+}
+
+/** Instead of the composer: why I can't write here, with Unblock when it is my own block. */
+export function ReplyGate({ conversationId, otherUser, children }: ReplyGateProps) {
+	const blockedUser = useChat((s) => (otherUser ? s.blocks.users[otherUser.id] : undefined));
+	const refused = useChat((s) => conversationId in s.blocks.refused);
+	if (blockedUser) return <BlockedNotice user={otherUser ?? blockedUser} />;
+	if (refused)
+		return (
+			<div className={styles["reply-notice"]} data-testid="reply-notice" role="status">
+				<p>You can't reply to this conversation.</p>
+			</div>
+		);
+	return children;
+}
+
+function BlockedNotice({ user }: { user: User }) {
+	const store = useChatStore();
+	const [busy, setBusy] = useState(false);
+	const [error, setError] = useState<string | null>(null);
+	return (
+		<div className={styles["reply-notice"]} data-testid="reply-notice" role="status">
+			<p>
+				You blocked {user.displayName}.{" "}
+				<button
+					type="button"
+					className="link"
+					disabled={busy}
+					onClick={async () => {
+						setBusy(true);
+						setError(null);
+						try {
+							await store.unblock(user);
+						} catch (e) {
+							setError(failureText(e, `${user.displayName} was not unblocked`));
+						} finally {
+							setBusy(false);
+						}
+					}}
+				>
+					Unblock
+				</button>
+			</p>
+			{error ? (
+				<p className="form-error" role="alert">
+					{error}
+				</p>
+			) : null}
+		</div>
+	);
+}

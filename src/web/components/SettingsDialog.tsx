@@ -1,0 +1,178 @@
+// Settings, from the gear in the list's header: notifications on and off (the browser asks for
+// permission only when they are turned on here, never on load) and the people I blocked, each
+// with Unblock.
+import { useEffect, useId, useState } from "react";
+import type { User } from "../../shared/schemas";
+import { failureText } from "../effects/store";
+import { type NotificationStatus, notificationStatus, turnOffNotifications, turnOnNotifications } from "../pwa/push";
+import { blockedPeople } from "../store/blocks";
+import { useChat, useChatStore } from "../store/context";
+import { Avatar } from "./Avatar";
+import { Dialog } from "./Dialog";
+import { IconSettings } from "./icons";
+import styles from "./SettingsDialog.module.css";
+
+/** The header's gear and the dialog it opens. */
+export function SettingsButton() {
+	const [open, setOpen] = useState(false);
+	return (
+		<>
+			<button type="button" className="icon-btn" onClick={() => setOpen(true)} aria-label="Settings" title="Settings">
+				<IconSettings />
+			</button>
+			{open ? <SettingsDialog onClose={() => setOpen(false)} /> : null}
+		</>
+	);
+}
+
+export function SettingsDialog({ onClose }: { onClose: () => void }) {
+	const store = useChatStore();
+	useEffect(() => {
+		void store.loadBlocks();
+	}, [store]);
+	return (
+		<Dialog title="Settings" onClose={onClose} className={styles.settings}>
+			<NotificationsSetting />
+			<BlockedPeople />
+		</Dialog>
+	);
+}
+
+function NotificationsSetting() {
+	const meId = useChat((s) => s.me.id);
+	const [status, setStatus] = useState<NotificationStatus | null>(null);
+	const [busy, setBusy] = useState(false);
+	const [note, setNote] = useState<string | null>(null);
+	const [error, setError] = useState<string | null>(null);
+	const hintId = useId();
+
+	useEffect(() => {
+		let cancelled = false;
+		void notificationStatus(meId).then((s) => {
+			if (!cancelled) setStatus(s);
+		});
+		return () => {
+			cancelled = true;
+		};
+	}, [meId]);
+
+	async function toggle(on: boolean) {
+		setBusy(true);
+		setError(null);
+		setNote(null);
+		try {
+			if (on) {
+				const result = await turnOnNotifications(meId);
+				setStatus(result.status);
+				setNote(result.note ?? null);
+			} else {
+				await turnOffNotifications(meId);
+				setStatus({ state: "off" });
+			}
+		} catch (e) {
+			setError(failureText(e, on ? "notifications were not turned on" : "notifications were not turned off"));
+			setStatus(await notificationStatus(meId));
+		} finally {
+			setBusy(false);
+		}
+	}
+
+	const unavailable = status?.state === "unsupported" || status?.state === "denied";
+	const hint =
+		status?.state === "unsupported"
+			? "This browser can't show notifications."
+			: status?.state === "denied"
+				? "Notifications are blocked for Campus Chat in your browser's site settings. Allow them there, then turn them on here."
+				: "New messages, when Campus Chat isn't on screen. Muted chats stay quiet unless you're mentioned.";
+	return (
+		<section className={styles.section} aria-labelledby={`${hintId}-h`}>
+			<h3 id={`${hintId}-h`}>Notifications</h3>
+			<label className={styles.switch}>
+				<span className={styles["switch-text"]}>
+					<span>Message notifications</span>
+					<span className="muted small" id={hintId}>
+						{hint}
+					</span>
+				</span>
+				<input
+					type="checkbox"
+					role="switch"
+					checked={status?.state === "on"}
+					aria-checked={status?.state === "on"}
+					disabled={busy || status === null || unavailable}
+					aria-describedby={hintId}
+					onChange={(e) => void toggle(e.target.checked)}
+				/>
+			</label>
+			{note ? (
+				<p className="muted small" role="status">
+					{note}
+				</p>
+			) : null}
+			{error ? (
+				<p className="form-error" role="alert">
+					{error}
+				</p>
+			) : null}
+		</section>
+	);
+}
+
+function BlockedPeople() {
+	const store = useChatStore();
+	const blocks = useChat((s) => s.blocks);
+	const people = blockedPeople(blocks);
+	const [busyId, setBusyId] = useState<string | null>(null);
+	const [error, setError] = useState<string | null>(null);
+
+	async function unblock(user: User) {
+		setBusyId(user.id);
+		setError(null);
+		try {
+			await store.unblock(user);
+		} catch (e) {
+			setError(failureText(e, `${user.displayName} was not unblocked`));
+		} finally {
+			setBusyId(null);
+		}
+	}
+
+	return (
+		<section className={styles.section} aria-labelledby="blocked-heading">
+			<h3 id="blocked-heading">Blocked people</h3>
+			{error ? (
+				<p className="form-error" role="alert">
+					{error}
+				</p>
+			) : null}
+			{people.length === 0 ? (
+				<p className="muted small">
+					{blocks.loaded
+						? "You haven't blocked anyone. To block someone, open your chat with them and choose Conversation info."
+						: "Loading…"}
+				</p>
+			) : (
+				<ul className={styles["blocked-list"]} data-testid="blocked-list">
+					{people.map((u) => (
+						<li key={u.id} className={styles.person}>
+							<Avatar name={u.displayName} seed={u.id} url={u.avatarUrl} size={36} />
+							<span className="person-text">
+								<span className="person-name">{u.displayName}</span>
+								<span className="muted small">{u.email}</span>
+							</span>
+							<button
+								type="button"
+								className="btn btn-ghost btn-small"
+								disabled={busyId === u.id}
+								aria-label={`Unblock ${u.displayName}`}
+								onClick={() => void unblock(u)}
+							>
+								Unblock
+							</button>
+						</li>
+					))}
+				</ul>
+			)}
+		</section>
+	);
+}

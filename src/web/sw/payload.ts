@@ -1,0 +1,80 @@
+// What the service worker reads from a Web Push message and shows for it (CONTRACT v2: the
+// decrypted payload is `{ type: "message", conversationId, messageId, seq, title, body }`).
+// Pure, so the web unit tests cover it; sw.ts is the thin layer over the browser's events.
+import { z } from "zod";
+
+export const PushPayload = z.object({
+	type: z.literal("message"),
+	conversationId: z.string().min(1),
+	messageId: z.string().min(1),
+	seq: z.number().int(),
+	title: z.string(),
+	body: z.string(),
+});
+export type PushPayload = z.infer<typeof PushPayload>;
+
+/** The payload, or null when it is not one we understand (then a generic notification is shown). */
+export function parsePushPayload(text: string | null | undefined): PushPayload | null {
+	if (!text) return null;
+	try {
+		const parsed = PushPayload.safeParse(JSON.parse(text));
+		return parsed.success ? parsed.data : null;
+	} catch {
+		return null;
+	}
+}
+
+/** The app routes a chat by the URL hash (src/web/components/ChatApp.tsx). */
+export function conversationPath(conversationId: string): string {
+	return `/#/c/${encodeURIComponent(conversationId)}`;
+}
+
+/** Kept on the notification, so a click knows where to go. */
+export const NotificationData = z.object({ conversationId: z.string().min(1) });
+
+export interface NotificationSpec {
+	title: string;
+	options: NotificationOptions & { data: { conversationId?: string }; renotify?: boolean; timestamp?: number };
+}
+
+/**
+ * One notification per conversation (tag): a newer message replaces the older one and alerts
+ * again. Without a payload we can read, a plain "New message" (Chrome shows its own otherwise).
+ */
+export function notificationFor(payload: PushPayload | null): NotificationSpec {
+	const common = { icon: "/icons/icon-192.png", badge: "/icons/badge-96.png" };
+	if (!payload) return { title: "Campus Chat", options: { ...common, body: "New message", data: {} } };
+	return {
+		title: payload.title || "New message",
+		options: {
+			...common,
+			body: payload.body,
+			tag: `conversation:${payload.conversationId}`,
+			renotify: true,
+			timestamp: Date.now(),
+			data: { conversationId: payload.conversationId },
+		},
+	};
+}
+
+/** A message from the service worker to a page: open this conversation. */
+export const OpenConversationMessage = z.object({
+	type: z.literal("open-conversation"),
+	conversationId: z.string().min(1),
+});
+export type OpenConversationMessage = z.infer<typeof OpenConversationMessage>;
+
+/** How the service worker answers a same-origin GET. */
+export type FetchPlan = "pass" | "shell" | "precached";
+
+/**
+ * API calls, sockets and media always go to the network untouched (they carry their own auth
+ * and no-store); page loads try the network and fall back to the cached shell; the built assets
+ * and icons come from the precache.
+ */
+export function fetchPlan(url: URL, mode: string, origin: string, precached: ReadonlySet<string>): FetchPlan {
+	if (url.origin !== origin) return "pass";
+	if (url.pathname.startsWith("/api/")) return "pass";
+	if (mode === "navigate") return "shell";
+	return precached.has(url.pathname) ? "precached" : "pass";
+}
