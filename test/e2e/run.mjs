@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { apiClient, buildWeb, checkSecurityHeaders, cspViolations, launchBrowser, ROOT, startApp } from "./harness.mjs";
+import { pwaScenarios } from "./pwa-scenarios.mjs";
 import { scenarios } from "./scenarios.mjs";
 
 // E2E_ONLY="offline|phone" runs the scenarios whose names contain any of the parts.
@@ -30,7 +31,7 @@ async function main() {
 	console.log("✓ security headers on the UI, no inline script");
 	browser = await launchBrowser();
 	const api = apiClient(app.origin);
-	for (const scenario of scenarios) {
+	for (const scenario of [...scenarios, ...pwaScenarios]) {
 		if (only && !only.some((part) => scenario.name.includes(part))) continue;
 		const started = Date.now();
 		const contexts = [];
