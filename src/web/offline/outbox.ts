@@ -35,7 +35,8 @@ export function outboxEntries(pending: Record<string, PendingMessage[]>): Stored
 				...(p.error ? { error: p.error } : {}),
 			});
 		}
-	return entries.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+	// Each conversation's list is already in the order written (a clock that jumps cannot reorder it).
+	return entries;
 }
 
 /** The stored outbox as pending sends: a send cut off mid-flight waits again (its clientId keeps it single). */

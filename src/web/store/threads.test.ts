@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { message } from "./fixtures";
+import type { Thread } from "./state";
 import { EMPTY_THREAD, highestSeq, mergeMessages, threads } from "./threads";
 
 describe("merging messages", () => {
@@ -83,5 +84,23 @@ describe("threads", () => {
 		const start = threads({}, { type: "messages/received", conversationId: "c1", messages: [message(1)] });
 		expect(threads(start, { type: "conversation/forgotten", id: "c1" })).toEqual({});
 		expect(threads(start, { type: "conversation/forgotten", id: "other" })).toBe(start);
+	});
+});
+
+describe("a chat restored from the device", () => {
+	it("is replaced by the server's newest page: copies it covers and older ones go, live ones newer than it stay", () => {
+		const saved = [message(1), message(2), { ...message(3), text: "before an edit" }];
+		let state: Record<string, Thread> = { c1: { ...EMPTY_THREAD, messages: saved, restored: true } };
+		// A live message arrives while the first page is on its way.
+		state = threads(state, { type: "messages/received", conversationId: "c1", messages: [message(9)] });
+		state = threads(state, {
+			type: "thread/pageLoaded",
+			conversationId: "c1",
+			messages: [message(3), message(5), message(6)],
+			nextCursor: "older",
+		});
+		expect(state.c1?.messages.map((m) => m.seq)).toEqual([3, 5, 6, 9]);
+		expect(state.c1?.messages[0]?.text).toBe("hi");
+		expect(state.c1).toMatchObject({ loaded: true, restored: false, hasOlder: true });
 	});
 });
