@@ -27,13 +27,20 @@ export function SettingsButton() {
 
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
 	const store = useChatStore();
+	const [loadFailed, setLoadFailed] = useState(false);
 	useEffect(() => {
-		void store.loadBlocks();
+		let cancelled = false;
+		void store.loadBlocks().then((ok) => {
+			if (!cancelled) setLoadFailed(!ok);
+		});
+		return () => {
+			cancelled = true;
+		};
 	}, [store]);
 	return (
 		<Dialog title="Settings" onClose={onClose} className={styles.settings}>
 			<NotificationsSetting />
-			<BlockedPeople />
+			<BlockedPeople loadFailed={loadFailed} />
 		</Dialog>
 	);
 }
@@ -118,7 +125,7 @@ function NotificationsSetting() {
 	);
 }
 
-function BlockedPeople() {
+function BlockedPeople({ loadFailed }: { loadFailed: boolean }) {
 	const store = useChatStore();
 	const blocks = useChat((s) => s.blocks);
 	const people = blockedPeople(blocks);
@@ -149,7 +156,9 @@ function BlockedPeople() {
 				<p className="muted small">
 					{blocks.loaded
 						? "You haven't blocked anyone. To block someone, open your chat with them and choose Conversation info."
-						: "Loading…"}
+						: loadFailed
+							? "Couldn't load the people you blocked. Check your connection and open Settings again."
+							: "Loading…"}
 				</p>
 			) : (
 				<ul className={styles["blocked-list"]} data-testid="blocked-list">

@@ -27,7 +27,18 @@ export class MessageNotifications {
 				n.close();
 			};
 		} catch {
-			// Some platforms only allow notifications from a service worker.
+			// Android allows notifications only from a service worker; its click handler opens the chat.
+			void navigator.serviceWorker
+				?.getRegistration("/")
+				.then((registration) =>
+					registration?.showNotification(title, {
+						body,
+						tag: `conversation:${message.conversationId}`,
+						icon: "/icons/icon-192.png",
+						data: { conversationId: message.conversationId },
+					}),
+				)
+				.catch(() => undefined);
 		}
 	}
 }

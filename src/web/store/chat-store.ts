@@ -483,12 +483,14 @@ export class ChatStore implements Store {
 	}
 
 	// ---------- blocking ----------
-	async loadBlocks(): Promise<void> {
+	/** False if the list could not be loaded (offline): what was known stays. */
+	async loadBlocks(): Promise<boolean> {
 		try {
 			const { users } = await safetyApi.blocks();
 			this.dispatch({ type: "blocks/listed", users });
+			return true;
 		} catch {
-			// Offline or an older server: the list stays as it was; Settings offers to load it again.
+			return false;
 		}
 	}
 

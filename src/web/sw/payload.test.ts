@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { conversationPath, fetchPlan, notificationFor, parsePushPayload } from "./payload";
+import { conversationPath, fetchPlan, notificationFor, parsePushPayload, showsConversation } from "./payload";
 
 const payload = { type: "message", conversationId: "c 1", messageId: "m1", seq: 3, title: "Ben", body: "hi" };
 
@@ -21,6 +21,9 @@ describe("push payloads", () => {
 
 	it("a conversation's URL is the app's hash route, encoded", () => {
 		expect(conversationPath("c 1/x")).toBe("/#/c/c%201%2Fx");
+		expect(showsConversation("https://chat.example.edu/#/c/c%201%2Fx", "c 1/x")).toBe(true);
+		expect(showsConversation("https://chat.example.edu/#/c/other", "c 1/x")).toBe(false);
+		expect(showsConversation("https://chat.example.edu/", "c1")).toBe(false);
 	});
 });
 

@@ -8,6 +8,7 @@ import {
 	notificationFor,
 	type OpenConversationMessage,
 	parsePushPayload,
+	showsConversation,
 } from "./payload";
 
 declare const self: ServiceWorkerGlobalScope;
@@ -69,8 +70,19 @@ async function precached(request: Request): Promise<Response> {
 }
 
 self.addEventListener("push", (event) => {
-	const { title, options } = notificationFor(parsePushPayload(event.data?.text()));
-	event.waitUntil(self.registration.showNotification(title, options));
+	const payload = parsePushPayload(event.data?.text());
+	event.waitUntil(
+		(async () => {
+			// Someone reading that very chat in a focused window needs no notification (the push
+			// raced the socket); a visible page is exempt from Chrome's "always show one" rule.
+			if (payload) {
+				const windows = await self.clients.matchAll({ type: "window" });
+				if (windows.some((c) => c.focused && showsConversation(c.url, payload.conversationId))) return;
+			}
+			const { title, options } = notificationFor(payload);
+			await self.registration.showNotification(title, options);
+		})(),
+	);
 });
 
 self.addEventListener("notificationclick", (event) => {
