@@ -35,4 +35,12 @@ describe("pending sends", () => {
 		expect(state.c1?.map((p) => p.clientId)).toEqual(["b"]);
 		expect(pendingFor(state, "c1", "a")).toBeUndefined();
 	});
+
+	it("a conversation I left takes its waiting messages with it", () => {
+		let state = pending({}, { type: "pending/added", pending: draft("a") });
+		state = pending(state, { type: "pending/added", pending: { ...draft("b"), conversationId: "c2" } });
+		state = pending(state, { type: "conversation/forgotten", id: "c1" });
+		expect(Object.keys(state)).toEqual(["c2"]);
+		expect(pending(state, { type: "conversation/forgotten", id: "c9" })).toBe(state);
+	});
 });

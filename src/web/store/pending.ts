@@ -20,6 +20,12 @@ export function pending(state: Record<string, PendingMessage[]>, action: ChatAct
 				...state,
 				[action.conversationId]: (state[action.conversationId] ?? []).filter((p) => p.clientId !== action.clientId),
 			};
+		case "conversation/forgotten": {
+			// Left or removed: what waited in the outbox for it can never be sent.
+			if (!(action.id in state)) return state;
+			const { [action.id]: _, ...rest } = state;
+			return rest;
+		}
 		default:
 			return state;
 	}
