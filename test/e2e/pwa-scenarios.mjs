@@ -111,7 +111,7 @@ export const pwaScenarios = [
 	{
 		name: "pwa: a push message shows a notification, and clicking it opens the chat",
 		async run(ctx) {
-			const { A, B } = await pair(ctx, "Nadia", "Nico");
+			const { A, B } = await pair(ctx, "Nadia", "Nilo");
 			const { conversation } = await ctx.api.direct(A, B);
 			const { message } = await ctx.api.send(B, conversation.id, "Are you coming to the lab?");
 			const { context, page } = await open(ctx, A);
@@ -131,7 +131,7 @@ export const pwaScenarios = [
 				conversationId: conversation.id,
 				messageId: message.id,
 				seq: message.seq,
-				title: "Nico Test",
+				title: "Nilo Test",
 				body: "Are you coming to the lab?",
 			};
 			// The contract's payload as the browser hands it to the worker once decrypted.
@@ -146,7 +146,7 @@ export const pwaScenarios = [
 			}, "the service worker shows a notification");
 			assert(shown.length === 1, `one notification (${JSON.stringify(shown)})`);
 			assert(
-				shown[0].title === "Nico Test" && shown[0].body === "Are you coming to the lab?",
+				shown[0].title === "Nilo Test" && shown[0].body === "Are you coming to the lab?",
 				`title and body from the payload (${JSON.stringify(shown[0])})`,
 			);
 			assert(shown[0].data?.conversationId === conversation.id, "the notification knows its conversation");
@@ -171,7 +171,7 @@ export const pwaScenarios = [
 				const [notification] = await self.registration.getNotifications();
 				self.dispatchEvent(new NotificationEvent("notificationclick", { notification }));
 			});
-			await page.locator("#chat-title", { hasText: "Nico Test" }).waitFor();
+			await page.locator("#chat-title", { hasText: "Nilo Test" }).waitFor();
 			await waitForMessage(page, "Are you coming to the lab?");
 			assert(new URL(page.url()).hash === `#/c/${encodeURIComponent(conversation.id)}`, "the URL is the chat's");
 			await until(async () => (await shownNotifications(page)).length === 0, "the clicked notification closes");
@@ -240,13 +240,13 @@ export const pwaScenarios = [
 	{
 		name: "pwa: blocking from the chat, the notice on both sides, unblocking from Settings",
 		async run(ctx) {
-			const { A, B } = await pair(ctx, "Bea", "Bart");
+			const { A, B } = await pair(ctx, "Brie", "Bart");
 			const { conversation } = await ctx.api.direct(A, B);
 			await ctx.api.send(B, conversation.id, "hey, got the notes?");
 			const a = await open(ctx, A);
 			const b = await open(ctx, B);
 			await openChat(a.page, "Bart Test");
-			await openChat(b.page, "Bea Test");
+			await openChat(b.page, "Brie Test");
 			// Bea blocks Bart from the chat's info, after a confirmation.
 			await a.page.getByRole("button", { name: "Conversation info" }).click();
 			const info = a.page.getByRole("dialog", { name: "Contact info" });
@@ -275,7 +275,7 @@ export const pwaScenarios = [
 			await a.page.getByRole("textbox", { name: "Message" }).waitFor();
 			// Bart comes back to the chat later: he can write, and his refused message can be retried.
 			await b.page.getByRole("button", { name: "Back to conversations" }).click();
-			await openChat(b.page, "Bea Test");
+			await openChat(b.page, "Brie Test");
 			await b.page.getByRole("button", { name: "Retry" }).click();
 			await sentBubble(b.page, "hello?").waitFor();
 			await sendText(b.page, "thanks for unblocking");
@@ -385,10 +385,10 @@ export const pwaScenarios = [
 	{
 		name: "pwa: a session ended elsewhere (logout everywhere) sends the open app back to sign-in",
 		async run(ctx) {
-			const { A, B } = await pair(ctx, "Lars", "Lena");
+			const { A, B } = await pair(ctx, "Lars", "Lotte");
 			await ctx.api.direct(A, B);
 			const a = await open(ctx, A);
-			await openChat(a.page, "Lena Test");
+			await openChat(a.page, "Lotte Test");
 			await roomReady(a.page);
 			await ctx.api.call("POST", "/auth/logout-all", undefined, A.token);
 			// The sockets close with 4401; the next ticket request answers 401, and the app signs out.
