@@ -2,7 +2,7 @@
 // database, drives headless Chromium through playwright-core, and offers small helpers that
 // wait on what a user would see (never fixed sleeps as assertions).
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -61,6 +61,13 @@ export async function startApp() {
 	});
 	const port = await freePort(Number(process.env.E2E_PORT ?? 8791));
 	const secret = randomBytes(32).toString("hex");
+	// A Web Push (VAPID) pair, so the push routes work: base64url public point and private scalar.
+	const vapid = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
+	const vapidPublic = Buffer.concat([
+		Buffer.of(4),
+		Buffer.from(vapid.x, "base64url"),
+		Buffer.from(vapid.y, "base64url"),
+	]).toString("base64url");
 	const child = spawn(
 		"npx",
 		[
@@ -76,6 +83,10 @@ export async function startApp() {
 			"RATE_LIMITS:off",
 			"--var",
 			`JWT_SECRET:${secret}`,
+			"--var",
+			`VAPID_PUBLIC_KEY:${vapidPublic}`,
+			"--var",
+			`VAPID_PRIVATE_KEY:${vapid.d}`,
 			"--show-interactive-dev-session=false",
 		],
 		{ cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },

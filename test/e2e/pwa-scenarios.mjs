@@ -2,6 +2,7 @@
 // service worker and its click opening the chat, offline (the shell and saved chats on a reload
 // with the network cut, the outbox sending once on reconnect), blocking from both sides, the
 // Settings dialog (notifications switch, blocked people, axe) and a session ended elsewhere.
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import {
 	assert,
@@ -288,37 +289,50 @@ export const pwaScenarios = [
 		async run(ctx) {
 			const A = await ctx.api.register("Nell Test");
 			const endpoint = `https://fcm.googleapis.com/fcm/send/e2e-${Date.now()}`;
+			// Keys shaped like a browser's: a P-256 public point and a 16-byte secret (the server checks both).
+			const jwk = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "jwk" });
+			const keys = {
+				p256dh: Buffer.concat([
+					Buffer.of(4),
+					Buffer.from(jwk.x, "base64url"),
+					Buffer.from(jwk.y, "base64url"),
+				]).toString("base64url"),
+				auth: randomBytes(16).toString("base64url"),
+			};
 			const { page } = await open(ctx, A, DESKTOP, {
 				// A stand-in for the browser's push service (headless Chromium has none to reach):
 				// permission starts undecided, and subscribe() hands back a subscription like a real one.
 				setup: (context) =>
-					context.addInitScript((pushEndpoint) => {
-						window.__asked = 0;
-						window.__unsubscribed = 0;
-						let permission = "default";
-						Object.defineProperty(Notification, "permission", { get: () => permission });
-						Notification.requestPermission = async () => {
-							window.__asked++;
-							permission = "granted";
-							return permission;
-						};
-						let current = null;
-						const make = (key) => ({
-							endpoint: pushEndpoint,
-							options: { applicationServerKey: key },
-							toJSON: () => ({ endpoint: pushEndpoint, keys: { p256dh: "BPe2e-p256dh-key", auth: "e2e-auth" } }),
-							unsubscribe: async () => {
-								window.__unsubscribed++;
-								current = null;
-								return true;
-							},
-						});
-						PushManager.prototype.getSubscription = async () => current;
-						PushManager.prototype.subscribe = async (options) => {
-							current = make(new Uint8Array(options.applicationServerKey).buffer);
-							return current;
-						};
-					}, endpoint),
+					context.addInitScript(
+						([pushEndpoint, pushKeys]) => {
+							window.__asked = 0;
+							window.__unsubscribed = 0;
+							let permission = "default";
+							Object.defineProperty(Notification, "permission", { get: () => permission });
+							Notification.requestPermission = async () => {
+								window.__asked++;
+								permission = "granted";
+								return permission;
+							};
+							let current = null;
+							const make = (key) => ({
+								endpoint: pushEndpoint,
+								options: { applicationServerKey: key },
+								toJSON: () => ({ endpoint: pushEndpoint, expirationTime: null, keys: pushKeys }),
+								unsubscribe: async () => {
+									window.__unsubscribed++;
+									current = null;
+									return true;
+								},
+							});
+							PushManager.prototype.getSubscription = async () => current;
+							PushManager.prototype.subscribe = async (options) => {
+								current = make(new Uint8Array(options.applicationServerKey).buffer);
+								return current;
+							};
+						},
+						[endpoint, keys],
+					),
 			});
 			await controlled(page);
 			assert((await page.evaluate(() => window.__asked)) === 0, "nothing is asked on load");
