@@ -54,6 +54,8 @@ self.addEventListener("fetch", (event) => {
 /** Network first, so a deploy shows at once; the cached index.html when the network fails or stalls. */
 async function shell(request: Request): Promise<Response> {
 	const network = fetch(request);
+	// Lost to the timeout, it may still fail later: nobody is waiting for it then.
+	network.catch(() => undefined);
 	const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), NAVIGATION_TIMEOUT_MS));
 	try {
 		const response = await Promise.race([network, timeout]);
