@@ -184,6 +184,9 @@ export const pwaScenarios = [
 			const { A, B } = await pair(ctx, "Otto", "Opal");
 			const { conversation } = await ctx.api.direct(A, B);
 			for (const n of [1, 2, 3]) await ctx.api.send(B, conversation.id, `before the tunnel ${n}`);
+			// Opal has the chat open the whole time: the messages reach her live.
+			const b = await open(ctx, B);
+			await openChat(b.page, "Otto Test");
 			const a = await open(ctx, A);
 			await controlled(a.page);
 			await openChat(a.page, "Opal Test");
@@ -225,8 +228,6 @@ export const pwaScenarios = [
 			await sentBubble(a.page, "written offline 2").waitFor({ timeout: 20_000 });
 			await until(async () => (await waiting.count()) === 0, "nothing waits once they are sent");
 			// Opal sees each once, in the order written.
-			const b = await open(ctx, B);
-			await openChat(b.page, "Otto Test");
 			await waitForMessage(b.page, "written offline 2");
 			const stored = await storedTexts(ctx, B, conversation.id);
 			assert(
@@ -235,7 +236,11 @@ export const pwaScenarios = [
 				`stored once each, in order: ${JSON.stringify(stored)}`,
 			);
 			const onB = await b.page.locator('[data-testid="messages"] [data-testid="message-text"]').allInnerTexts();
-			assert(onB.filter((t) => t.startsWith("written offline")).length === 2, `Opal sees each once: ${onB}`);
+			assert(
+				JSON.stringify(onB.filter((t) => t.startsWith("written offline"))) ===
+					JSON.stringify(["written offline 1", "written offline 2"]),
+				`Opal sees each once, in order: ${onB}`,
+			);
 		},
 	},
 	{
