@@ -4,7 +4,13 @@
 import { useEffect, useId, useState } from "react";
 import type { User } from "../../shared/schemas";
 import { failureText } from "../effects/store";
-import { type NotificationStatus, notificationStatus, turnOffNotifications, turnOnNotifications } from "../pwa/push";
+import {
+	type NotificationStatus,
+	notificationStatus,
+	pushAvailable,
+	turnOffNotifications,
+	turnOnNotifications,
+} from "../pwa/push";
 import { blockedPeople } from "../store/blocks";
 import { useChat, useChatStore } from "../store/context";
 import { Avatar } from "./Avatar";
@@ -55,8 +61,13 @@ function NotificationsSetting() {
 
 	useEffect(() => {
 		let cancelled = false;
-		void notificationStatus(meId).then((s) => {
-			if (!cancelled) setStatus(s);
+		void Promise.all([notificationStatus(meId), pushAvailable()]).then(([s, available]) => {
+			if (cancelled) return;
+			setStatus(s);
+			if (s.state === "on" && !s.push && available)
+				setNote(
+					"Notifications show while Campus Chat is open. Turn them off and on again to get them when it's closed too.",
+				);
 		});
 		return () => {
 			cancelled = true;

@@ -136,9 +136,9 @@ export async function turnOffNotifications(userId: string): Promise<void> {
 }
 
 /**
- * Signing out: this browser must not receive the next person's... or this person's messages.
- * `tellServer` is false once the token is no longer valid; an unsubscribed endpoint answers the
- * server's next push with 410, and the server deletes it then.
+ * Signing out: this browser stops receiving this person's messages. `tellServer` is false once
+ * the token is no longer valid; an unsubscribed endpoint answers the server's next push with 410,
+ * and the server deletes it then.
  */
 export async function dropPushSubscription(tellServer: boolean): Promise<void> {
 	const reg = await registration();
@@ -148,10 +148,19 @@ export async function dropPushSubscription(tellServer: boolean): Promise<void> {
 	await subscription.unsubscribe().catch(() => false);
 }
 
-/** On each start while on: the server gets the subscription again (idempotent), in case it dropped it. */
+/**
+ * On each start while on (permission given and not turned off): the server gets the subscription
+ * again (idempotent), in case it dropped it, and a permission given before there was a switch
+ * gets its subscription. Never asks: without permission it does nothing.
+ */
 export async function refreshPushSubscription(userId: string): Promise<void> {
-	if (!notificationsSupported() || Notification.permission !== "granted" || readPref(userId) !== "on") return;
+	if (!notificationsSupported() || Notification.permission !== "granted" || !notificationsWanted(userId)) return;
 	await subscribeToPush().catch(() => undefined);
+}
+
+/** Push is possible here (a service worker and a push manager), whether or not it is subscribed. */
+export async function pushAvailable(): Promise<boolean> {
+	return (await registration()) !== undefined;
 }
 
 export function forgetNotificationChoice(userId: string): void {
