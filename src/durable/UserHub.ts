@@ -8,7 +8,8 @@ import { type AppEnv, rateLimitsOn } from "../server/config";
 import { isMember } from "../server/db/participants";
 import { storePresence } from "../server/db/users";
 import { log } from "../server/log";
-import type { ServerEvent } from "../shared/schemas";
+import { pushNewMessages } from "../server/push/notify";
+import type { Message, ServerEvent } from "../shared/schemas";
 import { WindowTimer } from "./coalesce";
 import { type FloodGuard, FloodGuards, frameText, readClientFrame, sendFrame, sendText, socketError } from "./frames";
 import { hubStub, roomStub } from "./rpc";
@@ -255,8 +256,30 @@ export class UserHub extends DurableObject<AppEnv> {
 	async push(events: ServerEvent[]): Promise<void> {
 		if (events.length === 0) return;
 		const sockets = this.openSockets();
-		if (sockets.length === 0) return;
+		if (sockets.length === 0) return this.webPush(events);
 		const text = frameText(events);
 		for (const ws of sockets) sendText(ws, text);
+	}
+
+	/**
+	 * No realtime socket is open: new messages go out as Web Push instead, after this call has
+	 * returned (the room never waits on a push service).
+	 */
+	private webPush(events: ServerEvent[]) {
+		const messages: Message[] = [];
+		for (const event of events) if (event.type === "message:new") messages.push(event.data.message);
+		if (messages.length === 0) return;
+		const userId = this.userId;
+		this.ctx.waitUntil(
+			pushNewMessages(this.env, userId, messages).catch((err: unknown) =>
+				log.error("push_failed", { userId, error: String(err) }),
+			),
+		);
+	}
+
+	private get userId(): string {
+		const name = this.ctx.id.name;
+		if (!name?.startsWith("user:")) throw new Error("a hub is named user:<id>");
+		return name.slice("user:".length);
 	}
 }
