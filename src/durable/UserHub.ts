@@ -57,6 +57,8 @@ export class UserHub extends DurableObject<AppEnv> {
 	);
 	/** Presence transitions run one at a time, so a flap cannot reorder online and offline. */
 	private presenceChain: Promise<unknown> = Promise.resolve();
+	/** Web Push deliveries, one after another (see `webPush`). */
+	private pushChain: Promise<unknown> = Promise.resolve();
 	/** Conversations this user was found a member of (receipts from the list view). */
 	private memberOf = new Map<string, number>();
 
@@ -270,11 +272,11 @@ export class UserHub extends DurableObject<AppEnv> {
 		for (const event of events) if (event.type === "message:new") messages.push(event.data.message);
 		if (messages.length === 0) return;
 		const userId = this.userId;
-		this.ctx.waitUntil(
-			pushNewMessages(this.env, userId, messages).catch((err: unknown) =>
-				log.error("push_failed", { userId, error: String(err) }),
-			),
-		);
+		// One delivery at a time, so notifications leave in the order the messages came.
+		this.pushChain = this.pushChain
+			.then(() => pushNewMessages(this.env, userId, messages))
+			.catch((err: unknown) => log.error("push_failed", { userId, error: String(err) }));
+		this.ctx.waitUntil(this.pushChain);
 	}
 
 	private get userId(): string {

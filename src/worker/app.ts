@@ -11,6 +11,7 @@ import { conversationRoutes } from "./routes/conversations";
 import { mediaRoutes } from "./routes/media";
 import { messageRoutes } from "./routes/messages";
 import { openapiRoutes } from "./routes/openapi";
+import { pushRoutes } from "./routes/push";
 import { realtimeRoutes } from "./routes/realtime";
 import { uploadRoutes } from "./routes/uploads";
 
@@ -51,7 +52,8 @@ export const app = new Hono<{ Bindings: AppEnv }>()
 	.route("/", conversationRoutes)
 	.route("/", messageRoutes)
 	.route("/", uploadRoutes)
-	.route("/", mediaRoutes);
+	.route("/", mediaRoutes)
+	.route("/", pushRoutes);
 
 app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
 app.onError(errorResponse);

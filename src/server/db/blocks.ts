@@ -46,7 +46,10 @@ export async function isBlocking(env: AppEnv, blockerId: string, blockedId: stri
 }
 
 /** Who, of `userIds`, blocks whom: the pairs a direct room imports. */
-export async function blocksAmong(db: D1Database, userIds: string[]): Promise<{ blocker_id: string; blocked_id: string }[]> {
+export async function blocksAmong(
+	db: D1Database,
+	userIds: string[],
+): Promise<{ blocker_id: string; blocked_id: string }[]> {
 	const { results } = await db
 		.prepare(
 			`SELECT blocker_id, blocked_id FROM user_blocks

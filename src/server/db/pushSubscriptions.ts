@@ -34,7 +34,9 @@ export async function upsertPushSubscription(
 
 /** Removes the caller's subscription for this endpoint (nothing if it is not theirs). */
 export async function deletePushSubscription(env: AppEnv, userId: string, endpoint: string) {
-	await env.DB.prepare("DELETE FROM push_subscriptions WHERE endpoint = ? AND user_id = ?").bind(endpoint, userId).run();
+	await env.DB.prepare("DELETE FROM push_subscriptions WHERE endpoint = ? AND user_id = ?")
+		.bind(endpoint, userId)
+		.run();
 }
 
 /** A push service answered 404/410: the subscription is gone for good. */

@@ -127,7 +127,9 @@ export const reports = sqliteTable("reports", {
 	reason: text("reason", { enum: ["spam", "harassment", "other"] }).notNull(),
 	note: text("note"),
 	messageText: text("message_text"),
-	status: text("status", { enum: ["open", "closed"] }).notNull().default("open"),
+	status: text("status", { enum: ["open", "closed"] })
+		.notNull()
+		.default("open"),
 	createdAt: text("created_at").notNull(),
 	closedAt: text("closed_at"),
 });

@@ -42,7 +42,13 @@ export async function encryptPushPayload(
 		"deriveBits",
 	])) as CryptoKeyPair;
 	const asPublic = new Uint8Array((await crypto.subtle.exportKey("raw", ephemeral.publicKey)) as ArrayBuffer);
-	const uaKey = await crypto.subtle.importKey("raw", concat(uaPublic), { name: "ECDH", namedCurve: "P-256" }, false, []);
+	const uaKey = await crypto.subtle.importKey(
+		"raw",
+		concat(uaPublic),
+		{ name: "ECDH", namedCurve: "P-256" },
+		false,
+		[],
+	);
 	// workerd's types spell the ECDH `public` member `$public`; the runtime reads `public`.
 	const ecdh = { name: "ECDH", public: uaKey } as unknown as SubtleCryptoDeriveKeyAlgorithm;
 	const ecdhSecret = new Uint8Array(await crypto.subtle.deriveBits(ecdh, ephemeral.privateKey, 256));
