@@ -7,12 +7,14 @@ import { type AppEnv, isOriginAllowed } from "../server/config";
 import { MAX_JSON_BODY_BYTES } from "../shared/schemas";
 import { errorBody, errorResponse } from "./errors";
 import { authRoutes } from "./routes/auth";
+import { blockRoutes } from "./routes/blocks";
 import { conversationRoutes } from "./routes/conversations";
 import { mediaRoutes } from "./routes/media";
 import { messageRoutes } from "./routes/messages";
 import { openapiRoutes } from "./routes/openapi";
 import { pushRoutes } from "./routes/push";
 import { realtimeRoutes } from "./routes/realtime";
+import { reportRoutes } from "./routes/reports";
 import { uploadRoutes } from "./routes/uploads";
 
 const jsonBodyLimit = bodyLimit({
@@ -53,7 +55,9 @@ export const app = new Hono<{ Bindings: AppEnv }>()
 	.route("/", messageRoutes)
 	.route("/", uploadRoutes)
 	.route("/", mediaRoutes)
-	.route("/", pushRoutes);
+	.route("/", pushRoutes)
+	.route("/", blockRoutes)
+	.route("/", reportRoutes);
 
 app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
 app.onError(errorResponse);

@@ -74,6 +74,8 @@ export const authRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables 
 		}
 		// Only failures count against the limits.
 		await refundHits(c.env, reserved);
+		// Told only to someone who knows the password.
+		if (row.suspended_at !== null) throw new ApiError(401, "account suspended");
 		return c.json({ user: toUser(row), token: await startSession(c.env, row.id) }, 200);
 	})
 	.post("/auth/logout", requireUser, async (c) => {

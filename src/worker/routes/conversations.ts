@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { roomStub } from "../../durable/rpc";
 import type { AppEnv } from "../../server/config";
+import { isBlocking } from "../../server/db/blocks";
 import {
 	createDirectConversation,
 	createGroupConversation,
@@ -27,7 +28,7 @@ import {
 } from "../../shared/schemas";
 import { type AuthVariables, requireUser } from "../auth";
 import { ConversationCursor, decodeCursor, encodeCursor, MessageCursor } from "../cursor";
-import { ApiError, badRequest, notFound } from "../errors";
+import { ApiError, badRequest, forbidden, notFound } from "../errors";
 import { pathId, publicOrigin, readJson, readQuery, unwrap } from "../http";
 
 export const ListQuery = z.object({ limit: Limit, cursor: z.string().max(500).optional() });
@@ -68,6 +69,7 @@ export const conversationRoutes = new Hono<Vars>()
 		if (body.type === "direct") {
 			if (body.userId === me) throw badRequest("cannot start a direct conversation with yourself");
 			if (!(await userExists(c.env, body.userId))) throw notFound("user");
+			if (await isBlocking(c.env, body.userId, me)) throw forbidden("this user does not accept conversations from you");
 			const directKey = [me, body.userId].sort().join(":");
 			const existing = await createDirectConversation(c.env, {
 				id,
