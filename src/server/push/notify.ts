@@ -31,8 +31,17 @@ export async function pushNewMessages(env: AppEnv, userId: string, messages: Mes
 	const candidates = messages.filter((m) => m.senderId !== userId && m.kind !== "system" && m.deletedAt === null);
 	if (candidates.length === 0) return;
 	const keys = await keysPromise;
+	// A delivery usually holds several messages of one room: one D1 read per conversation and sender.
+	const contexts = new Map<string, ReturnType<typeof pushContext>>();
+	const gone = new Set<string>();
 	for (const message of candidates) {
-		const context = await pushContext(env, userId, message.conversationId, message.senderId);
+		const key = `${message.conversationId}\n${message.senderId}`;
+		let pending = contexts.get(key);
+		if (!pending) {
+			pending = pushContext(env, userId, message.conversationId, message.senderId);
+			contexts.set(key, pending);
+		}
+		const context = await pending;
 		if (!context.conversation || context.subscriptions.length === 0) continue;
 		const { conversation } = context;
 		const mentioned = mentionsOf(message).includes(userId);
@@ -50,14 +59,17 @@ export async function pushNewMessages(env: AppEnv, userId: string, messages: Mes
 		};
 		const topic = await pushTopic(message.conversationId);
 		const outcomes = await Promise.all(
-			context.subscriptions.map(async (sub) => {
-				const outcome = await sendPush(env, keys, sub, payload, topic);
-				if (outcome === "gone") {
-					await deletePushSubscriptionById(env, sub.id);
-					log.info("push_subscription_gone", { userId, subscriptionId: sub.id });
-				}
-				return outcome;
-			}),
+			context.subscriptions
+				.filter((sub) => !gone.has(sub.id))
+				.map(async (sub) => {
+					const outcome = await sendPush(env, keys, sub, payload, topic);
+					if (outcome === "gone") {
+						gone.add(sub.id);
+						await deletePushSubscriptionById(env, sub.id);
+						log.info("push_subscription_gone", { userId, subscriptionId: sub.id });
+					}
+					return outcome;
+				}),
 		);
 		log.info("push_sent", {
 			userId,
