@@ -47,7 +47,8 @@ export async function deletePushSubscriptionById(env: AppEnv, id: string) {
 /**
  * What a hub needs to push one message to its user, in one D1 round trip: the user's
  * subscriptions, whether the conversation is muted for them, its type and title, and the
- * sender's name.
+ * sender's name. `conversation` is null when the user is no member, or is suspended (their
+ * devices get nothing).
  */
 export async function pushContext(env: AppEnv, userId: string, conversationId: string, senderId: string) {
 	const db = env.DB;
@@ -57,7 +58,7 @@ export async function pushContext(env: AppEnv, userId: string, conversationId: s
 			.prepare(
 				`SELECT c.type, c.title, p.muted, (SELECT display_name FROM users WHERE id = ?3) AS sender_name
 				 FROM conversations c JOIN participants p ON p.conversation_id = c.id AND p.user_id = ?2
-				 WHERE c.id = ?1`,
+				 WHERE c.id = ?1 AND (SELECT suspended_at FROM users WHERE id = ?2) IS NULL`,
 			)
 			.bind(conversationId, userId, senderId),
 	]);
