@@ -2,7 +2,8 @@
 // decides online/offline, and forwards inbox events from rooms: new messages, conversation
 // updates, receipts for the user's own messages, member changes. Presence goes to contacts only
 // (direct chats and groups of at most 32, contract v2) and reaches each socket at most once a
-// second, latest state per user winning.
+// second, latest state per user winning. New messages that arrive while no socket is open go out
+// as Web Push to the user's subscribed devices (src/server/push/), in the background.
 import { DurableObject } from "cloudflare:workers";
 import { type AppEnv, rateLimitsOn } from "../server/config";
 import { isMember } from "../server/db/participants";
