@@ -141,5 +141,17 @@ describe("while A blocks B", () => {
 		expect(aboutA).toEqual([]);
 		const aboutB = inboxA.frames.filter((f) => f.type.startsWith("user:o") && f.data.userId === b.user.id);
 		expect(aboutB).toEqual([]);
+		// Let the hubs finish going offline (and logging it) before the file's environment ends.
+		inboxB.close();
+		inboxC.close();
+		const ids = JSON.stringify([a.user.id, b.user.id, c.user.id]);
+		for (let settled = false; !settled; await new Promise((r) => setTimeout(r, 50))) {
+			const row = await env.DB.prepare(
+				"SELECT COUNT(*) AS n FROM users WHERE online = 1 AND id IN (SELECT value FROM json_each(?))",
+			)
+				.bind(ids)
+				.first<{ n: number }>();
+			settled = row?.n === 0;
+		}
 	});
 });
