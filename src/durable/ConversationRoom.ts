@@ -275,12 +275,13 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	): Promise<RoomResult<{ message: Message; created: boolean }>> {
 		const meta = await this.load(origin);
 		if (!meta || !(await this.isMember(senderId))) return fail(404, "conversation not found");
+		await this.blocks.load(meta.type, this.memberIds());
 		const stored = this.roomLog.byClientId(senderId, body.clientId);
 		if (stored) {
 			await this.visibleToRest(opts.viaRest);
 			return ok({ message: await toMessage(this.env, origin, stored), created: false });
 		}
-		if (await this.blocks.blocksSender(meta.type, this.memberIds(), senderId)) {
+		if (this.blocks.blocksSender(meta.type, senderId)) {
 			return fail(403, "you cannot send messages in this conversation");
 		}
 		if (opts.viaRest && rateLimitsOn(this.env)) {

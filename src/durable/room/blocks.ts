@@ -26,8 +26,12 @@ export class RoomBlocks {
 		return this.storage.sql;
 	}
 
-	private async ensureLoaded(memberIds: string[]) {
-		if (this.loaded) return;
+	/**
+	 * Reads the pair's blocks from D1 into the room the first time (a no-op afterwards, and for
+	 * groups). Awaited before a send reads its log, so the check itself stays synchronous.
+	 */
+	async load(type: string, memberIds: string[]) {
+		if (this.loaded || type !== "direct") return;
 		for (const statement of SCHEMA.split(";")) this.sql.exec(statement);
 		if (this.sql.exec("SELECT 1 FROM room_blocks_loaded").toArray().length > 0) {
 			this.loaded = true;
@@ -47,16 +51,19 @@ export class RoomBlocks {
 		this.loaded = true;
 	}
 
-	/** Whether a member of this direct conversation blocks `senderId`. */
-	async blocksSender(type: "direct" | "group" | string, memberIds: string[], senderId: string): Promise<boolean> {
+	/**
+	 * Whether a member of this direct conversation blocks `senderId`; synchronous, so a send
+	 * checks it between reading and writing its log without an await. Needs `load` first.
+	 */
+	blocksSender(type: string, senderId: string): boolean {
 		if (type !== "direct") return false;
-		await this.ensureLoaded(memberIds);
+		if (!this.loaded) throw new Error("room blocks read before load()");
 		return this.sql.exec("SELECT 1 FROM room_blocks WHERE blocked_id = ?", senderId).toArray().length > 0;
 	}
 
 	/** The block routes changed D1; the room follows. */
 	async set(memberIds: string[], blockerId: string, blockedId: string, blocked: boolean) {
-		await this.ensureLoaded(memberIds);
+		await this.load("direct", memberIds);
 		if (blocked) {
 			this.sql.exec("INSERT OR IGNORE INTO room_blocks (blocker_id, blocked_id) VALUES (?, ?)", blockerId, blockedId);
 		} else {
