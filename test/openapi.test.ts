@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { app } from "../src/worker/app";
-import { api } from "./helpers";
+import { api, directChat, expectError, registerUser } from "./helpers";
 
 // Every REST row of CONTRACT.md, plus the additions the project serves.
 const CONTRACT = [
@@ -186,5 +186,32 @@ describe("OpenAPI document", () => {
 		expect(JSON.stringify(schemas.Conversation)).toContain(
 			'{"anyOf":[{"$ref":"#/components/schemas/Message"},{"type":"null"}]}',
 		);
+	});
+});
+
+describe("validation from the route declarations", () => {
+	it("answers a bad query or body 400 with the fields, a malformed path id 404, never 500", async () => {
+		const [me, other] = [await registerUser("Vera"), await registerUser("Otto")];
+		const repeated = await api("GET", "/conversations?limit=1&limit=2", { token: me.token });
+		expectError(repeated, 400, "invalid_request");
+		expect(repeated.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(["limit"]);
+		const badBody = await api("POST", "/conversations", { token: me.token, body: { type: "direct", userId: "" } });
+		expectError(badBody, 400, "invalid_request");
+		expect(badBody.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(["userId"]);
+		// JSON must be sent as JSON: another media type is refused, not read.
+		const asText = await api("POST", "/auth/login", {
+			rawBody: JSON.stringify({ email: me.user.email, password: me.password }),
+			headers: { "Content-Type": "text/plain" },
+		});
+		expectError(asText, 400, "invalid_request");
+		expectError(await api("GET", "/conversations/not!an!id", { token: me.token }), 404, "not_found");
+		expectError(await api("DELETE", `/messages/${"x".repeat(65)}`, { token: me.token }), 404, "not_found");
+		// Authentication comes before validation: no token, 401 whatever the input.
+		expectError(await api("GET", "/conversations?limit=abc"), 401, "unauthorized");
+		// A body with defaults may be left out entirely.
+		const chat = await directChat(me, other);
+		const read = await api("POST", `/conversations/${chat.id}/read`, { token: me.token });
+		expect(read.status).toBe(200);
+		expect(read.body).toEqual({ lastReadSeq: expect.any(Number) });
 	});
 });
