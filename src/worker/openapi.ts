@@ -7,7 +7,7 @@
 // component names, the bearer scheme, the document's info, and helpers to keep declarations short.
 
 import { zodToOpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
-import { OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "hono";
 import { z } from "zod";
 import * as wire from "../shared/schemas";
@@ -115,8 +115,6 @@ export const authed = { security: [{ bearer: [] as string[] }], middleware: requ
 /** No bearer token (public, or the URL itself is signed). */
 export const open = { security: [] as { bearer: string[] }[] };
 
-export type { RouteConfig };
-
 /** Everything the generated document has besides the routes. */
 export const DOCUMENT_CONFIG = {
 	openapi: "3.1.0",
@@ -159,11 +157,16 @@ export function serveDocument(api: OpenAPIHono<any, any, any>) {
 	);
 }
 
-/** The document, with router-only path patterns (`{key{.+}}`: several segments) shown as `{key}`. */
+/**
+ * The document, with router-only path patterns (`{key{.+}}`: several segments) shown as `{key}`,
+ * and the routes' tags listed in the order they first appear.
+ */
 function documentOf(api: OpenAPIHono<any, any, any>): Record<string, unknown> {
 	const document = api.getOpenAPI31Document(DOCUMENT_CONFIG);
 	const paths = Object.fromEntries(
 		Object.entries(document.paths ?? {}).map(([path, item]) => [path.replace(/\{(\w+)\{[^}]*\}\}/g, "{$1}"), item]),
 	);
-	return { ...document, paths };
+	const operations = Object.values(paths).flatMap((item) => Object.values(item as Record<string, { tags?: string[] }>));
+	const tags = [...new Set(operations.flatMap((operation) => operation.tags ?? []))].map((name) => ({ name }));
+	return { ...document, tags, paths };
 }
