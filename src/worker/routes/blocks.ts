@@ -1,18 +1,43 @@
 // PUT/DELETE /users/:id/block and GET /me/blocks. While A blocks B, B cannot start or write in
 // their direct chat (the pair's room keeps the flag, room/blocks.ts) and neither sees the
 // other's presence (the contacts and participants queries leave it out). Groups are unaffected.
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import { roomStub } from "../../durable/rpc";
 import type { AppEnv } from "../../server/config";
 import { listBlocked, setBlock } from "../../server/db/blocks";
 import { userExists } from "../../server/db/users";
 import { log } from "../../server/log";
-import type { User } from "../../shared/schemas";
-import { type AuthVariables, requireUser } from "../auth";
+import { BlockResult, IdParams, type User, UserList } from "../../shared/schemas";
+import type { AuthVariables } from "../auth";
 import { badRequest, notFound } from "../errors";
-import { pathId } from "../http";
+import { authed, errors, json, openApiRouter } from "../openapi";
 
-type Vars = { Bindings: AppEnv; Variables: AuthVariables };
+const blockUser = createRoute({
+	method: "put",
+	path: "/users/{id}/block",
+	tags: ["safety"],
+	summary: "Block a user (idempotent; yourself: 400)",
+	...authed,
+	request: { params: IdParams },
+	responses: { 200: json(BlockResult), ...errors(400, 401, 404) },
+});
+const unblockUser = createRoute({
+	method: "delete",
+	path: "/users/{id}/block",
+	tags: ["safety"],
+	summary: "Unblock a user (idempotent)",
+	...authed,
+	request: { params: IdParams },
+	responses: { 200: json(BlockResult), ...errors(400, 401, 404) },
+});
+const myBlocks = createRoute({
+	method: "get",
+	path: "/me/blocks",
+	tags: ["safety"],
+	summary: "The users the caller blocks (no presence)",
+	...authed,
+	responses: { 200: json(UserList), ...errors(401) },
+});
 
 async function changeBlock(env: AppEnv, blockerId: string, blockedId: string, blocked: boolean) {
 	if (blockedId === blockerId) throw badRequest("you cannot block yourself");
@@ -24,14 +49,14 @@ async function changeBlock(env: AppEnv, blockerId: string, blockedId: string, bl
 	return { blocked };
 }
 
-export const blockRoutes = new Hono<Vars>()
-	.put("/users/:id/block", requireUser, async (c) =>
-		c.json(await changeBlock(c.env, c.get("userId"), pathId(c, "id"), true)),
+export const blockRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVariables }>()
+	.openapi(blockUser, async (c) =>
+		c.json(await changeBlock(c.env, c.get("userId"), c.req.valid("param").id, true), 200),
 	)
-	.delete("/users/:id/block", requireUser, async (c) =>
-		c.json(await changeBlock(c.env, c.get("userId"), pathId(c, "id"), false)),
+	.openapi(unblockUser, async (c) =>
+		c.json(await changeBlock(c.env, c.get("userId"), c.req.valid("param").id, false), 200),
 	)
-	.get("/me/blocks", requireUser, async (c) => {
+	.openapi(myBlocks, async (c) => {
 		const rows = await listBlocked(c.env, c.get("userId"));
 		// Who they are, never their presence.
 		const users: User[] = rows.map((r) => ({
@@ -40,5 +65,5 @@ export const blockRoutes = new Hono<Vars>()
 			displayName: r.display_name,
 			avatarUrl: r.avatar_url,
 		}));
-		return c.json({ users });
+		return c.json({ users }, 200);
 	});

@@ -1,20 +1,29 @@
 // POST /messages/:id/report: a member reports a message for moderators, who read the reports
 // (with a copy of the text as it was) in the D1 console (README "Moderation").
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import type { AppEnv } from "../../server/config";
 import { fileReport } from "../../server/db/reports";
 import { log } from "../../server/log";
-import { ReportBody } from "../../shared/schemas";
-import { type AuthVariables, requireUser } from "../auth";
+import { IdParams, ReportBody, ReportResult } from "../../shared/schemas";
+import type { AuthVariables } from "../auth";
 import { notFound } from "../errors";
-import { pathId, readJson } from "../http";
+import { authed, errors, json, jsonBody, openApiRouter } from "../openapi";
 
-export const reportRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables }>().post(
-	"/messages/:id/report",
-	requireUser,
+const reportMessage = createRoute({
+	method: "post",
+	path: "/messages/{id}/report",
+	tags: ["safety"],
+	summary: "Report a message to moderators (members only; the same reporter again: 200 with the same report)",
+	...authed,
+	request: { params: IdParams, body: jsonBody(ReportBody) },
+	responses: { 201: json(ReportResult, "Created"), 200: json(ReportResult), ...errors(400, 401, 404, 413) },
+});
+
+export const reportRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVariables }>().openapi(
+	reportMessage,
 	async (c) => {
-		const messageId = pathId(c, "id");
-		const body = await readJson(c, ReportBody);
+		const messageId = c.req.valid("param").id;
+		const body = c.req.valid("json");
 		const reporterId = c.get("userId");
 		const filed = await fileReport(c.env, {
 			id: crypto.randomUUID(),
@@ -26,16 +35,16 @@ export const reportRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariable
 		});
 		if (!filed) throw notFound("message");
 		const { report, created } = filed;
-		if (created) {
-			log.warn("message_reported", {
-				reportId: report.id,
-				messageId,
-				conversationId: report.conversation_id,
-				senderId: report.sender_id,
-				reporterId,
-				reason: body.reason,
-			});
-		}
-		return c.json({ report: { id: report.id, createdAt: report.created_at } }, created ? 201 : 200);
+		const answer = { report: { id: report.id, createdAt: report.created_at } };
+		if (!created) return c.json(answer, 200);
+		log.warn("message_reported", {
+			reportId: report.id,
+			messageId,
+			conversationId: report.conversation_id,
+			senderId: report.sender_id,
+			reporterId,
+			reason: body.reason,
+		});
+		return c.json(answer, 201);
 	},
 );
