@@ -33,7 +33,7 @@ export function vapidKeys(env: AppEnv): Promise<VapidKeys> | null {
 async function importKeys(publicKey: string, privateKey: string, subject: string): Promise<VapidKeys> {
 	const point = fromBase64url(publicKey);
 	const d = fromBase64url(privateKey);
-	if (!point || point.length !== 65 || point[0] !== 0x04 || !d || d.length !== 32) {
+	if (point?.length !== 65 || point[0] !== 0x04 || d?.length !== 32) {
 		throw new Error("VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY are not a base64url P-256 key pair (65 and 32 bytes)");
 	}
 	const key = await crypto.subtle.importKey(
