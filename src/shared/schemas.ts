@@ -59,11 +59,13 @@ export const Message = z.object({
 	clientId: z.string(),
 	kind: z.enum(["text", "image", "system"]),
 	text: z.string().nullable(),
-	image: ImageRef.nullable(),
+	// `z.union([X, z.null()])` rather than `X.nullable()` for named objects: the OpenAPI generator
+	// would otherwise mark the named component itself as nullable (same meaning, same type).
+	image: z.union([ImageRef, z.null()]),
 	createdAt: z.string(),
 	deletedAt: z.string().nullable(),
 	/** Added to the contract: what a `system` message records, for clients that render it. */
-	system: SystemEvent.nullable().optional(),
+	system: z.union([SystemEvent, z.null()]).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -73,7 +75,7 @@ export const Conversation = z.object({
 	title: z.string().nullable(),
 	createdAt: z.string(),
 	lastActivityAt: z.string(),
-	lastMessage: Message.nullable(),
+	lastMessage: z.union([Message, z.null()]),
 	unreadCount: z.number().int(),
 	muted: z.boolean(),
 	participants: z.array(Participant).optional(),
@@ -247,3 +249,95 @@ export const ERROR_CODES = {
 	500: "internal_error",
 } as const;
 export type ErrorStatus = keyof typeof ERROR_CODES;
+
+// ---------- REST inputs and answers (the routes declare these; the web client reads them) ----------
+/** A path id (`:id`, `:userId`): anything that cannot be one is simply not found (404, not 400). */
+export const PathId = z
+	.string()
+	.min(1)
+	.max(64)
+	.regex(/^[A-Za-z0-9_-]+$/);
+export const IdParams = z.object({ id: PathId });
+export const MemberParams = z.object({ id: PathId, userId: PathId });
+
+export const ListQuery = z.object({ limit: Limit, cursor: z.string().max(500).optional() });
+export const HistoryQuery = ListQuery.extend({ afterSeq: z.coerce.number().int().min(0).optional() });
+export const DeleteQuery = z.object({ scope: z.enum(["me", "everyone"]).default("me") });
+/** Media and local upload URLs: the signature is the credential (checked by the route, so 404 when wrong). */
+export const SignedQuery = z.object({ exp: z.string().optional(), sig: z.string().optional() });
+/** Socket handshakes: a single-use ticket from POST /realtime/ticket (or a bearer header). */
+export const TicketQuery = z.object({ ticket: z.string().optional() });
+
+const nextCursor = z.string().nullable();
+export const AuthResult = z.object({ user: User, token: z.string() });
+export const UserResult = z.object({ user: User });
+export const UserList = z.object({ users: z.array(User) });
+export const Ticket = z.object({ ticket: z.string(), expiresAt: z.string() });
+export const ConversationResult = z.object({ conversation: Conversation });
+export const ConversationPage = z.object({ conversations: z.array(Conversation), nextCursor });
+export const MessagePage = z.object({ messages: z.array(Message), nextCursor });
+export const MessageResult = z.object({ message: Message });
+export const ReadResult = z.object({ lastReadSeq: z.number().int() });
+export const DeliveredResult = z.object({ lastDeliveredSeq: z.number().int() });
+export const MuteResult = z.object({ muted: z.boolean() });
+export const ParticipantResult = z.object({ participant: Participant });
+export const UploadTarget = z.object({
+	key: z.string(),
+	uploadUrl: z.string(),
+	method: z.literal("PUT"),
+	headers: z.record(z.string(), z.string()),
+	expiresAt: z.string(),
+});
+export type UploadTarget = z.infer<typeof UploadTarget>;
+export const UploadStored = z.object({ key: z.string() });
+export const Health = z.object({ ok: z.literal(true) });
+export const ErrorEnvelope = z.object({
+	error: z.object({
+		code: z.enum(Object.values(ERROR_CODES) as [string, ...string[]]),
+		message: z.string(),
+		details: z.unknown().optional(),
+	}),
+});
+/** An object key in a media or local upload path (`u/<user>/<random>`, slashes included). */
+export const KeyParams = z.object({ key: z.string() });
+
+// ---------- v2: Web Push, blocking, reports ----------
+
+/** A browser `PushSubscription` as `JSON.stringify(subscription)` gives it (extra fields ignored). */
+export const PushSubscriptionBody = z.object({
+	endpoint: z.string().url().max(2048),
+	expirationTime: z.number().nullable().optional(),
+	keys: z.object({
+		/** The browser's P-256 public key, base64url, uncompressed (65 bytes). */
+		p256dh: z.string().regex(/^[A-Za-z0-9_-]{86,88}={0,2}$/, "p256dh must be a base64url uncompressed P-256 key"),
+		/** The 16-byte auth secret, base64url. */
+		auth: z.string().regex(/^[A-Za-z0-9_-]{22,24}={0,2}$/, "auth must be a base64url 16-byte secret"),
+	}),
+});
+export type PushSubscriptionBody = z.infer<typeof PushSubscriptionBody>;
+
+export const PushUnsubscribeBody = z.object({ endpoint: z.string().url().max(2048) });
+
+/** The decrypted payload of a Web Push message (contract v2). */
+export const PushPayload = z.object({
+	type: z.literal("message"),
+	conversationId: z.string(),
+	messageId: z.string(),
+	seq: z.number().int(),
+	title: z.string(),
+	body: z.string().max(200),
+});
+export type PushPayload = z.infer<typeof PushPayload>;
+
+export const ReportReason = z.enum(["spam", "harassment", "other"]);
+export const ReportBody = z.object({
+	reason: ReportReason,
+	note: z.string().max(1000).optional(),
+});
+export type ReportBody = z.infer<typeof ReportBody>;
+export const Report = z.object({ id: z.string(), createdAt: z.string() });
+export type Report = z.infer<typeof Report>;
+export const VapidPublicKey = z.object({ publicKey: z.string() });
+export const PushSubscriptionResult = z.object({ subscription: z.object({ id: z.string() }) });
+export const BlockResult = z.object({ blocked: z.boolean() });
+export const ReportResult = z.object({ report: Report });

@@ -2,12 +2,13 @@
 // database, drives headless Chromium through playwright-core, and offers small helpers that
 // wait on what a user would see (never fixed sleeps as assertions).
 import { spawn } from "node:child_process";
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { vapidKeyPair } from "../../scripts/local-setup.mjs";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -61,13 +62,8 @@ export async function startApp() {
 	});
 	const port = await freePort(Number(process.env.E2E_PORT ?? 8791));
 	const secret = randomBytes(32).toString("hex");
-	// A Web Push (VAPID) pair, so the push routes work: base64url public point and private scalar.
-	const vapid = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
-	const vapidPublic = Buffer.concat([
-		Buffer.of(4),
-		Buffer.from(vapid.x, "base64url"),
-		Buffer.from(vapid.y, "base64url"),
-	]).toString("base64url");
+	// A Web Push (VAPID) pair, so the push routes answer (as `npm start` writes one to .dev.vars).
+	const vapid = vapidKeyPair();
 	const child = spawn(
 		"npx",
 		[
@@ -84,9 +80,9 @@ export async function startApp() {
 			"--var",
 			`JWT_SECRET:${secret}`,
 			"--var",
-			`VAPID_PUBLIC_KEY:${vapidPublic}`,
+			`VAPID_PUBLIC_KEY:${vapid.publicKey}`,
 			"--var",
-			`VAPID_PRIVATE_KEY:${vapid.d}`,
+			`VAPID_PRIVATE_KEY:${vapid.privateKey}`,
 			"--show-interactive-dev-session=false",
 		],
 		{ cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },

@@ -3,6 +3,7 @@
 // Pure, so the web unit tests cover it; sw.ts is the thin layer over the browser's events.
 // zod/mini: the same checks at a fraction of the size, since this module is the worker's whole bundle.
 import { z } from "zod/mini";
+import type { PushPayload as WirePushPayload } from "../../shared/schemas";
 
 export const PushPayload = z.object({
 	type: z.literal("message"),
@@ -13,6 +14,12 @@ export const PushPayload = z.object({
 	body: z.string(),
 });
 export type PushPayload = z.infer<typeof PushPayload>;
+
+// The wire shape lives in src/shared/schemas.ts (full zod, too big for the worker); this copy
+// must read exactly that shape, or the type check fails here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type PayloadMatchesWire = Assert<Same<PushPayload, WirePushPayload>>;
 
 /** The payload, or null when it is not one we understand (then a generic notification is shown). */
 export function parsePushPayload(text: string | null | undefined): PushPayload | null {
