@@ -11,7 +11,9 @@ import { conversationRoutes } from "./routes/conversations";
 import { mediaRoutes } from "./routes/media";
 import { messageRoutes } from "./routes/messages";
 import { openapiRoutes } from "./routes/openapi";
+import { profileRoutes } from "./routes/profile";
 import { realtimeRoutes } from "./routes/realtime";
+import { searchRoutes } from "./routes/search";
 import { uploadRoutes } from "./routes/uploads";
 
 const jsonBodyLimit = bodyLimit({
@@ -51,7 +53,9 @@ export const app = new Hono<{ Bindings: AppEnv }>()
 	.route("/", conversationRoutes)
 	.route("/", messageRoutes)
 	.route("/", uploadRoutes)
-	.route("/", mediaRoutes);
+	.route("/", mediaRoutes)
+	.route("/", searchRoutes)
+	.route("/", profileRoutes);
 
 app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
 app.onError(errorResponse);

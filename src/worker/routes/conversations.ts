@@ -31,7 +31,14 @@ import { ApiError, badRequest, notFound } from "../errors";
 import { pathId, publicOrigin, readJson, readQuery, unwrap } from "../http";
 
 export const ListQuery = z.object({ limit: Limit, cursor: z.string().max(500).optional() });
-export const HistoryQuery = ListQuery.extend({ afterSeq: z.coerce.number().int().min(0).optional() });
+export const HistoryQuery = ListQuery.extend({
+	afterSeq: z.coerce.number().int().min(0).optional(),
+	/** Contract v2: seq < beforeSeq, newest first (to jump to a message, then page with afterSeq). */
+	beforeSeq: z.coerce.number().int().min(1).optional(),
+}).refine((q) => q.afterSeq === undefined || q.beforeSeq === undefined, {
+	message: "give afterSeq or beforeSeq, not both",
+	path: ["beforeSeq"],
+});
 
 type Vars = { Bindings: AppEnv; Variables: AuthVariables };
 
@@ -128,7 +135,9 @@ export const conversationRoutes = new Hono<Vars>()
 			? await decodeCursor(c.env, query.cursor, MessageCursor)
 			: query.afterSeq !== undefined
 				? { after: query.afterSeq }
-				: null;
+				: query.beforeSeq !== undefined
+					? { before: query.beforeSeq }
+					: null;
 		// The room's log answers: it has every acknowledged message, even one D1 has not seen yet.
 		const room = await memberRoom(c.env, id, me);
 		const page = unwrap(await room.history(me, query.limit, position, publicOrigin(c)));

@@ -1,0 +1,51 @@
+// GET /search/messages — full-text search over the caller's conversations, from D1's FTS5
+// index (migrations/0003). D1 is at most one outbox flush (<= 250 ms) behind the rooms, so an
+// edit or deletion leaves the results within the contract's second.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../server/config";
+import { quotedMessages, searchMessages } from "../../server/db/messages";
+import { isMember } from "../../server/db/participants";
+import { ftsQuery } from "../../server/search";
+import { toMessage } from "../../server/views";
+import { MessageSearchQuery } from "../../shared/schemas";
+import { type AuthVariables, requireUser } from "../auth";
+import { decodeCursor, encodeCursor } from "../cursor";
+import { notFound } from "../errors";
+import { publicOrigin, readQuery } from "../http";
+
+/** A page ends after this message: its time and D1 rowid (ties in time are ordered by rowid). */
+const SearchCursor = z.object({ at: z.string(), row: z.number().int() });
+
+export const searchRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables }>()
+	.use("/search/*", requireUser)
+	.get("/search/messages", async (c) => {
+		const query = readQuery(c, MessageSearchQuery);
+		const me = c.get("userId");
+		if (query.conversationId !== undefined && !(await isMember(c.env, query.conversationId, me))) {
+			throw notFound("conversation");
+		}
+		const after = query.cursor ? await decodeCursor(c.env, query.cursor, SearchCursor) : null;
+		const match = ftsQuery(query.q);
+		// Only punctuation: no word can match it.
+		if (!match) return c.json({ results: [], nextCursor: null });
+		const hits = await searchMessages(c.env.DB, {
+			userId: me,
+			match,
+			conversationId: query.conversationId,
+			limit: query.limit + 1,
+			after,
+		});
+		const page = hits.slice(0, query.limit);
+		const origin = publicOrigin(c);
+		const quoted = await quotedMessages(c.env.DB, page);
+		const results = await Promise.all(
+			page.map(async ({ row: _row, snippet, ...record }) => ({
+				message: await toMessage(c.env, origin, record, quoted),
+				snippet,
+			})),
+		);
+		const last = page.at(-1);
+		const next = hits.length > query.limit && last ? { at: last.created_at, row: last.row } : null;
+		return c.json({ results, nextCursor: next ? await encodeCursor(c.env, next) : null });
+	});
