@@ -26,6 +26,12 @@ const CONTRACT = [
 	"get /health",
 	"get /realtime",
 	"get /conversations/{id}/socket",
+	// Version 2 additions.
+	"patch /messages/{id}",
+	"put /messages/{id}/reactions/{emoji}",
+	"delete /messages/{id}/reactions/{emoji}",
+	"get /search/messages",
+	"patch /me",
 ];
 const ADDITIONS = ["post /conversations/{id}/delivered", "get /media/{key}", "put /uploads/local/{key}"];
 
