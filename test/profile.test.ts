@@ -2,7 +2,7 @@
 // `avatarUrl` is then an absolute URL an <img> loads with no headers, until it is replaced.
 import { describe, expect, it } from "vitest";
 import { api, directChat, expectError, registerUser } from "./helpers";
-import { fetchUrl, PNG_1X1, requestUpload, putUpload, uploadImage } from "./image-helpers";
+import { fetchUrl, PNG_1X1, putUpload, requestUpload, uploadImage } from "./image-helpers";
 
 describe("PATCH /me", () => {
 	it("changes the display name, seen by others in the conversation", async () => {

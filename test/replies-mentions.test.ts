@@ -9,7 +9,7 @@ import { closeSocketsAfterEach, roomSocket } from "./sockets";
 const track = closeSocketsAfterEach();
 
 function send(from: TestUser, conversationId: string, body: Record<string, unknown>) {
-	return api<{ message: Message }>("POST", `/conversations/${conversationId}/messages`, {
+	return api("POST", `/conversations/${conversationId}/messages`, {
 		token: from.token,
 		body: { clientId: crypto.randomUUID(), kind: "text", ...body },
 	});
@@ -142,7 +142,11 @@ describe("GET /conversations/:id/messages?beforeSeq=", () => {
 		const newer = await api("GET", `/conversations/${chat.id}/messages?afterSeq=5&limit=10`, { token: b.token });
 		expect(newer.body.messages.map((m: Message) => m.text)).toEqual(["m6", "m7", "m8"]);
 
-		expectError(await api("GET", `/conversations/${chat.id}/messages?beforeSeq=x`, { token: b.token }), 400, "invalid_request");
+		expectError(
+			await api("GET", `/conversations/${chat.id}/messages?beforeSeq=x`, { token: b.token }),
+			400,
+			"invalid_request",
+		);
 		expectError(
 			await api("GET", `/conversations/${chat.id}/messages?beforeSeq=3&afterSeq=1`, { token: b.token }),
 			400,

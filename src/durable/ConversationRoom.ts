@@ -539,7 +539,8 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		if (record.kind === "system") return fail(409, "system messages take no reactions");
 		if (record.deleted_at) return fail(409, "the message was deleted");
 		const reactions = reactionsOf(record);
-		const next = change === "add" ? withReaction(reactions, emoji, actorId) : withoutReaction(reactions, emoji, actorId);
+		const next =
+			change === "add" ? withReaction(reactions, emoji, actorId) : withoutReaction(reactions, emoji, actorId);
 		if (next === "full") {
 			return fail(409, `a message has at most ${MAX_REACTION_EMOJI} different emoji`);
 		}

@@ -35,7 +35,12 @@ export function mediaExpiry(now = Date.now()): number {
  */
 export const AVATAR_URL_LIFETIME_MS = 365 * 24 * HOUR_MS;
 
-export async function signMediaUrl(env: AppEnv, origin: string, key: string, expiresAt = mediaExpiry()): Promise<string> {
+export async function signMediaUrl(
+	env: AppEnv,
+	origin: string,
+	key: string,
+	expiresAt = mediaExpiry(),
+): Promise<string> {
 	const exp = Math.floor(expiresAt / 1000);
 	const sig = await signPayload(env, "media", `${key}\n${exp}`);
 	return `${origin}/api/v1/media/${key.split("/").map(encodeURIComponent).join("/")}?exp=${exp}&sig=${sig}`;

@@ -325,7 +325,8 @@ export const ROUTES: RouteSpec[] = [
 		method: "get",
 		path: "/search/messages",
 		tag: "messages",
-		summary: "Full-text search (words and word prefixes, case- and accent-insensitive) in the caller's conversations, newest first",
+		summary:
+			"Full-text search (words and word prefixes, case- and accent-insensitive) in the caller's conversations, newest first",
 		auth: true,
 		query: MessageSearchQuery,
 		ok: { 200: "SearchPage" },

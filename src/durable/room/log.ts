@@ -4,7 +4,13 @@
 // and the runtime's output gate keeps every frame and ack until the write is durable.
 
 import type { ConversationImport } from "../../server/db/conversations";
-import { MESSAGE_COLUMNS, type MemberRecord, type MessageRecord, QUOTED_COLUMNS, type QuotedRecord } from "../../server/views";
+import {
+	MESSAGE_COLUMNS,
+	type MemberRecord,
+	type MessageRecord,
+	QUOTED_COLUMNS,
+	type QuotedRecord,
+} from "../../server/views";
 import type { Role, SystemEvent } from "../../shared/schemas";
 
 const SCHEMA = `

@@ -90,9 +90,8 @@ export async function quotedMessages(db: D1Database, rows: Pick<MessageRecord, "
 	return byId;
 }
 
-/** Where a search page starts: after this (created_at, rowid) position, newest first. */
+/** Where a search page starts: below this D1 rowid (results come newest first, by rowid). */
 export interface SearchPosition {
-	at: string;
 	row: number;
 }
 
@@ -102,6 +101,12 @@ export type SearchHit = MessageRecord & { row: number; snippet: string };
  * One page of full-text matches for `userId`, newest first: only in conversations they belong to
  * (or the one given), never deleted for everyone or hidden by them. `match` is an FTS5 query the
  * caller built from quoted terms only (see `ftsQuery`), so user input is never FTS syntax.
+ *
+ * "Newest" is the order messages reached D1 (rowid): the outbox writes each room's messages in
+ * seq order within at most 250 ms of their createdAt, so it is createdAt order except between
+ * conversations inside one flush window (or after a D1 outage delayed a room's flush). Walking
+ * the FTS index in its own rowid order lets a page stop after `limit` hits instead of sorting
+ * every match: with 100,000 messages, a common word is ~5 ms this way and ~65 ms sorted by time.
  */
 export async function searchMessages(
 	db: D1Database,
@@ -112,7 +117,7 @@ export async function searchMessages(
 		.join(", ");
 	const { results } = await db
 		.prepare(
-			`SELECT ${columns}, m.rowid AS row,
+			`SELECT ${columns}, f.rowid AS row,
 			   snippet(messages_fts, 0, '', '', '…', 16) AS snippet
 			 FROM messages_fts f
 			 JOIN messages m ON m.rowid = f.rowid
@@ -121,18 +126,11 @@ export async function searchMessages(
 			   AND (?3 IS NULL OR m.conversation_id = ?3)
 			   AND m.deleted_at IS NULL
 			   AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ?1 AND h.message_id = m.id)
-			   AND (?4 IS NULL OR (m.created_at, m.rowid) < (?4, ?5))
-			 ORDER BY m.created_at DESC, m.rowid DESC
-			 LIMIT ?6`,
+			   AND f.rowid < ?4
+			 ORDER BY f.rowid DESC
+			 LIMIT ?5`,
 		)
-		.bind(
-			opts.userId,
-			opts.match,
-			opts.conversationId ?? null,
-			opts.after?.at ?? null,
-			opts.after?.row ?? 0,
-			opts.limit,
-		)
+		.bind(opts.userId, opts.match, opts.conversationId ?? null, opts.after?.row ?? Number.MAX_SAFE_INTEGER, opts.limit)
 		.all<SearchHit>();
 	return results;
 }

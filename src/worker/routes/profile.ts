@@ -25,14 +25,20 @@ export const profileRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariabl
 			const key = body.avatarImageKey;
 			const check = await checkImageForMessage(c.env, key, me);
 			if (!check.ok) {
-				throw new ApiError(check.status, check.message, { fields: [{ path: "avatarImageKey", message: check.message }] });
+				throw new ApiError(check.status, check.message, {
+					fields: [{ path: "avatarImageKey", message: check.message }],
+				});
 			}
 			const url = await signMediaUrl(c.env, publicOrigin(c), key, Date.now() + AVATAR_URL_LIFETIME_MS);
 			avatar = { key, contentType: check.contentType, url };
 		}
 		const row = await updateProfile(c.env, me, { displayName: body.displayName, avatar });
 		if (!row) throw new ApiError(401, "account no longer exists");
-		log.info("profile_updated", { userId: me, displayName: body.displayName !== undefined, avatar: avatar !== undefined });
+		log.info("profile_updated", {
+			userId: me,
+			displayName: body.displayName !== undefined,
+			avatar: avatar !== undefined,
+		});
 		return c.json({ user: toUser(row) });
 	},
 );

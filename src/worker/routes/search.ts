@@ -14,8 +14,8 @@ import { decodeCursor, encodeCursor } from "../cursor";
 import { notFound } from "../errors";
 import { publicOrigin, readQuery } from "../http";
 
-/** A page ends after this message: its time and D1 rowid (ties in time are ordered by rowid). */
-const SearchCursor = z.object({ at: z.string(), row: z.number().int() });
+/** A page ends after this message: its D1 rowid (the search index's order, newest first). */
+const SearchCursor = z.object({ row: z.number().int() });
 
 export const searchRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables }>()
 	.use("/search/*", requireUser)
@@ -46,6 +46,6 @@ export const searchRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariable
 			})),
 		);
 		const last = page.at(-1);
-		const next = hits.length > query.limit && last ? { at: last.created_at, row: last.row } : null;
+		const next = hits.length > query.limit && last ? { row: last.row } : null;
 		return c.json({ results, nextCursor: next ? await encodeCursor(c.env, next) : null });
 	});
