@@ -19,8 +19,9 @@ CREATE INDEX users_avatar_key_idx ON users (avatar_key) WHERE avatar_key IS NOT 
 -- table keyed by the message's rowid holds the text of every live, non-system message; the
 -- triggers below keep it in step with every insert, upsert (ON CONFLICT DO UPDATE fires the
 -- UPDATE trigger), edit, delete-for-everyone (text set to NULL) and row delete.
--- Note: `wrangler d1 export` refuses databases with virtual tables; see README "Search" for
--- the drop / export / recreate-and-refill statements.
+-- Note: `wrangler d1 export` refuses databases with virtual tables: scripts/search-index-drop.sql
+-- and scripts/search-index.sql drop and recreate this part (README "Exporting D1 with the
+-- search index").
 CREATE VIRTUAL TABLE messages_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
 
 CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages

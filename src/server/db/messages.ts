@@ -90,47 +90,61 @@ export async function quotedMessages(db: D1Database, rows: Pick<MessageRecord, "
 	return byId;
 }
 
-/** Where a search page starts: below this D1 rowid (results come newest first, by rowid). */
-export interface SearchPosition {
-	row: number;
-}
+/**
+ * Where a search page starts: below this D1 rowid (across conversations), or below this seq
+ * (within one conversation). Either way results come newest first.
+ */
+export type SearchPosition = { row: number } | { seq: number };
 
-export type SearchHit = MessageRecord & { row: number; snippet: string };
+export type SearchHit = MessageRecord & { row: number };
+
+const HIT_COLUMNS = `${MESSAGE_COLUMNS.split(", ")
+	.map((c) => `m.${c}`)
+	.join(", ")}, m.rowid AS row`;
 
 /**
- * One page of full-text matches for `userId`, newest first: only in conversations they belong to
- * (or the one given), never deleted for everyone or hidden by them. `match` is an FTS5 query the
- * caller built from quoted terms only (see `ftsQuery`), so user input is never FTS syntax.
+ * One page of full-text matches for `userId`, newest first, never deleted for everyone or
+ * hidden by them. `match` is an FTS5 query the caller built from quoted terms only (see
+ * `ftsQuery`), so user input is never FTS syntax. Two plans, each the fast one for its case:
  *
- * "Newest" is the order messages reached D1 (rowid): the outbox writes each room's messages in
- * seq order within at most 250 ms of their createdAt, so it is createdAt order except between
- * conversations inside one flush window (or after a D1 outage delayed a room's flush). Walking
- * the FTS index in its own rowid order lets a page stop after `limit` hits instead of sorting
- * every match: with 100,000 messages, a common word is ~5 ms this way and ~65 ms sorted by time.
+ * - Across the caller's conversations, the FTS index is walked in its own rowid order, newest
+ *   first, and the walk stops after `limit` hits in the caller's conversations (a common word
+ *   over 100,000 messages: ~5 ms, against ~65 ms sorting every match by time). "Newest" is then
+ *   the order messages reached D1: the outbox writes each room's messages in seq order within
+ *   250 ms of their createdAt, so it is createdAt order except between conversations inside one
+ *   flush window (or after a D1 outage delayed a room's flush).
+ * - Within one conversation (membership checked by the caller), the matches' rowids are read
+ *   once and the conversation's messages are walked by seq, newest first.
  */
 export async function searchMessages(
 	db: D1Database,
 	opts: { userId: string; match: string; conversationId?: string; limit: number; after: SearchPosition | null },
 ): Promise<SearchHit[]> {
-	const columns = MESSAGE_COLUMNS.split(", ")
-		.map((c) => `m.${c}`)
-		.join(", ");
+	const notHidden = "NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ?1 AND h.message_id = m.id)";
+	if (opts.conversationId !== undefined) {
+		const below = opts.after && "seq" in opts.after ? opts.after.seq : Number.MAX_SAFE_INTEGER;
+		const { results } = await db
+			.prepare(
+				`SELECT ${HIT_COLUMNS} FROM messages m
+				 WHERE m.conversation_id = ?3 AND m.seq < ?4 AND m.deleted_at IS NULL AND ${notHidden}
+				   AND m.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?2)
+				 ORDER BY m.seq DESC LIMIT ?5`,
+			)
+			.bind(opts.userId, opts.match, opts.conversationId, below, opts.limit)
+			.all<SearchHit>();
+		return results;
+	}
+	const below = opts.after && "row" in opts.after ? opts.after.row : Number.MAX_SAFE_INTEGER;
 	const { results } = await db
 		.prepare(
-			`SELECT ${columns}, f.rowid AS row,
-			   snippet(messages_fts, 0, '', '', '…', 16) AS snippet
+			`SELECT ${HIT_COLUMNS}
 			 FROM messages_fts f
 			 JOIN messages m ON m.rowid = f.rowid
 			 JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = ?1
-			 WHERE messages_fts MATCH ?2
-			   AND (?3 IS NULL OR m.conversation_id = ?3)
-			   AND m.deleted_at IS NULL
-			   AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ?1 AND h.message_id = m.id)
-			   AND f.rowid < ?4
-			 ORDER BY f.rowid DESC
-			 LIMIT ?5`,
+			 WHERE messages_fts MATCH ?2 AND f.rowid < ?3 AND m.deleted_at IS NULL AND ${notHidden}
+			 ORDER BY f.rowid DESC LIMIT ?4`,
 		)
-		.bind(opts.userId, opts.match, opts.conversationId ?? null, opts.after?.row ?? Number.MAX_SAFE_INTEGER, opts.limit)
+		.bind(opts.userId, opts.match, below, opts.limit)
 		.all<SearchHit>();
 	return results;
 }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { AppEnv } from "../../server/config";
 import { quotedMessages, searchMessages } from "../../server/db/messages";
 import { isMember } from "../../server/db/participants";
-import { ftsQuery } from "../../server/search";
+import { ftsQuery, snippetFor } from "../../server/search";
 import { toMessage } from "../../server/views";
 import { MessageSearchQuery } from "../../shared/schemas";
 import { type AuthVariables, requireUser } from "../auth";
@@ -14,8 +14,8 @@ import { decodeCursor, encodeCursor } from "../cursor";
 import { notFound } from "../errors";
 import { publicOrigin, readQuery } from "../http";
 
-/** A page ends after this message: its D1 rowid (the search index's order, newest first). */
-const SearchCursor = z.object({ row: z.number().int() });
+/** A page ends after this message: its D1 rowid (across conversations) or seq (within one). */
+const SearchCursor = z.union([z.object({ row: z.number().int() }), z.object({ seq: z.number().int() })]);
 
 export const searchRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables }>()
 	.use("/search/*", requireUser)
@@ -40,12 +40,13 @@ export const searchRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariable
 		const origin = publicOrigin(c);
 		const quoted = await quotedMessages(c.env.DB, page);
 		const results = await Promise.all(
-			page.map(async ({ row: _row, snippet, ...record }) => ({
+			page.map(async ({ row: _row, ...record }) => ({
 				message: await toMessage(c.env, origin, record, quoted),
-				snippet,
+				snippet: snippetFor(record.text ?? "", query.q),
 			})),
 		);
 		const last = page.at(-1);
-		const next = hits.length > query.limit && last ? { row: last.row } : null;
+		const next =
+			hits.length > query.limit && last ? (query.conversationId ? { seq: last.seq } : { row: last.row }) : null;
 		return c.json({ results, nextCursor: next ? await encodeCursor(c.env, next) : null });
 	});
