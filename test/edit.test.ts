@@ -1,7 +1,7 @@
 // Editing a message (contract v2): the sender only, within 15 minutes, not system or deleted
 // messages; `editedAt` set, `message:updated` to the room (and to members' realtime sockets when
 // it is the last message); the same text again answers 200 and broadcasts nothing.
-import { runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConversationRoom } from "../src/durable/ConversationRoom";
 import { roomStub } from "../src/durable/rpc";
@@ -114,6 +114,24 @@ describe("PATCH /messages/:id", () => {
 			},
 		);
 		expectError(await edit(a.token, sent.id, { text: "too late" }), 403, "forbidden");
+	});
+
+	it("works in a room whose log was written before edits existed (its table gains the columns)", async () => {
+		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
+		const chat = await directChat(a, b);
+		const sent = await sendText(a, chat.id, "from the old days");
+		const stub = roomStub(env, chat.id) as unknown as DurableObjectStub<ConversationRoom>;
+		await runInDurableObject(stub, (_room, state) => {
+			for (const column of ["edited_at", "reply_to_id", "mentions", "reactions"]) {
+				state.storage.sql.exec(`ALTER TABLE messages DROP COLUMN ${column}`);
+			}
+		});
+		await evictDurableObject(stub);
+		const res = await edit(a.token, sent.id, { text: "from the new days" });
+		expect(res.status).toBe(200);
+		expect(res.body.message).toMatchObject({ text: "from the new days", replyTo: null, mentions: [], reactions: [] });
+		const reacted = await api("PUT", `/messages/${sent.id}/reactions/${encodeURIComponent("👍")}`, { token: b.token });
+		expect(reacted.body.reactions).toEqual([{ emoji: "👍", userIds: [b.user.id] }]);
 	});
 
 	it("edits over the room socket: ack { message }, errors for others", async () => {

@@ -364,6 +364,13 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		return next;
 	}
 
+	/** A change to a message is broadcast after every `message:new` already on its way (an image waits for D1). */
+	private broadcastInOrder(event: ServerEvent): Promise<void> {
+		const next = this.publishing.then(() => this.sockets.broadcast(event));
+		this.publishing = next.catch(() => undefined);
+		return next;
+	}
+
 	/** One member's history from the log: newest first before a seq, or oldest first after one. */
 	async history(
 		userId: string,
@@ -515,7 +522,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		if (!edited) return fail(404, "message not found");
 		const message = await this.messageOut(edited, origin);
 		const event: ServerEvent = { type: "message:updated", data: { message } };
-		this.sockets.broadcast(event);
+		await this.broadcastInOrder(event);
 		if (this.roomLog.latestMessage()?.id === messageId) this.notifyMembers([event]);
 		log.info("message_edited", { conversationId: meta.conversation_id, messageId });
 		await this.visibleToRest(opts.viaRest);
@@ -547,7 +554,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		if (next !== reactions) {
 			this.roomLog.setReactions(messageId, next.length > 0 ? JSON.stringify(next) : null);
 			this.afterWrite();
-			this.sockets.broadcast({
+			await this.broadcastInOrder({
 				type: "message:reactions",
 				data: { conversationId: meta.conversation_id, messageId, seq: record.seq, reactions: next },
 			});
