@@ -51,6 +51,21 @@ export const SystemEvent = z.object({
 });
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
+/** Contract v2: one emoji and who reacted with it, in order of first use. */
+export const Reaction = z.object({ emoji: z.string(), userIds: z.array(z.string()) });
+export type Reaction = z.infer<typeof Reaction>;
+
+/** Contract v2: the quoted message as it is now (text at most 200 characters). */
+export const ReplyRef = z.object({
+	id: z.string(),
+	seq: z.number().int(),
+	senderId: z.string(),
+	kind: z.enum(["text", "image", "system"]),
+	text: z.string().nullable(),
+	deletedAt: z.string().nullable(),
+});
+export type ReplyRef = z.infer<typeof ReplyRef>;
+
 export const Message = z.object({
 	id: z.string(),
 	conversationId: z.string(),
@@ -64,6 +79,11 @@ export const Message = z.object({
 	deletedAt: z.string().nullable(),
 	/** Added to the contract: what a `system` message records, for clients that render it. */
 	system: SystemEvent.nullable().optional(),
+	// Contract v2 (optional here so a v1 answer still parses).
+	editedAt: z.string().nullable().optional(),
+	replyTo: ReplyRef.nullable().optional(),
+	mentions: z.array(z.string()).optional(),
+	reactions: z.array(Reaction).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -77,6 +97,8 @@ export const Conversation = z.object({
 	unreadCount: z.number().int(),
 	muted: z.boolean(),
 	participants: z.array(Participant).optional(),
+	/** Contract v2: unread messages from others that mention the caller. */
+	unreadMentionCount: z.number().int().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 
@@ -191,6 +213,16 @@ export const ServerFrame = z.discriminatedUnion("type", [
 		data: z.object({ conversationId: z.string(), messageId: z.string(), seq: z.number().int() }),
 	}),
 	z.object({ type: z.literal("message:delivered"), data: conversationSeq }),
+	z.object({ type: z.literal("message:updated"), data: z.object({ message: Message }) }),
+	z.object({
+		type: z.literal("message:reactions"),
+		data: z.object({
+			conversationId: z.string(),
+			messageId: z.string(),
+			seq: z.number().int(),
+			reactions: z.array(Reaction),
+		}),
+	}),
 	z.object({ type: z.literal("message:read"), data: conversationSeq }),
 	z.object({
 		type: z.literal("user:typing"),

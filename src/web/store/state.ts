@@ -16,6 +16,9 @@ export interface PendingMessage {
 	imageKey?: string;
 	progress?: number;
 	error?: string;
+	/** v2: the message this one answers, and the members it mentions. */
+	replyToId?: string;
+	mentions?: string[];
 }
 
 export interface Thread {
@@ -55,6 +58,16 @@ export interface SessionState {
 	notice: Notice | null;
 	listLoaded: boolean;
 	listError: string | null;
+	/** conversationId → the id of the message the composer is replying to. */
+	replyingTo: Record<string, string>;
+	/** A message to scroll to and highlight (reply quote or search result); `nonce` tells repeats apart. */
+	jump: JumpTarget | null;
+}
+
+export interface JumpTarget {
+	conversationId: string;
+	seq: number;
+	nonce: number;
 }
 
 export interface ChatState extends SessionState {
@@ -84,5 +97,7 @@ export function initialState(me: User): ChatState {
 		roomOpen: false,
 		readMarker: null,
 		notice: null,
+		replyingTo: {},
+		jump: null,
 	};
 }
