@@ -1,7 +1,7 @@
 // REST client for /api/v1 (CONTRACT.md). Every response is parsed with the shared zod schemas,
 // and the error envelope becomes a thrown ApiError the UI can show as is.
 import { z } from "zod";
-import { Conversation, Message, Participant, User } from "../shared/schemas";
+import { Conversation, Message, Participant, Reaction, User } from "../shared/schemas";
 
 /** Build-time API origin (VITE_API_ORIGIN), e.g. https://chat-api.example.edu; empty = same origin. */
 const apiOrigin = (import.meta.env.VITE_API_ORIGIN ?? "").replace(/\/+$/, "");
@@ -128,9 +128,10 @@ export const api = {
 		request("GET", `/conversations/${enc(id)}/messages${q({ afterSeq, limit })}`, MessagePage),
 	sendMessage: (
 		id: string,
-		body:
+		body: (
 			| { clientId: string; kind: "text"; text: string }
-			| { clientId: string; kind: "image"; imageKey: string; text?: string },
+			| { clientId: string; kind: "image"; imageKey: string; text?: string }
+		) & { replyToId?: string; mentions?: string[] },
 	) => request("POST", `/conversations/${enc(id)}/messages`, OneMessage, body),
 	deleteMessage: (messageId: string, scope: "me" | "everyone") =>
 		request("DELETE", `/messages/${enc(messageId)}${q({ scope })}`, Empty),
@@ -183,3 +184,39 @@ export function uploadFile(upload: Upload, file: Blob, onProgress: (fraction: nu
 		xhr.send(file);
 	});
 }
+
+// ---------- contract v2: edits, reactions, search, reports, profile, jumping in history ----------
+const Reactions = z.object({ reactions: z.array(Reaction) });
+const SearchPage = z.object({
+	results: z.array(z.object({ message: Message, snippet: z.string() })),
+	nextCursor: z.string().nullable(),
+});
+export type SearchResult = z.infer<typeof SearchPage>["results"][number];
+export type ReportReason = "spam" | "harassment" | "other";
+
+export const apiV2 = {
+	editMessage: (messageId: string, text: string) =>
+		request("PATCH", `/messages/${enc(messageId)}`, OneMessage, { text }),
+	addReaction: (messageId: string, emoji: string) =>
+		request("PUT", `/messages/${enc(messageId)}/reactions/${enc(emoji)}`, Reactions),
+	removeReaction: (messageId: string, emoji: string) =>
+		request("DELETE", `/messages/${enc(messageId)}/reactions/${enc(emoji)}`, Reactions),
+	/** Newest first, messages with seq below `beforeSeq`: walking back to a quoted or found message. */
+	messagesBeforeSeq: (id: string, beforeSeq: number, limit = 100) =>
+		request("GET", `/conversations/${enc(id)}/messages${q({ beforeSeq, limit })}`, MessagePage),
+	searchMessages: (query: string, options: { conversationId?: string; cursor?: string; limit?: number } = {}) =>
+		request(
+			"GET",
+			`/search/messages${q({ q: query, conversationId: options.conversationId, limit: options.limit ?? 20, cursor: options.cursor })}`,
+			SearchPage,
+		),
+	reportMessage: (messageId: string, reason: ReportReason, note?: string) =>
+		request(
+			"POST",
+			`/messages/${enc(messageId)}/report`,
+			z.object({ report: z.object({ id: z.string(), createdAt: z.string() }) }),
+			{ reason, ...(note ? { note } : {}) },
+		),
+	updateProfile: (patch: { displayName?: string; avatarImageKey?: string | null }) =>
+		request("PATCH", "/me", z.object({ user: User }), patch),
+};

@@ -6,7 +6,9 @@ import { conversationTitle, otherParticipant, systemText } from "../store/messag
 import { Avatar } from "./Avatar";
 import { navigateToConversation } from "./ChatApp";
 import styles from "./ConversationList.module.css";
-import { IconBell, IconCompose, IconMuted } from "./icons";
+import { IconBell, IconCompose, IconMuted, IconSearch } from "./icons";
+import { ProfileDialog } from "./ProfileDialog";
+import { SearchDialog } from "./SearchDialog";
 
 interface ConversationListProps {
 	openId: string | null;
@@ -22,6 +24,7 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 	const listLoaded = useChat((s) => s.listLoaded);
 	const listError = useChat((s) => s.listError);
 	const now = useNow(30_000);
+	const [dialog, setDialog] = useState<"profile" | "search" | null>(null);
 
 	return (
 		<nav
@@ -31,7 +34,16 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 		>
 			<header className={styles["pane-header"]}>
 				<div className={styles.me}>
-					<Avatar name={me.displayName} seed={me.id} url={me.avatarUrl} size={36} />
+					<button
+						type="button"
+						className={styles["profile-btn"]}
+						onClick={() => setDialog("profile")}
+						aria-label="Your profile"
+						title="Your profile"
+						data-testid="profile-button"
+					>
+						<Avatar name={me.displayName} seed={me.id} url={me.avatarUrl} size={36} />
+					</button>
 					<div className={styles["me-text"]}>
 						<h1 className={styles["app-title"]}>Chats</h1>
 						<span className="muted small">{me.displayName}</span>
@@ -39,6 +51,15 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 				</div>
 				<div className={styles["header-actions"]}>
 					<NotificationButton />
+					<button
+						type="button"
+						className="icon-btn"
+						onClick={() => setDialog("search")}
+						aria-label="Search messages"
+						title="Search messages"
+					>
+						<IconSearch />
+					</button>
 					<button type="button" className="icon-btn" onClick={onCompose} aria-label="New message" title="New message">
 						<IconCompose />
 					</button>
@@ -74,6 +95,8 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 					/>
 				))}
 			</ul>
+			{dialog === "profile" ? <ProfileDialog onClose={() => setDialog(null)} /> : null}
+			{dialog === "search" ? <SearchDialog onClose={() => setDialog(null)} /> : null}
 		</nav>
 	);
 }
@@ -134,6 +157,11 @@ function ConversationRow({ conversation: c, participants, users, me, active, now
 							<span className="muted-icon" title="Muted">
 								<IconMuted />
 								<span className="sr-only">Muted</span>
+							</span>
+						) : null}
+						{(c.unreadMentionCount ?? 0) > 0 ? (
+							<span className={styles["mention-badge"]} data-testid="mention-badge" title="You were mentioned">
+								@<span className="sr-only"> you were mentioned</span>
 							</span>
 						) : null}
 						{unread > 0 ? (

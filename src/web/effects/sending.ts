@@ -8,6 +8,9 @@ import { pendingFor } from "../store/pending";
 import type { PendingMessage } from "../store/state";
 import { errorText, type Store } from "./store";
 
+/** Contract v2: what a send may carry besides its text or image. */
+export type SendExtras = Pick<PendingMessage, "replyToId" | "mentions">;
+
 export class Sending {
 	constructor(
 		private readonly store: Store,
@@ -18,7 +21,7 @@ export class Sending {
 	) {}
 
 	/** Returns an error to show, or null once the message is on its way. */
-	sendText(conversationId: string, text: string): string | null {
+	sendText(conversationId: string, text: string, extra: SendExtras = {}): string | null {
 		const trimmed = text.trim();
 		if (!trimmed) return null;
 		if (trimmed.length > MAX_TEXT_LENGTH)
@@ -31,12 +34,13 @@ export class Sending {
 			text: trimmed,
 			createdAt: new Date().toISOString(),
 			status: "sending",
+			...extra,
 		});
 		return null;
 	}
 
 	/** Checks type and size before anything is uploaded; returns an error to show, or null. */
-	sendImage(conversationId: string, file: File, caption: string): string | null {
+	sendImage(conversationId: string, file: File, caption: string, extra: SendExtras = {}): string | null {
 		const type = IMAGE_CONTENT_TYPES.find((t) => t === file.type);
 		if (!type) return "Only JPEG, PNG, WebP and GIF images can be sent.";
 		if (file.size > MAX_IMAGE_BYTES) return "Images can be at most 10 MB.";
@@ -53,6 +57,7 @@ export class Sending {
 			file,
 			previewUrl: URL.createObjectURL(file),
 			progress: 0,
+			...extra,
 		});
 		return null;
 	}
@@ -111,7 +116,11 @@ export class Sending {
 				p.kind === "image" && imageKey
 					? { clientId, kind: "image" as const, imageKey, ...(p.text ? { text: p.text } : {}) }
 					: { clientId, kind: "text" as const, text: p.text };
-			const { message } = await api.sendMessage(conversationId, body);
+			const v2 = {
+				...(p.replyToId ? { replyToId: p.replyToId } : {}),
+				...(p.mentions?.length ? { mentions: p.mentions } : {}),
+			};
+			const { message } = await api.sendMessage(conversationId, { ...body, ...v2 });
 			// Handled like a socket's copy, which also resolves the pending one.
 			this.sent(message);
 		} catch (error) {

@@ -1,0 +1,33 @@
+// The quoted message above a reply, in the bubble (a button that jumps to the original) and
+// above the composer while replying.
+import type { ReplyRef } from "../../shared/schemas";
+import { useChat } from "../store/context";
+import styles from "./MessageExtras.module.css";
+
+export function quoteText(quote: Pick<ReplyRef, "kind" | "text" | "deletedAt">): string {
+	if (quote.deletedAt) return "This message was deleted";
+	if (quote.kind === "image") return quote.text ? `Photo: ${quote.text}` : "Photo";
+	return quote.text ?? "";
+}
+
+export function useSenderName(senderId: string): string {
+	const meId = useChat((s) => s.me.id);
+	const name = useChat((s) => s.users[senderId]?.displayName);
+	return senderId === meId ? "You" : (name ?? "Someone");
+}
+
+export function ReplyQuote({ quote, onJump }: { quote: ReplyRef; onJump: (seq: number) => void }) {
+	const who = useSenderName(quote.senderId);
+	return (
+		<button
+			type="button"
+			className={styles.quote}
+			data-testid="reply-quote"
+			onClick={() => onJump(quote.seq)}
+			aria-label={`Reply to ${who}: ${quoteText(quote)}. Show the original message`}
+		>
+			<span className={styles["quote-who"]}>{who}</span>
+			<span className={styles["quote-text"]}>{quoteText(quote)}</span>
+		</button>
+	);
+}
