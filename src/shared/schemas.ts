@@ -56,7 +56,7 @@ export const Reaction = z.object({ emoji: z.string(), userIds: z.array(z.string(
 export type Reaction = z.infer<typeof Reaction>;
 
 /** Contract v2: the quoted message as it is now (text at most 200 characters). */
-export const ReplyRef = z.object({
+export const ReplyTo = z.object({
 	id: z.string(),
 	seq: z.number().int(),
 	senderId: z.string(),
@@ -64,7 +64,7 @@ export const ReplyRef = z.object({
 	text: z.string().nullable(),
 	deletedAt: z.string().nullable(),
 });
-export type ReplyRef = z.infer<typeof ReplyRef>;
+export type ReplyTo = z.infer<typeof ReplyTo>;
 
 export const Message = z.object({
 	id: z.string(),
@@ -81,7 +81,7 @@ export const Message = z.object({
 	system: SystemEvent.nullable().optional(),
 	// Contract v2 (optional here so a v1 answer still parses).
 	editedAt: z.string().nullable().optional(),
-	replyTo: ReplyRef.nullable().optional(),
+	replyTo: ReplyTo.nullable().optional(),
 	mentions: z.array(z.string()).optional(),
 	reactions: z.array(Reaction).optional(),
 });

@@ -38,11 +38,11 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 						type="button"
 						className={styles["profile-btn"]}
 						onClick={() => setDialog("profile")}
-						aria-label="Your profile"
 						title="Your profile"
 						data-testid="profile-button"
 					>
 						<Avatar name={me.displayName} seed={me.id} url={me.avatarUrl} size={36} />
+						<span className="sr-only">Your profile</span>
 					</button>
 					<div className={styles["me-text"]}>
 						<h1 className={styles["app-title"]}>Chats</h1>

@@ -1,10 +1,10 @@
 // The quoted message above a reply, in the bubble (a button that jumps to the original) and
 // above the composer while replying.
-import type { ReplyRef } from "../../shared/schemas";
+import type { ReplyTo } from "../../shared/schemas";
 import { useChat } from "../store/context";
 import styles from "./MessageExtras.module.css";
 
-export function quoteText(quote: Pick<ReplyRef, "kind" | "text" | "deletedAt">): string {
+export function quoteText(quote: Pick<ReplyTo, "kind" | "text" | "deletedAt">): string {
 	if (quote.deletedAt) return "This message was deleted";
 	if (quote.kind === "image") return quote.text ? `Photo: ${quote.text}` : "Photo";
 	return quote.text ?? "";
@@ -16,7 +16,7 @@ export function useSenderName(senderId: string): string {
 	return senderId === meId ? "You" : (name ?? "Someone");
 }
 
-export function ReplyQuote({ quote, onJump }: { quote: ReplyRef; onJump: (seq: number) => void }) {
+export function ReplyQuote({ quote, onJump }: { quote: ReplyTo; onJump: (seq: number) => void }) {
 	const who = useSenderName(quote.senderId);
 	return (
 		<button

@@ -1,5 +1,5 @@
 // Messages per conversation: pages, live messages and catch-up pages all merge by id, sorted by seq.
-import type { Message, ReplyRef } from "../../shared/schemas";
+import type { Message, ReplyTo } from "../../shared/schemas";
 import type { ChatAction } from "./actions";
 import type { Thread } from "./state";
 
@@ -27,7 +27,7 @@ export function mergeMessages(existing: Message[], incoming: Message[]): Message
 const QUOTE_LENGTH = 200;
 
 /** A quote as the quoted message is now (contract v2: text at most 200 characters). */
-export function quoteOf(m: Message): ReplyRef {
+export function quoteOf(m: Message): ReplyTo {
 	return {
 		id: m.id,
 		seq: m.seq,
