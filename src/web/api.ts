@@ -1,7 +1,32 @@
-// REST client for /api/v1 (CONTRACT.md). Every response is parsed with the shared zod schemas,
-// and the error envelope becomes a thrown ApiError the UI can show as is.
+// REST client for /api/v1 (CONTRACT.md), typed from the worker's routes: `hc<AppType>` knows
+// every route's path, params, query, body and answers, so a call that does not match a route's
+// declaration does not compile. Every answer is still parsed at run time with the shared zod
+// schemas (whose types must match the route's declared answer), and the error envelope becomes a
+// thrown ApiError the UI can show as is.
+//
+// AppType comes from ./.app-types/, declarations emitted from src/worker/app.ts by
+// `npm run types:app` (run by `npm run typecheck`; git-ignored). Only types cross over: the
+// import is erased, so no worker code reaches the bundle.
+import { type ClientResponse, hc } from "hono/client";
+import type { SuccessStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { Conversation, Message, Participant, Reaction, User } from "../shared/schemas";
+import {
+	AuthResult,
+	ConversationPage,
+	ConversationResult,
+	Message,
+	MessagePage,
+	MessageResult,
+	MuteResult,
+	ParticipantResult,
+	Reaction,
+	ReadResult,
+	Ticket,
+	UploadTarget,
+	UserList,
+	UserResult,
+} from "../shared/schemas";
+import type { AppType } from "./.app-types/worker/app";
 
 /** Build-time API origin (VITE_API_ORIGIN), e.g. https://chat-api.example.edu; empty = same origin. */
 const apiOrigin = (import.meta.env.VITE_API_ORIGIN ?? "").replace(/\/+$/, "");
@@ -41,19 +66,27 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
 	onUnauthorized = handler;
 }
 
-type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+const client = hc<AppType>(apiOrigin, {
+	headers: (): Record<string, string> =>
+		token ? { accept: "application/json", authorization: `Bearer ${token}` } : { accept: "application/json" },
+});
+const v1 = client.api.v1;
 
-async function request<T>(method: Method, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
-	const headers: Record<string, string> = { accept: "application/json" };
-	if (token) headers.authorization = `Bearer ${token}`;
-	if (body !== undefined) headers["content-type"] = "application/json";
+/** The body a route declares for its success statuses. */
+type Ok<R> = R extends ClientResponse<infer T, infer S, string> ? (S extends SuccessStatusCode ? T : never) : never;
+
+/**
+ * Sends one request and reads its answer: the success body parsed with `schema` (typed as what
+ * the route declares), or the error envelope thrown as ApiError. Without `schema` (204 routes)
+ * the answer's body, if any, is returned as is.
+ */
+async function call<R extends ClientResponse<unknown, number, string>>(
+	send: () => Promise<R>,
+	schema?: z.ZodType<Ok<R>>,
+): Promise<Ok<R>> {
 	let response: Response;
 	try {
-		response = await fetch(`${API_BASE}${path}`, {
-			method,
-			headers,
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
+		response = (await send()) as unknown as Response;
 	} catch {
 		throw new ApiError(0, "network_error", "You appear to be offline. Check your connection and try again.");
 	}
@@ -75,87 +108,66 @@ async function request<T>(method: Method, path: string, schema: z.ZodType<T>, bo
 		}
 		throw new ApiError(response.status, "http_error", `Request failed (${response.status})`);
 	}
+	if (!schema) return json as Ok<R>;
 	const parsed = schema.safeParse(json);
 	if (!parsed.success) {
-		console.error("Unexpected response shape", method, path, parsed.error);
+		console.error("Unexpected response shape", response.url, parsed.error);
 		throw new ApiError(response.status, "bad_response", "The server sent an unexpected response.");
 	}
 	return parsed.data;
 }
 
-const Empty = z.unknown();
-const AuthResult = z.object({ user: User, token: z.string() });
-const ConversationPage = z.object({
-	conversations: z.array(Conversation),
-	nextCursor: z.string().nullable(),
-});
-const MessagePage = z.object({ messages: z.array(Message), nextCursor: z.string().nullable() });
-const OneConversation = z.object({ conversation: Conversation });
-const OneMessage = z.object({ message: Message });
-const Upload = z.object({
-	key: z.string(),
-	uploadUrl: z.string(),
-	method: z.string(),
-	headers: z.record(z.string(), z.string()),
-	expiresAt: z.string(),
-});
-export type Upload = z.infer<typeof Upload>;
-
-const q = (params: Record<string, string | number | undefined>) => {
-	const search = new URLSearchParams();
-	for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, String(value));
-	const s = search.toString();
-	return s ? `?${s}` : "";
-};
+export type Upload = UploadTarget;
 const enc = encodeURIComponent;
+/** `/conversations/:id…`: the id goes in `param` (encoded here; the client does not encode). */
+const conversation = v1.conversations[":id"];
 
 export const api = {
 	register: (email: string, password: string, displayName: string) =>
-		request("POST", "/auth/register", AuthResult, { email, password, displayName }),
-	login: (email: string, password: string) => request("POST", "/auth/login", AuthResult, { email, password }),
-	me: () => request("GET", "/me", z.object({ user: User })),
-	searchUsers: (query: string) => request("GET", `/users${q({ q: query })}`, z.object({ users: z.array(User) })),
-	realtimeTicket: () => request("POST", "/realtime/ticket", z.object({ ticket: z.string(), expiresAt: z.string() })),
+		call(() => v1.auth.register.$post({ json: { email, password, displayName } }), AuthResult),
+	login: (email: string, password: string) =>
+		call(() => v1.auth.login.$post({ json: { email, password } }), AuthResult),
+	me: () => call(() => v1.me.$get(), UserResult),
+	searchUsers: (query: string) => call(() => v1.users.$get({ query: { q: query } }), UserList),
+	realtimeTicket: () => call(() => v1.realtime.ticket.$post(), Ticket),
 	listConversations: (cursor?: string) =>
-		request("GET", `/conversations${q({ limit: 100, cursor })}`, ConversationPage),
-	getConversation: (id: string) => request("GET", `/conversations/${enc(id)}`, OneConversation),
-	createDirect: (userId: string) => request("POST", "/conversations", OneConversation, { type: "direct", userId }),
+		call(() => v1.conversations.$get({ query: { limit: 100, cursor } }), ConversationPage),
+	getConversation: (id: string) => call(() => conversation.$get({ param: { id: enc(id) } }), ConversationResult),
+	createDirect: (userId: string) =>
+		call(() => v1.conversations.$post({ json: { type: "direct", userId } }), ConversationResult),
 	createGroup: (title: string, memberIds: string[]) =>
-		request("POST", "/conversations", OneConversation, { type: "group", title, memberIds }),
+		call(() => v1.conversations.$post({ json: { type: "group", title, memberIds } }), ConversationResult),
 	messagesBefore: (id: string, cursor?: string, limit = 50) =>
-		request("GET", `/conversations/${enc(id)}/messages${q({ limit, cursor })}`, MessagePage),
+		call(() => conversation.messages.$get({ param: { id: enc(id) }, query: { limit, cursor } }), MessagePage),
 	messagesAfter: (id: string, afterSeq: number, limit = 100) =>
-		request("GET", `/conversations/${enc(id)}/messages${q({ afterSeq, limit })}`, MessagePage),
+		call(() => conversation.messages.$get({ param: { id: enc(id) }, query: { afterSeq, limit } }), MessagePage),
 	sendMessage: (
 		id: string,
 		body: (
 			| { clientId: string; kind: "text"; text: string }
 			| { clientId: string; kind: "image"; imageKey: string; text?: string }
 		) & { replyToId?: string; mentions?: string[] },
-	) => request("POST", `/conversations/${enc(id)}/messages`, OneMessage, body),
+	) => call(() => conversation.messages.$post({ param: { id: enc(id) }, json: body }), MessageResult),
 	deleteMessage: (messageId: string, scope: "me" | "everyone") =>
-		request("DELETE", `/messages/${enc(messageId)}${q({ scope })}`, Empty),
+		call(() => v1.messages[":id"].$delete({ param: { id: enc(messageId) }, query: { scope } })),
 	markRead: (id: string, seq?: number) =>
-		request(
-			"POST",
-			`/conversations/${enc(id)}/read`,
-			z.object({ lastReadSeq: z.number() }),
-			seq === undefined ? {} : { seq },
-		),
+		call(() => conversation.read.$post({ param: { id: enc(id) }, json: seq === undefined ? {} : { seq } }), ReadResult),
 	setMuted: (id: string, muted: boolean) =>
-		request("PUT", `/conversations/${enc(id)}/mute`, z.object({ muted: z.boolean() }), { muted }),
+		call(() => conversation.mute.$put({ param: { id: enc(id) }, json: { muted } }), MuteResult),
 	renameConversation: (id: string, title: string) =>
-		request("PATCH", `/conversations/${enc(id)}`, OneConversation, { title }),
+		call(() => conversation.$patch({ param: { id: enc(id) }, json: { title } }), ConversationResult),
 	addMembers: (id: string, userIds: string[]) =>
-		request("POST", `/conversations/${enc(id)}/members`, OneConversation, { userIds }),
+		call(() => conversation.members.$post({ param: { id: enc(id) }, json: { userIds } }), ConversationResult),
 	removeMember: (id: string, userId: string) =>
-		request("DELETE", `/conversations/${enc(id)}/members/${enc(userId)}`, Empty),
+		call(() => conversation.members[":userId"].$delete({ param: { id: enc(id), userId: enc(userId) } })),
 	setRole: (id: string, userId: string, role: "admin" | "member") =>
-		request("PUT", `/conversations/${enc(id)}/members/${enc(userId)}`, z.object({ participant: Participant }), {
-			role,
-		}),
-	leave: (id: string) => request("POST", `/conversations/${enc(id)}/leave`, Empty),
-	createUpload: (contentType: string, size: number) => request("POST", "/uploads", Upload, { contentType, size }),
+		call(
+			() => conversation.members[":userId"].$put({ param: { id: enc(id), userId: enc(userId) }, json: { role } }),
+			ParticipantResult,
+		),
+	leave: (id: string) => call(() => conversation.leave.$post({ param: { id: enc(id) } })),
+	createUpload: (contentType: string, size: number) =>
+		call(() => v1.uploads.$post({ json: { contentType, size } }), UploadTarget),
 };
 
 /**
@@ -186,6 +198,27 @@ export function uploadFile(upload: Upload, file: Blob, onProgress: (fraction: nu
 }
 
 // ---------- contract v2: edits, reactions, search, reports, profile, jumping in history ----------
+// Until these routes are declared in AppType, they go through fetch; the answer is read, checked
+// and turned into ApiError by the same `call` as every other request.
+function untyped<T>(
+	method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
+	path: string,
+	schema: z.ZodType<T>,
+	body?: unknown,
+) {
+	const headers: Record<string, string> = { accept: "application/json" };
+	if (token) headers.authorization = `Bearer ${token}`;
+	if (body !== undefined) headers["content-type"] = "application/json";
+	const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+	return call(() => fetch(`${API_BASE}${path}`, init) as unknown as Promise<ClientResponse<T, 200, "json">>, schema);
+}
+
+const query = (params: Record<string, string | number | undefined>) => {
+	const search = new URLSearchParams();
+	for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, String(value));
+	return `?${search.toString()}`;
+};
+
 const Reactions = z.object({ reactions: z.array(Reaction) });
 const SearchPage = z.object({
 	results: z.array(z.object({ message: Message, snippet: z.string() })),
@@ -196,27 +229,27 @@ export type ReportReason = "spam" | "harassment" | "other";
 
 export const apiV2 = {
 	editMessage: (messageId: string, text: string) =>
-		request("PATCH", `/messages/${enc(messageId)}`, OneMessage, { text }),
+		untyped("PATCH", `/messages/${enc(messageId)}`, MessageResult, { text }),
 	addReaction: (messageId: string, emoji: string) =>
-		request("PUT", `/messages/${enc(messageId)}/reactions/${enc(emoji)}`, Reactions),
+		untyped("PUT", `/messages/${enc(messageId)}/reactions/${enc(emoji)}`, Reactions),
 	removeReaction: (messageId: string, emoji: string) =>
-		request("DELETE", `/messages/${enc(messageId)}/reactions/${enc(emoji)}`, Reactions),
+		untyped("DELETE", `/messages/${enc(messageId)}/reactions/${enc(emoji)}`, Reactions),
 	/** Newest first, messages with seq below `beforeSeq`: walking back to a quoted or found message. */
 	messagesBeforeSeq: (id: string, beforeSeq: number, limit = 100) =>
-		request("GET", `/conversations/${enc(id)}/messages${q({ beforeSeq, limit })}`, MessagePage),
-	searchMessages: (query: string, options: { conversationId?: string; cursor?: string; limit?: number } = {}) =>
-		request(
+		untyped("GET", `/conversations/${enc(id)}/messages${query({ beforeSeq, limit })}`, MessagePage),
+	searchMessages: (q: string, options: { conversationId?: string; cursor?: string; limit?: number } = {}) =>
+		untyped(
 			"GET",
-			`/search/messages${q({ q: query, conversationId: options.conversationId, limit: options.limit ?? 20, cursor: options.cursor })}`,
+			`/search/messages${query({ q, conversationId: options.conversationId, limit: options.limit ?? 20, cursor: options.cursor })}`,
 			SearchPage,
 		),
 	reportMessage: (messageId: string, reason: ReportReason, note?: string) =>
-		request(
+		untyped(
 			"POST",
 			`/messages/${enc(messageId)}/report`,
 			z.object({ report: z.object({ id: z.string(), createdAt: z.string() }) }),
 			{ reason, ...(note ? { note } : {}) },
 		),
 	updateProfile: (patch: { displayName?: string; avatarImageKey?: string | null }) =>
-		request("PATCH", "/me", z.object({ user: User }), patch),
+		untyped("PATCH", "/me", UserResult, patch),
 };

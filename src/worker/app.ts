@@ -1,11 +1,13 @@
 // The Hono app: /api/v1 with CORS, no-store on private answers, a 64 KiB body limit, one router
-// per resource, and one error handler that answers every failure in the contract's envelope.
+// per resource (each route declared once, see src/worker/openapi.ts), the generated OpenAPI
+// document, and one error handler that answers every failure in the contract's envelope.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { type AppEnv, isOriginAllowed } from "../server/config";
 import { MAX_JSON_BODY_BYTES } from "../shared/schemas";
 import { errorBody, errorResponse } from "./errors";
+import { openApiRouter, serveDocument } from "./openapi";
 import { authRoutes } from "./routes/auth";
 import { conversationRoutes } from "./routes/conversations";
 import { mediaRoutes } from "./routes/media";
@@ -18,6 +20,17 @@ const jsonBodyLimit = bodyLimit({
 	maxSize: MAX_JSON_BODY_BYTES,
 	onError: (c) => c.json(errorBody(413, "request body larger than 64 KiB"), 413),
 });
+
+/** Every route under /api/v1; the document at /openapi.json is generated from these. */
+const api = openApiRouter<{ Bindings: AppEnv }>()
+	.route("/", openapiRoutes)
+	.route("/", authRoutes)
+	.route("/", realtimeRoutes)
+	.route("/", conversationRoutes)
+	.route("/", messageRoutes)
+	.route("/", uploadRoutes)
+	.route("/", mediaRoutes);
+serveDocument(api);
 
 export const app = new Hono<{ Bindings: AppEnv }>()
 	.basePath("/api/v1")
@@ -44,14 +57,7 @@ export const app = new Hono<{ Bindings: AppEnv }>()
 		if (c.req.path.startsWith("/api/v1/uploads/local/")) return next();
 		return jsonBodyLimit(c, next);
 	})
-	.get("/health", (c) => c.json({ ok: true }))
-	.route("/", openapiRoutes)
-	.route("/", authRoutes)
-	.route("/", realtimeRoutes)
-	.route("/", conversationRoutes)
-	.route("/", messageRoutes)
-	.route("/", uploadRoutes)
-	.route("/", mediaRoutes);
+	.route("/", api);
 
 app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
 app.onError(errorResponse);

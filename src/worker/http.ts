@@ -1,34 +1,9 @@
-// Small helpers every route uses: parse input with zod into the contract's 400, unwrap room
-// results into the error envelope, and find the room or hub for an id.
+// Small helpers routes use: unwrap room results into the error envelope, the public origin, and
+// a path id outside declared routes. (Input is validated by the route declarations: openapi.ts.)
 import type { Context } from "hono";
-import type { z } from "zod";
 import type { RoomResult } from "../durable/rpc";
 import { publicOriginFor } from "../server/config";
-import { MAX_JSON_BODY_BYTES } from "../shared/schemas";
-import { ApiError, badRequest, zodDetails } from "./errors";
-
-/** The request's JSON body parsed by `schema`; an empty body parses as `undefined`. */
-export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-	const text = await c.req.text();
-	if (text.length > MAX_JSON_BODY_BYTES) throw new ApiError(413, "request body too large");
-	let value: unknown;
-	if (text.trim() !== "") {
-		try {
-			value = JSON.parse(text);
-		} catch {
-			throw badRequest("request body is not valid JSON");
-		}
-	}
-	const parsed = schema.safeParse(value);
-	if (!parsed.success) throw badRequest("invalid request body", zodDetails(parsed.error));
-	return parsed.data;
-}
-
-export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
-	const parsed = schema.safeParse(c.req.query());
-	if (!parsed.success) throw badRequest("invalid query parameters", zodDetails(parsed.error));
-	return parsed.data;
-}
+import { ApiError } from "./errors";
 
 export function unwrap<T>(result: RoomResult<T>): T {
 	if (!result.ok) throw new ApiError(result.status, result.message, result.details);

@@ -1,387 +1,81 @@
-// The OpenAPI 3.1 description served at GET /api/v1/openapi.json. The schemas come from the zod
-// schemas the routes parse with (z.toJSONSchema), so the document cannot drift from validation;
-// what is written here is only the route table: method, path, summary, auth, inputs, answers.
+// How routes are declared. Each route is written once, with `createRoute` (method, path, request
+// params/query/body schemas from src/shared/schemas.ts, its answers and error answers), and
+// registered with `.openapi(route, handler)` on a router from `openApiRouter()`. From that one
+// declaration come the validation (failures answer the contract's 400 envelope, see `onInvalid`),
+// the handler's input and answer types, the web client's types (`hc<AppType>`), and the
+// document at GET /api/v1/openapi.json. What is written here is only what generation needs: the
+// component names, the bearer scheme, the document's info, and helpers to keep declarations short.
+
+import { zodToOpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Env } from "hono";
 import { z } from "zod";
-import {
-	AddMembersBody,
-	ChangePasswordBody,
-	Conversation,
-	CreateConversationBody,
-	DeliveredBody,
-	ERROR_CODES,
-	ImageRef,
-	LoginBody,
-	Message,
-	MuteBody,
-	Participant,
-	ReadBody,
-	RegisterBody,
-	RenameConversationBody,
-	Role,
-	RoleBody,
-	SendMessageBody,
-	SystemEvent,
-	UploadBody,
-	User,
-	UserSearchQuery,
-} from "../shared/schemas";
-import { HistoryQuery, ListQuery } from "./routes/conversations";
-import { DeleteQuery } from "./routes/messages";
+import * as wire from "../shared/schemas";
+import { requireUser } from "./auth";
+import { ApiError, badRequest, zodDetails } from "./errors";
 
-// ---------- answers (envelopes around the contract's objects) ----------
-const nextCursor = z.string().nullable().describe("opaque; null at the end");
-const ErrorEnvelope = z.object({
-	error: z.object({
-		code: z.enum(Object.values(ERROR_CODES) as [string, ...string[]]),
-		message: z.string(),
-		details: z.unknown().optional().describe("for 400: { fields: [{ path, message }] }"),
-	}),
-});
-const responses = {
-	User,
-	Role,
-	Participant,
-	ImageRef,
-	SystemEvent,
-	Message,
-	Conversation,
-	ErrorEnvelope,
-	AuthResult: z.object({ user: User, token: z.string() }),
-	UserResult: z.object({ user: User }),
-	UserList: z.object({ users: z.array(User) }),
-	Ticket: z.object({ ticket: z.string(), expiresAt: z.string() }),
-	ConversationResult: z.object({ conversation: Conversation }),
-	ConversationPage: z.object({ conversations: z.array(Conversation), nextCursor }),
-	MessagePage: z.object({ messages: z.array(Message), nextCursor }),
-	MessageResult: z.object({ message: Message }),
-	ReadResult: z.object({ lastReadSeq: z.number().int() }),
-	DeliveredResult: z.object({ lastDeliveredSeq: z.number().int() }),
-	MuteResult: z.object({ muted: z.boolean() }),
-	ParticipantResult: z.object({ participant: Participant }),
-	UploadTarget: z.object({
-		key: z.string(),
-		uploadUrl: z.string().describe("absolute; PUT exactly `size` bytes with exactly `headers`, no auth"),
-		method: z.literal("PUT"),
-		headers: z.record(z.string(), z.string()),
-		expiresAt: z.string(),
-	}),
-	UploadStored: z.object({ key: z.string() }),
-	Health: z.object({ ok: z.literal(true) }),
+// ---------- component names ----------
+// The shared wire objects appear in the document as named components ($ref), under their export
+// names, wherever a route uses them, nested or not. Names are attached to the shared schemas
+// themselves (in the generator's registry), so validation runs the very schemas the web imports.
+const COMPONENTS: Record<string, z.ZodType> = {
+	User: wire.User,
+	Role: wire.Role,
+	Participant: wire.Participant,
+	ImageRef: wire.ImageRef,
+	SystemEvent: wire.SystemEvent,
+	Message: wire.Message,
+	Conversation: wire.Conversation,
+	RegisterBody: wire.RegisterBody,
+	LoginBody: wire.LoginBody,
+	ChangePasswordBody: wire.ChangePasswordBody,
+	CreateConversationBody: wire.CreateConversationBody,
+	SendMessageBody: wire.SendMessageBody,
+	ReadBody: wire.ReadBody,
+	DeliveredBody: wire.DeliveredBody,
+	MuteBody: wire.MuteBody,
+	AddMembersBody: wire.AddMembersBody,
+	RoleBody: wire.RoleBody,
+	RenameConversationBody: wire.RenameConversationBody,
+	UploadBody: wire.UploadBody,
+	AuthResult: wire.AuthResult,
+	UserResult: wire.UserResult,
+	UserList: wire.UserList,
+	Ticket: wire.Ticket,
+	ConversationResult: wire.ConversationResult,
+	ConversationPage: wire.ConversationPage,
+	MessagePage: wire.MessagePage,
+	MessageResult: wire.MessageResult,
+	ReadResult: wire.ReadResult,
+	DeliveredResult: wire.DeliveredResult,
+	MuteResult: wire.MuteResult,
+	ParticipantResult: wire.ParticipantResult,
+	UploadTarget: wire.UploadTarget,
+	UploadStored: wire.UploadStored,
+	Health: wire.Health,
+	ErrorEnvelope: wire.ErrorEnvelope,
 };
-const requests = {
-	RegisterBody,
-	LoginBody,
-	ChangePasswordBody,
-	CreateConversationBody,
-	SendMessageBody,
-	ReadBody,
-	DeliveredBody,
-	MuteBody,
-	AddMembersBody,
-	RoleBody,
-	RenameConversationBody,
-	UploadBody,
-};
-type ResponseName = keyof typeof responses;
-type RequestName = keyof typeof requests;
-
-const SearchQuery = UserSearchQuery.extend({ q: UserSearchQuery.shape.q.describe("name or email prefix") });
-const SignedQuery = z.object({ exp: z.string().describe("expiry, unix seconds"), sig: z.string() });
-const TicketQuery = z.object({ ticket: z.string().describe("from POST /realtime/ticket; single use") });
-
-// ---------- the route table ----------
-interface RouteSpec {
-	method: "get" | "post" | "put" | "patch" | "delete";
-	/** OpenAPI path under /api/v1, with {params}. */
-	path: string;
-	summary: string;
-	tag: string;
-	/** Bearer token required (401 otherwise). */
-	auth: boolean;
-	body?: RequestName | "binary";
-	/** The JSON body may be left out (then its defaults apply). */
-	bodyOptional?: boolean;
-	query?: z.ZodObject;
-	/** Success answers: status → envelope (null for no body). */
-	ok: Record<number, ResponseName | null | "binary">;
-	/** Error statuses besides 401 (added for auth) and 413 (added for JSON bodies). */
-	errors?: number[];
+for (const [name, schema] of Object.entries(COMPONENTS)) {
+	if (!zodToOpenAPIRegistry.has(schema)) zodToOpenAPIRegistry.add(schema, { _internal: { refId: name } });
 }
 
-export const ROUTES: RouteSpec[] = [
-	{ method: "get", path: "/health", tag: "meta", summary: "Liveness", auth: false, ok: { 200: "Health" } },
-	{
-		method: "get",
-		path: "/openapi.json",
-		tag: "meta",
-		summary: "This document",
-		auth: false,
-		ok: { 200: null },
-	},
-	{
-		method: "post",
-		path: "/auth/register",
-		tag: "auth",
-		summary: "Create an account",
-		auth: false,
-		body: "RegisterBody",
-		ok: { 201: "AuthResult" },
-		errors: [400, 409, 429],
-	},
-	{
-		method: "post",
-		path: "/auth/login",
-		tag: "auth",
-		summary: "Log in",
-		auth: false,
-		body: "LoginBody",
-		ok: { 200: "AuthResult" },
-		errors: [400, 401, 429],
-	},
-	{
-		method: "post",
-		path: "/auth/logout",
-		tag: "auth",
-		summary: "End this token's session (its sockets close with 4401)",
-		auth: true,
-		ok: { 204: null },
-	},
-	{
-		method: "post",
-		path: "/auth/logout-all",
-		tag: "auth",
-		summary: "End every session of the caller (every socket closes with 4401)",
-		auth: true,
-		ok: { 204: null },
-	},
-	{ method: "get", path: "/me", tag: "auth", summary: "The caller", auth: true, ok: { 200: "UserResult" } },
-	{
-		method: "put",
-		path: "/me/password",
-		tag: "auth",
-		summary: "Change the password; every other session of the caller ends (401 if currentPassword is wrong)",
-		auth: true,
-		body: "ChangePasswordBody",
-		ok: { 204: null },
-		errors: [400, 429],
-	},
-	{
-		method: "get",
-		path: "/users",
-		tag: "auth",
-		summary: "Search people by name or email prefix (at least 2 characters, at most 20 people, no presence)",
-		auth: true,
-		query: SearchQuery,
-		ok: { 200: "UserList" },
-		errors: [400],
-	},
-	{
-		method: "post",
-		path: "/realtime/ticket",
-		tag: "realtime",
-		summary: "A single-use ticket (≤ 60 s) for opening one socket",
-		auth: true,
-		ok: { 200: "Ticket" },
-	},
-	{
-		method: "get",
-		path: "/realtime",
-		tag: "realtime",
-		summary: "WebSocket: the caller's own socket (presence and inbox)",
-		auth: false,
-		query: TicketQuery,
-		ok: { 101: null },
-		errors: [401],
-	},
-	{
-		method: "get",
-		path: "/conversations/{id}/socket",
-		tag: "realtime",
-		summary: "WebSocket: the room of one conversation",
-		auth: false,
-		query: TicketQuery,
-		ok: { 101: null },
-		errors: [401, 404],
-	},
-	{
-		method: "post",
-		path: "/conversations",
-		tag: "conversations",
-		summary: "Start a direct conversation (unique per pair: 200 if it exists) or create a group",
-		auth: true,
-		body: "CreateConversationBody",
-		ok: { 201: "ConversationResult", 200: "ConversationResult" },
-		errors: [400, 404],
-	},
-	{
-		method: "get",
-		path: "/conversations",
-		tag: "conversations",
-		summary: "The caller's conversations, most recent activity first",
-		auth: true,
-		query: ListQuery,
-		ok: { 200: "ConversationPage" },
-		errors: [400],
-	},
-	{
-		method: "get",
-		path: "/conversations/{id}",
-		tag: "conversations",
-		summary: "One conversation with participants",
-		auth: true,
-		ok: { 200: "ConversationResult" },
-		errors: [404],
-	},
-	{
-		method: "patch",
-		path: "/conversations/{id}",
-		tag: "groups",
-		summary: "Rename a group (admin only; a system message records it; the same title again changes nothing)",
-		auth: true,
-		body: "RenameConversationBody",
-		ok: { 200: "ConversationResult" },
-		errors: [400, 403, 404, 409],
-	},
-	{
-		method: "get",
-		path: "/conversations/{id}/messages",
-		tag: "messages",
-		summary: "History: newest first with cursor, or oldest first after a seq (catch-up)",
-		auth: true,
-		query: HistoryQuery,
-		ok: { 200: "MessagePage" },
-		errors: [400, 404],
-	},
-	{
-		method: "post",
-		path: "/conversations/{id}/messages",
-		tag: "messages",
-		summary: "Send a message; the same clientId again answers 200 with the stored message",
-		auth: true,
-		body: "SendMessageBody",
-		ok: { 201: "MessageResult", 200: "MessageResult" },
-		errors: [400, 404, 429],
-	},
-	{
-		method: "delete",
-		path: "/messages/{id}",
-		tag: "messages",
-		summary: "Delete for me (hide) or for everyone (sender, or a group admin)",
-		auth: true,
-		query: DeleteQuery,
-		ok: { 204: null },
-		errors: [400, 403, 404],
-	},
-	{
-		method: "post",
-		path: "/conversations/{id}/read",
-		tag: "receipts",
-		summary: "Move the caller's read watermark forward (default: latest)",
-		auth: true,
-		body: "ReadBody",
-		bodyOptional: true,
-		ok: { 200: "ReadResult" },
-		errors: [400, 404],
-	},
-	{
-		method: "post",
-		path: "/conversations/{id}/delivered",
-		tag: "receipts",
-		summary: "Move the caller's delivered watermark forward (addition to the contract)",
-		auth: true,
-		body: "DeliveredBody",
-		ok: { 200: "DeliveredResult" },
-		errors: [400, 404],
-	},
-	{
-		method: "put",
-		path: "/conversations/{id}/mute",
-		tag: "conversations",
-		summary: "Mute, unmute, or toggle when `muted` is left out",
-		auth: true,
-		body: "MuteBody",
-		bodyOptional: true,
-		ok: { 200: "MuteResult" },
-		errors: [400, 404],
-	},
-	{
-		method: "post",
-		path: "/conversations/{id}/members",
-		tag: "groups",
-		summary: "Add members (admin only; at most 256 in all)",
-		auth: true,
-		body: "AddMembersBody",
-		ok: { 200: "ConversationResult" },
-		errors: [400, 403, 404, 409],
-	},
-	{
-		method: "delete",
-		path: "/conversations/{id}/members/{userId}",
-		tag: "groups",
-		summary: "Remove a member (admin only; never the last admin)",
-		auth: true,
-		ok: { 204: null },
-		errors: [403, 404, 409],
-	},
-	{
-		method: "put",
-		path: "/conversations/{id}/members/{userId}",
-		tag: "groups",
-		summary: "Change a member's role (admin only; never demote the last admin)",
-		auth: true,
-		body: "RoleBody",
-		ok: { 200: "ParticipantResult" },
-		errors: [400, 403, 404, 409],
-	},
-	{
-		method: "post",
-		path: "/conversations/{id}/leave",
-		tag: "groups",
-		summary: "Leave a group; the last admin hands admin to the longest-standing member",
-		auth: true,
-		ok: { 204: null },
-		errors: [404, 409],
-	},
-	{
-		method: "post",
-		path: "/uploads",
-		tag: "images",
-		summary: "Ask for an upload URL for one image (≤ 10 MiB; jpeg, png, webp or gif)",
-		auth: true,
-		body: "UploadBody",
-		ok: { 201: "UploadTarget" },
-		errors: [400],
-	},
-	{
-		method: "put",
-		path: "/uploads/local/{key}",
-		tag: "images",
-		summary: "Signed upload target when R2 presigning is not configured (addition; no auth, the URL is signed)",
-		auth: false,
-		body: "binary",
-		query: SignedQuery,
-		ok: { 200: "UploadStored" },
-		errors: [400, 404, 409, 413],
-	},
-	{
-		method: "get",
-		path: "/media/{key}",
-		tag: "images",
-		summary: "An image by signed, expiring URL (addition; no auth, members only receive the URL)",
-		auth: false,
-		query: SignedQuery,
-		ok: { 200: "binary", 304: null },
-		errors: [404],
-	},
-];
+// ---------- validation failures ----------
+/**
+ * The one answer to a failed validation: a bad path id is simply not found (404, like an unknown
+ * id); a bad query or body is 400 invalid_request with `details.fields` naming each bad field.
+ */
+export function onInvalid(result: { target: string; success: boolean; error?: z.ZodError }): void {
+	if (result.success || !result.error) return;
+	if (result.target === "param") throw new ApiError(404, "not found");
+	const what = result.target === "query" ? "invalid query parameters" : "invalid request body";
+	throw badRequest(what, zodDetails(result.error));
+}
 
-// ---------- building the document ----------
-const STATUS_TEXT: Record<number, string> = {
-	101: "Switching Protocols (WebSocket)",
-	200: "OK",
-	201: "Created",
-	204: "No Content",
-	304: "Not Modified",
+/** A router whose `.openapi()` routes answer validation failures in the contract's envelope. */
+export const openApiRouter = <E extends Env>() => new OpenAPIHono<E>({ defaultHook: onInvalid });
+
+// ---------- declaration helpers ----------
+const STATUS_TEXT = {
 	400: "invalid_request: `details.fields` names the bad fields",
 	401: "unauthorized",
 	403: "forbidden",
@@ -389,117 +83,90 @@ const STATUS_TEXT: Record<number, string> = {
 	409: "conflict",
 	413: "payload_too_large",
 	429: "rate_limited (with Retry-After)",
-};
+} as const;
+type ErrorAnswer = keyof typeof STATUS_TEXT;
 
-type JsonSchema = Record<string, unknown>;
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-
-function components(registrySchemas: Record<string, z.ZodType>, io: "input" | "output"): Record<string, JsonSchema> {
-	const registry = z.registry<{ id: string }>();
-	for (const [id, schema] of Object.entries(registrySchemas)) registry.add(schema, { id });
-	const { schemas } = z.toJSONSchema(registry, {
-		io,
-		target: "draft-2020-12",
-		unrepresentable: "any",
-		uri: (id) => `#/components/schemas/${id}`,
-		// The contract may add fields to its objects: answers are open, not closed, schemas.
-		override: ({ jsonSchema }) => {
-			if (jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
-		},
-	});
-	const out: Record<string, JsonSchema> = {};
-	for (const [id, schema] of Object.entries(schemas)) {
-		const { $schema: _s, $id: _i, ...rest } = schema as JsonSchema;
-		out[id] = rest;
+/** Error answers in the envelope, for the statuses a route can give. */
+export function errors<const S extends ErrorAnswer>(...statuses: S[]) {
+	const out = {} as Record<
+		S,
+		{ description: string; content: { "application/json": { schema: typeof wire.ErrorEnvelope } } }
+	>;
+	for (const status of statuses) {
+		out[status] = { description: STATUS_TEXT[status], content: { "application/json": { schema: wire.ErrorEnvelope } } };
 	}
 	return out;
 }
 
-function parameters(route: RouteSpec) {
-	const inPath = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-		name,
-		in: "path",
-		required: true,
-		schema: { type: "string" },
-	}));
-	const inQuery = Object.entries(route.query?.shape ?? {}).map(([name, schema]) => {
-		const { $schema: _s, ...json } = z.toJSONSchema(schema as z.ZodType, { io: "input", unrepresentable: "any" });
-		return { name, in: "query", required: !(schema as z.ZodType).safeParse(undefined).success, schema: json };
+/** A JSON answer with `schema`. */
+export const json = <S extends z.ZodType>(schema: S, description = "OK") => ({
+	description,
+	content: { "application/json": { schema } },
+});
+
+/** A JSON request body; `required: false` when it may be left out (then its defaults apply). */
+export const jsonBody = <S extends z.ZodType>(schema: S, required = true) => ({
+	required,
+	content: { "application/json": { schema } },
+});
+
+/** Bearer token required: the middleware that checks it and the document's note of it, together. */
+export const authed = { security: [{ bearer: [] as string[] }], middleware: requireUser };
+/** No bearer token (public, or the URL itself is signed). */
+export const open = { security: [] as { bearer: string[] }[] };
+
+/** Everything the generated document has besides the routes. */
+export const DOCUMENT_CONFIG = {
+	openapi: "3.1.0",
+	info: {
+		title: "Campus Chat API",
+		version: "1.0.0",
+		description:
+			"REST under /api/v1 as in CONTRACT.md. Errors are `{ error: { code, message, details? } }` with the code fixed by the status. Lists are cursor-paginated (`limit` 1–100, opaque `cursor`, `nextCursor` null at the end).",
+	},
+	servers: [{ url: "/api/v1" }],
+};
+
+/** Adds GET /openapi.json to `api`, generated from every route registered on it. */
+export function serveDocument(api: OpenAPIHono<any, any, any>) {
+	api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+		type: "http",
+		scheme: "bearer",
+		bearerFormat: "JWT",
 	});
-	return [...inPath, ...inQuery];
-}
-
-function operation(route: RouteSpec) {
-	const answers: Record<string, unknown> = {};
-	for (const [status, name] of Object.entries(route.ok)) {
-		const description = STATUS_TEXT[Number(status)] ?? "OK";
-		if (name === null) answers[status] = { description };
-		else if (name === "binary")
-			answers[status] = { description, content: { "image/*": { schema: { type: "string", format: "binary" } } } };
-		else answers[status] = { description, content: { "application/json": { schema: ref(name) } } };
-	}
-	const errors = new Set(route.errors ?? []);
-	if (route.auth) errors.add(401);
-	if (route.body && route.body !== "binary") errors.add(413);
-	for (const status of [...errors].sort()) {
-		answers[status] = {
-			description: STATUS_TEXT[status] ?? "error",
-			content: { "application/json": { schema: ref("ErrorEnvelope") } },
-		};
-	}
-	const params = parameters(route);
-	return {
-		operationId: `${route.method}${route.path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase())}`,
-		summary: route.summary,
-		tags: [route.tag],
-		security: route.auth ? [{ bearer: [] }] : [],
-		...(params.length > 0 ? { parameters: params } : {}),
-		...(route.body === "binary"
-			? {
-					requestBody: {
-						required: true,
-						content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
-					},
-				}
-			: route.body
-				? {
-						requestBody: {
-							required: !route.bodyOptional,
-							content: { "application/json": { schema: ref(route.body) } },
-						},
-					}
-				: {}),
-		responses: answers,
-	};
-}
-
-export function buildOpenApiDocument() {
-	const paths: Record<string, Record<string, unknown>> = {};
-	for (const route of ROUTES) {
-		paths[route.path] ??= {};
-		(paths[route.path] as Record<string, unknown>)[route.method] = operation(route);
-	}
-	return {
-		openapi: "3.1.0",
-		info: {
-			title: "Campus Chat API",
-			version: "1.0.0",
-			description:
-				"REST under /api/v1 as in CONTRACT.md. Errors are `{ error: { code, message, details? } }` with the code fixed by the status. Lists are cursor-paginated (`limit` 1–100, opaque `cursor`, `nextCursor` null at the end).",
+	let cached: Record<string, unknown> | undefined;
+	api.openapi(
+		{
+			method: "get",
+			path: "/openapi.json",
+			tags: ["meta"],
+			summary: "This document",
+			...open,
+			responses: {
+				200: {
+					description: "the OpenAPI 3.1 document",
+					content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
+				},
+			},
 		},
-		servers: [{ url: "/api/v1" }],
-		tags: [...new Set(ROUTES.map((r) => r.tag))].map((name) => ({ name })),
-		components: {
-			securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
-			schemas: { ...components(responses, "output"), ...components(requests, "input") },
+		(c) => {
+			// Built once per isolate: the declarations do not change at run time.
+			cached ??= documentOf(api);
+			return c.json(cached, 200);
 		},
-		paths,
-	};
+	);
 }
 
-let cached: ReturnType<typeof buildOpenApiDocument> | null = null;
-/** Built once per isolate: the schemas do not change at run time. */
-export function openApiDocument() {
-	cached ??= buildOpenApiDocument();
-	return cached;
+/**
+ * The document, with router-only path patterns (`{key{.+}}`: several segments) shown as `{key}`,
+ * and the routes' tags listed in the order they first appear.
+ */
+function documentOf(api: OpenAPIHono<any, any, any>): Record<string, unknown> {
+	const document = api.getOpenAPI31Document(DOCUMENT_CONFIG);
+	const paths = Object.fromEntries(
+		Object.entries(document.paths ?? {}).map(([path, item]) => [path.replace(/\{(\w+)\{[^}]*\}\}/g, "{$1}"), item]),
+	);
+	const operations = Object.values(paths).flatMap((item) => Object.values(item as Record<string, { tags?: string[] }>));
+	const tags = [...new Set(operations.flatMap((operation) => operation.tags ?? []))].map((name) => ({ name }));
+	return { ...document, tags, paths };
 }

@@ -1,8 +1,7 @@
 // Conversations, history, sending, receipts, mute and group membership. Everything that is
 // broadcast goes through the conversation's room (the single writer); the list and conversation
 // views come from D1, history and watermarks from the room, whose log is ahead of D1.
-import { Hono } from "hono";
-import { z } from "zod";
+import { createRoute } from "@hono/zod-openapi";
 import { roomStub } from "../../durable/rpc";
 import type { AppEnv } from "../../server/config";
 import {
@@ -15,23 +14,34 @@ import { isMember, setMuted } from "../../server/db/participants";
 import { unknownUserIds, userExists } from "../../server/db/users";
 import {
 	AddMembersBody,
+	ConversationPage,
+	ConversationResult,
 	CreateConversationBody,
 	DeliveredBody,
-	Limit,
+	DeliveredResult,
+	HistoryQuery,
+	IdParams,
+	ListQuery,
 	MAX_GROUP_MEMBERS,
+	MemberParams,
+	MessagePage,
+	MessageResult,
 	MuteBody,
+	MuteResult,
+	ParticipantResult,
 	ReadBody,
+	ReadResult,
 	RenameConversationBody,
 	RoleBody,
 	SendMessageBody,
 } from "../../shared/schemas";
-import { type AuthVariables, requireUser } from "../auth";
+import type { AuthVariables } from "../auth";
 import { ConversationCursor, decodeCursor, encodeCursor, MessageCursor } from "../cursor";
 import { ApiError, badRequest, notFound } from "../errors";
-import { pathId, publicOrigin, readJson, readQuery, unwrap } from "../http";
+import { publicOrigin, unwrap } from "../http";
+import { authed, errors, json, jsonBody, openApiRouter } from "../openapi";
 
-export const ListQuery = z.object({ limit: Limit, cursor: z.string().max(500).optional() });
-export const HistoryQuery = ListQuery.extend({ afterSeq: z.coerce.number().int().min(0).optional() });
+export { HistoryQuery, ListQuery };
 
 type Vars = { Bindings: AppEnv; Variables: AuthVariables };
 
@@ -55,11 +65,137 @@ async function memberRoom(env: AppEnv, id: string, userId: string) {
 	return roomStub(env, id);
 }
 
-export const conversationRoutes = new Hono<Vars>()
-	.use("/conversations/*", requireUser)
-	.use("/conversations", requireUser)
-	.post("/conversations", async (c) => {
-		const body = await readJson(c, CreateConversationBody);
+const noContent = { description: "No Content" };
+
+const create = createRoute({
+	method: "post",
+	path: "/conversations",
+	tags: ["conversations"],
+	summary: "Start a direct conversation (unique per pair: 200 if it exists) or create a group",
+	...authed,
+	request: { body: jsonBody(CreateConversationBody) },
+	responses: {
+		201: json(ConversationResult, "Created"),
+		200: json(ConversationResult, "the direct conversation already existed"),
+		...errors(400, 401, 404, 413),
+	},
+});
+const list = createRoute({
+	method: "get",
+	path: "/conversations",
+	tags: ["conversations"],
+	summary: "The caller's conversations, most recent activity first",
+	...authed,
+	request: { query: ListQuery },
+	responses: { 200: json(ConversationPage), ...errors(400, 401) },
+});
+const getOne = createRoute({
+	method: "get",
+	path: "/conversations/{id}",
+	tags: ["conversations"],
+	summary: "One conversation with participants",
+	...authed,
+	request: { params: IdParams },
+	responses: { 200: json(ConversationResult), ...errors(401, 404) },
+});
+const rename = createRoute({
+	method: "patch",
+	path: "/conversations/{id}",
+	tags: ["groups"],
+	summary: "Rename a group (admin only; a system message records it; the same title again changes nothing)",
+	...authed,
+	request: { params: IdParams, body: jsonBody(RenameConversationBody) },
+	responses: { 200: json(ConversationResult), ...errors(400, 401, 403, 404, 409, 413) },
+});
+const history = createRoute({
+	method: "get",
+	path: "/conversations/{id}/messages",
+	tags: ["messages"],
+	summary: "History: newest first with cursor, or oldest first after a seq (catch-up)",
+	...authed,
+	request: { params: IdParams, query: HistoryQuery },
+	responses: { 200: json(MessagePage), ...errors(400, 401, 404) },
+});
+const send = createRoute({
+	method: "post",
+	path: "/conversations/{id}/messages",
+	tags: ["messages"],
+	summary: "Send a message; the same clientId again answers 200 with the stored message",
+	...authed,
+	request: { params: IdParams, body: jsonBody(SendMessageBody) },
+	responses: {
+		201: json(MessageResult, "Created"),
+		200: json(MessageResult, "this clientId was already sent: the stored message"),
+		...errors(400, 401, 404, 413, 429),
+	},
+});
+const read = createRoute({
+	method: "post",
+	path: "/conversations/{id}/read",
+	tags: ["receipts"],
+	summary: "Move the caller's read watermark forward (default: latest)",
+	...authed,
+	request: { params: IdParams, body: jsonBody(ReadBody, false) },
+	responses: { 200: json(ReadResult), ...errors(400, 401, 404, 413) },
+});
+const delivered = createRoute({
+	method: "post",
+	path: "/conversations/{id}/delivered",
+	tags: ["receipts"],
+	summary: "Move the caller's delivered watermark forward (addition to the contract)",
+	...authed,
+	request: { params: IdParams, body: jsonBody(DeliveredBody) },
+	responses: { 200: json(DeliveredResult), ...errors(400, 401, 404, 413) },
+});
+const mute = createRoute({
+	method: "put",
+	path: "/conversations/{id}/mute",
+	tags: ["conversations"],
+	summary: "Mute, unmute, or toggle when `muted` is left out",
+	...authed,
+	request: { params: IdParams, body: jsonBody(MuteBody, false) },
+	responses: { 200: json(MuteResult), ...errors(400, 401, 404, 413) },
+});
+const addMembers = createRoute({
+	method: "post",
+	path: "/conversations/{id}/members",
+	tags: ["groups"],
+	summary: "Add members (admin only; at most 256 in all)",
+	...authed,
+	request: { params: IdParams, body: jsonBody(AddMembersBody) },
+	responses: { 200: json(ConversationResult), ...errors(400, 401, 403, 404, 409, 413) },
+});
+const removeMember = createRoute({
+	method: "delete",
+	path: "/conversations/{id}/members/{userId}",
+	tags: ["groups"],
+	summary: "Remove a member (admin only; never the last admin)",
+	...authed,
+	request: { params: MemberParams },
+	responses: { 204: noContent, ...errors(401, 403, 404, 409) },
+});
+const setRole = createRoute({
+	method: "put",
+	path: "/conversations/{id}/members/{userId}",
+	tags: ["groups"],
+	summary: "Change a member's role (admin only; never demote the last admin)",
+	...authed,
+	request: { params: MemberParams, body: jsonBody(RoleBody) },
+	responses: { 200: json(ParticipantResult), ...errors(400, 401, 403, 404, 409, 413) },
+});
+const leave = createRoute({
+	method: "post",
+	path: "/conversations/{id}/leave",
+	tags: ["groups"],
+	summary: "Leave a group; the last admin hands admin to the longest-standing member",
+	...authed,
+	request: { params: IdParams },
+	responses: { 204: noContent, ...errors(401, 404, 409) },
+});
+
+export const conversationRoutes = openApiRouter<Vars>()
+	.openapi(create, async (c) => {
+		const body = c.req.valid("json");
 		const me = c.get("userId");
 		const origin = publicOrigin(c);
 		const now = new Date().toISOString();
@@ -98,31 +234,32 @@ export const conversationRoutes = new Hono<Vars>()
 		const conversation = await conversationOrNotFound(c.env, origin, id, me);
 		return c.json({ conversation }, 201);
 	})
-	.get("/conversations", async (c) => {
-		const query = readQuery(c, ListQuery);
+	.openapi(list, async (c) => {
+		const query = c.req.valid("query");
 		const after = query.cursor ? await decodeCursor(c.env, query.cursor, ConversationCursor) : null;
 		const page = await listConversations(c.env, publicOrigin(c), c.get("userId"), query.limit, after);
-		return c.json({
-			conversations: page.conversations,
-			nextCursor: page.next ? await encodeCursor(c.env, page.next) : null,
-		});
+		return c.json(
+			{ conversations: page.conversations, nextCursor: page.next ? await encodeCursor(c.env, page.next) : null },
+			200,
+		);
 	})
-	.get("/conversations/:id", async (c) => {
-		const conversation = await conversationOrNotFound(c.env, publicOrigin(c), pathId(c, "id"), c.get("userId"));
-		return c.json({ conversation });
+	.openapi(getOne, async (c) => {
+		const { id } = c.req.valid("param");
+		const conversation = await conversationOrNotFound(c.env, publicOrigin(c), id, c.get("userId"));
+		return c.json({ conversation }, 200);
 	})
-	.patch("/conversations/:id", async (c) => {
-		const id = pathId(c, "id");
-		const body = await readJson(c, RenameConversationBody);
+	.openapi(rename, async (c) => {
+		const { id } = c.req.valid("param");
+		const body = c.req.valid("json");
 		const me = c.get("userId");
 		const origin = publicOrigin(c);
 		const room = await memberRoom(c.env, id, me);
 		unwrap(await room.rename(me, body.title, origin));
-		return c.json({ conversation: await conversationOrNotFound(c.env, origin, id, me) });
+		return c.json({ conversation: await conversationOrNotFound(c.env, origin, id, me) }, 200);
 	})
-	.get("/conversations/:id/messages", async (c) => {
-		const id = pathId(c, "id");
-		const query = readQuery(c, HistoryQuery);
+	.openapi(history, async (c) => {
+		const { id } = c.req.valid("param");
+		const query = c.req.valid("query");
 		const me = c.get("userId");
 		const position = query.cursor
 			? await decodeCursor(c.env, query.cursor, MessageCursor)
@@ -132,63 +269,64 @@ export const conversationRoutes = new Hono<Vars>()
 		// The room's log answers: it has every acknowledged message, even one D1 has not seen yet.
 		const room = await memberRoom(c.env, id, me);
 		const page = unwrap(await room.history(me, query.limit, position, publicOrigin(c)));
-		return c.json({ messages: page.messages, nextCursor: page.next ? await encodeCursor(c.env, page.next) : null });
+		return c.json(
+			{ messages: page.messages, nextCursor: page.next ? await encodeCursor(c.env, page.next) : null },
+			200,
+		);
 	})
-	.post("/conversations/:id/messages", async (c) => {
-		const id = pathId(c, "id");
-		const body = await readJson(c, SendMessageBody);
+	.openapi(send, async (c) => {
+		const { id } = c.req.valid("param");
+		const body = c.req.valid("json");
 		const me = c.get("userId");
 		const room = await memberRoom(c.env, id, me);
 		const result = unwrap(await room.send(me, body, publicOrigin(c), { viaRest: true }));
-		return c.json({ message: result.message }, result.created ? 201 : 200);
+		return result.created ? c.json({ message: result.message }, 201) : c.json({ message: result.message }, 200);
 	})
-	.post("/conversations/:id/read", async (c) => {
-		const id = pathId(c, "id");
-		const body = await readJson(c, ReadBody);
+	.openapi(read, async (c) => {
+		const { id } = c.req.valid("param");
+		const body = c.req.valid("json");
 		const me = c.get("userId");
 		const room = await memberRoom(c.env, id, me);
-		return c.json(unwrap(await room.markRead(me, body.seq, { viaRest: true })));
+		return c.json(unwrap(await room.markRead(me, body.seq, { viaRest: true })), 200);
 	})
-	.post("/conversations/:id/delivered", async (c) => {
-		const id = pathId(c, "id");
-		const body = await readJson(c, DeliveredBody);
+	.openapi(delivered, async (c) => {
+		const { id } = c.req.valid("param");
+		const body = c.req.valid("json");
 		const me = c.get("userId");
 		const room = await memberRoom(c.env, id, me);
-		return c.json(unwrap(await room.markDelivered(me, body.seq, { viaRest: true })));
+		return c.json(unwrap(await room.markDelivered(me, body.seq, { viaRest: true })), 200);
 	})
-	.put("/conversations/:id/mute", async (c) => {
-		const id = pathId(c, "id");
-		const body = await readJson(c, MuteBody);
+	.openapi(mute, async (c) => {
+		const { id } = c.req.valid("param");
+		const body = c.req.valid("json");
 		const me = c.get("userId");
 		const muted = await setMuted(c.env, id, me, body.muted);
 		if (muted === null) throw notFound("conversation");
 		c.executionCtx.waitUntil(roomStub(c.env, id).conversationChangedFor(me, { muted }));
-		return c.json({ muted });
+		return c.json({ muted }, 200);
 	})
-	.post("/conversations/:id/members", async (c) => {
-		const id = pathId(c, "id");
-		const body = await readJson(c, AddMembersBody);
+	.openapi(addMembers, async (c) => {
+		const { id } = c.req.valid("param");
+		const body = c.req.valid("json");
 		const origin = publicOrigin(c);
 		const room = await memberRoom(c.env, id, c.get("userId"));
 		unwrap(await room.addMembers(c.get("userId"), body.userIds, origin));
-		return c.json({ conversation: await conversationOrNotFound(c.env, origin, id, c.get("userId")) });
+		return c.json({ conversation: await conversationOrNotFound(c.env, origin, id, c.get("userId")) }, 200);
 	})
-	.delete("/conversations/:id/members/:userId", async (c) => {
-		const id = pathId(c, "id");
-		const target = pathId(c, "userId");
+	.openapi(removeMember, async (c) => {
+		const { id, userId: target } = c.req.valid("param");
 		const room = await memberRoom(c.env, id, c.get("userId"));
 		unwrap(await room.removeMember(c.get("userId"), target, publicOrigin(c)));
 		return c.body(null, 204);
 	})
-	.put("/conversations/:id/members/:userId", async (c) => {
-		const id = pathId(c, "id");
-		const target = pathId(c, "userId");
-		const body = await readJson(c, RoleBody);
+	.openapi(setRole, async (c) => {
+		const { id, userId: target } = c.req.valid("param");
+		const body = c.req.valid("json");
 		const room = await memberRoom(c.env, id, c.get("userId"));
-		return c.json(unwrap(await room.setRole(c.get("userId"), target, body.role, publicOrigin(c))));
+		return c.json(unwrap(await room.setRole(c.get("userId"), target, body.role, publicOrigin(c))), 200);
 	})
-	.post("/conversations/:id/leave", async (c) => {
-		const id = pathId(c, "id");
+	.openapi(leave, async (c) => {
+		const { id } = c.req.valid("param");
 		const room = await memberRoom(c.env, id, c.get("userId"));
 		unwrap(await room.leave(c.get("userId"), publicOrigin(c)));
 		return c.body(null, 204);

@@ -1,21 +1,38 @@
 // GET /media/<key>?exp=&sig= — image bytes for an <img>. The signed URL is the credential (it is
 // only ever handed to members, inside messages); without a valid one, once no live message
 // references the key, or if the object is not the one checked on send, the answer is 404.
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import type { AppEnv } from "../../server/config";
 import { liveImage } from "../../server/db/messages";
 import { pinLegacyEtag } from "../../server/db/uploads";
 import { sniffImageType } from "../../server/images";
 import { verifyMediaUrl } from "../../server/media";
+import { KeyParams, SignedQuery } from "../../shared/schemas";
 import { notFound } from "../errors";
+import { errors, open, openApiRouter } from "../openapi";
 import { keyAfter } from "./uploads";
 
 const MEDIA_PATH = "/api/v1/media/";
 const MAX_CACHE_SECONDS = 3600;
 
-export const mediaRoutes = new Hono<{ Bindings: AppEnv }>().get("/media/*", async (c) => {
+/** `{key{.+}}`: the key spans several path segments (the document shows it as `{key}`). */
+const media = createRoute({
+	method: "get",
+	path: "/media/{key{.+}}",
+	tags: ["images"],
+	summary: "An image by signed, expiring URL (addition; no auth, members only receive the URL)",
+	...open,
+	request: { params: KeyParams, query: SignedQuery },
+	responses: {
+		200: { description: "the image", content: { "image/*": { schema: { type: "string", format: "binary" } } } },
+		304: { description: "Not Modified (If-None-Match named the pinned object)" },
+		...errors(404),
+	},
+});
+
+export const mediaRoutes = openApiRouter<{ Bindings: AppEnv }>().openapi(media, async (c) => {
 	const key = keyAfter(c.req.path, MEDIA_PATH);
-	const { exp, sig } = c.req.query();
+	const { exp, sig } = c.req.valid("query");
 	if (!key || !(await verifyMediaUrl(c.env, key, exp, sig))) throw notFound("media");
 	// The etag pinned when the image was checked on send: only that object is ever served, so
 	// bytes written to the key later (a repeated presigned PUT) answer 404, never a swapped file.

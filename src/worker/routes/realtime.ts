@@ -1,12 +1,15 @@
 // The two socket endpoints. A browser cannot set headers on a WebSocket, so the handshake
 // carries a single-use ticket (POST /realtime/ticket); other clients may send a bearer token.
-import { type Context, Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { hubStub, roomStub } from "../../durable/rpc";
 import { type AppEnv, isDevelopment, isOriginAllowed } from "../../server/config";
 import { isMember } from "../../server/db/participants";
+import { IdParams, TicketQuery } from "../../shared/schemas";
 import { type AuthVariables, authenticate, type Principal, redeemTicket } from "../auth";
 import { ApiError, notFound } from "../errors";
 import { pathId, publicOrigin } from "../http";
+import { errors, open, openApiRouter } from "../openapi";
 
 type Vars = { Bindings: AppEnv; Variables: AuthVariables };
 
@@ -48,18 +51,39 @@ export function upgradeRequest(url: string, principal: Principal, origin: string
 const forwardUpgrade = (c: Context<Vars>, principal: Principal, extra: Record<string, string> = {}) =>
 	upgradeRequest(c.req.url, principal, publicOrigin(c), extra);
 
-export const realtimeRoutes = new Hono<Vars>()
-	.get("/realtime", async (c) => {
+const switching = { description: "Switching Protocols: the WebSocket (frames in CONTRACT.md)" };
+const userSocket = createRoute({
+	method: "get",
+	path: "/realtime",
+	tags: ["realtime"],
+	summary: "WebSocket: the caller's own socket (presence and inbox); ?ticket= or a bearer header",
+	...open,
+	request: { query: TicketQuery },
+	responses: { 101: switching, ...errors(400, 401, 403) },
+});
+const roomSocket = createRoute({
+	method: "get",
+	path: "/conversations/{id}/socket",
+	tags: ["realtime"],
+	summary: "WebSocket: the room of one conversation; ?ticket= or a bearer header",
+	...open,
+	request: { params: IdParams, query: TicketQuery },
+	responses: { 101: switching, ...errors(400, 401, 403, 404) },
+});
+
+export const realtimeRoutes = openApiRouter<Vars>()
+	.openapi(userSocket, async (c) => {
 		const principal = await authenticateHandshake(c);
 		return hubStub(c.env, principal.userId).fetch(forwardUpgrade(c, principal));
 	})
-	.get("/conversations/:id/socket", async (c) => {
-		const id = pathId(c, "id");
+	.openapi(roomSocket, async (c) => {
+		const { id } = c.req.valid("param");
 		const principal = await authenticateHandshake(c);
 		if (!(await isMember(c.env, id, principal.userId))) throw notFound("conversation");
 		return roomStub(c.env, id).fetch(forwardUpgrade(c, principal));
 	})
-	// Development only: lets the benchmark see whether an idle room hibernated.
+	// Development only, not part of the API (so not in the document): lets the benchmark see
+	// whether an idle room hibernated.
 	.get("/debug/rooms/:id/stats", async (c) => {
 		if (!isDevelopment(c.env)) throw notFound();
 		return c.json(await roomStub(c.env, pathId(c, "id")).stats());

@@ -1,6 +1,6 @@
 // POST /uploads (a signed place to PUT one image) and, when R2 S3 credentials are not configured,
 // the Worker-side PUT target that streams the bytes into the MEDIA binding.
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import type { AppEnv } from "../../server/config";
 import {
 	claimUpload,
@@ -11,10 +11,19 @@ import {
 	type UploadRow,
 } from "../../server/db/uploads";
 import { isImageContentType, uploaderOfKey } from "../../server/images";
-import { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES, UploadBody } from "../../shared/schemas";
-import { type AuthVariables, requireUser } from "../auth";
+import {
+	IMAGE_CONTENT_TYPES,
+	KeyParams,
+	MAX_IMAGE_BYTES,
+	SignedQuery,
+	UploadBody,
+	UploadStored,
+	UploadTarget,
+} from "../../shared/schemas";
+import type { AuthVariables } from "../auth";
 import { ApiError, badRequest, conflict, notFound } from "../errors";
-import { publicOrigin, readJson } from "../http";
+import { publicOrigin } from "../http";
+import { authed, errors, json, jsonBody, open, openApiRouter } from "../openapi";
 import { createUploadTarget, LOCAL_UPLOAD_PATH, newUploadKey, verifyLocalUploadUrl } from "../presign";
 import { takeFromLimit, UPLOADS_PER_USER } from "../rateLimit";
 
@@ -67,9 +76,37 @@ async function storeExactly(env: AppEnv, upload: UploadRow, body: ReadableStream
 	return object.etag;
 }
 
-export const uploadRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariables }>()
-	.post("/uploads", requireUser, async (c) => {
-		const body = await readJson(c, UploadBody);
+const createUpload = createRoute({
+	method: "post",
+	path: "/uploads",
+	tags: ["images"],
+	summary: "Ask for an upload URL for one image (≤ 10 MiB; jpeg, png, webp or gif)",
+	...authed,
+	request: { body: jsonBody(UploadBody) },
+	responses: { 201: json(UploadTarget, "Created"), ...errors(400, 401, 413, 429) },
+});
+/** `{key{.+}}`: the key spans several path segments (the document shows it as `{key}`). */
+const localUpload = createRoute({
+	method: "put",
+	path: "/uploads/local/{key{.+}}",
+	tags: ["images"],
+	summary: "Signed upload target when R2 presigning is not configured (addition; no auth, the URL is signed)",
+	...open,
+	request: {
+		params: KeyParams,
+		query: SignedQuery,
+		body: {
+			required: true,
+			description: "exactly the signed number of bytes, with the signed Content-Type",
+			content: { "image/*": { schema: { type: "string", format: "binary" } } },
+		},
+	},
+	responses: { 200: json(UploadStored), ...errors(400, 404, 409, 413) },
+});
+
+export const uploadRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVariables }>()
+	.openapi(createUpload, async (c) => {
+		const body = c.req.valid("json");
 		const contentType = body.contentType.trim().toLowerCase();
 		if (!isImageContentType(contentType)) {
 			const message = `contentType must be one of ${IMAGE_CONTENT_TYPES.join(", ")}`;
@@ -99,11 +136,11 @@ export const uploadRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariable
 		);
 	})
 	// No bearer header here: the signed URL is the credential, as with a presigned R2 URL.
-	.put("/uploads/local/*", async (c) => {
+	.openapi(localUpload, async (c) => {
 		const key = keyAfter(c.req.path, LOCAL_UPLOAD_PATH);
 		if (!key) throw notFound("upload");
 		const upload = await findUpload(c.env, key);
-		const { exp, sig } = c.req.query();
+		const { exp, sig } = c.req.valid("query");
 		const signed =
 			upload &&
 			(await verifyLocalUploadUrl(c.env, { key, size: upload.size, contentType: upload.content_type }, exp, sig));
@@ -129,5 +166,5 @@ export const uploadRoutes = new Hono<{ Bindings: AppEnv; Variables: AuthVariable
 		}
 		// The etag of what was stored: the send check and the media route accept only this object.
 		await completeUpload(c.env, key, etag, new Date().toISOString());
-		return c.json({ key });
+		return c.json({ key }, 200);
 	});
