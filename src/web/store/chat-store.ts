@@ -118,6 +118,8 @@ export class ChatStore implements Store {
 	}
 
 	private handleEvent(event: RealtimeEvent, source: "realtime" | "room"): void {
+		if (event.type === "message:reactions")
+			this.reactionFrames.set(event.data.messageId, (this.reactionFrames.get(event.data.messageId) ?? 0) + 1);
 		handleSocketEvent(
 			this,
 			{
@@ -430,13 +432,17 @@ export class ChatStore implements Store {
 		const set = (reactions: typeof before) =>
 			this.dispatch({ type: "message/reactions", conversationId, messageId, reactions });
 		set(toggleReaction(before, emoji, meId, on));
+		// The REST answer waits for D1, so a room frame sent later (someone else's reaction) can
+		// arrive first: once a frame came in, the frames (which include mine) are the truth.
+		const framesBefore = this.reactionFrames.get(messageId) ?? 0;
+		const framesMoved = () => (this.reactionFrames.get(messageId) ?? 0) !== framesBefore;
 		try {
 			const { reactions } = on
 				? await apiV2.addReaction(messageId, emoji)
 				: await apiV2.removeReaction(messageId, emoji);
-			set(reactions);
+			if (!framesMoved()) set(reactions);
 		} catch (error) {
-			set(before);
+			if (!framesMoved()) set(before);
 			this.announce(failureText(error, on ? "the reaction wasn't added" : "the reaction wasn't removed"), "error");
 		}
 	}
@@ -446,6 +452,8 @@ export class ChatStore implements Store {
 	}
 
 	private jumpNonce = 0;
+	/** message id → how many message:reactions frames arrived for it (see toggleReaction). */
+	private readonly reactionFrames = new Map<string, number>();
 
 	/** Scroll to a message and highlight it, loading the history back to it first if needed. */
 	jumpTo(conversationId: string, seq: number): void {
