@@ -78,7 +78,7 @@ function chip(page, text, emoji) {
 async function chipCount(page, text, emoji) {
 	const c = chip(page, text, emoji);
 	if ((await c.count()) === 0) return 0;
-	return Number.parseInt((await c.innerText()).replace(/\D+/g, ""), 10);
+	return Number.parseInt((await c.textContent()).replace(/\D+/g, ""), 10);
 }
 
 async function pair(ctx, a, b) {
@@ -198,7 +198,7 @@ function replyScenario(size) {
 			await until(async () => (await b.page.locator('[data-testid="reply-banner"]').count()) === 0, "the banner goes");
 			await waitForMessage(a.page, "thanks, got it");
 			const quote = bubble(a.page, "thanks, got it").locator('[data-testid="reply-quote"]');
-			await until(async () => (await quote.innerText()).includes("filler 70"), "the other person sees the quote live");
+			await until(async () => (await quote.textContent()).includes("filler 70"), "the other person sees the quote live");
 			// Tapping the old quote walks the history back and highlights the original.
 			const oldQuote = bubble(a.page, "chapter 4").locator('[data-testid="reply-quote"]');
 			if (phone) await oldQuote.tap();
@@ -393,7 +393,7 @@ function linksScenario(size) {
 			assert((await link.getAttribute("target")) === "_blank", "opens in a new tab");
 			assert((await a.page.locator('a[href^="javascript:"]').count()) === 0, "no javascript: link anywhere");
 			assert(
-				(await bubble(a.page, "slides at").locator('[data-testid="message-text"]').innerText()).includes("<a href=x>"),
+				(await bubble(a.page, "slides at").locator('[data-testid="message-text"]').textContent()).includes("<a href=x>"),
 				"markup is shown as text",
 			);
 			const big = a.page.locator('[data-testid="bubble"][data-emoji-only="true"]');

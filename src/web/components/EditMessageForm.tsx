@@ -23,8 +23,12 @@ export function EditMessageForm({ message, onDone }: { message: Message; onDone:
 	async function save(e?: FormEvent) {
 		e?.preventDefault();
 		const trimmed = text.trim();
-		if (message.kind === "text" && !trimmed) {
-			setError("A message can't be empty. Delete it instead.");
+		if (!trimmed) {
+			setError(
+				message.kind === "image"
+					? "A caption can't be emptied. Delete the photo instead."
+					: "A message can't be empty. Delete it instead.",
+			);
 			return;
 		}
 		if (trimmed.length > MAX_TEXT_LENGTH) {

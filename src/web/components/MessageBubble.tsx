@@ -5,8 +5,9 @@ import { QUICK_REACTIONS } from "../emoji";
 import { clockTime, fullTime } from "../format";
 import { isEmojiOnly } from "../richtext";
 import { useChat, useChatStore } from "../store/context";
-import { receiptFor, systemText } from "../store/messages";
+import { canEdit, receiptFor, systemText } from "../store/messages";
 import type { PendingMessage } from "../store/state";
+import { quoteOf } from "../store/threads";
 import { Avatar } from "./Avatar";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { EditMessageForm } from "./EditMessageForm";
@@ -21,18 +22,7 @@ import { ReportDialog } from "./ReportDialog";
 import { RichText } from "./RichText";
 import { usePopover } from "./usePopover";
 
-/** Contract v2: the sender may edit a message within 15 minutes of sending it. */
-export const EDIT_WINDOW_MS = 15 * 60_000;
 const LONG_PRESS_MS = 500;
-
-export function canEdit(m: Message, meId: string, now = Date.now()): boolean {
-	return (
-		m.senderId === meId &&
-		m.kind !== "system" &&
-		m.deletedAt === null &&
-		now - new Date(m.createdAt).getTime() < EDIT_WINDOW_MS
-	);
-}
 
 /** Class names joined, the false ones left out. */
 function cx(...names: (string | false | null | undefined)[]): string {
@@ -561,6 +551,9 @@ function MessageActions({
 export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 	const store = useChatStore();
 	const failed = p.status === "failed";
+	const quoted = useChat((s) =>
+		p.replyToId ? s.threads[p.conversationId]?.messages.find((m) => m.id === p.replyToId) : undefined,
+	);
 	return (
 		<li
 			className={cx(styles.message, styles.mine, styles.pending, failed && styles.failed)}
@@ -569,6 +562,7 @@ export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 		>
 			<div className={styles["bubble-row"]}>
 				<div className={cx(styles.bubble, p.previewUrl && styles["has-image"])} data-testid="bubble">
+					{quoted ? <ReplyQuote quote={quoteOf(quoted)} onJump={(seq) => store.jumpTo(p.conversationId, seq)} /> : null}
 					{p.previewUrl ? (
 						<span className={cx(styles["image-thumb"], styles.uploading)}>
 							<img src={p.previewUrl} alt="Your attachment, sending" />

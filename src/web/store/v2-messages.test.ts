@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { conversations } from "./conversations";
 import { conversation, message, user } from "./fixtures";
+import { canEdit } from "./messages";
 import { reactorNames, toggleReaction } from "./reactions";
 import { chatReducer } from "./reducer";
 import { session } from "./session";
@@ -171,5 +172,17 @@ describe("my profile", () => {
 		});
 		expect([s.me.displayName, s.me.avatarUrl]).toEqual(["Asha P", "https://x/a.png"]);
 		expect(s.users.me?.avatarUrl).toBe("https://x/a.png");
+	});
+});
+
+describe("the edit window", () => {
+	it("is mine, not deleted or system, and 15 minutes from sending", () => {
+		const m = { ...message(1, "me"), createdAt: "2026-01-01T00:00:00.000Z" };
+		const at = (min: number) => Date.parse("2026-01-01T00:00:00.000Z") + min * 60_000;
+		expect(canEdit(m, "me", at(14.9))).toBe(true);
+		expect(canEdit(m, "me", at(15))).toBe(false);
+		expect(canEdit(m, "ben", at(1))).toBe(false);
+		expect(canEdit({ ...m, deletedAt: T }, "me", at(1))).toBe(false);
+		expect(canEdit({ ...m, kind: "system" }, "me", at(1))).toBe(false);
 	});
 });
