@@ -198,7 +198,11 @@ function replyScenario(size) {
 			await until(async () => (await b.page.locator('[data-testid="reply-banner"]').count()) === 0, "the banner goes");
 			await waitForMessage(a.page, "thanks, got it");
 			const quote = bubble(a.page, "thanks, got it").locator('[data-testid="reply-quote"]');
-			await until(async () => (await quote.textContent()).includes("filler 70"), "the other person sees the quote live");
+			await until(
+				async () => (await quote.textContent()).includes("filler 70"),
+				"the other person sees the quote live",
+			);
+			if (!phone) await a.page.screenshot({ path: shot("desktop-reply.png") });
 			// Tapping the old quote walks the history back and highlights the original.
 			const oldQuote = bubble(a.page, "chapter 4").locator('[data-testid="reply-quote"]');
 			if (phone) await oldQuote.tap();
@@ -212,7 +216,6 @@ function replyScenario(size) {
 			const area = await a.page.locator('[data-testid="messages"]').boundingBox();
 			const box = await target.boundingBox();
 			assert(box && area && box.y >= area.y - 1 && box.y + box.height <= area.y + area.height + 1, "it is in view");
-			if (!phone) await a.page.screenshot({ path: shot("desktop-reply.png") });
 		},
 	};
 }
@@ -393,7 +396,9 @@ function linksScenario(size) {
 			assert((await link.getAttribute("target")) === "_blank", "opens in a new tab");
 			assert((await a.page.locator('a[href^="javascript:"]').count()) === 0, "no javascript: link anywhere");
 			assert(
-				(await bubble(a.page, "slides at").locator('[data-testid="message-text"]').textContent()).includes("<a href=x>"),
+				(await bubble(a.page, "slides at").locator('[data-testid="message-text"]').textContent()).includes(
+					"<a href=x>",
+				),
 				"markup is shown as text",
 			);
 			const big = a.page.locator('[data-testid="bubble"][data-emoji-only="true"]');

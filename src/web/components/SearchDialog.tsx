@@ -126,7 +126,10 @@ export function SearchDialog({ conversationId, onClose }: { conversationId?: str
 									<span className={styles.top}>
 										<span className={styles.who}>
 											{senderName}
-											{conversationId ? null : <span className={styles.chat}> in {chat}</span>}
+											{/* A direct chat is named after its other member: "Ona in Ona" says nothing. */}
+											{conversationId || (c?.type === "direct" && m.senderId !== me.id) ? null : (
+												<span className={styles.chat}> in {chat}</span>
+											)}
 										</span>
 										<time dateTime={m.createdAt}>{listTime(m.createdAt)}</time>
 									</span>
