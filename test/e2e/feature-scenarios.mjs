@@ -438,20 +438,4 @@ export const featureScenarios = [
 	profileScenario(PHONE),
 	linksScenario(DESKTOP),
 	linksScenario(PHONE),
-	{
-		name: "13 drafts: an unsent message survives a reload, per conversation",
-		async run(ctx) {
-			const { A, B } = await pair(ctx, "Dot", "Dex");
-			const a = await open(ctx, A, DESKTOP);
-			await openChat(a.page, B.user.displayName);
-			await a.page.getByRole("textbox", { name: "Message" }).fill("half a thought about the essay");
-			await a.page.reload();
-			await a.page.locator("#chat-title", { hasText: B.user.displayName }).waitFor();
-			await until(
-				async () =>
-					(await a.page.getByRole("textbox", { name: "Message" }).inputValue()) === "half a thought about the essay",
-				"the draft is back after the reload",
-			);
-		},
-	},
 ];
