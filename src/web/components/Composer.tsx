@@ -12,7 +12,7 @@ import { MentionList, ReplyBanner } from "./ComposerExtras";
 import { IconAttach, IconClose, IconSend } from "./icons";
 
 /** A phone or tablet: no hover and a coarse pointer. Read at each key press, so a docked tablet follows. */
-function isTouchScreen(): boolean {
+export function isTouchScreen(): boolean {
 	return typeof window.matchMedia === "function" && window.matchMedia("(hover: none) and (pointer: coarse)").matches;
 }
 

@@ -1,9 +1,11 @@
 // Editing my message in place (PATCH /messages/:id, within 15 minutes of sending): Enter or Save
-// keeps it (Shift+Enter is a new line), Escape or Cancel leaves it as it was.
+// keeps it (Shift+Enter is a new line; on a touch screen Enter is a new line, as in the
+// composer), Escape or Cancel leaves it as it was.
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { MAX_TEXT_LENGTH, type Message } from "../../shared/schemas";
 import { failureText } from "../effects/store";
 import { useChatStore } from "../store/context";
+import { isTouchScreen } from "./Composer";
 import styles from "./MessageExtras.module.css";
 
 export function EditMessageForm({ message, onDone }: { message: Message; onDone: () => void }) {
@@ -66,7 +68,7 @@ export function EditMessageForm({ message, onDone }: { message: Message; onDone:
 						e.preventDefault();
 						e.stopPropagation();
 						onDone();
-					} else if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+					} else if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing && !isTouchScreen()) {
 						e.preventDefault();
 						void save();
 					}
