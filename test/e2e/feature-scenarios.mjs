@@ -194,6 +194,7 @@ function replyScenario(size) {
 			await openActions(b.page, "filler 70");
 			await choose(b.page, "Reply");
 			await b.page.locator('[data-testid="reply-banner"]').waitFor();
+			await noSeriousAxe(b.page, "the composer while replying");
 			await sendText(b.page, "thanks, got it");
 			await until(async () => (await b.page.locator('[data-testid="reply-banner"]').count()) === 0, "the banner goes");
 			await waitForMessage(a.page, "thanks, got it");
@@ -239,6 +240,7 @@ function mentionScenario(size) {
 			const list = a.page.getByRole("listbox", { name: "People to mention" });
 			await list.getByRole("option", { name: B.user.displayName }).waitFor();
 			assert((await list.getByRole("option").count()) === 1, "only the matching member is offered");
+			await noSeriousAxe(a.page, "the mention list");
 			await box.press("Enter");
 			assert((await box.inputValue()) === `question for @${B.user.displayName} `, await box.inputValue());
 			await box.pressSequentially("are you coming?");
