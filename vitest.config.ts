@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
@@ -8,27 +9,41 @@ import { defineConfig } from "vitest/config";
 //   beside the files it tests (src/web/**/*.test.ts).
 const migrations = await readD1Migrations("./migrations");
 
+// A VAPID key pair for this run, in the format `npm start` writes to .dev.vars (base64url raw
+// private scalar and uncompressed public point); test/push.test.ts verifies signatures with it.
+const vapid = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
+const b64 = (text = "") => Buffer.from(text, "base64url");
+const VAPID_PUBLIC_KEY = Buffer.concat([Buffer.of(4), b64(vapid.x), b64(vapid.y)]).toString("base64url");
+const VAPID_PRIVATE_KEY = vapid.d ?? "";
+
 export default defineConfig({
 	test: {
 		silent: "passed-only",
 		projects: [
 			{
 				plugins: [
-					cloudflareTest({
+					// A function, so the stand-in push service's address (test/push-service.ts,
+					// started by globalSetup) reaches the Worker as a binding.
+					cloudflareTest(({ inject }) => ({
 						wrangler: { configPath: "./wrangler.toml" },
 						miniflare: {
 							bindings: {
 								TEST_MIGRATIONS: migrations,
 								JWT_SECRET: "test-secret-that-is-at-least-32-characters-long",
 								APP_ENV: "test",
+								VAPID_PUBLIC_KEY,
+								VAPID_PRIVATE_KEY,
+								VAPID_SUBJECT: "mailto:tests@campus.test",
+								PUSH_SERVICE_URL: inject("pushServiceUrl"),
 							},
 						},
-					}),
+					})),
 				],
 				test: {
 					name: "workers",
 					include: ["test/**/*.test.ts"],
 					setupFiles: ["./test/setup.ts"],
+					globalSetup: ["./test/push-service.ts"],
 					silent: "passed-only",
 					testTimeout: 30_000,
 					hookTimeout: 30_000,

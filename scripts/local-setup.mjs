@@ -1,8 +1,10 @@
 // Local set-up shared by `npm start` and the browser tests: a .dev.vars with a random JWT
-// secret, local D1 migrations, and demo students (idempotent; no Cloudflare account needed).
+// secret and a Web Push (VAPID) key pair, local D1 migrations, and demo students (idempotent; no
+// Cloudflare account needed). `node scripts/local-setup.mjs --vapid` prints a fresh VAPID pair
+// for `wrangler secret put`.
 import { spawnSync } from "node:child_process";
-import { pbkdf2Sync, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { generateKeyPairSync, pbkdf2Sync, randomBytes } from "node:crypto";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -21,13 +23,27 @@ export function run(cmd, args) {
 	if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${res.status}`);
 }
 
+/** A VAPID key pair as the Worker reads it: base64url uncompressed public point and raw private scalar. */
+export function vapidKeyPair() {
+	const jwk = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
+	const point = Buffer.concat([Buffer.of(4), Buffer.from(jwk.x, "base64url"), Buffer.from(jwk.y, "base64url")]);
+	return { publicKey: point.toString("base64url"), privateKey: jwk.d };
+}
+
 export function ensureDevVars() {
-	if (existsSync(".dev.vars") && /JWT_SECRET=.{32,}/.test(readFileSync(".dev.vars", "utf8"))) return;
-	writeFileSync(
-		".dev.vars",
-		`# Local secrets for wrangler dev (not committed)\nJWT_SECRET=${randomBytes(32).toString("base64url")}\n`,
-	);
-	console.log("created .dev.vars with a random JWT_SECRET");
+	if (!existsSync(".dev.vars") || !/JWT_SECRET=.{32,}/.test(readFileSync(".dev.vars", "utf8"))) {
+		writeFileSync(
+			".dev.vars",
+			`# Local secrets for wrangler dev (not committed)\nJWT_SECRET=${randomBytes(32).toString("base64url")}\n`,
+		);
+		console.log("created .dev.vars with a random JWT_SECRET");
+	}
+	// Added to an older .dev.vars too, so `npm start` on an existing clone gets Web Push.
+	if (!/VAPID_PRIVATE_KEY=\S+/.test(readFileSync(".dev.vars", "utf8"))) {
+		const { publicKey, privateKey } = vapidKeyPair();
+		appendFileSync(".dev.vars", `VAPID_PUBLIC_KEY=${publicKey}\nVAPID_PRIVATE_KEY=${privateKey}\n`);
+		console.log("added a Web Push (VAPID) key pair to .dev.vars");
+	}
 }
 
 function hash(password) {
@@ -90,4 +106,10 @@ export function prepareLocalDatabase(persistTo) {
 	const file = join(mkdtempSync(join(tmpdir(), "campus-chat-seed-")), "seed.sql");
 	writeFileSync(file, seedSql());
 	run("npx", ["wrangler", "d1", "execute", "DB", "--local", ...persist, "--file", file]);
+}
+
+// `node scripts/local-setup.mjs --vapid`: a key pair to paste into `wrangler secret put`.
+if (process.argv[1]?.endsWith("local-setup.mjs") && process.argv.includes("--vapid")) {
+	const { publicKey, privateKey } = vapidKeyPair();
+	console.log(`VAPID_PUBLIC_KEY=${publicKey}\nVAPID_PRIVATE_KEY=${privateKey}`);
 }

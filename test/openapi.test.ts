@@ -73,6 +73,13 @@ const INPUTS: Record<string, { body?: string; query?: string[] }> = {
 	"post /uploads": { body: "UploadBody" },
 	"put /uploads/local/{key}": { body: "binary", query: ["exp", "sig"] },
 	"get /media/{key}": { query: ["exp", "sig"] },
+	"get /push/vapid-public-key": {},
+	"post /push/subscriptions": { body: "PushSubscriptionBody" },
+	"delete /push/subscriptions": { body: "PushUnsubscribeBody" },
+	"put /users/{id}/block": {},
+	"delete /users/{id}/block": {},
+	"get /me/blocks": {},
+	"post /messages/{id}/report": { body: "ReportBody" },
 };
 
 /** Every REST route the app serves, as `method /path/{param}` (debug routes are not the API). */

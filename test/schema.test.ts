@@ -29,9 +29,12 @@ describe("drizzle schema and migrations", () => {
 				"hidden_messages",
 				"messages",
 				"participants",
+				"push_subscriptions",
 				"realtime_tickets",
+				"reports",
 				"sessions",
 				"uploads",
+				"user_blocks",
 				"users",
 			].sort(),
 		);

@@ -19,6 +19,7 @@ import { type MessageRecord, toMessage } from "../server/views";
 import type { Message, Participant, Role, SendMessageBody, ServerEvent, SystemEvent } from "../shared/schemas";
 import { systemSentence } from "../shared/system";
 import { readClientFrame, sendFrame, socketError } from "./frames";
+import { RoomBlocks } from "./room/blocks";
 import { HubMailboxes } from "./room/inbox";
 import { type Meta, type NewMessage, RoomLog } from "./room/log";
 import { checkActor, heirOnLeave, type MemberInfo, planAdd, planRemove, planRole } from "./room/members";
@@ -52,6 +53,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	private readonly receipts: ReceiptWindow;
 	private readonly hubs: HubMailboxes;
 	private readonly sockets: RoomSockets;
+	private readonly blocks: RoomBlocks;
 	private loading: Promise<Meta | null> | null = null;
 	private userBuckets = new Map<string, TokenBucket>();
 	/** Broadcasts run in the order seqs were assigned, even when building one awaits. */
@@ -79,6 +81,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		);
 		this.receipts = new ReceiptWindow((moves) => this.sendReceipts(moves));
 		this.hubs = new HubMailboxes(env, (promise) => ctx.waitUntil(promise));
+		this.blocks = new RoomBlocks(ctx.storage, () => this.d1());
 		if (isDevelopment(env)) ctx.blockConcurrencyWhile(async () => this.countWake());
 	}
 
@@ -215,6 +218,16 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		this.sockets.closed(ws);
 	}
 
+	/** A block between the members of this direct conversation was set or lifted (room/blocks.ts). */
+	async setBlocked(blockerId: string, blockedId: string, blocked: boolean): Promise<void> {
+		if (!(await this.load())) return;
+		await this.blocks.set(this.memberIds(), blockerId, blockedId, blocked);
+	}
+
+	private memberIds(): string[] {
+		return this.roomLog.members().map((m) => m.user_id);
+	}
+
 	/** Closes the sockets of ended sessions (logout, password change) or all of a user's: 4401. */
 	async endSessions(userId: string, sessionIds: string[] | null): Promise<number> {
 		return this.sockets.endSessions(userId, sessionIds);
@@ -262,10 +275,14 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	): Promise<RoomResult<{ message: Message; created: boolean }>> {
 		const meta = await this.load(origin);
 		if (!meta || !(await this.isMember(senderId))) return fail(404, "conversation not found");
+		await this.blocks.load(meta.type, this.memberIds());
 		const stored = this.roomLog.byClientId(senderId, body.clientId);
 		if (stored) {
 			await this.visibleToRest(opts.viaRest);
 			return ok({ message: await toMessage(this.env, origin, stored), created: false });
+		}
+		if (this.blocks.blocksSender(meta.type, senderId)) {
+			return fail(403, "you cannot send messages in this conversation");
 		}
 		if (opts.viaRest && rateLimitsOn(this.env)) {
 			if (!takeToken(this.userBuckets, senderId, REST_SENDS_PER_SECOND, REST_SEND_BURST))

@@ -2,13 +2,15 @@
 // decides online/offline, and forwards inbox events from rooms: new messages, conversation
 // updates, receipts for the user's own messages, member changes. Presence goes to contacts only
 // (direct chats and groups of at most 32, contract v2) and reaches each socket at most once a
-// second, latest state per user winning.
+// second, latest state per user winning. New messages that arrive while no socket is open go out
+// as Web Push to the user's subscribed devices (src/server/push/), in the background.
 import { DurableObject } from "cloudflare:workers";
 import { type AppEnv, rateLimitsOn } from "../server/config";
 import { isMember } from "../server/db/participants";
 import { storePresence } from "../server/db/users";
 import { log } from "../server/log";
-import type { ServerEvent } from "../shared/schemas";
+import { pushNewMessages } from "../server/push/notify";
+import type { Message, ServerEvent } from "../shared/schemas";
 import { WindowTimer } from "./coalesce";
 import { type FloodGuard, FloodGuards, frameText, readClientFrame, sendFrame, sendText, socketError } from "./frames";
 import { hubStub, roomStub } from "./rpc";
@@ -56,6 +58,8 @@ export class UserHub extends DurableObject<AppEnv> {
 	);
 	/** Presence transitions run one at a time, so a flap cannot reorder online and offline. */
 	private presenceChain: Promise<unknown> = Promise.resolve();
+	/** Web Push deliveries, one after another (see `webPush`). */
+	private pushChain: Promise<unknown> = Promise.resolve();
 	/** Conversations this user was found a member of (receipts from the list view). */
 	private memberOf = new Map<string, number>();
 
@@ -255,8 +259,30 @@ export class UserHub extends DurableObject<AppEnv> {
 	async push(events: ServerEvent[]): Promise<void> {
 		if (events.length === 0) return;
 		const sockets = this.openSockets();
-		if (sockets.length === 0) return;
+		if (sockets.length === 0) return this.webPush(events);
 		const text = frameText(events);
 		for (const ws of sockets) sendText(ws, text);
+	}
+
+	/**
+	 * No realtime socket is open: new messages go out as Web Push instead, after this call has
+	 * returned (the room never waits on a push service).
+	 */
+	private webPush(events: ServerEvent[]) {
+		const messages: Message[] = [];
+		for (const event of events) if (event.type === "message:new") messages.push(event.data.message);
+		if (messages.length === 0) return;
+		const userId = this.userId;
+		// One delivery at a time, so notifications leave in the order the messages came.
+		this.pushChain = this.pushChain
+			.then(() => pushNewMessages(this.env, userId, messages))
+			.catch((err: unknown) => log.error("push_failed", { userId, error: String(err) }));
+		this.ctx.waitUntil(this.pushChain);
+	}
+
+	private get userId(): string {
+		const name = this.ctx.id.name;
+		if (!name?.startsWith("user:")) throw new Error("a hub is named user:<id>");
+		return name.slice("user:".length);
 	}
 }

@@ -8,6 +8,9 @@ export interface Secrets {
 	/** R2 S3 API credentials for presigned uploads straight to R2 (optional). */
 	R2_ACCESS_KEY_ID?: string;
 	R2_SECRET_ACCESS_KEY?: string;
+	/** Web Push VAPID key pair, base64url: the raw private scalar and the uncompressed public point. */
+	VAPID_PRIVATE_KEY?: string;
+	VAPID_PUBLIC_KEY?: string;
 }
 
 /** Vars that may be absent from an older wrangler.toml (and from `Env` until `npm run types`). */
@@ -18,6 +21,8 @@ export interface OptionalVars {
 	 */
 	PUBLIC_ORIGIN?: string;
 	RATE_LIMITS?: string;
+	/** The VAPID `sub` claim: a `mailto:` or `https:` contact for push services. */
+	VAPID_SUBJECT?: string;
 }
 
 export type AppEnv = Env & Secrets & OptionalVars;

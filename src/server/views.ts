@@ -10,6 +10,8 @@ export interface UserRecord {
 	avatar_url: string | null;
 	online?: number | null;
 	last_seen_at?: string | null;
+	/** Set where a block (either way) hides this user's presence from the viewer. */
+	presence_hidden?: number | null;
 }
 
 export type MessageRecord = {
@@ -61,14 +63,9 @@ export const MESSAGE_COLUMNS =
 export const USER_COLUMNS = "id, email, display_name, avatar_url, online, last_seen_at";
 
 export function toUser(row: UserRecord): User {
-	return {
-		id: row.id,
-		email: row.email,
-		displayName: row.display_name,
-		avatarUrl: row.avatar_url,
-		online: Boolean(row.online),
-		lastSeenAt: row.last_seen_at ?? null,
-	};
+	const user = { id: row.id, email: row.email, displayName: row.display_name, avatarUrl: row.avatar_url };
+	if (row.presence_hidden) return user;
+	return { ...user, online: Boolean(row.online), lastSeenAt: row.last_seen_at ?? null };
 }
 
 export function toParticipant(row: ParticipantRecord): Participant {

@@ -334,3 +334,44 @@ export const ErrorEnvelope = z.object({
 });
 /** An object key in a media or local upload path (`u/<user>/<random>`, slashes included). */
 export const KeyParams = z.object({ key: z.string() });
+
+// ---------- v2: Web Push, blocking, reports ----------
+
+/** A browser `PushSubscription` as `JSON.stringify(subscription)` gives it (extra fields ignored). */
+export const PushSubscriptionBody = z.object({
+	endpoint: z.string().url().max(2048),
+	expirationTime: z.number().nullable().optional(),
+	keys: z.object({
+		/** The browser's P-256 public key, base64url, uncompressed (65 bytes). */
+		p256dh: z.string().regex(/^[A-Za-z0-9_-]{86,88}={0,2}$/, "p256dh must be a base64url uncompressed P-256 key"),
+		/** The 16-byte auth secret, base64url. */
+		auth: z.string().regex(/^[A-Za-z0-9_-]{22,24}={0,2}$/, "auth must be a base64url 16-byte secret"),
+	}),
+});
+export type PushSubscriptionBody = z.infer<typeof PushSubscriptionBody>;
+
+export const PushUnsubscribeBody = z.object({ endpoint: z.string().url().max(2048) });
+
+/** The decrypted payload of a Web Push message (contract v2). */
+export const PushPayload = z.object({
+	type: z.literal("message"),
+	conversationId: z.string(),
+	messageId: z.string(),
+	seq: z.number().int(),
+	title: z.string(),
+	body: z.string().max(200),
+});
+export type PushPayload = z.infer<typeof PushPayload>;
+
+export const ReportReason = z.enum(["spam", "harassment", "other"]);
+export const ReportBody = z.object({
+	reason: ReportReason,
+	note: z.string().max(1000).optional(),
+});
+export type ReportBody = z.infer<typeof ReportBody>;
+export const Report = z.object({ id: z.string(), createdAt: z.string() });
+export type Report = z.infer<typeof Report>;
+export const VapidPublicKey = z.object({ publicKey: z.string() });
+export const PushSubscriptionResult = z.object({ subscription: z.object({ id: z.string() }) });
+export const BlockResult = z.object({ blocked: z.boolean() });
+export const ReportResult = z.object({ report: Report });

@@ -9,11 +9,14 @@ import { MAX_JSON_BODY_BYTES } from "../shared/schemas";
 import { errorBody, errorResponse } from "./errors";
 import { openApiRouter, serveDocument } from "./openapi";
 import { authRoutes } from "./routes/auth";
+import { blockRoutes } from "./routes/blocks";
 import { conversationRoutes } from "./routes/conversations";
 import { mediaRoutes } from "./routes/media";
 import { messageRoutes } from "./routes/messages";
 import { openapiRoutes } from "./routes/openapi";
+import { pushRoutes } from "./routes/push";
 import { realtimeRoutes } from "./routes/realtime";
+import { reportRoutes } from "./routes/reports";
 import { uploadRoutes } from "./routes/uploads";
 
 const jsonBodyLimit = bodyLimit({
@@ -29,7 +32,10 @@ const api = openApiRouter<{ Bindings: AppEnv }>()
 	.route("/", conversationRoutes)
 	.route("/", messageRoutes)
 	.route("/", uploadRoutes)
-	.route("/", mediaRoutes);
+	.route("/", mediaRoutes)
+	.route("/", pushRoutes)
+	.route("/", blockRoutes)
+	.route("/", reportRoutes);
 serveDocument(api);
 
 export const app = new Hono<{ Bindings: AppEnv }>()

@@ -5,7 +5,7 @@
 import { createMiddleware } from "hono/factory";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { type AppEnv, hmacKey } from "../server/config";
-import { insertTicket, isSessionLive, spendTicket } from "../server/db/sessions";
+import { insertTicket, sessionState, spendTicket } from "../server/db/sessions";
 import { base64url, fromBase64url, randomToken, sha256, timingSafeEqual } from "../server/encoding";
 import { ApiError } from "./errors";
 
@@ -95,12 +95,13 @@ export async function verifyToken(env: AppEnv, token: string): Promise<Principal
 
 /**
  * A token is good only while its session is live: not revoked (logout, logout-all, password
- * change), not expired, and its user still exists. One D1 read per request.
+ * change), not expired, its user still exists and is not suspended. One D1 read per request.
  */
 export async function authenticate(env: AppEnv, token: string): Promise<Principal> {
 	const principal = await verifyToken(env, token);
-	const live = await isSessionLive(env, principal.sessionId, principal.userId, new Date().toISOString());
-	if (!live) throw new ApiError(401, "session ended; log in again");
+	const state = await sessionState(env, principal.sessionId, principal.userId, new Date().toISOString());
+	if (state === "ended") throw new ApiError(401, "session ended; log in again");
+	if (state === "suspended") throw new ApiError(401, "account suspended");
 	return principal;
 }
 

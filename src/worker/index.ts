@@ -6,6 +6,7 @@ import { sweepEndedSessions } from "./housekeeping";
 import { sweepUnusedUploads } from "./uploadSweep";
 
 export { ConversationRoom } from "../durable/ConversationRoom";
+export { Moderation } from "../durable/Moderation";
 export { UserHub } from "../durable/UserHub";
 
 export default {

@@ -54,6 +54,14 @@ const COMPONENTS: Record<string, z.ZodType> = {
 	UploadStored: wire.UploadStored,
 	Health: wire.Health,
 	ErrorEnvelope: wire.ErrorEnvelope,
+	PushSubscriptionBody: wire.PushSubscriptionBody,
+	PushUnsubscribeBody: wire.PushUnsubscribeBody,
+	PushSubscriptionResult: wire.PushSubscriptionResult,
+	VapidPublicKey: wire.VapidPublicKey,
+	BlockResult: wire.BlockResult,
+	ReportBody: wire.ReportBody,
+	ReportResult: wire.ReportResult,
+	Report: wire.Report,
 };
 for (const [name, schema] of Object.entries(COMPONENTS)) {
 	if (!zodToOpenAPIRegistry.has(schema)) zodToOpenAPIRegistry.add(schema, { _internal: { refId: name } });

@@ -14,6 +14,7 @@ import {
 	toConversation,
 	toParticipant,
 } from "../views";
+import { eitherBlocks } from "./blocks";
 import { orm } from "./client";
 import { conversations } from "./schema";
 
@@ -74,7 +75,10 @@ function lastMessageOf(row: ConversationListRow): MessageRecord | null {
  */
 export const LIST_PARTICIPANTS_MAX = 32;
 
-async function participantsOfSmallConversations(env: AppEnv, conversationIds: string[]) {
+/** A column saying the viewer (`viewer`, a bound parameter) may not see this user's presence: a block either way. */
+const presenceHidden = (viewer: string) => `${eitherBlocks(viewer, "u.id")} AS presence_hidden`;
+
+async function participantsOfSmallConversations(env: AppEnv, conversationIds: string[], viewerId: string) {
 	const byConversation = new Map<string, ParticipantRecord[]>();
 	if (conversationIds.length === 0) return byConversation;
 	const { results } = await env.DB.prepare(
@@ -82,11 +86,11 @@ async function participantsOfSmallConversations(env: AppEnv, conversationIds: st
 		   SELECT p.*, COUNT(*) OVER (PARTITION BY p.conversation_id) AS members
 		   FROM participants p WHERE p.conversation_id IN (SELECT value FROM json_each(?1)))
 		 SELECT m.conversation_id, m.user_id, m.role, m.joined_at, m.last_read_seq, m.last_delivered_seq,
-		        u.id, u.email, u.display_name, u.avatar_url, u.online, u.last_seen_at
+		        u.id, u.email, u.display_name, u.avatar_url, u.online, u.last_seen_at, ${presenceHidden("?3")}
 		 FROM m JOIN users u ON u.id = m.user_id
 		 WHERE m.members <= ?2 ORDER BY m.conversation_id, m.joined_at, m.user_id`,
 	)
-		.bind(JSON.stringify(conversationIds), LIST_PARTICIPANTS_MAX)
+		.bind(JSON.stringify(conversationIds), LIST_PARTICIPANTS_MAX, viewerId)
 		.all<ParticipantRecord & { conversation_id: string }>();
 	for (const row of results) {
 		const list = byConversation.get(row.conversation_id) ?? [];
@@ -96,14 +100,15 @@ async function participantsOfSmallConversations(env: AppEnv, conversationIds: st
 	return byConversation;
 }
 
-export async function listParticipants(env: AppEnv, conversationId: string): Promise<Participant[]> {
+/** The members; with `viewerId`, without the presence of anyone the viewer blocks or is blocked by. */
+export async function listParticipants(env: AppEnv, conversationId: string, viewerId = ""): Promise<Participant[]> {
 	const { results } = await env.DB.prepare(
 		`SELECT p.user_id, p.role, p.joined_at, p.last_read_seq, p.last_delivered_seq,
-		        u.id, u.email, u.display_name, u.avatar_url, u.online, u.last_seen_at
+		        u.id, u.email, u.display_name, u.avatar_url, u.online, u.last_seen_at, ${presenceHidden("?2")}
 		 FROM participants p JOIN users u ON u.id = p.user_id
-		 WHERE p.conversation_id = ? ORDER BY p.joined_at, p.user_id`,
+		 WHERE p.conversation_id = ?1 ORDER BY p.joined_at, p.user_id`,
 	)
-		.bind(conversationId)
+		.bind(conversationId, viewerId)
 		.all<ParticipantRecord>();
 	return results.map(toParticipant);
 }
@@ -120,7 +125,7 @@ export async function loadConversation(
 		.bind(userId, conversationId)
 		.first<ConversationListRow>();
 	if (!row) return null;
-	const participants = opts.participants ? await listParticipants(env, conversationId) : undefined;
+	const participants = opts.participants ? await listParticipants(env, conversationId, userId) : undefined;
 	const conversation = await toConversation(env, origin, row, lastMessageOf(row));
 	return participants ? { ...conversation, participants } : conversation;
 }
@@ -148,6 +153,7 @@ export async function listConversations(
 	const members = await participantsOfSmallConversations(
 		env,
 		page.map((row) => row.id),
+		userId,
 	);
 	const conversations = await Promise.all(
 		page.map((row) => toConversation(env, origin, row, lastMessageOf(row), members.get(row.id))),

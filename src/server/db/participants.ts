@@ -53,11 +53,16 @@ export function raiseWatermarksStatement(
 		);
 }
 
-/** The members of the conversation who are online (their hubs get the inbox). */
+/**
+ * The members whose hubs get the inbox: those online, and those with a Web Push subscription
+ * (their hub pushes a new message when they have no socket open).
+ */
 export function onlineMembersStatement(db: D1Database, conversationId: string) {
 	return db
 		.prepare(
-			"SELECT p.user_id FROM participants p JOIN users u ON u.id = p.user_id AND u.online = 1 WHERE p.conversation_id = ?",
+			`SELECT p.user_id FROM participants p JOIN users u ON u.id = p.user_id
+			 WHERE p.conversation_id = ?
+			   AND (u.online = 1 OR EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = p.user_id))`,
 		)
 		.bind(conversationId);
 }

@@ -11,6 +11,7 @@ export const users = sqliteTable("users", {
 	createdAt: text("created_at").notNull(),
 	lastSeenAt: text("last_seen_at"),
 	online: integer("online", { mode: "boolean" }).notNull().default(false),
+	suspendedAt: text("suspended_at"),
 });
 
 export const conversations = sqliteTable("conversations", {
@@ -96,6 +97,41 @@ export const authRateLimits = sqliteTable("auth_rate_limits", {
 	bucket: text("bucket").primaryKey(),
 	windowStart: text("window_start").notNull(),
 	count: integer("count").notNull(),
+});
+
+export const pushSubscriptions = sqliteTable("push_subscriptions", {
+	id: text("id").primaryKey(),
+	userId: text("user_id").notNull(),
+	endpoint: text("endpoint").notNull(),
+	p256dh: text("p256dh").notNull(),
+	auth: text("auth").notNull(),
+	createdAt: text("created_at").notNull(),
+});
+
+export const userBlocks = sqliteTable(
+	"user_blocks",
+	{
+		blockerId: text("blocker_id").notNull(),
+		blockedId: text("blocked_id").notNull(),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.blockerId, t.blockedId] })],
+);
+
+export const reports = sqliteTable("reports", {
+	id: text("id").primaryKey(),
+	messageId: text("message_id").notNull(),
+	conversationId: text("conversation_id").notNull(),
+	senderId: text("sender_id").notNull(),
+	reporterId: text("reporter_id").notNull(),
+	reason: text("reason", { enum: ["spam", "harassment", "other"] }).notNull(),
+	note: text("note"),
+	messageText: text("message_text"),
+	status: text("status", { enum: ["open", "closed"] })
+		.notNull()
+		.default("open"),
+	createdAt: text("created_at").notNull(),
+	closedAt: text("closed_at"),
 });
 
 export type UserRow = typeof users.$inferSelect;

@@ -41,15 +41,24 @@ export function revokeOtherSessionsStatement(
 	).bind(at, userId, keep);
 }
 
-/** Whether the session is live: not revoked, not expired, and its user still exists. */
-export async function isSessionLive(env: AppEnv, sessionId: string, userId: string, now: string): Promise<boolean> {
-	const live = await env.DB.prepare(
-		`SELECT 1 AS live FROM sessions s JOIN users u ON u.id = s.user_id
+/**
+ * Whether the session is live (not revoked, not expired, its user still exists) and, if so,
+ * whether its user is suspended (README "Moderation").
+ */
+export async function sessionState(
+	env: AppEnv,
+	sessionId: string,
+	userId: string,
+	now: string,
+): Promise<"live" | "ended" | "suspended"> {
+	const row = await env.DB.prepare(
+		`SELECT u.suspended_at FROM sessions s JOIN users u ON u.id = s.user_id
 		 WHERE s.id = ?1 AND s.user_id = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?3`,
 	)
 		.bind(sessionId, userId, now)
-		.first<{ live: number }>();
-	return live !== null;
+		.first<{ suspended_at: string | null }>();
+	if (!row) return "ended";
+	return row.suspended_at === null ? "live" : "suspended";
 }
 
 export async function insertTicket(
@@ -65,7 +74,8 @@ export async function insertTicket(
 
 /**
  * Marks the ticket used in one statement, so a ticket opens one socket even when two race, and
- * returns whom it was for; null if unknown, expired, used, or its session ended meanwhile.
+ * returns whom it was for; null if unknown, expired, used, its session ended meanwhile or its
+ * user is suspended.
  */
 export async function spendTicket(env: AppEnv, ticketHash: string, now: string) {
 	return env.DB.prepare(
@@ -73,7 +83,7 @@ export async function spendTicket(env: AppEnv, ticketHash: string, now: string) 
 		 WHERE ticket_hash = ?2 AND used_at IS NULL AND expires_at > ?1
 		   AND EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
 		               WHERE s.id = realtime_tickets.session_id AND s.user_id = realtime_tickets.user_id
-		                 AND s.revoked_at IS NULL AND s.expires_at > ?1)
+		                 AND s.revoked_at IS NULL AND s.expires_at > ?1 AND u.suspended_at IS NULL)
 		 RETURNING user_id, session_id,
 		   (SELECT expires_at FROM sessions WHERE id = realtime_tickets.session_id) AS session_expires_at`,
 	)

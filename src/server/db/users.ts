@@ -2,6 +2,7 @@
 import { eq } from "drizzle-orm";
 import type { AppEnv } from "../config";
 import { USER_COLUMNS, type UserRecord } from "../views";
+import { eitherBlocks } from "./blocks";
 import { orm } from "./client";
 import { users } from "./schema";
 import { revokeOtherSessionsStatement } from "./sessions";
@@ -20,9 +21,9 @@ export async function insertUser(
 }
 
 export async function findUserByEmail(env: AppEnv, email: string) {
-	return env.DB.prepare(`SELECT ${USER_COLUMNS}, password_hash FROM users WHERE email = ?`)
+	return env.DB.prepare(`SELECT ${USER_COLUMNS}, password_hash, suspended_at FROM users WHERE email = ?`)
 		.bind(email)
-		.first<UserRecord & { password_hash: string }>();
+		.first<UserRecord & { password_hash: string; suspended_at: string | null }>();
 }
 
 export async function findUser(env: AppEnv, userId: string) {
@@ -82,7 +83,8 @@ export async function searchUsers(env: AppEnv, userId: string, q: string, limit:
 
 /**
  * One D1 round trip (a batch): stores the user's presence and finds the contacts who are online
- * to hear it (a shared conversation of at most `groupMax` members).
+ * to hear it (a shared conversation of at most `groupMax` members, minus anyone either of the
+ * two has blocked).
  */
 export async function storePresence(
 	env: AppEnv,
@@ -100,7 +102,8 @@ export async function storePresence(
 				 JOIN participants p2 ON p2.conversation_id = p1.conversation_id AND p2.user_id != p1.user_id
 				 JOIN users u ON u.id = p2.user_id AND u.online = 1
 				 WHERE p1.user_id = ?1
-				   AND (SELECT COUNT(*) FROM participants p3 WHERE p3.conversation_id = p1.conversation_id) <= ?2`,
+				   AND (SELECT COUNT(*) FROM participants p3 WHERE p3.conversation_id = p1.conversation_id) <= ?2
+				   AND NOT ${eitherBlocks("?1", "p2.user_id")}`,
 			)
 			.bind(userId, groupMax),
 	]);
@@ -113,4 +116,13 @@ export async function displayNames(db: D1Database, userIds: string[]): Promise<M
 		.bind(JSON.stringify(userIds))
 		.all<{ id: string; display_name: string }>();
 	return new Map(results.map((r) => [r.id, r.display_name]));
+}
+
+/** Every suspended account and since when (the partial index `users_suspended_idx` holds only these). */
+export async function suspendedUsers(env: AppEnv): Promise<{ id: string; suspended_at: string }[]> {
+	const { results } = await env.DB.prepare("SELECT id, suspended_at FROM users WHERE suspended_at IS NOT NULL").all<{
+		id: string;
+		suspended_at: string;
+	}>();
+	return results;
 }

@@ -159,6 +159,8 @@ export const authRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVaria
 		}
 		// Only failures count against the limits.
 		await refundHits(c.env, reserved);
+		// Told only to someone who knows the password.
+		if (row.suspended_at !== null) throw new ApiError(401, "account suspended");
 		return c.json({ user: toUser(row), token: await startSession(c.env, row.id) }, 200);
 	})
 	.openapi(logout, async (c) => {

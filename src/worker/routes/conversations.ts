@@ -4,6 +4,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { roomStub } from "../../durable/rpc";
 import type { AppEnv } from "../../server/config";
+import { isBlocking } from "../../server/db/blocks";
 import {
 	createDirectConversation,
 	createGroupConversation,
@@ -37,7 +38,7 @@ import {
 } from "../../shared/schemas";
 import type { AuthVariables } from "../auth";
 import { ConversationCursor, decodeCursor, encodeCursor, MessageCursor } from "../cursor";
-import { ApiError, badRequest, notFound } from "../errors";
+import { ApiError, badRequest, forbidden, notFound } from "../errors";
 import { publicOrigin, unwrap } from "../http";
 import { authed, errors, json, jsonBody, openApiRouter } from "../openapi";
 
@@ -204,6 +205,7 @@ export const conversationRoutes = openApiRouter<Vars>()
 		if (body.type === "direct") {
 			if (body.userId === me) throw badRequest("cannot start a direct conversation with yourself");
 			if (!(await userExists(c.env, body.userId))) throw notFound("user");
+			if (await isBlocking(c.env, body.userId, me)) throw forbidden("this user does not accept conversations from you");
 			const directKey = [me, body.userId].sort().join(":");
 			const existing = await createDirectConversation(c.env, {
 				id,

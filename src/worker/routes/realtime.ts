@@ -2,6 +2,7 @@
 // carries a single-use ticket (POST /realtime/ticket); other clients may send a bearer token.
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { moderationStub } from "../../durable/Moderation";
 import { hubStub, roomStub } from "../../durable/rpc";
 import { type AppEnv, isDevelopment, isOriginAllowed } from "../../server/config";
 import { isMember } from "../../server/db/participants";
@@ -13,6 +14,22 @@ import { errors, open, openApiRouter } from "../openapi";
 
 type Vars = { Bindings: AppEnv; Variables: AuthVariables };
 
+/** When this isolate last told the Moderation object a socket may be opening. */
+let watchedAt = 0;
+
+/** Keeps the Moderation object checking for suspensions while sockets may be open (at most once a minute per isolate). */
+function watchSuspensions(c: Context<Vars>) {
+	if (Date.now() - watchedAt < 60_000) return;
+	watchedAt = Date.now();
+	c.executionCtx.waitUntil(
+		moderationStub(c.env)
+			.watch()
+			.catch(() => {
+				watchedAt = 0;
+			}),
+	);
+}
+
 /** Checks a socket handshake and returns who is opening it, in which session; any failure means no 101. */
 async function authenticateHandshake(c: Context<Vars>): Promise<Principal> {
 	if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
@@ -21,6 +38,7 @@ async function authenticateHandshake(c: Context<Vars>): Promise<Principal> {
 	if (!isOriginAllowed(c.env, c.req.header("Origin"), c.req.url)) {
 		throw new ApiError(403, "origin not allowed");
 	}
+	watchSuspensions(c);
 	const ticket = c.req.query("ticket");
 	if (ticket) {
 		const principal = await redeemTicket(c.env, ticket);
