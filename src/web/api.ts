@@ -21,6 +21,8 @@ import {
 	ParticipantResult,
 	Reaction,
 	ReadResult,
+	type ReportReason,
+	ReportResult,
 	Ticket,
 	UploadTarget,
 	UserList,
@@ -225,7 +227,7 @@ const SearchPage = z.object({
 	nextCursor: z.string().nullable(),
 });
 export type SearchResult = z.infer<typeof SearchPage>["results"][number];
-export type ReportReason = "spam" | "harassment" | "other";
+export type ReportReason = z.infer<typeof ReportReason>;
 
 export const apiV2 = {
 	editMessage: (messageId: string, text: string) =>
@@ -244,11 +246,10 @@ export const apiV2 = {
 			SearchPage,
 		),
 	reportMessage: (messageId: string, reason: ReportReason, note?: string) =>
-		untyped(
-			"POST",
-			`/messages/${enc(messageId)}/report`,
-			z.object({ report: z.object({ id: z.string(), createdAt: z.string() }) }),
-			{ reason, ...(note ? { note } : {}) },
+		call(
+			() =>
+				v1.messages[":id"].report.$post({ param: { id: enc(messageId) }, json: { reason, ...(note ? { note } : {}) } }),
+			ReportResult,
 		),
 	updateProfile: (patch: { displayName?: string; avatarImageKey?: string | null }) =>
 		untyped("PATCH", "/me", UserResult, patch),
