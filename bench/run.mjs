@@ -29,6 +29,7 @@ import { runInbox } from "./scenarios/inbox.mjs";
 import { runPresenceStorm } from "./scenarios/presence.mjs";
 import { parseRealisticSpec, RECEIPT_MODES, runRealistic } from "./scenarios/realistic.mjs";
 import { runRest } from "./scenarios/rest.mjs";
+import { runSearch } from "./scenarios/search.mjs";
 
 const SCENARIOS = [
 	"hibernation",
@@ -39,6 +40,7 @@ const SCENARIOS = [
 	"presence-storm",
 	"flood",
 	"rest",
+	"search",
 	"idle",
 ];
 // Scenarios that drive the relay floor too (the others are app only).
@@ -105,6 +107,7 @@ Sizes:
   --open-seconds 20   open loop duration            --open-members 256 --open-senders 5
   --inbox-members 256 --inbox-messages 100          --idle-sockets 1000
   --rest-conversations 200 --rest-history 500 --rest-samples 300
+  --search-messages 100000 --search-conversations 2000 --search-member-of 50 --search-samples 200
   --idle-wait 15      seconds of silence before the hibernation check
 
 Other:
@@ -140,6 +143,10 @@ function parse() {
 			"rest-conversations": { type: "string" },
 			"rest-history": { type: "string" },
 			"rest-samples": { type: "string" },
+			"search-messages": { type: "string" },
+			"search-conversations": { type: "string" },
+			"search-member-of": { type: "string" },
+			"search-samples": { type: "string" },
 			"idle-wait": { type: "string" },
 			"breakdown-sizes": { type: "string" },
 			realistic: { type: "string" },
@@ -219,6 +226,10 @@ function parse() {
 		restConversations: num("rest-conversations", 200, 200),
 		restHistory: num("rest-history", 500, 100),
 		restSamples: num("rest-samples", 300, 100),
+		searchMessages: num("search-messages", 100_000, 20_000),
+		searchConversations: num("search-conversations", 2000, 400),
+		searchMemberOf: num("search-member-of", 50, 20),
+		searchSamples: num("search-samples", 200, 50),
 		idleWaitMs: num("idle-wait", 15, 15) * 1000,
 		realistic: (list(values.realistic) ?? (q ? ["50x1", "64x5@1"] : ["50x1", "256x5@1"])).map(parseRealisticSpec),
 		receipts,
@@ -272,7 +283,13 @@ async function startApp(opts, workDir, { name = "app", rateLimits = false } = {}
 		logFile: path.join(workDir, `${name}.log`),
 	});
 	log(`${name}: wrangler dev on ${server.base}${rateLimits ? " (rate limits ON)" : ""} (log ${server.logFile})`);
-	return { server, base: server.base };
+	// The search scenario seeds the running app's local D1 from an SQL file.
+	const seedSql = (file) =>
+		wranglerSync(["d1", "execute", "DB", "--local", "--persist-to", persist, "--file", file, "--yes"], {
+			cwd: dir,
+			timeoutMs: 900_000,
+		});
+	return { server, base: server.base, seedSql };
 }
 
 async function startFloor(opts, workDir) {
@@ -513,6 +530,17 @@ async function main() {
 					historyMessages: opts.restHistory,
 					samples: opts.restSamples,
 					server: app.server,
+					log,
+				});
+			} else if (scenario === "search") {
+				if (!app.seedSql) throw new Error("search: needs the bench's own wrangler dev (not --base) to seed D1");
+				res.search = await runSearch(appT, {
+					messages: opts.searchMessages,
+					conversations: opts.searchConversations,
+					memberOf: opts.searchMemberOf,
+					samples: opts.searchSamples,
+					seedSql: app.seedSql,
+					workDir,
 					log,
 				});
 			} else if (scenario === "idle") {

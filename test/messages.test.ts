@@ -57,6 +57,11 @@ describe("sending messages", () => {
 			createdAt: expect.any(String),
 			deletedAt: null,
 			system: null,
+			// Contract v2: always present.
+			editedAt: null,
+			replyTo: null,
+			mentions: [],
+			reactions: [],
 		});
 		const second = await send(b, chat.id, { clientId: "c-1", kind: "text", text: "hi back" });
 		expect(second.status).toBe(201);

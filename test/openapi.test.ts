@@ -26,6 +26,12 @@ const CONTRACT = [
 	"get /health",
 	"get /realtime",
 	"get /conversations/{id}/socket",
+	// Version 2 additions.
+	"patch /messages/{id}",
+	"put /messages/{id}/reactions/{emoji}",
+	"delete /messages/{id}/reactions/{emoji}",
+	"get /search/messages",
+	"patch /me",
 ];
 const ADDITIONS = ["post /conversations/{id}/delivered", "get /media/{key}", "put /uploads/local/{key}"];
 
@@ -60,7 +66,7 @@ const INPUTS: Record<string, { body?: string; query?: string[] }> = {
 	"get /conversations": { query: ["limit", "cursor"] },
 	"get /conversations/{id}": {},
 	"patch /conversations/{id}": { body: "RenameConversationBody" },
-	"get /conversations/{id}/messages": { query: ["limit", "cursor", "afterSeq"] },
+	"get /conversations/{id}/messages": { query: ["limit", "cursor", "afterSeq", "beforeSeq"] },
 	"post /conversations/{id}/messages": { body: "SendMessageBody" },
 	"delete /messages/{id}": { query: ["scope"] },
 	"post /conversations/{id}/read": { body: "ReadBody" },
@@ -80,6 +86,11 @@ const INPUTS: Record<string, { body?: string; query?: string[] }> = {
 	"delete /users/{id}/block": {},
 	"get /me/blocks": {},
 	"post /messages/{id}/report": { body: "ReportBody" },
+	"patch /messages/{id}": { body: "EditMessageBody" },
+	"put /messages/{id}/reactions/{emoji}": {},
+	"delete /messages/{id}/reactions/{emoji}": {},
+	"get /search/messages": { query: ["q", "conversationId", "limit", "cursor"] },
+	"patch /me": { body: "UpdateProfileBody" },
 };
 
 /** Every REST route the app serves, as `method /path/{param}` (debug routes are not the API). */

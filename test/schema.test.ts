@@ -56,11 +56,13 @@ describe("drizzle schema and migrations", () => {
 		});
 	}
 
-	it("has no migrated table that the drizzle schema forgot, besides D1's own", async () => {
+	it("has no migrated table that the drizzle schema forgot, besides D1's own and the search index", async () => {
 		const { results } = await env.DB.prepare(
 			"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'",
 		).all<{ name: string }>();
 		const known = new Set(tables.map((t) => t.name));
-		expect(results.map((r) => r.name).filter((name) => !known.has(name))).toEqual([]);
+		// messages_fts (FTS5, migration 0003) and its shadow tables are kept by triggers, not queried through drizzle.
+		const searchIndex = (name: string) => name === "messages_fts" || name.startsWith("messages_fts_");
+		expect(results.map((r) => r.name).filter((name) => !known.has(name) && !searchIndex(name))).toEqual([]);
 	});
 });

@@ -15,8 +15,18 @@ import { displayNames, unknownUserIds } from "../server/db/users";
 import { checkImageForMessage } from "../server/images";
 import { log } from "../server/log";
 import { type TokenBucket, takeToken } from "../server/tokenBucket";
-import { type MessageRecord, toMessage } from "../server/views";
-import type { Message, Participant, Role, SendMessageBody, ServerEvent, SystemEvent } from "../shared/schemas";
+import { type MessageOut, type MessageRecord, reactionsOf, toMessage } from "../server/views";
+import {
+	EDIT_WINDOW_MS,
+	MAX_REACTION_EMOJI,
+	type Message,
+	type Participant,
+	type Reaction,
+	type Role,
+	type SendMessageBody,
+	type ServerEvent,
+	type SystemEvent,
+} from "../shared/schemas";
 import { systemSentence } from "../shared/system";
 import { readClientFrame, sendFrame, socketError } from "./frames";
 import { RoomBlocks } from "./room/blocks";
@@ -187,6 +197,20 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 					const result = await this.send(info.userId, frame.data, info.origin);
 					return reply(result.ok ? ok({ message: result.value.message }) : result);
 				}
+				case "message:edit": {
+					const result = await this.editMessage(info.userId, frame.data.messageId, frame.data.text, info.origin);
+					return reply(result.ok ? ok({ message: result.value.message }) : result);
+				}
+				case "reaction:add":
+				case "reaction:remove":
+					return reply(
+						await this.react(
+							info.userId,
+							frame.data.messageId,
+							frame.data.emoji,
+							frame.type === "reaction:add" ? "add" : "remove",
+						),
+					);
 				case "message:delivered":
 					return reply(await this.markDelivered(info.userId, frame.data.seq, { via: ws }));
 				case "message:read":
@@ -279,11 +303,13 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		const stored = this.roomLog.byClientId(senderId, body.clientId);
 		if (stored) {
 			await this.visibleToRest(opts.viaRest);
-			return ok({ message: await toMessage(this.env, origin, stored), created: false });
+			return ok({ message: await this.messageOut(stored, origin), created: false });
 		}
 		if (this.blocks.blocksSender(meta.type, senderId)) {
 			return fail(403, "you cannot send messages in this conversation");
 		}
+		const invalid = this.checkReplyAndMentions(body);
+		if (invalid) return invalid;
 		if (opts.viaRest && rateLimitsOn(this.env)) {
 			if (!takeToken(this.userBuckets, senderId, REST_SENDS_PER_SECOND, REST_SEND_BURST))
 				return fail(429, "sending too fast, slow down");
@@ -295,17 +321,48 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			image = { key: body.imageKey, contentType: check.contentType, size: check.size };
 			// The same clientId may have been stored, or the sender removed, while the image was checked.
 			const raced = this.roomLog.byClientId(senderId, body.clientId);
-			if (raced) return ok({ message: await toMessage(this.env, origin, raced), created: false });
+			if (raced) return ok({ message: await this.messageOut(raced, origin), created: false });
 			if (!this.roomLog.member(senderId)) return fail(404, "conversation not found");
 		}
 		const record = this.roomLog.append(
-			{ senderId, clientId: body.clientId, kind: body.kind, text: body.text ?? null, image, system: null },
+			{
+				senderId,
+				clientId: body.clientId,
+				kind: body.kind,
+				text: body.text ?? null,
+				image,
+				system: null,
+				replyToId: body.replyToId ?? null,
+				mentions: [...new Set(body.mentions ?? [])],
+			},
 			new Date().toISOString(),
 		);
 		this.afterWrite();
 		const message = await this.publish(record, origin);
 		await this.visibleToRest(opts.viaRest);
 		return ok({ message, created: true });
+	}
+
+	/** Contract v2: `replyToId` names a message of this conversation, `mentions` current members. */
+	private checkReplyAndMentions(body: SendMessageBody): RoomResult<never> | null {
+		if (body.replyToId !== undefined && !this.roomLog.byId(body.replyToId)) {
+			return fail(400, "replyToId is not a message of this conversation", {
+				fields: [{ path: "replyToId", message: "not a message of this conversation" }],
+			});
+		}
+		const strangers = (body.mentions ?? []).filter((userId) => !this.roomLog.member(userId));
+		if (strangers.length > 0) {
+			return fail(400, "mentions must be current members", {
+				fields: [{ path: "mentions", message: "not members of this conversation" }],
+				userIds: strangers,
+			});
+		}
+		return null;
+	}
+
+	/** A stored row as the contract's Message, its quoted message read from the log as it is now. */
+	private messageOut(row: MessageRecord, origin: string): Promise<MessageOut> {
+		return toMessage(this.env, origin, row, this.roomLog.quoted([row]));
 	}
 
 	/**
@@ -315,11 +372,18 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	private publish(record: MessageRecord, origin: string): Promise<Message> {
 		const next = this.publishing.then(async () => {
 			if (record.kind === "image") await this.outbox.whenFlushed(REST_FLUSH_WAIT_MS);
-			const message = await toMessage(this.env, origin, record);
+			const message = await this.messageOut(record, origin);
 			this.sockets.stopTyping(record.sender_id);
 			this.sockets.broadcast({ type: "message:new", data: { message } });
 			return message;
 		});
+		this.publishing = next.catch(() => undefined);
+		return next;
+	}
+
+	/** A change to a message is broadcast after every `message:new` already on its way (an image waits for D1). */
+	private broadcastInOrder(event: ServerEvent): Promise<void> {
+		const next = this.publishing.then(() => this.sockets.broadcast(event));
 		this.publishing = next.catch(() => undefined);
 		return next;
 	}
@@ -335,7 +399,8 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		if (!meta || !(await this.isMember(userId))) return fail(404, "conversation not found");
 		const rows = this.roomLog.history(userId, limit + 1, position);
 		const page = rows.slice(0, limit);
-		const messages = await Promise.all(page.map((row) => toMessage(this.env, origin, row)));
+		const quoted = this.roomLog.quoted(page);
+		const messages = await Promise.all(page.map((row) => toMessage(this.env, origin, row, quoted)));
 		const last = page.at(-1);
 		const after = position !== null && "after" in position;
 		const next = rows.length > limit && last ? (after ? { after: last.seq } : { before: last.seq }) : null;
@@ -416,7 +481,8 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		this.ctx.waitUntil(
 			(async () => {
 				const origin = this.roomLog.meta()?.origin ?? "";
-				const fresh = await Promise.all(report.created.map((row) => toMessage(this.env, origin, row)));
+				const quoted = this.roomLog.quoted(report.created);
+				const fresh = await Promise.all(report.created.map((row) => toMessage(this.env, origin, row, quoted)));
 				const events: ServerEvent[] = [
 					...fresh.map((message): ServerEvent => ({ type: "message:new", data: { message } })),
 					...extra.events,
@@ -438,6 +504,80 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		this.inboxExtra.events.push(...events);
 		for (const u of alsoUsers) this.inboxExtra.users.add(u);
 		this.outbox.schedule({ refreshInbox: true });
+	}
+
+	// ---------- edit and reactions (contract v2) ----------
+
+	/**
+	 * A new text (or caption) for the sender's own message, within 15 minutes of sending. The same
+	 * text again answers the message as it is and broadcasts nothing. `message:updated` goes to
+	 * the room, and to members' realtime sockets when it is the conversation's last message.
+	 */
+	async editMessage(
+		actorId: string,
+		messageId: string,
+		text: string,
+		origin: string,
+		opts: { viaRest?: boolean } = {},
+	): Promise<RoomResult<{ message: Message; changed: boolean }>> {
+		const meta = await this.load(origin);
+		const record = meta && (await this.isMember(actorId)) ? this.roomLog.byId(messageId) : null;
+		if (!meta || !record) return fail(404, "message not found");
+		if (record.sender_id !== actorId) return fail(403, "only the sender can edit a message");
+		if (record.kind === "system") return fail(409, "system messages cannot be edited");
+		if (record.deleted_at) return fail(409, "the message was deleted");
+		if (Date.now() - Date.parse(record.created_at) > EDIT_WINDOW_MS) {
+			return fail(403, "a message can be edited only within 15 minutes of sending it");
+		}
+		if (record.text === text) {
+			await this.visibleToRest(opts.viaRest);
+			return ok({ message: await this.messageOut(record, origin), changed: false });
+		}
+		this.roomLog.edit(messageId, text, new Date().toISOString());
+		this.afterWrite();
+		const edited = this.roomLog.byId(messageId);
+		if (!edited) return fail(404, "message not found");
+		const message = await this.messageOut(edited, origin);
+		const event: ServerEvent = { type: "message:updated", data: { message } };
+		await this.broadcastInOrder(event);
+		if (this.roomLog.latestMessage()?.id === messageId) this.notifyMembers([event]);
+		log.info("message_edited", { conversationId: meta.conversation_id, messageId });
+		await this.visibleToRest(opts.viaRest);
+		return ok({ message, changed: true });
+	}
+
+	/**
+	 * Adds or removes the actor's reaction; idempotent both ways, and `message:reactions` goes to
+	 * the room only when something changed. At most 20 distinct emoji per message.
+	 */
+	async react(
+		actorId: string,
+		messageId: string,
+		emoji: string,
+		change: "add" | "remove",
+		opts: { viaRest?: boolean } = {},
+	): Promise<RoomResult<{ reactions: Reaction[] }>> {
+		const meta = await this.load();
+		const record = meta && (await this.isMember(actorId)) ? this.roomLog.byId(messageId) : null;
+		if (!meta || !record) return fail(404, "message not found");
+		if (record.kind === "system") return fail(409, "system messages take no reactions");
+		if (record.deleted_at) return fail(409, "the message was deleted");
+		const reactions = reactionsOf(record);
+		const next =
+			change === "add" ? withReaction(reactions, emoji, actorId) : withoutReaction(reactions, emoji, actorId);
+		if (next === "full") {
+			return fail(409, `a message has at most ${MAX_REACTION_EMOJI} different emoji`);
+		}
+		if (next !== reactions) {
+			this.roomLog.setReactions(messageId, next.length > 0 ? JSON.stringify(next) : null);
+			this.afterWrite();
+			await this.broadcastInOrder({
+				type: "message:reactions",
+				data: { conversationId: meta.conversation_id, messageId, seq: record.seq, reactions: next },
+			});
+		}
+		await this.visibleToRest(opts.viaRest);
+		return ok({ reactions: next });
 	}
 
 	// ---------- delete ----------
@@ -713,4 +853,22 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			hubDeliveries: this.hubs.deliveries,
 		};
 	}
+}
+
+/** The reactions with `userId`'s `emoji` added (the same list when already there), or "full". */
+function withReaction(reactions: Reaction[], emoji: string, userId: string): Reaction[] | "full" {
+	const entry = reactions.find((r) => r.emoji === emoji);
+	if (entry?.userIds.includes(userId)) return reactions;
+	if (entry) return reactions.map((r) => (r === entry ? { emoji, userIds: [...r.userIds, userId] } : r));
+	if (reactions.length >= MAX_REACTION_EMOJI) return "full";
+	return [...reactions, { emoji, userIds: [userId] }];
+}
+
+/** The reactions without `userId`'s `emoji` (the same list when it was not there); empty emoji go. */
+function withoutReaction(reactions: Reaction[], emoji: string, userId: string): Reaction[] {
+	const entry = reactions.find((r) => r.emoji === emoji);
+	if (!entry?.userIds.includes(userId)) return reactions;
+	return reactions
+		.map((r) => (r === entry ? { emoji, userIds: r.userIds.filter((u) => u !== userId) } : r))
+		.filter((r) => r.userIds.length > 0);
 }

@@ -5,7 +5,7 @@ import type { AppEnv } from "../server/config";
 import type { ErrorStatus } from "../shared/schemas";
 
 /** Extra error details; plain JSON so they survive the RPC boundary. */
-export type RpcDetails = Record<string, number | string | string[]>;
+export type RpcDetails = Record<string, number | string | string[] | { path: string; message: string }[]>;
 
 export type RoomResult<T> =
 	| { ok: true; value: T }

@@ -29,8 +29,19 @@ export function mediaExpiry(now = Date.now()): number {
 	return Math.ceil(now / HOUR_MS) * HOUR_MS + 12 * HOUR_MS;
 }
 
-export async function signMediaUrl(env: AppEnv, origin: string, key: string): Promise<string> {
-	const exp = Math.floor(mediaExpiry() / 1000);
+/**
+ * Avatars are stored with their URL (a User is built without awaits everywhere), so theirs is
+ * signed for a year; it stops working as soon as the key is no longer the user's avatar.
+ */
+export const AVATAR_URL_LIFETIME_MS = 365 * 24 * HOUR_MS;
+
+export async function signMediaUrl(
+	env: AppEnv,
+	origin: string,
+	key: string,
+	expiresAt = mediaExpiry(),
+): Promise<string> {
+	const exp = Math.floor(expiresAt / 1000);
 	const sig = await signPayload(env, "media", `${key}\n${exp}`);
 	return `${origin}/api/v1/media/${key.split("/").map(encodeURIComponent).join("/")}?exp=${exp}&sig=${sig}`;
 }

@@ -1,5 +1,14 @@
 // Rows (snake_case, as D1 returns them) to the contract's objects.
-import type { Conversation, Message, Participant, SystemEvent, User } from "../shared/schemas";
+import {
+	type Conversation,
+	type Message,
+	type Participant,
+	REPLY_QUOTE_LENGTH,
+	type Reaction,
+	type ReplyTo,
+	type SystemEvent,
+	type User,
+} from "../shared/schemas";
 import type { AppEnv } from "./config";
 import { signMediaUrl } from "./media";
 
@@ -28,7 +37,48 @@ export type MessageRecord = {
 	system: string | null;
 	created_at: string;
 	deleted_at: string | null;
+	edited_at: string | null;
+	reply_to_id: string | null;
+	/** JSON array of user ids, or null. */
+	mentions: string | null;
+	/** JSON array of `{ emoji, userIds }`, or null. */
+	reactions: string | null;
 };
+
+/** What a reply shows of the message it quotes, read when the reply is shown. */
+export type QuotedRecord = Pick<MessageRecord, "id" | "seq" | "sender_id" | "kind" | "text" | "deleted_at">;
+export const QUOTED_COLUMNS = "id, seq, sender_id, kind, text, deleted_at";
+
+/** A message as the server sends it: every v2 field present. */
+export type MessageOut = Message & {
+	editedAt: string | null;
+	replyTo: ReplyTo | null;
+	mentions: string[];
+	reactions: Reaction[];
+};
+
+/** A message row's reactions; a message deleted for everyone has none. */
+export function reactionsOf(row: Pick<MessageRecord, "reactions" | "deleted_at">): Reaction[] {
+	if (!row.reactions || row.deleted_at) return [];
+	return JSON.parse(row.reactions) as Reaction[];
+}
+
+export function mentionsOf(row: Pick<MessageRecord, "mentions">): string[] {
+	return row.mentions ? (JSON.parse(row.mentions) as string[]) : [];
+}
+
+function toReplyTo(quoted: QuotedRecord): ReplyTo {
+	const deleted = quoted.deleted_at !== null;
+	return {
+		id: quoted.id,
+		seq: quoted.seq,
+		senderId: quoted.sender_id,
+		kind: quoted.kind,
+		// Cut by code points, so a quote never ends in half a surrogate pair.
+		text: deleted || quoted.text === null ? null : Array.from(quoted.text).slice(0, REPLY_QUOTE_LENGTH).join(""),
+		deletedAt: quoted.deleted_at,
+	};
+}
 
 /** A participants row as the room's log imports it. */
 export type MemberRecord = {
@@ -56,10 +106,11 @@ export interface ConversationRecord {
 	last_activity_at: string;
 	muted: number;
 	unread_count: number;
+	unread_mention_count: number;
 }
 
 export const MESSAGE_COLUMNS =
-	"id, conversation_id, seq, sender_id, client_id, kind, text, image_key, image_content_type, image_size, system, created_at, deleted_at";
+	"id, conversation_id, seq, sender_id, client_id, kind, text, image_key, image_content_type, image_size, system, created_at, deleted_at, edited_at, reply_to_id, mentions, reactions";
 export const USER_COLUMNS = "id, email, display_name, avatar_url, online, last_seen_at";
 
 export function toUser(row: UserRecord): User {
@@ -78,7 +129,16 @@ export function toParticipant(row: ParticipantRecord): Participant {
 	};
 }
 
-export async function toMessage(env: AppEnv, origin: string, row: MessageRecord): Promise<Message> {
+/**
+ * The contract's Message. `quoted` resolves `reply_to_id` to the quoted message as it is now
+ * (the caller reads those rows: the room from its log, the Worker from D1).
+ */
+export async function toMessage(
+	env: AppEnv,
+	origin: string,
+	row: MessageRecord,
+	quoted: ReadonlyMap<string, QuotedRecord> = new Map(),
+): Promise<MessageOut> {
 	const deleted = row.deleted_at !== null;
 	const image =
 		!deleted && row.kind === "image" && row.image_key
@@ -101,7 +161,16 @@ export async function toMessage(env: AppEnv, origin: string, row: MessageRecord)
 		createdAt: row.created_at,
 		deletedAt: row.deleted_at,
 		system: row.system ? (JSON.parse(row.system) as SystemEvent) : null,
+		editedAt: row.edited_at,
+		replyTo: row.reply_to_id ? toReplyTo(quoted.get(row.reply_to_id) ?? missingQuote(row.reply_to_id)) : null,
+		mentions: mentionsOf(row),
+		reactions: reactionsOf(row),
 	};
+}
+
+/** A quoted message that could not be read (never expected: messages are never removed). */
+function missingQuote(id: string): QuotedRecord {
+	return { id, seq: 0, sender_id: "", kind: "text", text: null, deleted_at: "1970-01-01T00:00:00.000Z" };
 }
 
 export async function toConversation(
@@ -110,6 +179,7 @@ export async function toConversation(
 	row: ConversationRecord,
 	lastMessage: MessageRecord | null,
 	participants?: ParticipantRecord[],
+	quoted?: ReadonlyMap<string, QuotedRecord>,
 ): Promise<Conversation> {
 	return {
 		id: row.id,
@@ -117,8 +187,9 @@ export async function toConversation(
 		title: row.title,
 		createdAt: row.created_at,
 		lastActivityAt: row.last_activity_at,
-		lastMessage: lastMessage ? await toMessage(env, origin, lastMessage) : null,
+		lastMessage: lastMessage ? await toMessage(env, origin, lastMessage, quoted) : null,
 		unreadCount: row.unread_count,
+		unreadMentionCount: row.unread_mention_count,
 		muted: Boolean(row.muted),
 		...(participants ? { participants: participants.map(toParticipant) } : {}),
 	};

@@ -51,11 +51,13 @@ export const SystemEvent = z.object({
 });
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
-/** Contract v2: one emoji and who reacted with it, in order of first use. */
+/** One emoji's reactions on a message (contract v2): who reacted, in order of reacting. */
 export const Reaction = z.object({ emoji: z.string(), userIds: z.array(z.string()) });
 export type Reaction = z.infer<typeof Reaction>;
+export const MAX_REACTION_EMOJI = 20;
+export const MAX_EMOJI_BYTES = 32;
 
-/** Contract v2: the quoted message as it is now (text at most 200 characters). */
+/** The message a reply quotes, as it is now: a deleted original shows `deletedAt` and no text. */
 export const ReplyTo = z.object({
 	id: z.string(),
 	seq: z.number().int(),
@@ -65,6 +67,8 @@ export const ReplyTo = z.object({
 	deletedAt: z.string().nullable(),
 });
 export type ReplyTo = z.infer<typeof ReplyTo>;
+export const REPLY_QUOTE_LENGTH = 200;
+export const MAX_MENTIONS = 50;
 /** PATCH /messages/:id (contract v2): the sender may edit for this long after `createdAt`. */
 export const EDIT_WINDOW_MS = 15 * 60_000;
 
@@ -83,7 +87,7 @@ export const Message = z.object({
 	deletedAt: z.string().nullable(),
 	/** Added to the contract: what a `system` message records, for clients that render it. */
 	system: z.union([SystemEvent, z.null()]).optional(),
-	// Contract v2 (optional here so a v1 answer still parses).
+	// Contract v2: always present in what the server sends; optional here so v1 payloads still parse.
 	editedAt: z.string().nullable().optional(),
 	replyTo: z.union([ReplyTo, z.null()]).optional(),
 	mentions: z.array(z.string()).optional(),
@@ -99,10 +103,10 @@ export const Conversation = z.object({
 	lastActivityAt: z.string(),
 	lastMessage: z.union([Message, z.null()]),
 	unreadCount: z.number().int(),
+	/** Contract v2: unread messages from others that mention the caller (always sent by the server). */
+	unreadMentionCount: z.number().int().optional(),
 	muted: z.boolean(),
 	participants: z.array(Participant).optional(),
-	/** Contract v2: unread messages from others that mention the caller. */
-	unreadMentionCount: z.number().int().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 
@@ -150,16 +154,43 @@ const messageText = z
 	.max(MAX_TEXT_LENGTH, `text must be at most ${MAX_TEXT_LENGTH} characters`);
 const clientId = z.string().trim().min(1).max(100);
 
+/** Contract v2 send fields: the quoted message (of this conversation) and mentioned members. */
+const replyFields = {
+	replyToId: z.string().min(1).max(100).optional(),
+	mentions: z.array(id).max(MAX_MENTIONS, `at most ${MAX_MENTIONS} mentions`).optional(),
+};
+
 export const SendMessageBody = z.discriminatedUnion("kind", [
-	z.object({ clientId, kind: z.literal("text"), text: messageText }),
+	z.object({ clientId, kind: z.literal("text"), text: messageText, ...replyFields }),
 	z.object({
 		clientId,
 		kind: z.literal("image"),
 		imageKey: z.string().min(1).max(300),
 		text: messageText.optional(),
+		...replyFields,
 	}),
 ]);
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
+
+/** PATCH /messages/:id (contract v2): the new text (or caption), as a send's text. */
+export const EditMessageBody = z.object({ text: messageText });
+export type EditMessageBody = z.infer<typeof EditMessageBody>;
+
+const graphemes = typeof Intl !== "undefined" && "Segmenter" in Intl ? new Intl.Segmenter() : null;
+const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
+const FLAG = /^\p{Regional_Indicator}{2}$/u;
+const KEYCAP = /^[0-9#*]\uFE0F?\u20E3$/u;
+
+/**
+ * One emoji: a single grapheme cluster of at most 32 UTF-8 bytes that is pictographic (with any
+ * skin tone, ZWJ sequence or variation selector), a flag (two regional indicators) or a keycap.
+ */
+export function isOneEmoji(value: string): boolean {
+	if (value.length === 0 || new TextEncoder().encode(value).byteLength > MAX_EMOJI_BYTES) return false;
+	if (graphemes && [...graphemes.segment(value)].length !== 1) return false;
+	return PICTOGRAPHIC.test(value) || FLAG.test(value) || KEYCAP.test(value);
+}
+export const Emoji = z.string().refine(isOneEmoji, `one emoji of at most ${MAX_EMOJI_BYTES} bytes`);
 
 export const ReadBody = z.object({ seq: z.number().int().min(0).optional() }).default({});
 export const DeliveredBody = z.object({ seq: z.number().int().min(0) });
@@ -183,6 +214,25 @@ export const UploadBody = z.object({
 
 export const Limit = z.coerce.number().int().min(1).max(100).default(50);
 
+/** GET /search/messages (contract v2). */
+export const MessageSearchQuery = z.object({
+	q: z.string().trim().min(1, "q must not be empty").max(200, "q must be at most 200 characters"),
+	conversationId: id.optional(),
+	limit: Limit,
+	cursor: z.string().max(500).optional(),
+});
+
+/** PATCH /me (contract v2): a new display name and/or avatar (an upload of the caller's; null removes it). */
+export const UpdateProfileBody = z
+	.object({
+		displayName: z.string().trim().min(1).max(80).optional(),
+		avatarImageKey: z.string().min(1).max(300).nullable().optional(),
+	})
+	.refine((body) => body.displayName !== undefined || body.avatarImageKey !== undefined, {
+		message: "give displayName or avatarImageKey",
+	});
+export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
+
 // ---------- socket frames ----------
 export const ClientFrame = z.discriminatedUnion("type", [
 	z.object({ type: z.literal("message:send"), ref: z.string().max(100).optional(), data: SendMessageBody }),
@@ -196,6 +246,21 @@ export const ClientFrame = z.discriminatedUnion("type", [
 		type: z.literal("message:read"),
 		ref: z.string().max(100).optional(),
 		data: z.object({ seq: z.number().int().min(0), conversationId: id.optional() }),
+	}),
+	z.object({
+		type: z.literal("message:edit"),
+		ref: z.string().max(100).optional(),
+		data: z.object({ messageId: z.string().min(1).max(100), text: messageText }),
+	}),
+	z.object({
+		type: z.literal("reaction:add"),
+		ref: z.string().max(100).optional(),
+		data: z.object({ messageId: z.string().min(1).max(100), emoji: Emoji }),
+	}),
+	z.object({
+		type: z.literal("reaction:remove"),
+		ref: z.string().max(100).optional(),
+		data: z.object({ messageId: z.string().min(1).max(100), emoji: Emoji }),
 	}),
 	z.object({ type: z.literal("typing:start"), ref: z.string().max(100).optional(), data: z.object({}).optional() }),
 	z.object({ type: z.literal("typing:stop"), ref: z.string().max(100).optional(), data: z.object({}).optional() }),
@@ -216,7 +281,6 @@ export const ServerFrame = z.discriminatedUnion("type", [
 		type: z.literal("message:deleted"),
 		data: z.object({ conversationId: z.string(), messageId: z.string(), seq: z.number().int() }),
 	}),
-	z.object({ type: z.literal("message:delivered"), data: conversationSeq }),
 	z.object({ type: z.literal("message:updated"), data: z.object({ message: Message }) }),
 	z.object({
 		type: z.literal("message:reactions"),
@@ -227,6 +291,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
 			reactions: z.array(Reaction),
 		}),
 	}),
+	z.object({ type: z.literal("message:delivered"), data: conversationSeq }),
 	z.object({ type: z.literal("message:read"), data: conversationSeq }),
 	z.object({
 		type: z.literal("user:typing"),
@@ -295,7 +360,16 @@ export const IdParams = z.object({ id: PathId });
 export const MemberParams = z.object({ id: PathId, userId: PathId });
 
 export const ListQuery = z.object({ limit: Limit, cursor: z.string().max(500).optional() });
-export const HistoryQuery = ListQuery.extend({ afterSeq: z.coerce.number().int().min(0).optional() });
+export const HistoryQuery = ListQuery.extend({
+	afterSeq: z.coerce.number().int().min(0).optional(),
+	/** Contract v2: seq < beforeSeq, newest first (to jump to a message, then page with afterSeq). */
+	beforeSeq: z.coerce.number().int().min(1).optional(),
+}).refine((q) => q.afterSeq === undefined || q.beforeSeq === undefined, {
+	message: "give afterSeq or beforeSeq, not both",
+	path: ["beforeSeq"],
+});
+/** PUT/DELETE /messages/:id/reactions/:emoji: the emoji is checked by the route (a bad one is 400, not 404). */
+export const ReactionParams = z.object({ id: PathId, emoji: z.string() });
 export const DeleteQuery = z.object({ scope: z.enum(["me", "everyone"]).default("me") });
 /** Media and local upload URLs: the signature is the credential (checked by the route, so 404 when wrong). */
 export const SignedQuery = z.object({ exp: z.string().optional(), sig: z.string().optional() });
@@ -311,6 +385,11 @@ export const ConversationResult = z.object({ conversation: Conversation });
 export const ConversationPage = z.object({ conversations: z.array(Conversation), nextCursor });
 export const MessagePage = z.object({ messages: z.array(Message), nextCursor });
 export const MessageResult = z.object({ message: Message });
+export const ReactionsResult = z.object({ reactions: z.array(Reaction) });
+export const SearchPage = z.object({
+	results: z.array(z.object({ message: Message, snippet: z.string() })),
+	nextCursor,
+});
 export const ReadResult = z.object({ lastReadSeq: z.number().int() });
 export const DeliveredResult = z.object({ lastDeliveredSeq: z.number().int() });
 export const MuteResult = z.object({ muted: z.boolean() });

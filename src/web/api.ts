@@ -14,15 +14,15 @@ import {
 	AuthResult,
 	ConversationPage,
 	ConversationResult,
-	Message,
 	MessagePage,
 	MessageResult,
 	MuteResult,
 	ParticipantResult,
-	Reaction,
+	ReactionsResult,
 	ReadResult,
-	type ReportReason,
+	type ReportBody,
 	ReportResult,
+	SearchPage,
 	Ticket,
 	UploadTarget,
 	UserList,
@@ -200,49 +200,29 @@ export function uploadFile(upload: Upload, file: Blob, onProgress: (fraction: nu
 }
 
 // ---------- contract v2: edits, reactions, search, reports, profile, jumping in history ----------
-// Until these routes are declared in AppType, they go through fetch; the answer is read, checked
-// and turned into ApiError by the same `call` as every other request.
-function untyped<T>(
-	method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
-	path: string,
-	schema: z.ZodType<T>,
-	body?: unknown,
-) {
-	const headers: Record<string, string> = { accept: "application/json" };
-	if (token) headers.authorization = `Bearer ${token}`;
-	if (body !== undefined) headers["content-type"] = "application/json";
-	const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
-	return call(() => fetch(`${API_BASE}${path}`, init) as unknown as Promise<ClientResponse<T, 200, "json">>, schema);
-}
-
-const query = (params: Record<string, string | number | undefined>) => {
-	const search = new URLSearchParams();
-	for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, String(value));
-	return `?${search.toString()}`;
-};
-
-const Reactions = z.object({ reactions: z.array(Reaction) });
-const SearchPage = z.object({
-	results: z.array(z.object({ message: Message, snippet: z.string() })),
-	nextCursor: z.string().nullable(),
-});
 export type SearchResult = z.infer<typeof SearchPage>["results"][number];
-export type ReportReason = z.infer<typeof ReportReason>;
+export type ReportReason = ReportBody["reason"];
+const message = v1.messages[":id"];
 
 export const apiV2 = {
 	editMessage: (messageId: string, text: string) =>
-		untyped("PATCH", `/messages/${enc(messageId)}`, MessageResult, { text }),
+		call(() => message.$patch({ param: { id: enc(messageId) }, json: { text } }), MessageResult),
 	addReaction: (messageId: string, emoji: string) =>
-		untyped("PUT", `/messages/${enc(messageId)}/reactions/${enc(emoji)}`, Reactions),
+		call(() => message.reactions[":emoji"].$put({ param: { id: enc(messageId), emoji: enc(emoji) } }), ReactionsResult),
 	removeReaction: (messageId: string, emoji: string) =>
-		untyped("DELETE", `/messages/${enc(messageId)}/reactions/${enc(emoji)}`, Reactions),
+		call(
+			() => message.reactions[":emoji"].$delete({ param: { id: enc(messageId), emoji: enc(emoji) } }),
+			ReactionsResult,
+		),
 	/** Newest first, messages with seq below `beforeSeq`: walking back to a quoted or found message. */
 	messagesBeforeSeq: (id: string, beforeSeq: number, limit = 100) =>
-		untyped("GET", `/conversations/${enc(id)}/messages${query({ beforeSeq, limit })}`, MessagePage),
+		call(() => conversation.messages.$get({ param: { id: enc(id) }, query: { beforeSeq, limit } }), MessagePage),
 	searchMessages: (q: string, options: { conversationId?: string; cursor?: string; limit?: number } = {}) =>
-		untyped(
-			"GET",
-			`/search/messages${query({ q, conversationId: options.conversationId, limit: options.limit ?? 20, cursor: options.cursor })}`,
+		call(
+			() =>
+				v1.search.messages.$get({
+					query: { q, conversationId: options.conversationId, limit: options.limit ?? 20, cursor: options.cursor },
+				}),
 			SearchPage,
 		),
 	reportMessage: (messageId: string, reason: ReportReason, note?: string) =>
@@ -252,5 +232,5 @@ export const apiV2 = {
 			ReportResult,
 		),
 	updateProfile: (patch: { displayName?: string; avatarImageKey?: string | null }) =>
-		untyped("PATCH", "/me", UserResult, patch),
+		call(() => v1.me.$patch({ json: patch }), UserResult),
 };

@@ -14,9 +14,11 @@ import { conversationRoutes } from "./routes/conversations";
 import { mediaRoutes } from "./routes/media";
 import { messageRoutes } from "./routes/messages";
 import { openapiRoutes } from "./routes/openapi";
+import { profileRoutes } from "./routes/profile";
 import { pushRoutes } from "./routes/push";
 import { realtimeRoutes } from "./routes/realtime";
 import { reportRoutes } from "./routes/reports";
+import { searchRoutes } from "./routes/search";
 import { uploadRoutes } from "./routes/uploads";
 
 const jsonBodyLimit = bodyLimit({
@@ -35,7 +37,9 @@ const api = openApiRouter<{ Bindings: AppEnv }>()
 	.route("/", mediaRoutes)
 	.route("/", pushRoutes)
 	.route("/", blockRoutes)
-	.route("/", reportRoutes);
+	.route("/", reportRoutes)
+	.route("/", searchRoutes)
+	.route("/", profileRoutes);
 serveDocument(api);
 
 export const app = new Hono<{ Bindings: AppEnv }>()

@@ -62,6 +62,12 @@ const COMPONENTS: Record<string, z.ZodType> = {
 	ReportBody: wire.ReportBody,
 	ReportResult: wire.ReportResult,
 	Report: wire.Report,
+	Reaction: wire.Reaction,
+	ReplyTo: wire.ReplyTo,
+	EditMessageBody: wire.EditMessageBody,
+	UpdateProfileBody: wire.UpdateProfileBody,
+	ReactionsResult: wire.ReactionsResult,
+	SearchPage: wire.SearchPage,
 };
 for (const [name, schema] of Object.entries(COMPONENTS)) {
 	if (!zodToOpenAPIRegistry.has(schema)) zodToOpenAPIRegistry.add(schema, { _internal: { refId: name } });

@@ -4,7 +4,13 @@
 // and the runtime's output gate keeps every frame and ack until the write is durable.
 
 import type { ConversationImport } from "../../server/db/conversations";
-import type { MemberRecord, MessageRecord } from "../../server/views";
+import {
+	MESSAGE_COLUMNS,
+	type MemberRecord,
+	type MessageRecord,
+	QUOTED_COLUMNS,
+	type QuotedRecord,
+} from "../../server/views";
 import type { Role, SystemEvent } from "../../shared/schemas";
 
 const SCHEMA = `
@@ -43,6 +49,10 @@ CREATE TABLE IF NOT EXISTS messages (
   system TEXT,
   created_at TEXT NOT NULL,
   deleted_at TEXT,
+  edited_at TEXT,
+  reply_to_id TEXT,
+  mentions TEXT,
+  reactions TEXT,
   version INTEGER NOT NULL DEFAULT 1,
   flushed_version INTEGER NOT NULL DEFAULT 0,
   UNIQUE (sender_id, client_id)
@@ -59,8 +69,8 @@ CREATE TABLE IF NOT EXISTS hidden (
 CREATE INDEX IF NOT EXISTS hidden_unflushed ON hidden (user_id) WHERE flushed = 0;
 `;
 
-const MESSAGE_COLUMNS =
-	"id, conversation_id, seq, sender_id, client_id, kind, text, image_key, image_content_type, image_size, system, created_at, deleted_at";
+/** Columns added to `messages` by contract v2; rooms created before it gain them on load. */
+const V2_MESSAGE_COLUMNS = ["edited_at", "reply_to_id", "mentions", "reactions"] as const;
 
 export type Meta = {
 	conversation_id: string;
@@ -81,6 +91,10 @@ export interface NewMessage {
 	text: string | null;
 	image: { key: string; contentType: string; size: number } | null;
 	system: SystemEvent | null;
+	/** Contract v2: the message this one replies to (checked to be of this conversation). */
+	replyToId?: string | null;
+	/** Contract v2: mentioned members, deduplicated. */
+	mentions?: string[];
 }
 
 /** What a D1 import brings: the conversation as D1 knows it. */
@@ -128,8 +142,24 @@ export class RoomLog {
 		if (!this.created) {
 			this.created =
 				this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
+			if (this.created) this.migrateMessages();
 		}
 		return this.created;
+	}
+
+	/** A room written before contract v2 gains the v2 message columns (once; ALTER is instant). */
+	private migrateMessages() {
+		const have = new Set(
+			this.sql
+				.exec<{ name: string }>("SELECT name FROM pragma_table_info('messages')")
+				.toArray()
+				.map((c) => c.name),
+		);
+		const missing = V2_MESSAGE_COLUMNS.filter((c) => !have.has(c));
+		if (missing.length === 0) return;
+		this.storage.transactionSync(() => {
+			for (const column of missing) this.sql.exec(`ALTER TABLE messages ADD COLUMN ${column} TEXT`);
+		});
 	}
 
 	/** Writes what D1 knows in one transaction: the room's first write ever. */
@@ -161,7 +191,7 @@ export class RoomLog {
 			for (const m of data.messages) {
 				// Already in D1: flushed_version = version.
 				this.sql.exec(
-					`INSERT INTO messages (${MESSAGE_COLUMNS}, version, flushed_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1)`,
+					`INSERT INTO messages (${MESSAGE_COLUMNS}, version, flushed_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1)`,
 					m.id,
 					m.conversation_id,
 					m.seq,
@@ -175,6 +205,10 @@ export class RoomLog {
 					m.system,
 					m.created_at,
 					m.deleted_at,
+					m.edited_at ?? null,
+					m.reply_to_id ?? null,
+					m.mentions ?? null,
+					m.reactions ?? null,
 				);
 			}
 			const seqOf = new Map(data.messages.map((m) => [m.id, m.seq]));
@@ -328,10 +362,14 @@ export class RoomLog {
 			system: message.system ? JSON.stringify(message.system) : null,
 			created_at: now,
 			deleted_at: null,
+			edited_at: null,
+			reply_to_id: message.replyToId ?? null,
+			mentions: message.mentions?.length ? JSON.stringify(message.mentions) : null,
+			reactions: null,
 		};
 		this.storage.transactionSync(() => {
 			this.sql.exec(
-				`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				record.id,
 				record.conversation_id,
 				record.seq,
@@ -345,6 +383,10 @@ export class RoomLog {
 				record.system,
 				record.created_at,
 				record.deleted_at,
+				record.edited_at,
+				record.reply_to_id,
+				record.mentions,
+				record.reactions,
 			);
 			this.sql.exec("UPDATE meta SET last_seq = ?, last_activity_at = ? WHERE id = 1", seq, now);
 		});
@@ -358,6 +400,36 @@ export class RoomLog {
 			now,
 			messageId,
 		);
+	}
+
+	/** A new text (or caption) for a live message; D1 gets it with the next flush. */
+	edit(messageId: string, text: string, now: string) {
+		this.sql.exec(
+			"UPDATE messages SET text = ?, edited_at = ?, version = version + 1 WHERE id = ? AND deleted_at IS NULL",
+			text,
+			now,
+			messageId,
+		);
+	}
+
+	/** A message's reactions as JSON (null when none); D1 gets them with the next flush. */
+	setReactions(messageId: string, reactions: string | null) {
+		this.sql.exec("UPDATE messages SET reactions = ?, version = version + 1 WHERE id = ?", reactions, messageId);
+	}
+
+	/** The messages `rows` reply to, as they are now, by id. */
+	quoted(rows: Pick<MessageRecord, "reply_to_id">[]): Map<string, QuotedRecord> {
+		const ids = [...new Set(rows.map((r) => r.reply_to_id).filter((id) => id !== null))];
+		const byId = new Map<string, QuotedRecord>();
+		if (ids.length === 0) return byId;
+		const found = this.sql
+			.exec<QuotedRecord>(
+				`SELECT ${QUOTED_COLUMNS} FROM messages WHERE id IN (SELECT value FROM json_each(?))`,
+				JSON.stringify(ids),
+			)
+			.toArray();
+		for (const row of found) byId.set(row.id, row);
+		return byId;
 	}
 
 	hide(userId: string, message: MessageRecord, now: string) {
@@ -429,6 +501,26 @@ export class RoomLog {
 					`SELECT COUNT(*) AS n FROM messages m WHERE seq > ? AND sender_id != ? AND deleted_at IS NULL
 					 AND (kind != 'system' OR json_extract(system, '$.event') = 'created'
 					      OR (json_extract(system, '$.event') = 'joined' AND json_extract(system, '$.targetId') = ?))
+					 AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ? AND h.seq = m.seq)`,
+					lastReadSeq,
+					userId,
+					userId,
+					userId,
+				)
+				.one().n ?? 0
+		);
+	}
+
+	/**
+	 * The contract's unreadMentionCount: unread as above, non-system, mentioning the user. The same
+	 * rule as `unreadMentionCountOf` in src/server/db/conversations.ts.
+	 */
+	unreadMentionCount(userId: string, lastReadSeq: number): number {
+		return (
+			this.sql
+				.exec<{ n: number }>(
+					`SELECT COUNT(*) AS n FROM messages m WHERE seq > ? AND sender_id != ? AND deleted_at IS NULL
+					 AND mentions IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(m.mentions) WHERE value = ?)
 					 AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ? AND h.seq = m.seq)`,
 					lastReadSeq,
 					userId,

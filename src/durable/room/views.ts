@@ -23,7 +23,7 @@ export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: 
 		if (!row) return null;
 		let m = built.get(row.id);
 		if (!m) {
-			m = await toMessage(env, meta.origin, row);
+			m = await toMessage(env, meta.origin, row, roomLog.quoted([row]));
 			built.set(row.id, m);
 		}
 		return m;
@@ -43,6 +43,7 @@ export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: 
 					lastActivityAt: meta.last_activity_at,
 					lastMessage: await message(last),
 					unreadCount: roomLog.unreadCount(userId, member.last_read_seq),
+					unreadMentionCount: roomLog.unreadMentionCount(userId, member.last_read_seq),
 					muted: Boolean(member.muted),
 				},
 			},

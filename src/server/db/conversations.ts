@@ -16,6 +16,7 @@ import {
 } from "../views";
 import { eitherBlocks } from "./blocks";
 import { orm } from "./client";
+import { quotedMessages } from "./messages";
 import { conversations } from "./schema";
 
 const LAST_MESSAGE_COLUMNS = MESSAGE_COLUMNS.split(", ")
@@ -37,6 +38,19 @@ function unreadCountOf(conversationId: string, userId: string) {
       AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ${userId} AND h.message_id = m.id))`;
 }
 
+/**
+ * The contract's unreadMentionCount: the unread messages above (same rule, non-system only)
+ * whose `mentions` include the user. Only unread rows of this conversation are looked at (the
+ * (conversation_id, seq) index), and json_each runs only on rows that mention someone.
+ */
+function unreadMentionCountOf(conversationId: string, userId: string) {
+	return `(SELECT COUNT(*) FROM messages m
+    WHERE m.conversation_id = ${conversationId} AND m.seq > p.last_read_seq AND m.sender_id != ${userId}
+      AND m.deleted_at IS NULL AND m.mentions IS NOT NULL
+      AND EXISTS (SELECT 1 FROM json_each(m.mentions) WHERE value = ${userId})
+      AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ${userId} AND h.message_id = m.id))`;
+}
+
 // Conversations of user ?1 chosen by `pick` (a filter, order and limit on p = participants,
 // c = conversations), then for just those rows: the caller's unread count and the latest
 // message they have not hidden. Choosing the page first keeps the correlated subqueries off
@@ -49,6 +63,7 @@ WITH p AS (
   WHERE p.user_id = ?1 ${pick})
 SELECT p.id, p.type, p.title, p.created_at, p.last_activity_at, p.muted,
   ${unreadCountOf("p.id", "?1")} AS unread_count,
+  ${unreadMentionCountOf("p.id", "?1")} AS unread_mention_count,
   ${LAST_MESSAGE_COLUMNS}
 FROM p
 LEFT JOIN messages lm ON lm.id = (
@@ -126,7 +141,9 @@ export async function loadConversation(
 		.first<ConversationListRow>();
 	if (!row) return null;
 	const participants = opts.participants ? await listParticipants(env, conversationId, userId) : undefined;
-	const conversation = await toConversation(env, origin, row, lastMessageOf(row));
+	const last = lastMessageOf(row);
+	const quoted = await quotedMessages(env.DB, last ? [last] : []);
+	const conversation = await toConversation(env, origin, row, last, undefined, quoted);
 	return participants ? { ...conversation, participants } : conversation;
 }
 
@@ -150,13 +167,20 @@ export async function listConversations(
 			);
 	const { results } = await stmt.all<ConversationListRow>();
 	const page = results.slice(0, limit);
-	const members = await participantsOfSmallConversations(
-		env,
-		page.map((row) => row.id),
-		userId,
-	);
+	const lastMessages = page.map(lastMessageOf);
+	const [members, quoted] = await Promise.all([
+		participantsOfSmallConversations(
+			env,
+			page.map((row) => row.id),
+			userId,
+		),
+		quotedMessages(
+			env.DB,
+			lastMessages.filter((m) => m !== null),
+		),
+	]);
 	const conversations = await Promise.all(
-		page.map((row) => toConversation(env, origin, row, lastMessageOf(row), members.get(row.id))),
+		page.map((row, i) => toConversation(env, origin, row, lastMessages[i] ?? null, members.get(row.id), quoted)),
 	);
 	const last = page.at(-1);
 	return { conversations, next: results.length > limit && last ? { at: last.last_activity_at, id: last.id } : null };
@@ -279,7 +303,7 @@ export async function readConversationForImport(db: D1Database, id: string): Pro
 	for (let after = 0; ; ) {
 		const { results } = await db
 			.prepare(
-				`SELECT id, conversation_id, seq, sender_id, client_id, kind, text, image_key, image_content_type, image_size, system, created_at, deleted_at
+				`SELECT ${MESSAGE_COLUMNS}
 				 FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
 			)
 			.bind(id, after, IMPORT_PAGE)

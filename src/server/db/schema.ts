@@ -7,6 +7,8 @@ export const users = sqliteTable("users", {
 	email: text("email").notNull(),
 	displayName: text("display_name").notNull(),
 	avatarUrl: text("avatar_url"),
+	avatarKey: text("avatar_key"),
+	avatarContentType: text("avatar_content_type"),
 	passwordHash: text("password_hash").notNull(),
 	createdAt: text("created_at").notNull(),
 	lastSeenAt: text("last_seen_at"),
@@ -53,6 +55,12 @@ export const messages = sqliteTable("messages", {
 	system: text("system"),
 	createdAt: text("created_at").notNull(),
 	deletedAt: text("deleted_at"),
+	editedAt: text("edited_at"),
+	replyToId: text("reply_to_id"),
+	/** JSON array of mentioned user ids, or NULL. */
+	mentions: text("mentions"),
+	/** JSON array of `{ emoji, userIds }` in order of first use, or NULL. */
+	reactions: text("reactions"),
 });
 
 export const hiddenMessages = sqliteTable(

@@ -126,3 +126,31 @@ export async function suspendedUsers(env: AppEnv): Promise<{ id: string; suspend
 	}>();
 	return results;
 }
+
+/**
+ * PATCH /me: a new display name and/or avatar (key, sniffed type and signed URL; null removes
+ * it). Returns the user as stored now, or null if the account is gone.
+ */
+export async function updateProfile(
+	env: AppEnv,
+	userId: string,
+	change: { displayName?: string; avatar?: { key: string; contentType: string; url: string } | null },
+) {
+	const avatar = change.avatar;
+	return env.DB.prepare(
+		`UPDATE users SET display_name = COALESCE(?2, display_name),
+		   avatar_key = CASE WHEN ?3 THEN ?4 ELSE avatar_key END,
+		   avatar_content_type = CASE WHEN ?3 THEN ?5 ELSE avatar_content_type END,
+		   avatar_url = CASE WHEN ?3 THEN ?6 ELSE avatar_url END
+		 WHERE id = ?1 RETURNING ${USER_COLUMNS}`,
+	)
+		.bind(
+			userId,
+			change.displayName ?? null,
+			avatar === undefined ? 0 : 1,
+			avatar?.key ?? null,
+			avatar?.contentType ?? null,
+			avatar?.url ?? null,
+		)
+		.first<UserRecord>();
+}

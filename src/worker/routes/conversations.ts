@@ -112,7 +112,8 @@ const history = createRoute({
 	method: "get",
 	path: "/conversations/{id}/messages",
 	tags: ["messages"],
-	summary: "History: newest first with cursor, or oldest first after a seq (catch-up)",
+	summary:
+		"History: newest first with cursor (or below beforeSeq, to jump to a message), or oldest first after a seq (catch-up)",
 	...authed,
 	request: { params: IdParams, query: HistoryQuery },
 	responses: { 200: json(MessagePage), ...errors(400, 401, 404) },
@@ -267,7 +268,9 @@ export const conversationRoutes = openApiRouter<Vars>()
 			? await decodeCursor(c.env, query.cursor, MessageCursor)
 			: query.afterSeq !== undefined
 				? { after: query.afterSeq }
-				: null;
+				: query.beforeSeq !== undefined
+					? { before: query.beforeSeq }
+					: null;
 		// The room's log answers: it has every acknowledged message, even one D1 has not seen yet.
 		const room = await memberRoom(c.env, id, me);
 		const page = unwrap(await room.history(me, query.limit, position, publicOrigin(c)));

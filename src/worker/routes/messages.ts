@@ -1,16 +1,26 @@
-// DELETE /messages/:id — for me (hidden from my history) or for everyone. Both go through the
-// conversation's room, whose log knows the message even before D1 does.
+// DELETE /messages/:id — for me (hidden from my history) or for everyone; PATCH /messages/:id —
+// edit; PUT/DELETE /messages/:id/reactions/:emoji. All go through the conversation's room,
+// whose log knows the message even before D1 does, and answer once D1 has the change.
 import { createRoute } from "@hono/zod-openapi";
 import { conversationOfMessageId } from "../../durable/room/log";
 import { roomStub } from "../../durable/rpc";
 import type { AppEnv } from "../../server/config";
 import { conversationOfVisibleMessage } from "../../server/db/messages";
 import { isMember } from "../../server/db/participants";
-import { DeleteQuery, IdParams } from "../../shared/schemas";
+import {
+	DeleteQuery,
+	EditMessageBody,
+	IdParams,
+	isOneEmoji,
+	MAX_EMOJI_BYTES,
+	MessageResult,
+	ReactionParams,
+	ReactionsResult,
+} from "../../shared/schemas";
 import type { AuthVariables } from "../auth";
-import { notFound } from "../errors";
-import { unwrap } from "../http";
-import { authed, errors, openApiRouter } from "../openapi";
+import { badRequest, notFound } from "../errors";
+import { publicOrigin, unwrap } from "../http";
+import { authed, errors, json, jsonBody, openApiRouter } from "../openapi";
 
 export { DeleteQuery };
 
@@ -26,6 +36,16 @@ async function conversationOfMessage(env: AppEnv, messageId: string, userId: str
 	return conversationId;
 }
 
+/** The `:emoji` path segment (URL-decoded by the router): one emoji of at most 32 bytes, else 400. */
+function emojiParam(value: string): string {
+	if (!isOneEmoji(value)) {
+		throw badRequest("emoji must be one emoji", {
+			fields: [{ path: "emoji", message: `one emoji of at most ${MAX_EMOJI_BYTES} bytes, URL-encoded` }],
+		});
+	}
+	return value;
+}
+
 const deleteMessage = createRoute({
 	method: "delete",
 	path: "/messages/{id}",
@@ -36,14 +56,71 @@ const deleteMessage = createRoute({
 	responses: { 204: { description: "No Content" }, ...errors(400, 401, 403, 404) },
 });
 
-export const messageRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVariables }>().openapi(
-	deleteMessage,
-	async (c) => {
+const editMessage = createRoute({
+	method: "patch",
+	path: "/messages/{id}",
+	tags: ["messages"],
+	summary:
+		"Edit a message's text or caption (the sender, within 15 minutes); the same text again answers 200 and broadcasts nothing",
+	...authed,
+	request: { params: IdParams, body: jsonBody(EditMessageBody) },
+	responses: { 200: json(MessageResult), ...errors(400, 401, 403, 404, 409, 413) },
+});
+
+const addReaction = createRoute({
+	method: "put",
+	path: "/messages/{id}/reactions/{emoji}",
+	tags: ["messages"],
+	summary: "React with one emoji (URL-encoded, at most 32 bytes); idempotent; at most 20 distinct emoji",
+	...authed,
+	request: { params: ReactionParams },
+	responses: { 200: json(ReactionsResult), ...errors(400, 401, 404, 409) },
+});
+
+const removeReaction = createRoute({
+	method: "delete",
+	path: "/messages/{id}/reactions/{emoji}",
+	tags: ["messages"],
+	summary: "Take back a reaction; idempotent",
+	...authed,
+	request: { params: ReactionParams },
+	responses: { 200: json(ReactionsResult), ...errors(400, 401, 404, 409) },
+});
+
+export const messageRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVariables }>()
+	.openapi(deleteMessage, async (c) => {
 		const { id } = c.req.valid("param");
 		const { scope } = c.req.valid("query");
 		const me = c.get("userId");
 		const conversationId = await conversationOfMessage(c.env, id, me);
 		unwrap(await roomStub(c.env, conversationId).deleteMessage(me, id, scope));
 		return c.body(null, 204);
-	},
-);
+	})
+	.openapi(editMessage, async (c) => {
+		const { id } = c.req.valid("param");
+		const body = c.req.valid("json");
+		const me = c.get("userId");
+		const conversationId = await conversationOfMessage(c.env, id, me);
+		const result = unwrap(
+			await roomStub(c.env, conversationId).editMessage(me, id, body.text, publicOrigin(c), { viaRest: true }),
+		);
+		return c.json({ message: result.message }, 200);
+	})
+	.openapi(addReaction, async (c) => {
+		const { id, emoji } = c.req.valid("param");
+		const me = c.get("userId");
+		const conversationId = await conversationOfMessage(c.env, id, me);
+		const result = unwrap(
+			await roomStub(c.env, conversationId).react(me, id, emojiParam(emoji), "add", { viaRest: true }),
+		);
+		return c.json(result, 200);
+	})
+	.openapi(removeReaction, async (c) => {
+		const { id, emoji } = c.req.valid("param");
+		const me = c.get("userId");
+		const conversationId = await conversationOfMessage(c.env, id, me);
+		const result = unwrap(
+			await roomStub(c.env, conversationId).react(me, id, emojiParam(emoji), "remove", { viaRest: true }),
+		);
+		return c.json(result, 200);
+	});

@@ -1,0 +1,141 @@
+// GET /search/messages (contract v2): whole-word and prefix matches, case- and accent-insensitive,
+// only the caller's conversations, never deleted-for-everyone or hidden messages, newest first,
+// plain-text snippets, cursor pages, and no query text that can fail the search.
+import { describe, expect, it } from "vitest";
+import { api, directChat, env, expectError, groupChat, registerUser, sendText, type TestUser } from "./helpers";
+
+interface Hit {
+	message: { id: string; text: string; conversationId: string };
+	snippet: string;
+}
+
+async function search(user: TestUser, query: Record<string, string>) {
+	const res = await api("GET", `/search/messages?${new URLSearchParams(query)}`, { token: user.token });
+	return res;
+}
+
+const texts = (res: { body: { results: Hit[] } }) => res.body.results.map((r) => r.message.text);
+
+describe("GET /search/messages", () => {
+	it("finds whole words and word prefixes, ignoring case and accents, newest first", async () => {
+		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
+		const chat = await directChat(a, b);
+		const word = `zq${crypto.randomUUID().slice(0, 6)}`;
+		await sendText(a, chat.id, `Le CAFÉ ${word} est fermé`);
+		await sendText(b, chat.id, `on se voit au cafe ${word}?`);
+		await sendText(a, chat.id, `${word}s everywhere, cafeteria too`);
+		await sendText(a, chat.id, `nothing to see ${word.slice(0, 4)}`);
+
+		const res = await search(b, { q: `Café ${word}` });
+		expect(res.status).toBe(200);
+		// "café" also begins "cafeteria", and the word begins "<word>s": prefixes match too.
+		expect(texts(res)).toEqual([
+			`${word}s everywhere, cafeteria too`,
+			`on se voit au cafe ${word}?`,
+			`Le CAFÉ ${word} est fermé`,
+		]);
+		expect(res.body.nextCursor).toBeNull();
+		expect(texts(await search(b, { q: `FERME ${word}` }))).toEqual([`Le CAFÉ ${word} est fermé`]);
+		expect(texts(await search(b, { q: `caf ${word}` }))).toHaveLength(3);
+		expect(texts(await search(a, { q: word.toUpperCase() }))).toHaveLength(3);
+		const hit = (await search(a, { q: `fermé ${word}` })).body.results[0] as Hit;
+		expect(hit.snippet).toBe(`Le CAFÉ ${word} est fermé`);
+	});
+
+	it("searches only conversations the caller is in, and one of them when asked (else 404)", async () => {
+		const [a, b, c] = await Promise.all([registerUser("Ann"), registerUser("Ben"), registerUser("Cy")]);
+		const ab = await directChat(a, b);
+		const group = await groupChat(a, [c]);
+		const word = `kw${crypto.randomUUID().slice(0, 8)}`;
+		await sendText(a, ab.id, `${word} for Ben`);
+		await sendText(a, group.id, `${word} for the group`);
+
+		expect(texts(await search(a, { q: word })).sort()).toEqual([`${word} for Ben`, `${word} for the group`]);
+		expect(texts(await search(b, { q: word }))).toEqual([`${word} for Ben`]);
+		expect(texts(await search(c, { q: word }))).toEqual([`${word} for the group`]);
+		expect(texts(await search(a, { q: word, conversationId: group.id }))).toEqual([`${word} for the group`]);
+		expectError(await search(b, { q: word, conversationId: group.id }), 404, "not_found");
+	});
+
+	it("leaves out messages deleted for everyone, hidden by the caller, and follows edits", async () => {
+		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
+		const chat = await directChat(a, b);
+		const word = `dl${crypto.randomUUID().slice(0, 8)}`;
+		const gone = await sendText(a, chat.id, `${word} deleted`);
+		const hidden = await sendText(a, chat.id, `${word} hidden from Ben`);
+		const edited = await sendText(a, chat.id, `${word} before the edit`);
+		await api("DELETE", `/messages/${gone.id}?scope=everyone`, { token: a.token });
+		await api("DELETE", `/messages/${hidden.id}?scope=me`, { token: b.token });
+		await api("PATCH", `/messages/${edited.id}`, { token: a.token, body: { text: `${word} after the change` } });
+
+		expect(texts(await search(b, { q: word }))).toEqual([`${word} after the change`]);
+		expect(texts(await search(a, { q: word }))).toEqual([`${word} after the change`, `${word} hidden from Ben`]);
+		expect(texts(await search(a, { q: `${word} before` }))).toEqual([]);
+		expect(texts(await search(a, { q: `${word} change` }))).toEqual([`${word} after the change`]);
+		// The index holds exactly the live text: the deleted message is not in it at all.
+		const { results } = await env.DB.prepare(
+			"SELECT f.text FROM messages_fts f JOIN messages m ON m.rowid = f.rowid WHERE m.id = ?",
+		)
+			.bind(gone.id)
+			.all();
+		expect(results).toEqual([]);
+	});
+
+	it("pages with a cursor, newest first, without repeats", async () => {
+		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
+		const chat = await directChat(a, b);
+		const word = `pg${crypto.randomUUID().slice(0, 8)}`;
+		for (let i = 1; i <= 5; i++) await sendText(a, chat.id, `${word} number ${i}`);
+		const seen: string[] = [];
+		let cursor: string | null = null;
+		do {
+			const res = await search(b, { q: word, limit: "2", ...(cursor ? { cursor } : {}) });
+			expect(res.status).toBe(200);
+			seen.push(...texts(res));
+			cursor = res.body.nextCursor;
+		} while (cursor);
+		expect(seen).toEqual([5, 4, 3, 2, 1].map((i) => `${word} number ${i}`));
+
+		// Within one conversation too.
+		const inChat: string[] = [];
+		cursor = null;
+		do {
+			const res = await search(b, { q: word, conversationId: chat.id, limit: "2", ...(cursor ? { cursor } : {}) });
+			expect(res.status).toBe(200);
+			inChat.push(...texts(res));
+			cursor = res.body.nextCursor;
+		} while (cursor);
+		expect(inChat).toEqual(seen);
+	});
+
+	it("gives a plain-text snippet around the match in a long message", async () => {
+		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
+		const chat = await directChat(a, b);
+		const word = `sn${crypto.randomUUID().slice(0, 8)}`;
+		const filler = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(" ");
+		await sendText(a, chat.id, `${filler(30)} <b>Über</b> ${word} café ${filler(30)}`);
+		const [hit] = (await search(b, { q: `uber ${word}` })).body.results as Hit[];
+		expect(hit?.snippet).toMatch(/^….*<b>Über<\/b> .+ café .*…$/);
+		expect(hit?.snippet.split(" ").length).toBeLessThanOrEqual(16);
+	});
+
+	it("never fails on FTS syntax in the query; refuses bad parameters with 400", async () => {
+		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
+		const chat = await directChat(a, b);
+		await sendText(a, chat.id, 'quote "this" NEAR that OR other');
+		for (const q of ['"', "NEAR(", "a OR", "text:foo", "*", "(x", "-y", "^z", "a AND NOT b", "{col}: x", "'", "🙂"]) {
+			const res = await search(a, { q });
+			expect(res.status, q).toBe(200);
+			expect(Array.isArray(res.body.results)).toBe(true);
+		}
+		expect(texts(await search(a, { q: '"this" NEAR' }))).toEqual(['quote "this" NEAR that OR other']);
+
+		const empty = await search(a, { q: "   " });
+		expectError(empty, 400, "invalid_request");
+		expect(JSON.stringify(empty.body.error.details)).toContain("q");
+		expectError(await search(a, { q: "x".repeat(201) }), 400, "invalid_request");
+		expectError(await search(a, { q: "x", limit: "0" }), 400, "invalid_request");
+		expectError(await search(a, { q: "x", cursor: "forged" }), 400, "invalid_request");
+		expect((await api("GET", "/search/messages?q=x")).status).toBe(401);
+	});
+});
