@@ -24,10 +24,13 @@ export function ReplyQuote({ quote, onJump }: { quote: ReplyTo; onJump: (seq: nu
 			className={styles.quote}
 			data-testid="reply-quote"
 			onClick={() => onJump(quote.seq)}
-			aria-label={`Reply to ${who}: ${quoteText(quote)}. Show the original message`}
 		>
+			{/* Named by its visible text, with the words a screen reader needs around it. */}
+			<span className="sr-only">In reply to </span>
 			<span className={styles["quote-who"]}>{who}</span>
+			<span className="sr-only">: </span>
 			<span className={styles["quote-text"]}>{quoteText(quote)}</span>
+			<span className="sr-only">. Show the original message.</span>
 		</button>
 	);
 }
