@@ -19,12 +19,7 @@ export function useSenderName(senderId: string): string {
 export function ReplyQuote({ quote, onJump }: { quote: ReplyTo; onJump: (seq: number) => void }) {
 	const who = useSenderName(quote.senderId);
 	return (
-		<button
-			type="button"
-			className={styles.quote}
-			data-testid="reply-quote"
-			onClick={() => onJump(quote.seq)}
-		>
+		<button type="button" className={styles.quote} data-testid="reply-quote" onClick={() => onJump(quote.seq)}>
 			{/* Named by its visible text, with the words a screen reader needs around it. */}
 			<span className="sr-only">In reply to </span>
 			<span className={styles["quote-who"]}>{who}</span>
