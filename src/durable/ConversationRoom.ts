@@ -288,6 +288,15 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		}
 	}
 
+	/**
+	 * For REST routes that read D1 straight after a socket write (reports): resolves once D1 has
+	 * everything this room acked before the call; false if a flush failed or took too long.
+	 */
+	async inD1(): Promise<boolean> {
+		if (!this.roomLog.hasUnflushed()) return true;
+		return this.outbox.whenFlushed(REST_FLUSH_WAIT_MS);
+	}
+
 	// ---------- send path ----------
 
 	/** Validates, sequences, stores and broadcasts one message; idempotent on (sender, clientId). */
