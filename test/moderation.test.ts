@@ -4,6 +4,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { type Moderation, moderationStub } from "../src/durable/Moderation";
+import { hubStub } from "../src/durable/rpc";
 import { SUSPENDED_USERS_SQL } from "../src/server/db/users";
 import { env, registerUser, type TestUser } from "./helpers";
 import { closeSocketsAfterEach, realtimeSocket } from "./sockets";
@@ -57,5 +58,27 @@ describe("the Moderation object", () => {
 		expect(await runDurableObjectAlarm(stub)).toBe(false);
 		await stub.watch();
 		expect(await runInDurableObject(stub, (_m, state) => state.storage.getAlarm())).not.toBeNull();
+	});
+
+	it("keeps checking while a realtime socket stays open past the handshake's lease: the user's hub renews it", async () => {
+		const user = await registerUser("ModLongLived");
+		const socket = await track(realtimeSocket(user));
+		await socket.request("ping");
+		const stub = moderation();
+		// As if the handshake was long ago: the lease has run out and the alarm stopped.
+		await runInDurableObject(stub, async (_m, state) => {
+			await state.storage.put("leaseUntil", Date.now() - 1);
+		});
+		await runDurableObjectAlarm(stub);
+		expect(await runInDurableObject(stub, (_m, state) => state.storage.getAlarm())).toBeNull();
+		// The hub's sweep (every 30 s while it holds sockets) renews the lease.
+		await runDurableObjectAlarm(hubStub(env, user.user.id));
+		const lease = await runInDurableObject(stub, (_m, state) => state.storage.get<number>("leaseUntil"));
+		expect(lease).toBeGreaterThan(Date.now());
+		expect(await runInDurableObject(stub, (_m, state) => state.storage.getAlarm())).not.toBeNull();
+		// A suspension is still noticed.
+		await suspend(user);
+		await runInDurableObject(stub, (m) => m.enforceSuspensions());
+		expect((await socket.waitClosed(15_000))?.code).toBe(4401);
 	});
 });
