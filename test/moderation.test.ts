@@ -10,7 +10,9 @@ import { env, registerUser, type TestUser } from "./helpers";
 import { closeSocketsAfterEach, realtimeSocket } from "./sockets";
 
 const track = closeSocketsAfterEach();
-const moderation = () => moderationStub(env) as unknown as DurableObjectStub<Moderation>;
+const moderation = () => moderationStub(env) as unknown as DurableObjectStub;
+/** One look for suspensions, as the alarm takes it: how many users it acted on. */
+const look = () => runInDurableObject(moderation(), (m) => (m as unknown as Moderation).enforceSuspensions());
 
 const suspend = (user: TestUser) =>
 	env.DB.prepare("UPDATE users SET suspended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?")
@@ -31,17 +33,17 @@ describe("the Moderation object", () => {
 		await first.request("ping");
 		await suspend(user);
 		// The alarm (or this look) notices it: the socket closes with 4401.
-		await runInDurableObject(moderation(), (m) => m.enforceSuspensions());
+		await look();
 		expect((await first.waitClosed(15_000))?.code).toBe(4401);
 		// Every look after that finds nothing new.
-		expect(await runInDurableObject(moderation(), (m) => m.enforceSuspensions())).toBe(0);
-		expect(await runInDurableObject(moderation(), (m) => m.enforceSuspensions())).toBe(0);
+		expect(await look()).toBe(0);
+		expect(await look()).toBe(0);
 		// Lifted and suspended again: a new suspension, acted on once more.
 		await env.DB.prepare("UPDATE users SET suspended_at = NULL WHERE id = ?").bind(user.user.id).run();
-		expect(await runInDurableObject(moderation(), (m) => m.enforceSuspensions())).toBe(0);
+		expect(await look()).toBe(0);
 		await suspend(user);
-		const again = await runInDurableObject(moderation(), (m) => m.enforceSuspensions());
-		const after = await runInDurableObject(moderation(), (m) => m.enforceSuspensions());
+		const again = await look();
+		const after = await look();
 		// One of the two looks (or the alarm in between) took it; never both.
 		expect(again + after).toBeLessThanOrEqual(1);
 		expect(after).toBe(0);
@@ -56,7 +58,7 @@ describe("the Moderation object", () => {
 		await runDurableObjectAlarm(stub);
 		expect(await runInDurableObject(stub, (_m, state) => state.storage.getAlarm())).toBeNull();
 		expect(await runDurableObjectAlarm(stub)).toBe(false);
-		await stub.watch();
+		await moderationStub(env).watch();
 		expect(await runInDurableObject(stub, (_m, state) => state.storage.getAlarm())).not.toBeNull();
 	});
 
@@ -78,7 +80,7 @@ describe("the Moderation object", () => {
 		expect(await runInDurableObject(stub, (_m, state) => state.storage.getAlarm())).not.toBeNull();
 		// A suspension is still noticed.
 		await suspend(user);
-		await runInDurableObject(stub, (m) => m.enforceSuspensions());
+		await look();
 		expect((await socket.waitClosed(15_000))?.code).toBe(4401);
 	});
 });
