@@ -1,6 +1,9 @@
 // Blocking (contract v2): while A blocks B, B cannot start a direct conversation with A or send
 // in it (403; it stays readable), and neither sees the other's presence. Groups are not affected.
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { ConversationRoom } from "../src/durable/ConversationRoom";
+import { roomStub } from "../src/durable/rpc";
 import { api, directChat, env, expectError, groupChat, registerUser, sendText, type TestUser } from "./helpers";
 import { closeSocketsAfterEach, realtimeSocket, roomSocket } from "./sockets";
 
@@ -13,6 +16,26 @@ const send = (from: TestUser, conversationId: string, text: string) =>
 		token: from.token,
 		body: { clientId: crypto.randomUUID(), kind: "text", text },
 	});
+
+const room = (id: string) => roomStub(env, id) as unknown as DurableObjectStub<ConversationRoom>;
+
+/** A D1 the room cannot use at all, reads included, like an outage would. */
+function brokenD1(): D1Database {
+	const fail = async () => Promise.reject(new Error("D1 unavailable (test)"));
+	const statement = { bind: () => statement, all: fail, first: fail, run: fail, raw: fail };
+	return { prepare: () => statement, batch: fail, exec: fail } as unknown as D1Database;
+}
+
+const setRoomD1 = (id: string, db: "broken" | "real") =>
+	runInDurableObject(room(id), (r) => {
+		r.d1 = db === "broken" ? brokenD1 : () => env.DB;
+	});
+
+/** A block written straight into D1, as if the block route's call to the room never arrived. */
+const blockInD1Only = (a: TestUser, b: TestUser) =>
+	env.DB.prepare("INSERT INTO user_blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)")
+		.bind(a.user.id, b.user.id, new Date().toISOString())
+		.run();
 
 describe("blocking and unblocking", () => {
 	it("is idempotent both ways and lists whom the caller blocks, without presence", async () => {
@@ -88,6 +111,38 @@ describe("while A blocks B", () => {
 			.run();
 		expectError(await send(b, chat.id, "can I?"), 403, "forbidden");
 		expect((await send(a, chat.id, "A can")).status).toBe(201);
+	});
+
+	it("a room that had read the pair's blocks before reads them again after it wakes", async () => {
+		const a = await registerUser("WakeA");
+		const b = await registerUser("WakeB");
+		const chat = await directChat(a, b);
+		expect((await send(b, chat.id, "before")).status).toBe(201);
+		await blockInD1Only(a, b);
+		await evictDurableObject(room(chat.id));
+		expectError(await send(b, chat.id, "after the wake"), 403, "forbidden");
+		expect((await send(a, chat.id, "A can")).status).toBe(201);
+	});
+
+	it("when the room cannot take the block, the route answers a retryable 503 and the room reads D1 before B's next send", async () => {
+		const a = await registerUser("RetryA");
+		const b = await registerUser("RetryB");
+		const chat = await directChat(a, b);
+		expect((await send(b, chat.id, "before")).status).toBe(201);
+		await setRoomD1(chat.id, "broken");
+		const res = await block(a, b);
+		expectError(res, 503, "unavailable");
+		expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
+		// D1 has the block already: A's list shows it.
+		expect((await api("GET", "/me/blocks", { token: a.token })).body.users.map((u: { id: string }) => u.id)).toEqual([
+			b.user.id,
+		]);
+		await setRoomD1(chat.id, "real");
+		expectError(await send(b, chat.id, "still?"), 403, "forbidden");
+		// The retry the 503 asked for answers 200; unblocking reaches the room the same way.
+		expect(await block(a, b)).toMatchObject({ status: 200, body: { blocked: true } });
+		expect(await unblock(a, b)).toMatchObject({ status: 200, body: { blocked: false } });
+		expect((await send(b, chat.id, "thanks")).status).toBe(201);
 	});
 
 	it("groups are not affected", async () => {

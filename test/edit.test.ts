@@ -53,6 +53,44 @@ describe("PATCH /messages/:id", () => {
 		expect(inbox.frames.some((f) => f.type === "message:updated" && f.data.message.id === first.id)).toBe(false);
 	});
 
+	it("sends nothing to members' realtime sockets for a reaction or edit of an older message; a delete still updates the list", async () => {
+		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
+		const chat = await directChat(a, b);
+		const first = await sendText(a, chat.id, "first");
+		const last = await sendText(a, chat.id, "last");
+		const inbox = await track(realtimeSocket(b));
+		const about = (f: { type: string; data?: any }) =>
+			["conversation:updated", "message:updated", "message:reactions", "message:new"].includes(f.type);
+		const react = (token: string, id: string, emoji: string) =>
+			api("PUT", `/messages/${id}/reactions/${encodeURIComponent(emoji)}`, { token });
+
+		// Each REST call answers after its flush, whose inbox fan-out (if any) reaches b's hub
+		// before the next one's: the marker below arrives after anything these would have sent.
+		expect((await react(b.token, first.id, "👍")).status).toBe(200);
+		expect((await react(a.token, first.id, "🎉")).status).toBe(200);
+		expect((await edit(a.token, first.id, { text: "first, edited" })).status).toBe(200);
+		expect(
+			(await api("DELETE", `/messages/${first.id}/reactions/${encodeURIComponent("🎉")}`, { token: a.token })).status,
+		).toBe(200);
+
+		await edit(a.token, last.id, { text: "last, edited" });
+		await inbox.waitFor((f) => f.type === "message:updated" && f.data.message.id === last.id);
+		await inbox.waitFor(
+			(f) => f.type === "conversation:updated" && f.data.conversation.lastMessage?.text === "last, edited",
+		);
+		const marker = inbox.frames.findIndex((f) => f.type === "message:updated" && f.data.message.id === last.id);
+		expect(inbox.frames.slice(0, marker).filter(about)).toEqual([]);
+
+		// Deleting the older message for everyone changes b's unread count: the list hears of it.
+		expect((await api("DELETE", `/messages/${first.id}?scope=everyone`, { token: a.token })).status).toBe(204);
+		const view = await inbox.waitFor(
+			(f) => f.type === "conversation:updated" && f.data.conversation.unreadCount === 1,
+			5000,
+			marker + 1,
+		);
+		expect(view.data.conversation.lastMessage.id).toBe(last.id);
+	});
+
 	it("answers the same text again with 200 and broadcasts nothing", async () => {
 		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
 		const chat = await directChat(a, b);

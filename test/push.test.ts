@@ -282,6 +282,35 @@ describe("a push per new message", () => {
 		expect((await payloads(device, records)).map((p) => p.messageId)).toEqual([mentioning.id]);
 	});
 
+	it("end to end: a muted member with no socket gets a push only for the REST send that mentions them", async () => {
+		const { a, b, device } = await subscribedPair();
+		const c = await registerUser("PushBystander");
+		const chat = await groupChat(a, [b, c], "Muted end to end");
+		expect((await api("PUT", `/conversations/${chat.id}/mute`, { token: b.token, body: { muted: true } })).status).toBe(
+			200,
+		);
+		const send = async (text: string, mentions?: string[]) => {
+			const res = await api<{ message: Message }>("POST", `/conversations/${chat.id}/messages`, {
+				token: a.token,
+				body: { clientId: crypto.randomUUID(), kind: "text", text, ...(mentions ? { mentions } : {}) },
+			});
+			expect(res.status).toBe(201);
+			return res.body.message;
+		};
+		// Each REST send answers after its flush, and the hub pushes one delivery after another: when
+		// a later push has arrived, every earlier message was already decided.
+		await send("nobody in particular");
+		await send("only for Bystander", [c.user.id]);
+		const mentioning = await send("hey @PushReader", [b.user.id]);
+		expect(mentioning.mentions).toEqual([b.user.id]);
+		await send("back to everyone");
+		const last = await send("you again", [c.user.id, b.user.id]);
+		const records = await waitForPushes(device, 2);
+		const pushed = await payloads(device, records);
+		expect(pushed.map((p) => p.messageId)).toEqual([mentioning.id, last.id]);
+		expect(pushed[0]).toMatchObject({ conversationId: chat.id, body: "hey @PushReader" });
+	});
+
 	it("deletes a subscription the push service answers 410 for", async () => {
 		const { a, b, device } = await subscribedPair();
 		await fetch(`${env.PUSH_SERVICE_URL}/_status${device.path}`, {

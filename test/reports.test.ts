@@ -3,6 +3,9 @@
 // moderators even when the message is later deleted.
 import { describe, expect, it } from "vitest";
 import { api, env, expectError, groupChat, registerUser, sendText, type TestUser } from "./helpers";
+import { closeSocketsAfterEach, roomSocket } from "./sockets";
+
+const track = closeSocketsAfterEach();
 
 const report = (who: TestUser, messageId: string, body: unknown) =>
 	api("POST", `/messages/${messageId}/report`, { token: who.token, body });
@@ -57,6 +60,34 @@ describe("reporting a message", () => {
 		const b = await report(two, message.id, { reason: "other" });
 		expect([a.status, b.status]).toEqual([201, 201]);
 		expect(a.body.report.id).not.toBe(b.body.report.id);
+	});
+
+	it("reports a message sent over the room socket right after its ack, before the room's flush", async () => {
+		const sender = await registerUser("Quick");
+		const reporter = await registerUser("QuickReporter");
+		const chat = await groupChat(sender, [reporter], "Quick group");
+		const socket = await track(roomSocket(sender, chat.id));
+		const sendOver = (text: string) =>
+			socket.request("message:send", { clientId: crypto.randomUUID(), kind: "text", text });
+		// The first send's flush starts at once; the next one waits a flush interval behind it, so
+		// its ack comes while D1 does not have it yet.
+		expect((await sendOver("hello all")).type).toBe("ack");
+		const ack = await sendOver("meet me behind the library, or else");
+		expect(ack.type).toBe("ack");
+		const message = ack.data.message;
+		const res = await report(reporter, message.id, { reason: "harassment" });
+		expect(res.status).toBe(201);
+		expect(await reportedRow(res.body.report.id)).toMatchObject({
+			message_id: message.id,
+			conversation_id: chat.id,
+			sender_id: sender.user.id,
+			reporter_id: reporter.user.id,
+			message_text: "meet me behind the library, or else",
+		});
+		// A made-up id under the same conversation is still 404, as is the message for an outsider.
+		expectError(await report(reporter, `${chat.id}_nope`, { reason: "spam" }), 404, "not_found");
+		const outsider = await registerUser("QuickOutsider");
+		expectError(await report(outsider, message.id, { reason: "spam" }), 404, "not_found");
 	});
 
 	it("answers 404 to a non-member and for an unknown message, 400 for a bad reason or note, 401 without a token", async () => {

@@ -91,7 +91,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		);
 		this.receipts = new ReceiptWindow((moves) => this.sendReceipts(moves));
 		this.hubs = new HubMailboxes(env, (promise) => ctx.waitUntil(promise));
-		this.blocks = new RoomBlocks(ctx.storage, () => this.d1());
+		this.blocks = new RoomBlocks(() => this.d1());
 		if (isDevelopment(env)) ctx.blockConcurrencyWhile(async () => this.countWake());
 	}
 
@@ -242,10 +242,20 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		this.sockets.closed(ws);
 	}
 
-	/** A block between the members of this direct conversation was set or lifted (room/blocks.ts). */
-	async setBlocked(blockerId: string, blockedId: string, blocked: boolean): Promise<void> {
-		if (!(await this.load())) return;
-		await this.blocks.set(this.memberIds(), blockerId, blockedId, blocked);
+	/**
+	 * A block between the members of this direct conversation was set or lifted in D1: the room
+	 * reads the pair's blocks again (room/blocks.ts). 503 when D1 cannot be read; the room then
+	 * reads it before its next send.
+	 */
+	async blocksChanged(): Promise<RoomResult<null>> {
+		try {
+			const meta = await this.load();
+			if (meta) await this.blocks.refresh(this.memberIds());
+			return ok(null);
+		} catch (err) {
+			log.error("room_blocks_refresh_failed", { conversationId: this.conversationId, error: String(err) });
+			return fail(503, "could not read the blocks");
+		}
 	}
 
 	private memberIds(): string[] {
@@ -286,6 +296,15 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		if (!(await this.outbox.whenFlushed(REST_FLUSH_WAIT_MS))) {
 			log.warn("rest_answered_before_d1", { conversationId: this.conversationId });
 		}
+	}
+
+	/**
+	 * For REST routes that read D1 straight after a socket write (reports): resolves once D1 has
+	 * everything this room acked before the call; false if a flush failed or took too long.
+	 */
+	async inD1(): Promise<boolean> {
+		if (!this.roomLog.hasUnflushed()) return true;
+		return this.outbox.whenFlushed(REST_FLUSH_WAIT_MS);
 	}
 
 	// ---------- send path ----------

@@ -2,9 +2,11 @@
 // D1 (`UPDATE users SET suspended_at = ...` in the dashboard console, so no app call happens) and
 // closes the suspended users' sockets (4401) within about a second. Requests are refused by the
 // auth check itself; this object only covers sockets already open. It runs only while sockets may
-// be open: each socket handshake extends a lease (to at most a day ahead), and while the lease
-// holds, an alarm every second reads the suspended accounts (a partial index: only those rows)
-// and ends the sessions of any it has not handled yet.
+// be open: each socket handshake extends a lease (to at most a day ahead), and so does every
+// UserHub that still holds sockets (every 6 hours: a socket may live as long as its token, a
+// week). While the lease holds, an alarm every second reads the suspended accounts (a partial
+// index: only those rows) and ends the sessions of any it has not handled yet; once it runs out
+// the alarm sets no other (test/moderation.test.ts).
 import { DurableObject } from "cloudflare:workers";
 import type { AppEnv } from "../server/config";
 import { suspendedUsers } from "../server/db/users";

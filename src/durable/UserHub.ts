@@ -13,6 +13,7 @@ import { pushNewMessages } from "../server/push/notify";
 import type { Message, ServerEvent } from "../shared/schemas";
 import { WindowTimer } from "./coalesce";
 import { type FloodGuard, FloodGuards, frameText, readClientFrame, sendFrame, sendText, socketError } from "./frames";
+import { MODERATION_LEASE_MS, moderationStub } from "./Moderation";
 import { hubStub, roomStub } from "./rpc";
 
 /** Identity of a realtime socket, kept across hibernation. */
@@ -40,6 +41,8 @@ export const PRESENCE_WINDOW_MS = 1_000;
 /** Groups up to this size make their members contacts (contract v2). */
 export const CONTACT_GROUP_MAX = 32;
 const MEMBERSHIP_CACHE_MS = 30_000;
+/** How often a hub with open sockets renews the Moderation object's lease: well within one lease. */
+const MODERATION_RENEW_MS = MODERATION_LEASE_MS / 4;
 
 export class UserHub extends DurableObject<AppEnv> {
 	private floodGuards = new FloodGuards({
@@ -193,6 +196,24 @@ export class UserHub extends DurableObject<AppEnv> {
 			}
 		}
 		await this.scheduleSweep();
+		await this.renewModerationLease();
+	}
+
+	/**
+	 * A socket can stay open for as long as its token lives (a week), longer than the lease one
+	 * handshake gives the Moderation object: while this hub holds sockets, its sweep renews the
+	 * lease, at most once per MODERATION_RENEW_MS, so suspensions still close them.
+	 */
+	private async renewModerationLease() {
+		if (this.openSockets().length === 0) return;
+		const renewedAt = (await this.ctx.storage.get<number>("moderationRenewedAt")) ?? 0;
+		if (Date.now() - renewedAt < MODERATION_RENEW_MS) return;
+		try {
+			await moderationStub(this.env).watch();
+			await this.ctx.storage.put("moderationRenewedAt", Date.now());
+		} catch (err) {
+			log.warn("moderation_lease_renew_failed", { error: String(err) });
+		}
 	}
 
 	private async scheduleSweep() {

@@ -346,6 +346,8 @@ export const ERROR_CODES = {
 	413: "payload_too_large",
 	429: "rate_limited",
 	500: "internal_error",
+	/** Added to the contract: a change was saved but not applied everywhere; retry after `Retry-After`. */
+	503: "unavailable",
 } as const;
 export type ErrorStatus = keyof typeof ERROR_CODES;
 

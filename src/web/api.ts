@@ -21,7 +21,11 @@ import {
 	ParticipantResult,
 	type PushSubscriptionBody,
 	PushSubscriptionResult,
+	ReactionsResult,
 	ReadResult,
+	type ReportBody,
+	ReportResult,
+	SearchPage,
 	Ticket,
 	UploadTarget,
 	UserList,
@@ -145,9 +149,10 @@ export const api = {
 		call(() => conversation.messages.$get({ param: { id: enc(id) }, query: { afterSeq, limit } }), MessagePage),
 	sendMessage: (
 		id: string,
-		body:
+		body: (
 			| { clientId: string; kind: "text"; text: string }
-			| { clientId: string; kind: "image"; imageKey: string; text?: string },
+			| { clientId: string; kind: "image"; imageKey: string; text?: string }
+		) & { replyToId?: string; mentions?: string[] },
 	) => call(() => conversation.messages.$post({ param: { id: enc(id) }, json: body }), MessageResult),
 	deleteMessage: (messageId: string, scope: "me" | "everyone") =>
 		call(() => v1.messages[":id"].$delete({ param: { id: enc(messageId) }, query: { scope } })),
@@ -209,4 +214,40 @@ export const safetyApi = {
 	savePushSubscription: (subscription: PushSubscriptionBody) =>
 		call(() => v1.push.subscriptions.$post({ json: subscription }), PushSubscriptionResult),
 	deletePushSubscription: (endpoint: string) => call(() => v1.push.subscriptions.$delete({ json: { endpoint } })),
+};
+
+// ---------- contract v2: edits, reactions, search, reports, profile, jumping in history ----------
+export type SearchResult = z.infer<typeof SearchPage>["results"][number];
+export type ReportReason = ReportBody["reason"];
+const message = v1.messages[":id"];
+
+export const apiV2 = {
+	editMessage: (messageId: string, text: string) =>
+		call(() => message.$patch({ param: { id: enc(messageId) }, json: { text } }), MessageResult),
+	addReaction: (messageId: string, emoji: string) =>
+		call(() => message.reactions[":emoji"].$put({ param: { id: enc(messageId), emoji: enc(emoji) } }), ReactionsResult),
+	removeReaction: (messageId: string, emoji: string) =>
+		call(
+			() => message.reactions[":emoji"].$delete({ param: { id: enc(messageId), emoji: enc(emoji) } }),
+			ReactionsResult,
+		),
+	/** Newest first, messages with seq below `beforeSeq`: walking back to a quoted or found message. */
+	messagesBeforeSeq: (id: string, beforeSeq: number, limit = 100) =>
+		call(() => conversation.messages.$get({ param: { id: enc(id) }, query: { beforeSeq, limit } }), MessagePage),
+	searchMessages: (q: string, options: { conversationId?: string; cursor?: string; limit?: number } = {}) =>
+		call(
+			() =>
+				v1.search.messages.$get({
+					query: { q, conversationId: options.conversationId, limit: options.limit ?? 20, cursor: options.cursor },
+				}),
+			SearchPage,
+		),
+	reportMessage: (messageId: string, reason: ReportReason, note?: string) =>
+		call(
+			() =>
+				v1.messages[":id"].report.$post({ param: { id: enc(messageId) }, json: { reason, ...(note ? { note } : {}) } }),
+			ReportResult,
+		),
+	updateProfile: (patch: { displayName?: string; avatarImageKey?: string | null }) =>
+		call(() => v1.me.$patch({ json: patch }), UserResult),
 };

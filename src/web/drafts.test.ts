@@ -40,3 +40,21 @@ describe("drafts", () => {
 		expect(loadDraft("u2", "c1", store)).toBe("theirs");
 	});
 });
+
+describe("drafts across a reload", () => {
+	it("a draft saved before a reload is read back by a fresh load from the same storage", () => {
+		const backing = new Map<string, string>();
+		const storageLike = () => ({
+			getItem: (k: string) => backing.get(k) ?? null,
+			setItem: (k: string, v: string) => void backing.set(k, v),
+			removeItem: (k: string) => void backing.delete(k),
+			key: (i: number) => [...backing.keys()][i] ?? null,
+			get length() {
+				return backing.size;
+			},
+		});
+		saveDraft("u1", "c1", "see you at 5", storageLike());
+		// A new page gets a new Storage object over the same data.
+		expect(loadDraft("u1", "c1", storageLike())).toBe("see you at 5");
+	});
+});

@@ -97,6 +97,7 @@ const STATUS_TEXT = {
 	409: "conflict",
 	413: "payload_too_large",
 	429: "rate_limited (with Retry-After)",
+	503: "unavailable: saved, not yet applied everywhere; retry after Retry-After (the call is idempotent)",
 } as const;
 type ErrorAnswer = keyof typeof STATUS_TEXT;
 

@@ -4,6 +4,7 @@
 // with "N passed, M failed".
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { featureScenarios } from "./feature-scenarios.mjs";
 import { apiClient, buildWeb, checkSecurityHeaders, cspViolations, launchBrowser, ROOT, startApp } from "./harness.mjs";
 import { pwaScenarios } from "./pwa-scenarios.mjs";
 import { scenarios } from "./scenarios.mjs";
@@ -31,7 +32,7 @@ async function main() {
 	console.log("✓ security headers on the UI, no inline script");
 	browser = await launchBrowser();
 	const api = apiClient(app.origin);
-	for (const scenario of [...scenarios, ...pwaScenarios]) {
+	for (const scenario of [...scenarios, ...featureScenarios, ...pwaScenarios]) {
 		if (only && !only.some((part) => scenario.name.includes(part))) continue;
 		const started = Date.now();
 		const contexts = [];

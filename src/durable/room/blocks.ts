@@ -1,54 +1,34 @@
 // Blocks in a direct conversation's room: while one member blocks the other, the blocked one
-// cannot send here (403); the conversation stays readable. The send path must not read D1, so
-// the room keeps the pair's blocks in its own SQLite: loaded from D1 once (a room that predates
-// the block, or that was just imported), then kept current by the block routes through
-// `ConversationRoom.setBlocked`. Groups are not affected.
+// cannot send here (403); the conversation stays readable. Groups are not affected.
+//
+// D1's user_blocks is the truth; the room keeps the pair's blocks in memory only, so it never
+// trusts a copy older than its own wake-up. It reads them from D1 when it is not sure: on the
+// first send after the object starts, and whenever a block route tells it D1 changed
+// (`refresh`). A refresh that fails leaves the room unsure, so the next send reads D1 again
+// instead of going by the old state. Every other send checks memory: no D1 read per send.
 import { blocksAmong } from "../../server/db/blocks";
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS room_blocks (
-  blocker_id TEXT NOT NULL,
-  blocked_id TEXT NOT NULL,
-  PRIMARY KEY (blocker_id, blocked_id)
-);
-CREATE TABLE IF NOT EXISTS room_blocks_loaded (id INTEGER PRIMARY KEY CHECK (id = 1))`;
-
 export class RoomBlocks {
-	/** Set once the table holds what D1 had: the hot path then costs one local read. */
-	private loaded = false;
+	/** Who is blocked by the other member, as last read from D1; null while the room is not sure. */
+	private blocked: Set<string> | null = null;
+	/** Bumped by every refresh: a read that started before one must not store what it found. */
+	private generation = 0;
 
-	constructor(
-		private readonly storage: DurableObjectStorage,
-		private readonly d1: () => D1Database,
-	) {}
-
-	private get sql() {
-		return this.storage.sql;
-	}
+	constructor(private readonly d1: () => D1Database) {}
 
 	/**
-	 * Reads the pair's blocks from D1 into the room the first time (a no-op afterwards, and for
-	 * groups). Awaited before a send reads its log, so the check itself stays synchronous.
+	 * Makes sure the room knows the pair's blocks (a no-op when it does, and for groups). Awaited
+	 * before a send reads its log, so the check itself stays synchronous.
 	 */
 	async load(type: string, memberIds: string[]) {
-		if (this.loaded || type !== "direct") return;
-		for (const statement of SCHEMA.split(";")) this.sql.exec(statement);
-		if (this.sql.exec("SELECT 1 FROM room_blocks_loaded").toArray().length > 0) {
-			this.loaded = true;
-			return;
-		}
+		if (type !== "direct") return;
+		while (this.blocked === null) await this.read(memberIds);
+	}
+
+	private async read(memberIds: string[]) {
+		const generation = this.generation;
 		const pairs = await blocksAmong(this.d1(), memberIds);
-		this.storage.transactionSync(() => {
-			for (const p of pairs) {
-				this.sql.exec(
-					"INSERT OR IGNORE INTO room_blocks (blocker_id, blocked_id) VALUES (?, ?)",
-					p.blocker_id,
-					p.blocked_id,
-				);
-			}
-			this.sql.exec("INSERT OR IGNORE INTO room_blocks_loaded (id) VALUES (1)");
-		});
-		this.loaded = true;
+		if (generation === this.generation) this.blocked = new Set(pairs.map((p) => p.blocked_id));
 	}
 
 	/**
@@ -57,17 +37,14 @@ export class RoomBlocks {
 	 */
 	blocksSender(type: string, senderId: string): boolean {
 		if (type !== "direct") return false;
-		if (!this.loaded) throw new Error("room blocks read before load()");
-		return this.sql.exec("SELECT 1 FROM room_blocks WHERE blocked_id = ?", senderId).toArray().length > 0;
+		if (this.blocked === null) throw new Error("room blocks read before load()");
+		return this.blocked.has(senderId);
 	}
 
-	/** The block routes changed D1; the room follows. */
-	async set(memberIds: string[], blockerId: string, blockedId: string, blocked: boolean) {
-		await this.load("direct", memberIds);
-		if (blocked) {
-			this.sql.exec("INSERT OR IGNORE INTO room_blocks (blocker_id, blocked_id) VALUES (?, ?)", blockerId, blockedId);
-		} else {
-			this.sql.exec("DELETE FROM room_blocks WHERE blocker_id = ? AND blocked_id = ?", blockerId, blockedId);
-		}
+	/** A block route changed D1: forget what the room knew and read it again (throws if D1 fails). */
+	async refresh(memberIds: string[]) {
+		this.generation += 1;
+		this.blocked = null;
+		await this.read(memberIds);
 	}
 }

@@ -21,7 +21,7 @@ const RETRY_MAX_MS = 30_000;
 export interface FlushReport {
 	/** Messages D1 had never seen before this flush, in seq order. */
 	created: MessageRecord[];
-	/** Something visible in the list changed (a message, an edit, a deletion, a hide). */
+	/** Something visible in the list changed (a new, deleted or hidden message, the last message edited or reacted to). */
 	changed: boolean;
 	/** Members online right now, as D1 knows it (asked in the same round trip). */
 	online: string[];
@@ -147,8 +147,14 @@ export class Outbox {
 		}
 		if (watermarks.length > 0) statements.push(raiseWatermarksStatement(db, id, watermarks));
 		if (hidden.length > 0) statements.push(hideMessagesStatement(db, hidden));
-		// Who is online rides in the same round trip: the inbox goes to online members only.
-		const wantsInbox = messages.length > 0 || hidden.length > 0 || refresh;
+		// Who is online rides in the same round trip: the inbox goes to online members only. It
+		// carries only what members' lists show: new messages, deletions (unread counts change),
+		// hides, and changes to the conversation's last message. A reaction to or an edit of an
+		// older message is news for the room's sockets alone (contract v2), whatever the group's size.
+		const listChanged = messages.some(
+			(m) => m.flushed_version === 0 || m.deleted_at !== null || m.seq === meta.last_seq,
+		);
+		const wantsInbox = listChanged || hidden.length > 0 || refresh;
 		if (wantsInbox) statements.push(onlineMembersStatement(db, id));
 		let results: D1Result[];
 		try {
@@ -169,7 +175,7 @@ export class Outbox {
 		if (wantsInbox) {
 			this.onFlushed({
 				created: messages.filter((m) => m.flushed_version === 0),
-				changed: messages.length > 0 || hidden.length > 0 || refresh,
+				changed: wantsInbox,
 				online,
 			});
 		}

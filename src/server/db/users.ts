@@ -118,9 +118,12 @@ export async function displayNames(db: D1Database, userIds: string[]): Promise<M
 	return new Map(results.map((r) => [r.id, r.display_name]));
 }
 
+/** The Moderation object's once-a-second query; test/moderation.test.ts checks its plan uses the partial index. */
+export const SUSPENDED_USERS_SQL = "SELECT id, suspended_at FROM users WHERE suspended_at IS NOT NULL";
+
 /** Every suspended account and since when (the partial index `users_suspended_idx` holds only these). */
 export async function suspendedUsers(env: AppEnv): Promise<{ id: string; suspended_at: string }[]> {
-	const { results } = await env.DB.prepare("SELECT id, suspended_at FROM users WHERE suspended_at IS NOT NULL").all<{
+	const { results } = await env.DB.prepare(SUSPENDED_USERS_SQL).all<{
 		id: string;
 		suspended_at: string;
 	}>();

@@ -7,12 +7,6 @@ import { log } from "../log";
 import { type MessagePushPayload, PUSH_BODY_MAX, pushTopic, sendPush } from "./send";
 import { vapidKeys } from "./vapid";
 
-/** The user ids a message mentions; empty until (or unless) messages carry `mentions`. */
-function mentionsOf(message: Message): string[] {
-	const mentions: unknown = (message as { mentions?: unknown }).mentions;
-	return Array.isArray(mentions) ? mentions.filter((m): m is string => typeof m === "string") : [];
-}
-
 /** What the notification shows: text only, never image data. */
 export function pushBody(message: Message): string {
 	const text = message.text?.trim() ?? "";
@@ -44,7 +38,7 @@ export async function pushNewMessages(env: AppEnv, userId: string, messages: Mes
 		const context = await pending;
 		if (!context.conversation || context.subscriptions.length === 0) continue;
 		const { conversation } = context;
-		const mentioned = mentionsOf(message).includes(userId);
+		const mentioned = message.mentions?.includes(userId) ?? false;
 		if (conversation.muted && !mentioned) continue;
 		const payload: MessagePushPayload = {
 			type: "message",

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { initials } from "../format";
 import styles from "./Avatar.module.css";
 
@@ -19,12 +20,17 @@ interface AvatarProps {
 	group?: boolean;
 }
 
-/** Picture or initials, with an optional presence dot. Decorative: the name is always shown beside it. */
+/**
+ * Picture or initials, with an optional presence dot. Decorative: the name is always shown beside it.
+ * A picture that fails to load (an expired signed URL, offline) falls back to the initials.
+ */
 export function Avatar({ name, seed, url, size = 44, online, group }: AvatarProps) {
+	const [failed, setFailed] = useState<string | null>(null);
+	const showImage = url && failed !== url;
 	return (
-		<span className={styles.avatar} style={{ width: size, height: size }} aria-hidden="true">
-			{url ? (
-				<img src={url} alt="" width={size} height={size} />
+		<span className={styles.avatar} style={{ width: size, height: size }} aria-hidden="true" data-avatar>
+			{showImage ? (
+				<img src={url} alt="" width={size} height={size} onError={() => setFailed(url)} data-testid="avatar-image" />
 			) : (
 				<span className={styles["avatar-initials"]} style={{ background: colorFor(seed), fontSize: size * 0.38 }}>
 					{group ? <GroupGlyph /> : initials(name)}

@@ -9,8 +9,9 @@ import styles from "./ChatView.module.css";
 import { Composer } from "./Composer";
 import { ConversationInfoDialog } from "./ConversationInfoDialog";
 import { useNow } from "./ConversationList";
-import { IconBack, IconInfo, IconMuted } from "./icons";
+import { IconBack, IconInfo, IconMuted, IconSearch } from "./icons";
 import { MessageList } from "./MessageList";
+import { SearchDialog } from "./SearchDialog";
 import { TypingIndicator } from "./TypingIndicator";
 
 export function ChatView({ conversationId }: { conversationId: string }) {
@@ -21,6 +22,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 	const listLoaded = useChat((s) => s.listLoaded);
 	const roomOpen = useChat((s) => s.roomOpen);
 	const [infoOpen, setInfoOpen] = useState(false);
+	const [searchOpen, setSearchOpen] = useState(false);
 	const now = useNow(30_000);
 
 	if (!conversation) {
@@ -83,6 +85,15 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 				<button
 					type="button"
 					className="icon-btn"
+					onClick={() => setSearchOpen(true)}
+					aria-label="Search in this chat"
+					title="Search in this chat"
+				>
+					<IconSearch />
+				</button>
+				<button
+					type="button"
+					className="icon-btn"
 					onClick={() => setInfoOpen(true)}
 					aria-label={conversation.type === "group" ? "Group info" : "Conversation info"}
 					title="Info"
@@ -95,6 +106,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 			<ReplyGate conversationId={conversationId} otherUser={otherUser}>
 				<Composer conversationId={conversationId} />
 			</ReplyGate>
+			{searchOpen ? <SearchDialog conversationId={conversationId} onClose={() => setSearchOpen(false)} /> : null}
 			{infoOpen ? <ConversationInfoDialog conversation={conversation} onClose={() => setInfoOpen(false)} /> : null}
 		</section>
 	);

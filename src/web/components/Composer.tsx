@@ -5,12 +5,14 @@ import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState 
 import { IMAGE_CONTENT_TYPES } from "../../shared/schemas";
 import { loadDraft, saveDraft } from "../drafts";
 import { formatBytes } from "../format";
+import { applyMention, filterMentionCandidates, type MentionQuery, mentionedIds, mentionQueryAt } from "../mentions";
 import { useChat, useChatStore } from "../store/context";
 import styles from "./Composer.module.css";
+import { MentionList, ReplyBanner } from "./ComposerExtras";
 import { IconAttach, IconClose, IconSend } from "./icons";
 
 /** A phone or tablet: no hover and a coarse pointer. Read at each key press, so a docked tablet follows. */
-function isTouchScreen(): boolean {
+export function isTouchScreen(): boolean {
 	return typeof window.matchMedia === "function" && window.matchMedia("(hover: none) and (pointer: coarse)").matches;
 }
 
@@ -25,6 +27,18 @@ export function Composer({ conversationId }: { conversationId: string }) {
 	const textarea = useRef<HTMLTextAreaElement>(null);
 	const fileInput = useRef<HTMLInputElement>(null);
 	const errorId = useId();
+	const mentionListId = useId();
+	const replyingToId = useChat((s) => s.replyingTo[conversationId]);
+	const replyingTo = useChat((s) =>
+		replyingToId ? s.threads[conversationId]?.messages.find((m) => m.id === replyingToId) : undefined,
+	);
+	const participants = useChat((s) => s.participants[conversationId]);
+	const users = useChat((s) => s.users);
+	const [mention, setMention] = useState<MentionQuery | null>(null);
+	const [activeMention, setActiveMention] = useState(0);
+	const members = (participants ?? []).map((p) => users[p.user.id] ?? p.user);
+	const candidates = mention ? filterMentionCandidates(members, mention.query, meId) : [];
+	const suggesting = mention !== null && candidates.length > 0;
 
 	useEffect(() => {
 		if (!file) {
@@ -57,7 +71,16 @@ export function Composer({ conversationId }: { conversationId: string }) {
 
 	function send(event?: FormEvent) {
 		event?.preventDefault();
-		const problem = file ? store.sendImage(conversationId, file, text) : store.sendText(conversationId, text);
+		const extras = {
+			...(replyingTo ? { replyToId: replyingTo.id } : {}),
+			mentions: mentionedIds(
+				text,
+				members.filter((m) => m.id !== meId),
+			),
+		};
+		const problem = file
+			? store.sendImage(conversationId, file, text, extras)
+			: store.sendText(conversationId, text, extras);
 		if (problem) {
 			setError(problem);
 			return;
@@ -66,10 +89,56 @@ export function Composer({ conversationId }: { conversationId: string }) {
 		setText("");
 		setFile(null);
 		setError(null);
+		setMention(null);
 		textarea.current?.focus();
 	}
 
+	/** What is being typed after "@" at the caret, if anything. */
+	function findMention(el: HTMLTextAreaElement) {
+		const found = el.selectionStart === el.selectionEnd ? mentionQueryAt(el.value, el.selectionStart) : null;
+		setMention((prev) => (prev?.start === found?.start && prev?.query === found?.query ? prev : found));
+		if (found?.query !== mention?.query) setActiveMention(0);
+	}
+
+	function pickMention(member: { displayName: string }) {
+		const el = textarea.current;
+		if (!el || !mention) return;
+		const next = applyMention(text, mention, el.selectionStart, member.displayName);
+		setText(next.text);
+		setMention(null);
+		requestAnimationFrame(() => {
+			el.focus();
+			el.setSelectionRange(next.caret, next.caret);
+		});
+	}
+
 	function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+		if (suggesting) {
+			if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+				e.preventDefault();
+				const step = e.key === "ArrowDown" ? 1 : -1;
+				setActiveMention((i) => (i + step + candidates.length) % candidates.length);
+				return;
+			}
+			if (e.key === "Enter" || e.key === "Tab") {
+				const chosen = candidates[activeMention] ?? candidates[0];
+				if (chosen) {
+					e.preventDefault();
+					pickMention(chosen);
+					return;
+				}
+			}
+			if (e.key === "Escape") {
+				e.preventDefault();
+				setMention(null);
+				return;
+			}
+		}
+		if (e.key === "Escape" && replyingTo) {
+			e.preventDefault();
+			store.cancelReply(conversationId);
+			return;
+		}
 		if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing && !isTouchScreen()) {
 			e.preventDefault();
 			send();
@@ -99,6 +168,10 @@ export function Composer({ conversationId }: { conversationId: string }) {
 				<p className={styles["composer-error"]} role="alert" id={errorId}>
 					{error}
 				</p>
+			) : null}
+			{replyingTo ? <ReplyBanner message={replyingTo} onCancel={() => store.cancelReply(conversationId)} /> : null}
+			{suggesting ? (
+				<MentionList id={mentionListId} candidates={candidates} active={activeMention} onPick={pickMention} />
 			) : null}
 			{file && preview ? (
 				<div className={styles["attachment-preview"]} data-testid="attachment-preview">
@@ -146,8 +219,13 @@ export function Composer({ conversationId }: { conversationId: string }) {
 					placeholder={file ? "Add a caption…" : "Message"}
 					value={text}
 					aria-describedby={error ? errorId : undefined}
+					aria-autocomplete="list"
+					aria-controls={suggesting ? mentionListId : undefined}
+					aria-activedescendant={suggesting ? `${mentionListId}-${activeMention}` : undefined}
+					onSelect={(e) => findMention(e.currentTarget)}
 					onChange={(e) => {
 						setText(e.target.value);
+						findMention(e.target);
 						if (e.target.value) store.notifyTyping(conversationId);
 						else store.stopTyping();
 					}}

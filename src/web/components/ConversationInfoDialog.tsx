@@ -26,6 +26,12 @@ function explain(error: unknown, action: "add" | "remove" | "demote" | "leave" |
 	return `${error.message} ${rule}`.trim();
 }
 
+/** A direct chat's picture is the other person's. */
+function otherUserAvatar(participants: Participant[] | undefined, users: Record<string, User>, meId: string) {
+	const other = participants?.find((p) => p.user.id !== meId)?.user;
+	return other ? (users[other.id]?.avatarUrl ?? other.avatarUrl) : null;
+}
+
 export function ConversationInfoDialog({ conversation, onClose }: { conversation: Conversation; onClose: () => void }) {
 	const store = useChatStore();
 	const me = useChat((s) => s.me);
@@ -65,7 +71,13 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 	return (
 		<Dialog title={isGroup ? "Group info" : "Contact info"} onClose={onClose} className={styles["info-dialog"]}>
 			<div className={styles["info-summary"]}>
-				<Avatar name={title} seed={conversation.id} size={64} group={isGroup} />
+				<Avatar
+					name={title}
+					seed={conversation.id}
+					url={isGroup ? null : otherUserAvatar(participants, users, me.id)}
+					size={64}
+					group={isGroup}
+				/>
 				{isGroup && amAdmin ? (
 					<GroupTitle
 						title={title}

@@ -6,7 +6,9 @@ import { conversationTitle, otherParticipant, systemText } from "../store/messag
 import { Avatar } from "./Avatar";
 import { navigateToConversation } from "./ChatApp";
 import styles from "./ConversationList.module.css";
-import { IconCompose, IconMuted } from "./icons";
+import { IconCompose, IconMuted, IconSearch } from "./icons";
+import { ProfileDialog } from "./ProfileDialog";
+import { SearchDialog } from "./SearchDialog";
 import { SettingsButton } from "./SettingsDialog";
 
 interface ConversationListProps {
@@ -23,6 +25,7 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 	const listLoaded = useChat((s) => s.listLoaded);
 	const listError = useChat((s) => s.listError);
 	const now = useNow(30_000);
+	const [dialog, setDialog] = useState<"profile" | "search" | null>(null);
 
 	return (
 		<nav
@@ -32,7 +35,16 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 		>
 			<header className={styles["pane-header"]}>
 				<div className={styles.me}>
-					<Avatar name={me.displayName} seed={me.id} url={me.avatarUrl} size={36} />
+					<button
+						type="button"
+						className={styles["profile-btn"]}
+						onClick={() => setDialog("profile")}
+						title="Your profile"
+						data-testid="profile-button"
+					>
+						<Avatar name={me.displayName} seed={me.id} url={me.avatarUrl} size={36} />
+						<span className="sr-only">Your profile</span>
+					</button>
 					<div className={styles["me-text"]}>
 						<h1 className={styles["app-title"]}>Chats</h1>
 						<span className="muted small">{me.displayName}</span>
@@ -40,6 +52,15 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 				</div>
 				<div className={styles["header-actions"]}>
 					<SettingsButton />
+					<button
+						type="button"
+						className="icon-btn"
+						onClick={() => setDialog("search")}
+						aria-label="Search messages"
+						title="Search messages"
+					>
+						<IconSearch />
+					</button>
 					<button type="button" className="icon-btn" onClick={onCompose} aria-label="New message" title="New message">
 						<IconCompose />
 					</button>
@@ -75,6 +96,8 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 					/>
 				))}
 			</ul>
+			{dialog === "profile" ? <ProfileDialog onClose={() => setDialog(null)} /> : null}
+			{dialog === "search" ? <SearchDialog onClose={() => setDialog(null)} /> : null}
 		</nav>
 	);
 }
@@ -135,6 +158,11 @@ function ConversationRow({ conversation: c, participants, users, me, active, now
 							<span className="muted-icon" title="Muted">
 								<IconMuted />
 								<span className="sr-only">Muted</span>
+							</span>
+						) : null}
+						{(c.unreadMentionCount ?? 0) > 0 ? (
+							<span className={styles["mention-badge"]} data-testid="mention-badge" title="You were mentioned">
+								@<span className="sr-only"> you were mentioned</span>
 							</span>
 						) : null}
 						{unread > 0 ? (

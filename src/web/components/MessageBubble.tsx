@@ -1,15 +1,28 @@
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import type { Conversation, Message } from "../../shared/schemas";
 import { failureText } from "../effects/store";
+import { QUICK_REACTIONS } from "../emoji";
 import { clockTime, fullTime } from "../format";
+import { isEmojiOnly } from "../richtext";
 import { useChat, useChatStore } from "../store/context";
-import { receiptFor, systemText } from "../store/messages";
+import { canEdit, receiptFor, systemText } from "../store/messages";
 import type { PendingMessage } from "../store/state";
+import { quoteOf } from "../store/threads";
+import { Avatar } from "./Avatar";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { EditMessageForm } from "./EditMessageForm";
+import { EmojiPicker } from "./EmojiPicker";
 import { ImageViewer } from "./ImageViewer";
 import { IconAlert, IconCheck, IconClock, IconMore, IconReadCheck } from "./icons";
 import styles from "./MessageBubble.module.css";
+import extras from "./MessageExtras.module.css";
+import { ReactionChips } from "./ReactionChips";
+import { ReplyQuote } from "./ReplyQuote";
+import { ReportDialog } from "./ReportDialog";
+import { RichText } from "./RichText";
 import { usePopover } from "./usePopover";
+
+const LONG_PRESS_MS = 500;
 
 /** Class names joined, the false ones left out. */
 function cx(...names: (string | false | null | undefined)[]): string {
@@ -31,7 +44,11 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 	const users = useChat((s) => s.users);
 	const [viewing, setViewing] = useState(false);
 	const [showActions, setShowActions] = useState(false);
+	const [menuOpen, setMenuOpen] = useState(false);
+	const [editing, setEditing] = useState(false);
 	const item = useRef<HTMLLIElement>(null);
+	const store = useChatStore();
+	const press = useRef<{ timer: ReturnType<typeof setTimeout>; fired: boolean } | null>(null);
 
 	// A tap elsewhere hides the actions a tap on this bubble revealed (touch screens have no hover).
 	useEffect(() => {
@@ -54,24 +71,71 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 	const mine = m.senderId === me.id;
 	const deleted = m.deletedAt !== null;
 	const senderName = sender?.displayName ?? "Someone";
+	const bigEmoji = !deleted && !m.image && isEmojiOnly(m.text);
+	const avatarColumn = conversation.type === "group" && !mine;
+
+	// A long press opens the actions menu on touch screens (a short tap only reveals the button).
+	const endPress = () => {
+		if (press.current) clearTimeout(press.current.timer);
+	};
+	const onPointerDown = (e: React.PointerEvent) => {
+		if (e.pointerType !== "touch" || deleted || editing) return;
+		endPress();
+		const state = {
+			fired: false,
+			timer: setTimeout(() => {
+				state.fired = true;
+				setShowActions(true);
+				setMenuOpen(true);
+			}, LONG_PRESS_MS),
+		};
+		press.current = state;
+	};
+
 	return (
 		<li
 			ref={item}
 			className={cx(styles.message, mine ? styles.mine : styles.theirs, showActions && styles["show-actions"])}
 			data-seq={m.seq}
+			data-message-id={m.id}
 			data-testid="message"
 			data-mine={mine}
 		>
 			<div className={styles["bubble-row"]}>
+				{avatarColumn ? (
+					<span className={extras["bubble-avatar"]} data-testid="bubble-avatar">
+						{showSender ? <Avatar name={senderName} seed={m.senderId} url={sender?.avatarUrl} size={28} /> : null}
+					</span>
+				) : null}
 				{/* Tapping a bubble reveals its actions on touch screens; keyboards reach the actions button directly. */}
 				{/* biome-ignore lint/a11y/useKeyWithClickEvents: the actions button is focusable on its own */}
 				{/* biome-ignore lint/a11y/noStaticElementInteractions: see above */}
 				<div
-					className={cx(styles.bubble, deleted && styles.deleted, m.image && !deleted && styles["has-image"])}
+					className={cx(
+						styles.bubble,
+						deleted && styles.deleted,
+						m.image && !deleted && styles["has-image"],
+						bigEmoji && extras["big-emoji"],
+						editing && extras.editing,
+					)}
 					data-testid="bubble"
+					data-emoji-only={bigEmoji || undefined}
+					onPointerDown={onPointerDown}
+					onPointerUp={endPress}
+					onPointerCancel={endPress}
+					onPointerMove={(e) => {
+						if (e.pointerType === "touch" && (Math.abs(e.movementX) > 4 || Math.abs(e.movementY) > 4)) endPress();
+					}}
+					onContextMenu={(e) => {
+						if (press.current?.fired) e.preventDefault();
+					}}
 					onClick={(e) => {
+						if (press.current?.fired) {
+							press.current = null;
+							return;
+						}
 						// A tap on the image or "Read by" is about that control, not the bubble's menu (issue 15.11).
-						if (e.target instanceof Element && e.target.closest(`button, a, .${styles["read-by-list"]}`)) return;
+						if (e.target instanceof Element && e.target.closest(`button, a, form, .${styles["read-by-list"]}`)) return;
 						setShowActions((v) => !v);
 					}}
 				>
@@ -87,6 +151,9 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 						</span>
 					) : (
 						<>
+							{m.replyTo ? (
+								<ReplyQuote quote={m.replyTo} onJump={(seq) => store.jumpTo(m.conversationId, seq)} />
+							) : null}
 							{m.image ? (
 								<button
 									type="button"
@@ -97,14 +164,29 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 									<img src={m.image.url} alt="" loading="lazy" data-testid="message-image" />
 								</button>
 							) : null}
-							{m.text ? (
+							{editing ? (
+								<EditMessageForm
+									message={m}
+									onDone={() => {
+										setEditing(false);
+										requestAnimationFrame(() =>
+											item.current?.querySelector<HTMLButtonElement>("[data-message-actions]")?.focus(),
+										);
+									}}
+								/>
+							) : m.text ? (
 								<p className={styles["message-text"]} data-testid="message-text">
-									{m.text}
+									<RichText text={m.text} mentions={m.mentions} />
 								</p>
 							) : null}
 						</>
 					)}
 					<span className={styles.meta}>
+						{m.editedAt && !deleted ? (
+							<span className={extras.edited} data-testid="edited" title={`Edited ${fullTime(m.editedAt)}`}>
+								edited
+							</span>
+						) : null}
 						<time dateTime={m.createdAt} title={fullTime(m.createdAt)}>
 							{clockTime(m.createdAt)}
 						</time>
@@ -119,9 +201,17 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 						senderName={senderName}
 						tabStop={tabStop}
 						onActivate={onActivate}
+						open={menuOpen}
+						setOpen={setMenuOpen}
+						onEdit={() => setEditing(true)}
 					/>
 				)}
 			</div>
+			{deleted ? null : (
+				<div className={cx(extras["under-bubble"], avatarColumn && extras["under-avatar"])}>
+					<ReactionChips message={m} />
+				</div>
+			)}
 			{viewing && m.image ? (
 				<ImageViewer
 					src={m.image.url}
@@ -197,19 +287,34 @@ interface MessageActionsProps {
 	senderName: string;
 	tabStop: boolean;
 	onActivate: (seq: number) => void;
+	open: boolean;
+	setOpen: (open: boolean | ((open: boolean) => boolean)) => void;
+	onEdit: () => void;
 }
 
-function MessageActions({ message, conversation, mine, senderName, tabStop, onActivate }: MessageActionsProps) {
+function MessageActions({
+	message,
+	conversation,
+	mine,
+	senderName,
+	tabStop,
+	onActivate,
+	open,
+	setOpen,
+	onEdit,
+}: MessageActionsProps) {
 	const store = useChatStore();
 	const me = useChat((s) => s.me);
 	const participants = useChat((s) => s.participants[conversation.id]);
-	const [open, setOpen] = useState(false);
 	const [confirming, setConfirming] = useState<"me" | "everyone" | null>(null);
+	const [picking, setPicking] = useState(false);
+	const [reporting, setReporting] = useState(false);
 	const menuId = useId();
 	const button = useRef<HTMLButtonElement>(null);
 	const menu = useRef<HTMLDivElement>(null);
-	const close = useCallback(() => setOpen(false), []);
+	const close = useCallback(() => setOpen(false), [setOpen]);
 	usePopover(open, close, button, menu, mine ? "end" : "start");
+	const editable = canEdit(message, me.id);
 	const amAdmin =
 		conversation.type === "group" && participants?.some((p) => p.user.id === me.id && p.role === "admin") === true;
 	const canDeleteForEveryone = mine || amAdmin;
@@ -255,15 +360,30 @@ function MessageActions({ message, conversation, mine, senderName, tabStop, onAc
 		}
 	}
 
+	/** Closes the menu and gives the focus back to its button. */
+	function closeMenu() {
+		setOpen(false);
+		button.current?.focus();
+	}
+
+	function react(emoji: string) {
+		closeMenu();
+		setPicking(false);
+		void store.toggleReaction(message, emoji);
+	}
+
 	function onMenuKey(e: React.KeyboardEvent) {
 		const items = [...(menu.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? [])];
 		const index = items.indexOf(document.activeElement as HTMLButtonElement);
-		if (e.key === "ArrowDown") {
+		if (e.key === "ArrowDown" || e.key === "ArrowRight") {
 			e.preventDefault();
 			items[(index + 1) % items.length]?.focus();
-		} else if (e.key === "ArrowUp") {
+		} else if (e.key === "ArrowUp" || e.key === "ArrowLeft") {
 			e.preventDefault();
 			items[(index - 1 + items.length) % items.length]?.focus();
+		} else if (e.key === "Home" || e.key === "End") {
+			e.preventDefault();
+			(e.key === "Home" ? items[0] : items.at(-1))?.focus();
 		} else if (e.key === "Tab") {
 			setOpen(false);
 		}
@@ -295,12 +415,78 @@ function MessageActions({ message, conversation, mine, senderName, tabStop, onAc
 					tabIndex={-1}
 					onKeyDown={onMenuKey}
 					aria-label={`Actions for ${who}`}
+					data-testid="message-menu"
 				>
+					<div className={extras["quick-reactions"]} role="none">
+						{QUICK_REACTIONS.map((emoji) => (
+							<button
+								key={emoji}
+								type="button"
+								role="menuitem"
+								className={extras["quick-reaction"]}
+								aria-label={`React with ${emoji}`}
+								data-emoji={emoji}
+								onClick={() => react(emoji)}
+							>
+								{emoji}
+							</button>
+						))}
+						<button
+							type="button"
+							role="menuitem"
+							className={extras["quick-reaction"]}
+							aria-label="More reactions"
+							title="More reactions"
+							onClick={() => {
+								setOpen(false);
+								setPicking(true);
+							}}
+						>
+							+
+						</button>
+					</div>
+					<button
+						type="button"
+						role="menuitem"
+						onClick={() => {
+							setOpen(false);
+							store.startReply(message);
+							requestAnimationFrame(() =>
+								document.querySelector<HTMLTextAreaElement>(`#composer-${CSS.escape(message.conversationId)}`)?.focus(),
+							);
+						}}
+					>
+						Reply
+					</button>
+					{editable ? (
+						<button
+							type="button"
+							role="menuitem"
+							onClick={() => {
+								setOpen(false);
+								onEdit();
+							}}
+						>
+							Edit
+						</button>
+					) : null}
 					{message.text ? (
 						<button type="button" role="menuitem" onClick={() => void copy()}>
 							Copy text
 						</button>
 					) : null}
+					{mine ? null : (
+						<button
+							type="button"
+							role="menuitem"
+							onClick={() => {
+								setOpen(false);
+								setReporting(true);
+							}}
+						>
+							Report…
+						</button>
+					)}
 					<button
 						type="button"
 						role="menuitem"
@@ -326,6 +512,24 @@ function MessageActions({ message, conversation, mine, senderName, tabStop, onAc
 					) : null}
 				</div>
 			) : null}
+			{picking ? (
+				<EmojiPicker
+					onPick={react}
+					onClose={() => {
+						setPicking(false);
+						button.current?.focus();
+					}}
+				/>
+			) : null}
+			{reporting ? (
+				<ReportDialog
+					message={message}
+					onClose={() => {
+						setReporting(false);
+						button.current?.focus();
+					}}
+				/>
+			) : null}
 			{confirming ? (
 				<ConfirmDialog
 					title={confirming === "me" ? "Delete for you?" : "Delete for everyone?"}
@@ -350,6 +554,9 @@ export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 	// In the outbox (offline/outbox.ts): offline it waits for the network, online for its turn or a retry.
 	const offline = useChat((s) => s.connection === "offline");
 	const waiting = p.status === "waiting" ? (offline ? "Waiting for network" : "Waiting to send") : null;
+	const quoted = useChat((s) =>
+		p.replyToId ? s.threads[p.conversationId]?.messages.find((m) => m.id === p.replyToId) : undefined,
+	);
 	return (
 		<li
 			className={cx(styles.message, styles.mine, styles.pending, failed && styles.failed)}
@@ -358,6 +565,7 @@ export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 		>
 			<div className={styles["bubble-row"]}>
 				<div className={cx(styles.bubble, p.previewUrl && styles["has-image"])} data-testid="bubble">
+					{quoted ? <ReplyQuote quote={quoteOf(quoted)} onJump={(seq) => store.jumpTo(p.conversationId, seq)} /> : null}
 					{p.previewUrl ? (
 						<span className={cx(styles["image-thumb"], styles.uploading)}>
 							<img src={p.previewUrl} alt="Your attachment, sending" />

@@ -32,6 +32,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 	const didInitialScroll = useRef(false);
 	const anchor = useRef<{ firstSeq: number; fromBottom: number } | null>(null);
 	const [activeSeq, setActiveSeq] = useState<number | null>(null);
+	const jump = useChat((s) => s.jump);
 
 	// The divider is decided once per opening, from what was unread then; live messages never move it.
 	const marker = readMarker?.conversationId === id ? readMarker : null;
@@ -101,6 +102,27 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		if (pendingCount > lastPendingCount.current) scrollToBottom();
 		lastPendingCount.current = pendingCount;
 	}, [pendingCount, scrollToBottom]);
+
+	// A reply quote or a search result asked for a message: once it is in the list, scroll to
+	// it, highlight it for a moment and give its actions button the focus.
+	// biome-ignore lint/correctness/useExhaustiveDependencies: re-checked whenever messages arrive (older pages loading back to it)
+	useEffect(() => {
+		const el = scroller.current;
+		if (!el || !jump || jump.conversationId !== id || !thread?.loaded) return;
+		const li = el.querySelector<HTMLLIElement>(`li[data-seq="${jump.seq}"]`);
+		if (!li) return;
+		store.jumpDone(jump.nonce);
+		li.scrollIntoView({ block: "center" });
+		atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+		setShowJump(!atBottom.current);
+		li.dataset.highlighted = "true";
+		setActiveSeq(jump.seq);
+		li.querySelector<HTMLButtonElement>("[data-message-actions]")?.focus({ preventScroll: true });
+		// Not cleaned up with the effect: clearing the jump re-runs it, and the glow should still fade.
+		setTimeout(() => {
+			delete li.dataset.highlighted;
+		}, 2500);
+	}, [jump, id, thread?.loaded, messages, store]);
 
 	const loadOlder = useCallback(() => {
 		const el = scroller.current;

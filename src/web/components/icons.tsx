@@ -172,6 +172,20 @@ export const IconDownload = () => (
 		<path d="M12 4v11m0 0-4.5-4.5M12 15l4.5-4.5M5 19h14" />
 	</svg>
 );
+export const IconSearch = () => (
+	<svg
+		aria-hidden="true"
+		{...base}
+		fill="none"
+		stroke="currentColor"
+		strokeWidth="2"
+		strokeLinecap="round"
+		strokeLinejoin="round"
+	>
+		<circle cx="11" cy="11" r="7" />
+		<path d="m20 20-3.5-3.5" />
+	</svg>
+);
 export const IconSettings = () => (
 	<svg
 		aria-hidden="true"

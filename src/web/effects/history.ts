@@ -1,7 +1,7 @@
 // Loading a chat's messages: the first page, older pages on scroll, and catching up on what
 // a socket missed while it was down.
 import type { Message } from "../../shared/schemas";
-import { ApiError, api } from "../api";
+import { ApiError, api, apiV2 } from "../api";
 import { highestSeq } from "../store/threads";
 import { errorText, type Store } from "./store";
 
@@ -68,6 +68,34 @@ export class History {
 				});
 			})
 			.catch((error) => this.store.dispatch({ type: "thread/failed", conversationId: id, error: errorText(error) }));
+	}
+
+	/**
+	 * Makes sure the message with `seq` is in the thread (a quoted or found message): the first
+	 * page, then older pages by `beforeSeq` until it is held, so the thread stays without gaps and
+	 * scrolling up continues from there. True when the seq is held (or was never there to find).
+	 */
+	async reveal(id: string, seq: number): Promise<boolean> {
+		await this.ensureThread(id);
+		for (let round = 0; round < 30; round++) {
+			const thread = this.store.getState().threads[id];
+			if (!thread?.loaded) return false;
+			const lowest = thread.messages[0]?.seq;
+			if (lowest === undefined || lowest <= seq || !thread.hasOlder) return true;
+			try {
+				const page = await apiV2.messagesBeforeSeq(id, lowest, CATCH_UP_PAGE);
+				this.store.dispatch({
+					type: "thread/olderLoaded",
+					conversationId: id,
+					messages: [...page.messages].reverse(),
+					nextCursor: page.messages.length === 0 ? null : page.nextCursor,
+				});
+			} catch (error) {
+				this.store.dispatch({ type: "thread/failed", conversationId: id, error: errorText(error) });
+				return false;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -12,7 +12,9 @@ export class MessageNotifications {
 		if (this.notified.has(message.id)) return;
 		this.notified.add(message.id);
 		const conversation = state.conversations.find((c) => c.id === message.conversationId);
-		if (!conversation || conversation.muted) return;
+		// As with Web Push (contract v2): a muted chat still notifies a message that mentions me.
+		const mentionsMe = message.mentions?.includes(state.me.id) === true;
+		if (!conversation || (conversation.muted && !mentionsMe)) return;
 		if (isVisible() || typeof Notification === "undefined" || Notification.permission !== "granted") return;
 		// Turned off in Settings.
 		if (!notificationsWanted(state.me.id)) return;

@@ -17,6 +17,9 @@ import { errorText, type Store } from "./store";
 
 export const REFUSED_TEXT = "You can't reply to this conversation.";
 
+/** Contract v2: what a send may carry besides its text or image. */
+export type SendExtras = Pick<PendingMessage, "replyToId" | "mentions">;
+
 export class Sending {
 	/** Per conversation: how many tries in a row could not reach the server, and the retry timer. */
 	private readonly backoff = new Map<string, { attempts: number; timer?: ReturnType<typeof setTimeout> }>();
@@ -30,7 +33,7 @@ export class Sending {
 	) {}
 
 	/** Returns an error to show, or null once the message is on its way (or waiting in the outbox). */
-	sendText(conversationId: string, text: string): string | null {
+	sendText(conversationId: string, text: string, extra: SendExtras = {}): string | null {
 		const trimmed = text.trim();
 		if (!trimmed) return null;
 		if (trimmed.length > MAX_TEXT_LENGTH)
@@ -43,12 +46,13 @@ export class Sending {
 			text: trimmed,
 			createdAt: new Date().toISOString(),
 			status: "waiting",
+			...extra,
 		});
 		return null;
 	}
 
 	/** Checks type and size before anything is uploaded; returns an error to show, or null. */
-	sendImage(conversationId: string, file: File, caption: string): string | null {
+	sendImage(conversationId: string, file: File, caption: string, extra: SendExtras = {}): string | null {
 		const type = IMAGE_CONTENT_TYPES.find((t) => t === file.type);
 		if (!type) return "Only JPEG, PNG, WebP and GIF images can be sent.";
 		if (file.size > MAX_IMAGE_BYTES) return "Images can be at most 10 MB.";
@@ -65,6 +69,7 @@ export class Sending {
 			file,
 			previewUrl: URL.createObjectURL(file),
 			progress: 0,
+			...extra,
 		});
 		return null;
 	}
@@ -154,7 +159,11 @@ export class Sending {
 				p.kind === "image" && imageKey
 					? { clientId, kind: "image" as const, imageKey, ...(p.text ? { text: p.text } : {}) }
 					: { clientId, kind: "text" as const, text: p.text };
-			const { message } = await api.sendMessage(conversationId, body);
+			const v2 = {
+				...(p.replyToId ? { replyToId: p.replyToId } : {}),
+				...(p.mentions?.length ? { mentions: p.mentions } : {}),
+			};
+			const { message } = await api.sendMessage(conversationId, { ...body, ...v2 });
 			this.resetBackoff(conversationId);
 			this.store.dispatch({ type: "conversation/replyRefused", id: conversationId, refused: false });
 			// Handled like a socket's copy, which also resolves the pending one.

@@ -35,6 +35,17 @@ export function handleSocketEvent(
 				at: new Date().toISOString(),
 			});
 			break;
+		case "message:updated":
+			store.dispatch({ type: "message/updated", message: event.data.message });
+			break;
+		case "message:reactions":
+			store.dispatch({
+				type: "message/reactions",
+				conversationId: event.data.conversationId,
+				messageId: event.data.messageId,
+				reactions: event.data.reactions,
+			});
+			break;
 		case "message:delivered":
 			store.dispatch({ type: "watermark/moved", field: "lastDeliveredSeq", ...event.data });
 			break;

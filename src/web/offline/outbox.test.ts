@@ -94,6 +94,14 @@ describe("the outbox on the device", () => {
 		expect(nextToSend(restored.c1)?.clientId).toBe("a");
 	});
 
+	it("a reply keeps what it answers and whom it mentions", () => {
+		const entries = outboxEntries(outbox(draft("a", { replyToId: "m7", mentions: ["u2"] })));
+		expect(restoreOutbox(JSON.parse(JSON.stringify(entries))).c1?.[0]).toMatchObject({
+			replyToId: "m7",
+			mentions: ["u2"],
+		});
+	});
+
 	it("a damaged copy counts as empty, and a clientId is never restored twice", () => {
 		expect(restoreOutbox("garbage")).toEqual({});
 		expect(restoreOutbox([{ clientId: "a" }])).toEqual({});

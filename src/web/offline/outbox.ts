@@ -14,6 +14,8 @@ const StoredEntry = z.object({
 	failed: z.boolean(),
 	imageKey: z.string().optional(),
 	error: z.string().optional(),
+	replyToId: z.string().optional(),
+	mentions: z.array(z.string()).optional(),
 });
 type StoredEntry = z.infer<typeof StoredEntry>;
 const StoredOutbox = z.array(StoredEntry);
@@ -33,6 +35,8 @@ export function outboxEntries(pending: Record<string, PendingMessage[]>): Stored
 				failed: p.status === "failed",
 				...(p.imageKey ? { imageKey: p.imageKey } : {}),
 				...(p.error ? { error: p.error } : {}),
+				...(p.replyToId ? { replyToId: p.replyToId } : {}),
+				...(p.mentions?.length ? { mentions: p.mentions } : {}),
 			});
 		}
 	// Each conversation's list is already in the order written (a clock that jumps cannot reorder it).
@@ -56,6 +60,8 @@ export function restoreOutbox(raw: unknown): Record<string, PendingMessage[]> {
 			status: e.failed ? "failed" : "waiting",
 			...(e.imageKey ? { imageKey: e.imageKey } : {}),
 			...(e.error ? { error: e.error } : {}),
+			...(e.replyToId ? { replyToId: e.replyToId } : {}),
+			...(e.mentions ? { mentions: e.mentions } : {}),
 		});
 		pending[e.conversationId] = list;
 	}

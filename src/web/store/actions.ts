@@ -2,7 +2,7 @@
 // effects/socket-events.ts; requests and timers dispatch them from the other effects. Actions
 // carry what a reducer cannot know by itself (who I am, which chat is in view, the time), so
 // every reducer stays a pure function of (state, action).
-import type { Conversation, Message, Participant, User } from "../../shared/schemas";
+import type { Conversation, Message, Participant, Reaction, User } from "../../shared/schemas";
 import type { ConnectionState, Notice, PendingMessage, ReadMarker } from "./state";
 
 export type ChatAction =
@@ -23,6 +23,9 @@ export type ChatAction =
 	| { type: "thread/failed"; conversationId: string; error: string }
 	| { type: "message/deleted"; conversationId: string; messageId: string; at: string }
 	| { type: "message/hidden"; conversationId: string; messageId: string }
+	// v2: edits and reactions (socket frames, or my own request's answer)
+	| { type: "message/updated"; message: Message }
+	| { type: "message/reactions"; conversationId: string; messageId: string; reactions: Reaction[] }
 	// pending sends
 	| { type: "pending/added"; pending: PendingMessage }
 	| { type: "pending/updated"; conversationId: string; clientId: string; patch: Partial<PendingMessage> }
@@ -52,4 +55,10 @@ export type ChatAction =
 	// blocking
 	| { type: "blocks/listed"; users: User[] }
 	| { type: "blocks/changed"; user: User; blocked: boolean }
-	| { type: "conversation/replyRefused"; id: string; refused: boolean };
+	| { type: "conversation/replyRefused"; id: string; refused: boolean }
+	// v2: replying, jumping to a message, my profile
+	| { type: "reply/started"; conversationId: string; messageId: string }
+	| { type: "reply/cancelled"; conversationId: string }
+	| { type: "jump/requested"; conversationId: string; seq: number; nonce: number }
+	| { type: "jump/done"; nonce: number }
+	| { type: "me/updated"; user: User };

@@ -3,22 +3,24 @@
 // the server, the sockets and the timers. It owns the sockets, so React (StrictMode included)
 // never opens two: components only read snapshots and call methods.
 import type { Conversation, Message, Role, User } from "../../shared/schemas";
-import { ApiError, api, safetyApi } from "../api";
+import { ApiError, api, apiV2, type ReportReason, safetyApi, uploadFile } from "../api";
 import { History } from "../effects/history";
 import { MessageNotifications } from "../effects/notifications";
 import { ReceiptReports } from "../effects/receipt-reports";
-import { Sending } from "../effects/sending";
+import { type SendExtras, Sending } from "../effects/sending";
 import { handleSocketEvent } from "../effects/socket-events";
 import { Sockets } from "../effects/sockets";
-import { errorText, isVisible, type Store, viewingId } from "../effects/store";
+import { errorText, failureText, isVisible, type Store, viewingId } from "../effects/store";
 import { sweepTyping, TypingReports } from "../effects/typing";
 import { hydrate, loadSnapshot } from "../offline/cache";
 import { loadOutbox } from "../offline/outbox";
 import { OfflinePersistence } from "../offline/persist";
 import { refreshPushSubscription } from "../pwa/push";
 import type { RealtimeEvent } from "../realtime";
+import { loadSession, saveSession } from "../session";
 import type { ChatAction } from "./actions";
 import { myParticipant } from "./participants";
+import { toggleReaction } from "./reactions";
 import { chatReducer } from "./reducer";
 import { type ChatState, initialState, type Notice } from "./state";
 import { highestSeq } from "./threads";
@@ -130,6 +132,8 @@ export class ChatStore implements Store {
 	}
 
 	private handleEvent(event: RealtimeEvent, source: "realtime" | "room"): void {
+		if (event.type === "message:reactions")
+			this.reactionFrames.set(event.data.messageId, (this.reactionFrames.get(event.data.messageId) ?? 0) + 1);
 		handleSocketEvent(
 			this,
 			{
@@ -390,13 +394,17 @@ export class ChatStore implements Store {
 	}
 
 	// ---------- sending ----------
-	sendText(conversationId: string, text: string): string | null {
-		return this.sending.sendText(conversationId, text);
+	sendText(conversationId: string, text: string, extra: SendExtras = {}): string | null {
+		const problem = this.sending.sendText(conversationId, text, extra);
+		if (!problem) this.cancelReply(conversationId);
+		return problem;
 	}
 
 	/** Checks type and size before anything is uploaded; returns an error to show, or null. */
-	sendImage(conversationId: string, file: File, caption: string): string | null {
-		return this.sending.sendImage(conversationId, file, caption);
+	sendImage(conversationId: string, file: File, caption: string, extra: SendExtras = {}): string | null {
+		const problem = this.sending.sendImage(conversationId, file, caption, extra);
+		if (!problem) this.cancelReply(conversationId);
+		return problem;
 	}
 
 	retry(conversationId: string, clientId: string): void {
@@ -417,6 +425,101 @@ export class ChatStore implements Store {
 				{ type: "message:deleted", data: { conversationId: id, messageId: message.id, seq: message.seq } },
 				"room",
 			);
+	}
+
+	// ---------- v2: reply, edit, react, report, jump ----------
+	startReply(message: Message): void {
+		this.dispatch({ type: "reply/started", conversationId: message.conversationId, messageId: message.id });
+	}
+
+	cancelReply(conversationId: string): void {
+		this.dispatch({ type: "reply/cancelled", conversationId });
+	}
+
+	/** PATCH /messages/:id; the answer (with editedAt) replaces the message at once. */
+	async editMessage(message: Message, text: string): Promise<void> {
+		const { message: edited } = await apiV2.editMessage(message.id, text);
+		this.dispatch({ type: "message/updated", message: edited });
+	}
+
+	/**
+	 * Optimistic: the chip changes at once, the server's list replaces it, and a refusal puts
+	 * back what was there (message:reactions from the room may also arrive first; either is the truth).
+	 */
+	async toggleReaction(message: Message, emoji: string): Promise<void> {
+		const meId = this.state.me.id;
+		const { conversationId, id: messageId } = message;
+		const current = this.state.threads[conversationId]?.messages.find((m) => m.id === messageId) ?? message;
+		const before = current.reactions ?? [];
+		const on = !before.some((r) => r.emoji === emoji && r.userIds.includes(meId));
+		const set = (reactions: typeof before) =>
+			this.dispatch({ type: "message/reactions", conversationId, messageId, reactions });
+		set(toggleReaction(before, emoji, meId, on));
+		// The REST answer waits for D1, so a room frame sent later (someone else's reaction) can
+		// arrive first: once a frame came in, the frames (which include mine) are the truth.
+		const framesBefore = this.reactionFrames.get(messageId) ?? 0;
+		const framesMoved = () => (this.reactionFrames.get(messageId) ?? 0) !== framesBefore;
+		try {
+			const { reactions } = on
+				? await apiV2.addReaction(messageId, emoji)
+				: await apiV2.removeReaction(messageId, emoji);
+			if (!framesMoved()) set(reactions);
+		} catch (error) {
+			if (!framesMoved()) set(before);
+			this.announce(failureText(error, on ? "the reaction wasn't added" : "the reaction wasn't removed"), "error");
+		}
+	}
+
+	async reportMessage(message: Message, reason: ReportReason, note?: string): Promise<void> {
+		await apiV2.reportMessage(message.id, reason, note?.trim() || undefined);
+	}
+
+	private jumpNonce = 0;
+	/** message id → how many message:reactions frames arrived for it (see toggleReaction). */
+	private readonly reactionFrames = new Map<string, number>();
+
+	/** Scroll to a message and highlight it, loading the history back to it first if needed. */
+	jumpTo(conversationId: string, seq: number): void {
+		this.jumpNonce += 1;
+		const nonce = this.jumpNonce;
+		this.dispatch({ type: "jump/requested", conversationId, seq, nonce });
+		void this.history.reveal(conversationId, seq).then((held) => {
+			const found = this.state.threads[conversationId]?.messages.some((m) => m.seq === seq);
+			if (this.state.jump?.nonce !== nonce || found) return;
+			this.dispatch({ type: "jump/done", nonce });
+			this.announce(held ? "That message isn't available any more." : "Couldn't load that message.", "error");
+		});
+	}
+
+	jumpDone(nonce: number): void {
+		this.dispatch({ type: "jump/done", nonce });
+	}
+
+	// ---------- v2: my profile ----------
+	async updateProfile(patch: { displayName?: string; avatarImageKey?: string | null }): Promise<void> {
+		const { user } = await apiV2.updateProfile(patch);
+		this.dispatch({ type: "me/updated", user });
+		const session = loadSession();
+		if (session && session.user.id === user.id) saveSession({ ...session, user });
+	}
+
+	/**
+	 * A new name and/or picture in one PATCH /me. A new picture is uploaded first like a message
+	 * image (POST /uploads, then PUT); `avatar: null` removes the picture, undefined keeps it.
+	 */
+	async saveProfile(
+		changes: { displayName?: string; avatar?: File | null },
+		onProgress: (fraction: number) => void = () => {},
+	): Promise<void> {
+		const patch: { displayName?: string; avatarImageKey?: string | null } = {};
+		if (changes.displayName !== undefined) patch.displayName = changes.displayName;
+		if (changes.avatar === null) patch.avatarImageKey = null;
+		else if (changes.avatar) {
+			const upload = await api.createUpload(changes.avatar.type, changes.avatar.size);
+			await uploadFile(upload, changes.avatar, onProgress);
+			patch.avatarImageKey = upload.key;
+		}
+		if (Object.keys(patch).length > 0) await this.updateProfile(patch);
 	}
 
 	// ---------- conversations ----------

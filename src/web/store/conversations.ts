@@ -20,7 +20,19 @@ export function withoutRegress(local: Conversation | undefined, incoming: Conver
 		lastMessage: local.lastMessage,
 		lastActivityAt: local.lastActivityAt > incoming.lastActivityAt ? local.lastActivityAt : incoming.lastActivityAt,
 		unreadCount: Math.max(local.unreadCount, incoming.unreadCount),
+		...mentionCount(Math.max(local.unreadMentionCount ?? 0, incoming.unreadMentionCount ?? 0)),
 	};
+}
+
+/** v2 field, kept absent when a v1 server never sent it. */
+function mentionCount(n: number): Pick<Conversation, "unreadMentionCount"> {
+	return { unreadMentionCount: n };
+}
+
+/** Nothing unread any more: the count and the "@" badge go together. */
+function cleared(c: Conversation): Conversation {
+	if (c.unreadCount === 0 && !c.unreadMentionCount) return c;
+	return { ...c, unreadCount: 0, ...(c.unreadMentionCount ? mentionCount(0) : {}) };
 }
 
 function replaced(list: Conversation[], id: string, update: (c: Conversation) => Conversation): Conversation[] {
@@ -40,7 +52,7 @@ export function conversations(state: Conversation[], action: ChatAction): Conver
 			const local = new Map(state.map((c) => [c.id, c]));
 			return action.conversations
 				.map((c) => withoutRegress(local.get(c.id), c))
-				.map((c) => (c.id === action.viewingId ? { ...c, unreadCount: 0 } : c))
+				.map((c) => (c.id === action.viewingId ? cleared(c) : c))
 				.sort(byActivity);
 		}
 		case "conversation/received": {
@@ -49,7 +61,10 @@ export function conversations(state: Conversation[], action: ChatAction): Conver
 			// Participants live in their own slice.
 			const { participants: _, ...merged }: Conversation = withoutRegress(existing, { ...existing, ...incoming });
 			if (action.muting !== undefined) merged.muted = action.muting;
-			if (incoming.id === action.viewingId) merged.unreadCount = 0;
+			if (incoming.id === action.viewingId) {
+				merged.unreadCount = 0;
+				if (merged.unreadMentionCount) merged.unreadMentionCount = 0;
+			}
 			return [...state.filter((c) => c.id !== incoming.id), merged].sort(byActivity);
 		}
 		case "conversation/forgotten":
@@ -57,12 +72,10 @@ export function conversations(state: Conversation[], action: ChatAction): Conver
 		case "conversation/muted":
 			return replaced(state, action.id, (c) => ({ ...c, muted: action.muted }));
 		case "conversation/viewed":
-			return replaced(state, action.id, (c) => (c.unreadCount > 0 ? { ...c, unreadCount: 0 } : c));
+			return replaced(state, action.id, cleared);
 		case "conversation/readElsewhere":
 			// Read on another device: clear the badge if that covers the latest message.
-			return replaced(state, action.conversationId, (c) =>
-				(c.lastMessage?.seq ?? 0) <= action.seq && c.unreadCount !== 0 ? { ...c, unreadCount: 0 } : c,
-			);
+			return replaced(state, action.conversationId, (c) => ((c.lastMessage?.seq ?? 0) <= action.seq ? cleared(c) : c));
 		case "conversation/previewed": {
 			// Moves the conversation to the top with this preview; counts it unread if it is news.
 			const { message } = action;
@@ -72,6 +85,7 @@ export function conversations(state: Conversation[], action: ChatAction): Conver
 			const viewing = action.viewingId === c.id;
 			const counted = action.countUnread && countsAsUnread(message, action.meId) && !viewing;
 			const renamed = message.system?.event === "renamed" ? message.system.title : undefined;
+			const mentioned = counted && message.mentions?.includes(action.meId) === true;
 			const updated: Conversation = {
 				...c,
 				// A rename's line carries the new title: the header and list follow before conversation:updated.
@@ -79,6 +93,11 @@ export function conversations(state: Conversation[], action: ChatAction): Conver
 				lastMessage: message,
 				lastActivityAt: message.createdAt > c.lastActivityAt ? message.createdAt : c.lastActivityAt,
 				unreadCount: viewing ? 0 : c.unreadCount + (counted ? 1 : 0),
+				...(viewing && c.unreadMentionCount
+					? mentionCount(0)
+					: mentioned
+						? mentionCount((c.unreadMentionCount ?? 0) + 1)
+						: {}),
 			};
 			return [...state.filter((x) => x.id !== c.id), updated].sort(byActivity);
 		}
@@ -88,6 +107,12 @@ export function conversations(state: Conversation[], action: ChatAction): Conver
 					? { ...c, lastMessage: { ...c.lastMessage, text: null, image: null, deletedAt: action.at } }
 					: c,
 			);
+		case "message/updated": {
+			const m = action.message;
+			return replaced(state, m.conversationId, (c) =>
+				c.lastMessage?.id === m.id && !c.lastMessage.deletedAt ? { ...c, lastMessage: m } : c,
+			);
+		}
 		default:
 			return state;
 	}

@@ -1,5 +1,5 @@
 // Pure helpers the views use: ticks, titles, system sentences, what counts as unread.
-import type { Conversation, Message, Participant } from "../../shared/schemas";
+import { type Conversation, EDIT_WINDOW_MS, type Message, type Participant } from "../../shared/schemas";
 import { systemSentenceFor } from "../../shared/system";
 
 /**
@@ -83,4 +83,14 @@ export function systemText(message: Message, users: Record<string, { displayName
 		if (name !== undefined) names.set(id, name);
 	}
 	return systemSentenceFor(event, names, meId);
+}
+
+/** Contract v2: only the sender edits, not a system or deleted message, within 15 minutes of sending. */
+export function canEdit(m: Message, meId: string, now = Date.now()): boolean {
+	return (
+		m.senderId === meId &&
+		m.kind !== "system" &&
+		m.deletedAt === null &&
+		now - new Date(m.createdAt).getTime() < EDIT_WINDOW_MS
+	);
 }

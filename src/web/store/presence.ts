@@ -27,6 +27,8 @@ export function presence(state: Users, action: ChatAction): Users {
 			);
 		case "member/received":
 			return withUsers(state, [action.participant.user]);
+		case "me/updated":
+			return withUsers(state, [action.user]);
 		case "presence/changed": {
 			const existing = state[action.userId];
 			if (!existing) return state;

@@ -20,6 +20,8 @@ function sessionOf(s: ChatState): SessionState {
 		notice: s.notice,
 		listLoaded: s.listLoaded,
 		listError: s.listError,
+		replyingTo: s.replyingTo,
+		jump: s.jump,
 	};
 }
 
@@ -29,6 +31,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
 	const next: ChatState = {
 		...state,
 		...after,
+		me: action.type === "me/updated" && action.user.id === state.me.id ? { ...state.me, ...action.user } : state.me,
 		conversations: conversations(state.conversations, action),
 		threads: threads(state.threads, action),
 		pending: pending(state.pending, action),
@@ -39,6 +42,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
 	};
 	const unchanged =
 		after === before &&
+		next.me === state.me &&
 		next.conversations === state.conversations &&
 		next.threads === state.threads &&
 		next.pending === state.pending &&

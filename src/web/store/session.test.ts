@@ -10,6 +10,8 @@ const start: SessionState = {
 	notice: null,
 	listLoaded: false,
 	listError: null,
+	replyingTo: {},
+	jump: null,
 };
 
 describe("session", () => {

@@ -22,6 +22,24 @@ export function session(state: SessionState, action: ChatAction): SessionState {
 			return { ...state, notice: action.notice };
 		case "notice/dismissed":
 			return state.notice?.id === action.id ? { ...state, notice: null } : state;
+		case "reply/started":
+			return { ...state, replyingTo: { ...state.replyingTo, [action.conversationId]: action.messageId } };
+		case "reply/cancelled": {
+			if (!(action.conversationId in state.replyingTo)) return state;
+			const { [action.conversationId]: _, ...rest } = state.replyingTo;
+			return { ...state, replyingTo: rest };
+		}
+		case "message/hidden":
+		case "message/deleted": {
+			// A reply to a message that is gone has nothing left to quote.
+			if (state.replyingTo[action.conversationId] !== action.messageId) return state;
+			const { [action.conversationId]: _, ...rest } = state.replyingTo;
+			return { ...state, replyingTo: rest };
+		}
+		case "jump/requested":
+			return { ...state, jump: { conversationId: action.conversationId, seq: action.seq, nonce: action.nonce } };
+		case "jump/done":
+			return state.jump?.nonce === action.nonce ? { ...state, jump: null } : state;
 		default:
 			return state;
 	}

@@ -17,6 +17,9 @@ export interface PendingMessage {
 	imageKey?: string;
 	progress?: number;
 	error?: string;
+	/** v2: the message this one answers, and the members it mentions. */
+	replyToId?: string;
+	mentions?: string[];
 }
 
 export interface Thread {
@@ -58,6 +61,16 @@ export interface SessionState {
 	notice: Notice | null;
 	listLoaded: boolean;
 	listError: string | null;
+	/** conversationId → the id of the message the composer is replying to. */
+	replyingTo: Record<string, string>;
+	/** A message to scroll to and highlight (reply quote or search result); `nonce` tells repeats apart. */
+	jump: JumpTarget | null;
+}
+
+export interface JumpTarget {
+	conversationId: string;
+	seq: number;
+	nonce: number;
 }
 
 export interface ChatState extends SessionState {
@@ -97,5 +110,7 @@ export function initialState(me: User): ChatState {
 		readMarker: null,
 		notice: null,
 		blocks: { users: {}, loaded: false, refused: {} },
+		replyingTo: {},
+		jump: null,
 	};
 }

@@ -1,5 +1,5 @@
 // Messages per conversation: pages, live messages and catch-up pages all merge by id, sorted by seq.
-import type { Message } from "../../shared/schemas";
+import type { Message, ReplyTo } from "../../shared/schemas";
 import type { ChatAction } from "./actions";
 import type { Thread } from "./state";
 
@@ -32,6 +32,27 @@ export function mergeMessages(existing: Message[], incoming: Message[]): Message
 function newerThan(held: Message[], page: Message[]): Message[] {
 	const newest = page.at(-1)?.seq ?? 0;
 	return held.filter((m) => m.seq > newest);
+}
+
+const QUOTE_LENGTH = 200;
+
+/** A quote as the quoted message is now (contract v2: text at most 200 characters). */
+export function quoteOf(m: Message): ReplyTo {
+	return {
+		id: m.id,
+		seq: m.seq,
+		senderId: m.senderId,
+		kind: m.kind,
+		text: m.deletedAt ? null : m.text === null ? null : [...m.text].slice(0, QUOTE_LENGTH).join(""),
+		deletedAt: m.deletedAt,
+	};
+}
+
+/** Replies quoting a message that changed show it as it is now. */
+function requote(messages: Message[], changed: Message): Message[] {
+	if (!messages.some((m) => m.replyTo?.id === changed.id)) return messages;
+	const quote = quoteOf(changed);
+	return messages.map((m) => (m.replyTo?.id === changed.id ? { ...m, replyTo: quote } : m));
 }
 
 /** The highest seq held: a catch-up asks for what comes after it. */
@@ -74,12 +95,40 @@ export function threads(state: Record<string, Thread>, action: ChatAction): Reco
 		case "thread/failed":
 			return patch(state, action.conversationId, (t) => ({ ...t, loadingOlder: false, error: action.error }));
 		case "message/deleted":
-			return patch(state, action.conversationId, (t) => ({
+			return patch(state, action.conversationId, (t) => {
+				const messages = t.messages.map((m) =>
+					m.id === action.messageId
+						? { ...m, text: null, image: null, reactions: [], deletedAt: m.deletedAt ?? action.at }
+						: m,
+				);
+				const deleted = messages.find((m) => m.id === action.messageId);
+				return { ...t, messages: deleted ? requote(messages, deleted) : messages };
+			});
+		case "message/updated": {
+			// An edit replaces the copy we hold (never one we know is deleted); one we never loaded is left for history.
+			const incoming = action.message;
+			const thread = state[incoming.conversationId];
+			const held = thread?.messages.find((m) => m.id === incoming.id);
+			if (!thread || !held || (held.deletedAt && !incoming.deletedAt)) return state;
+			if (held.editedAt && incoming.editedAt && held.editedAt > incoming.editedAt) return state;
+			const merged = { ...incoming, reactions: incoming.reactions ?? held.reactions };
+			return patch(state, incoming.conversationId, (t) => ({
 				...t,
-				messages: t.messages.map((m) =>
-					m.id === action.messageId ? { ...m, text: null, image: null, deletedAt: m.deletedAt ?? action.at } : m,
+				messages: requote(
+					t.messages.map((m) => (m.id === incoming.id ? merged : m)),
+					merged,
 				),
 			}));
+		}
+		case "message/reactions": {
+			const thread = state[action.conversationId];
+			const held = thread?.messages.find((m) => m.id === action.messageId);
+			if (!held || held.deletedAt) return state;
+			return patch(state, action.conversationId, (t) => ({
+				...t,
+				messages: t.messages.map((m) => (m.id === action.messageId ? { ...m, reactions: action.reactions } : m)),
+			}));
+		}
 		case "message/hidden":
 			return patch(state, action.conversationId, (t) => ({
 				...t,

@@ -1,5 +1,5 @@
 // PUT/DELETE /users/:id/block and GET /me/blocks. While A blocks B, B cannot start or write in
-// their direct chat (the pair's room keeps the flag, room/blocks.ts) and neither sees the
+// their direct chat (the pair's room holds the flag, read from D1, room/blocks.ts) and neither sees the
 // other's presence (the contacts and participants queries leave it out). Groups are unaffected.
 import { createRoute } from "@hono/zod-openapi";
 import { roomStub } from "../../durable/rpc";
@@ -9,7 +9,7 @@ import { userExists } from "../../server/db/users";
 import { log } from "../../server/log";
 import { BlockResult, IdParams, type User, UserList } from "../../shared/schemas";
 import type { AuthVariables } from "../auth";
-import { badRequest, notFound } from "../errors";
+import { ApiError, badRequest, notFound } from "../errors";
 import { authed, errors, json, openApiRouter } from "../openapi";
 
 const blockUser = createRoute({
@@ -19,7 +19,7 @@ const blockUser = createRoute({
 	summary: "Block a user (idempotent; yourself: 400)",
 	...authed,
 	request: { params: IdParams },
-	responses: { 200: json(BlockResult), ...errors(400, 401, 404) },
+	responses: { 200: json(BlockResult), ...errors(400, 401, 404, 503) },
 });
 const unblockUser = createRoute({
 	method: "delete",
@@ -28,7 +28,7 @@ const unblockUser = createRoute({
 	summary: "Unblock a user (idempotent)",
 	...authed,
 	request: { params: IdParams },
-	responses: { 200: json(BlockResult), ...errors(400, 401, 404) },
+	responses: { 200: json(BlockResult), ...errors(400, 401, 404, 503) },
 });
 const myBlocks = createRoute({
 	method: "get",
@@ -43,8 +43,25 @@ async function changeBlock(env: AppEnv, blockerId: string, blockedId: string, bl
 	if (blockedId === blockerId) throw badRequest("you cannot block yourself");
 	if (!(await userExists(env, blockedId))) throw notFound("user");
 	const direct = await setBlock(env, blockerId, blockedId, blocked, new Date().toISOString());
-	// D1 has it; the pair's direct room (if any) enforces it on send without reading D1.
-	if (direct) await roomStub(env, direct).setBlocked(blockerId, blockedId, blocked);
+	// D1 has it; the pair's direct room (if any) reads it again and enforces it on send. If the
+	// room cannot be told, the caller is asked to retry (the call is idempotent): until then the
+	// room may go by what it read before, at the latest until it next wakes and reads D1.
+	if (direct) {
+		const reached = await roomStub(env, direct)
+			.blocksChanged()
+			.then((result) => (result.ok ? null : result.message))
+			.catch((err: unknown) => String(err));
+		if (reached !== null) {
+			log.error("block_room_update_failed", {
+				blockerId,
+				blockedId,
+				blocked,
+				directConversationId: direct,
+				error: reached,
+			});
+			throw new ApiError(503, "the change is saved but did not reach your conversation yet; try again", undefined, 1);
+		}
+	}
 	log.info(blocked ? "user_blocked" : "user_unblocked", { blockerId, blockedId, directConversationId: direct });
 	return { blocked };
 }

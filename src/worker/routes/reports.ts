@@ -1,7 +1,12 @@
 // POST /messages/:id/report: a member reports a message for moderators, who read the reports
-// (with a copy of the text as it was) in the D1 console (README "Moderation").
+// (with a copy of the text as it was) in the D1 console (README "Moderation"). The report is
+// copied from D1, which may be a flush behind the room (a message acked on the socket a moment
+// ago): the room is asked to flush first.
 import { createRoute } from "@hono/zod-openapi";
+import { conversationOfMessageId } from "../../durable/room/log";
+import { roomStub } from "../../durable/rpc";
 import type { AppEnv } from "../../server/config";
+import { isMember } from "../../server/db/participants";
 import { fileReport } from "../../server/db/reports";
 import { log } from "../../server/log";
 import { IdParams, ReportBody, ReportResult } from "../../shared/schemas";
@@ -25,6 +30,14 @@ export const reportRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVar
 		const messageId = c.req.valid("param").id;
 		const body = c.req.valid("json");
 		const reporterId = c.get("userId");
+		// Message ids start with their conversation's id (older ids may not: D1 alone answers those).
+		// Membership first, so a made-up id never reaches, or creates, a room.
+		const conversationId = conversationOfMessageId(messageId);
+		if (conversationId && (await isMember(c.env, conversationId, reporterId))) {
+			if (!(await roomStub(c.env, conversationId).inD1())) {
+				log.warn("report_before_flush", { conversationId, messageId });
+			}
+		}
 		const filed = await fileReport(c.env, {
 			id: crypto.randomUUID(),
 			messageId,

@@ -1,0 +1,140 @@
+// My profile: display name and picture (PATCH /me). A new picture is previewed before it is
+// saved, uploaded like a message image, and can be removed (back to initials).
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES } from "../../shared/schemas";
+import { failureText } from "../effects/store";
+import { useChat, useChatStore } from "../store/context";
+import { Avatar } from "./Avatar";
+import { Dialog } from "./Dialog";
+import styles from "./ProfileDialog.module.css";
+
+const MAX_NAME = 80;
+
+export function ProfileDialog({ onClose }: { onClose: () => void }) {
+	const store = useChatStore();
+	const me = useChat((s) => s.me);
+	const [name, setName] = useState(me.displayName);
+	// undefined: keep the current picture; null: remove it; a File: the new one.
+	const [avatar, setAvatar] = useState<File | null | undefined>(undefined);
+	const [preview, setPreview] = useState<string | null>(null);
+	const [progress, setProgress] = useState<number | null>(null);
+	const [error, setError] = useState<string | null>(null);
+	const [busy, setBusy] = useState(false);
+	const fileInput = useRef<HTMLInputElement>(null);
+	const nameId = useId();
+
+	useEffect(() => {
+		if (!avatar) {
+			setPreview(null);
+			return;
+		}
+		const url = URL.createObjectURL(avatar);
+		setPreview(url);
+		return () => URL.revokeObjectURL(url);
+	}, [avatar]);
+
+	const shownUrl = avatar === null ? null : (preview ?? me.avatarUrl);
+
+	function pick(file: File | undefined) {
+		if (!file) return;
+		if (!IMAGE_CONTENT_TYPES.some((t) => t === file.type)) {
+			setError("Choose a JPEG, PNG, WebP or GIF image.");
+			return;
+		}
+		if (file.size > MAX_IMAGE_BYTES) {
+			setError("Pictures can be at most 10 MB.");
+			return;
+		}
+		setError(null);
+		setAvatar(file);
+	}
+
+	async function save(e: FormEvent) {
+		e.preventDefault();
+		const trimmed = name.trim();
+		if (!trimmed) {
+			setError("Your name can't be empty.");
+			return;
+		}
+		setBusy(true);
+		setError(null);
+		try {
+			await store.saveProfile(
+				{
+					...(trimmed !== me.displayName ? { displayName: trimmed } : {}),
+					...(avatar !== undefined ? { avatar } : {}),
+				},
+				setProgress,
+			);
+			store.announce("Profile saved");
+			onClose();
+		} catch (err) {
+			setError(failureText(err, "your profile wasn't saved"));
+			setBusy(false);
+			setProgress(null);
+		}
+	}
+
+	return (
+		<Dialog title="Your profile" onClose={onClose} className={styles.profile}>
+			<form onSubmit={save} data-testid="profile-form">
+				<div className={styles["avatar-row"]}>
+					<span data-testid="profile-avatar-preview">
+						<Avatar name={name || me.displayName} seed={me.id} url={shownUrl} size={88} />
+					</span>
+					<div className={styles["avatar-actions"]}>
+						<button type="button" className="btn btn-ghost btn-small" onClick={() => fileInput.current?.click()}>
+							{shownUrl ? "Change photo" : "Add photo"}
+						</button>
+						{shownUrl ? (
+							<button type="button" className="btn btn-ghost btn-small" onClick={() => setAvatar(null)}>
+								Remove photo
+							</button>
+						) : null}
+						<input
+							ref={fileInput}
+							type="file"
+							accept={IMAGE_CONTENT_TYPES.join(",")}
+							className="sr-only"
+							tabIndex={-1}
+							aria-hidden="true"
+							data-testid="avatar-input"
+							onChange={(e) => {
+								pick(e.target.files?.[0]);
+								e.target.value = "";
+							}}
+						/>
+					</div>
+				</div>
+				{progress !== null && avatar ? (
+					<progress className={styles.progress} max={1} value={progress} aria-label="Uploading photo" />
+				) : null}
+				<div className="field">
+					<label htmlFor={nameId}>Display name</label>
+					<input
+						id={nameId}
+						value={name}
+						maxLength={MAX_NAME}
+						autoComplete="name"
+						onChange={(e) => setName(e.target.value)}
+						data-autofocus
+					/>
+				</div>
+				<p className="muted small">{me.email}</p>
+				{error ? (
+					<p className="form-error" role="alert">
+						{error}
+					</p>
+				) : null}
+				<div className="dialog-actions">
+					<button type="button" className="btn btn-ghost" onClick={onClose}>
+						Cancel
+					</button>
+					<button type="submit" className="btn btn-primary" disabled={busy}>
+						Save
+					</button>
+				</div>
+			</form>
+		</Dialog>
+	);
+}
