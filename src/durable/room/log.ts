@@ -489,46 +489,30 @@ export class RoomLog {
 	// ---------- views for the inbox ----------
 
 	/**
-	 * The contract's unreadCount: from others, not deleted, not hidden, above lastReadSeq. System
-	 * messages count only when they are why the chat is new to the reader: the group's `created`
-	 * line, or a `joined` whose target is the reader (someone added them). The same rule as
-	 * `unreadCountOf` in src/server/db/conversations.ts.
+	 * A member's two badges, in one pass over their unread rows (a 256-member room builds this for
+	 * every online member after each flush).
+	 * - `unread`, the contract's unreadCount: from others, not deleted, not hidden, above
+	 *   lastReadSeq. System messages count only when they are why the chat is new to the reader:
+	 *   the group's `created` line, or a `joined` whose target is the reader (someone added them).
+	 *   The same rule as `unreadCountOf` in src/server/db/conversations.ts.
+	 * - `mentions`, the contract's unreadMentionCount: those of the above that are not system
+	 *   messages and mention the reader. The same rule as `unreadMentionCountOf` there.
 	 */
-	unreadCount(userId: string, lastReadSeq: number): number {
-		return (
-			this.sql
-				.exec<{ n: number }>(
-					`SELECT COUNT(*) AS n FROM messages m WHERE seq > ? AND sender_id != ? AND deleted_at IS NULL
-					 AND (kind != 'system' OR json_extract(system, '$.event') = 'created'
-					      OR (json_extract(system, '$.event') = 'joined' AND json_extract(system, '$.targetId') = ?))
-					 AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ? AND h.seq = m.seq)`,
-					lastReadSeq,
-					userId,
-					userId,
-					userId,
-				)
-				.one().n ?? 0
-		);
-	}
-
-	/**
-	 * The contract's unreadMentionCount: unread as above, non-system, mentioning the user. The same
-	 * rule as `unreadMentionCountOf` in src/server/db/conversations.ts.
-	 */
-	unreadMentionCount(userId: string, lastReadSeq: number): number {
-		return (
-			this.sql
-				.exec<{ n: number }>(
-					`SELECT COUNT(*) AS n FROM messages m WHERE seq > ? AND sender_id != ? AND deleted_at IS NULL
-					 AND mentions IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(m.mentions) WHERE value = ?)
-					 AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ? AND h.seq = m.seq)`,
-					lastReadSeq,
-					userId,
-					userId,
-					userId,
-				)
-				.one().n ?? 0
-		);
+	unreadCounts(userId: string, lastReadSeq: number): { unread: number; mentions: number } {
+		const row = this.sql
+			.exec<{ unread: number | null; mentions: number | null }>(
+				`SELECT
+				   SUM(kind != 'system' OR json_extract(system, '$.event') = 'created'
+				       OR (json_extract(system, '$.event') = 'joined' AND json_extract(system, '$.targetId') = ?1)) AS unread,
+				   SUM(kind != 'system' AND mentions IS NOT NULL
+				       AND EXISTS (SELECT 1 FROM json_each(m.mentions) WHERE value = ?1)) AS mentions
+				 FROM messages m WHERE seq > ?2 AND sender_id != ?1 AND deleted_at IS NULL
+				 AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ?1 AND h.seq = m.seq)`,
+				userId,
+				lastReadSeq,
+			)
+			.one();
+		return { unread: row.unread ?? 0, mentions: row.mentions ?? 0 };
 	}
 
 	/** Members who hid at least one message: only they can see an older last message. */

@@ -32,6 +32,7 @@ export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: 
 		const member = roomLog.member(userId);
 		if (!member) continue;
 		const last = hid.has(userId) ? roomLog.lastVisibleMessage(userId) : latest;
+		const counts = roomLog.unreadCounts(userId, member.last_read_seq);
 		views.set(userId, {
 			type: "conversation:updated",
 			data: {
@@ -42,8 +43,8 @@ export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: 
 					createdAt: meta.created_at,
 					lastActivityAt: meta.last_activity_at,
 					lastMessage: await message(last),
-					unreadCount: roomLog.unreadCount(userId, member.last_read_seq),
-					unreadMentionCount: roomLog.unreadMentionCount(userId, member.last_read_seq),
+					unreadCount: counts.unread,
+					unreadMentionCount: counts.mentions,
 					muted: Boolean(member.muted),
 				},
 			},
