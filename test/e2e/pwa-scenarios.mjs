@@ -303,6 +303,8 @@ export const pwaScenarios = [
 			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
 			const info = a.page.getByRole("dialog", { name: "Group info" });
 			const ivo = info.getByTestId("member").filter({ hasText: "Ivo Test" });
+			await ivo.getByRole("button", { name: "Block Ivo Test" }).waitFor();
+			await a.page.screenshot({ path: shot("desktop-group-info.png") });
 			await ivo.getByRole("button", { name: "Block Ivo Test" }).click();
 			const confirm = a.page.getByRole("alertdialog", { name: "Block Ivo Test?" });
 			await confirm.getByText("groups you share aren't affected").waitFor();
