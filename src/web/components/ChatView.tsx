@@ -104,13 +104,8 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 
 function ChatHeaderBack() {
 	return (
-		<button
-			type="button"
-			className={`icon-btn ${styles["back-btn"]}`}
-			onClick={backToList}
-			aria-label="Back to conversations"
-		>
+		<IconButton className={styles["back-btn"]} onClick={backToList} aria-label="Back to conversations">
 			<IconBack />
-		</button>
+		</IconButton>
 	);
 }
