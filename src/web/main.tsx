@@ -1,7 +1,6 @@
 // Tokens and resets first, then the component styles (each component imports its own module).
 import "./styles/tokens.css";
 import "./styles/global.css";
-import "./styles/controls.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./components/App";

@@ -1,7 +1,8 @@
 // Issue 14 in the browser: the installable app (manifest, service worker), Web Push shown by the
 // service worker and its click opening the chat, offline (the shell and saved chats on a reload
-// with the network cut, the outbox sending once on reconnect), blocking from both sides, the
-// Settings dialog (notifications switch, blocked people, axe) and a session ended elsewhere.
+// with the network cut, the outbox sending once on reconnect), blocking from both sides (from a
+// direct chat or a group member's row), the Settings dialog (notifications switch, blocked people,
+// axe) and a session ended elsewhere.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import {
@@ -289,6 +290,46 @@ export const pwaScenarios = [
 			await sendText(b.page, "thanks for unblocking");
 			await waitForMessage(a.page, "hello?");
 			await waitForMessage(a.page, "thanks for unblocking");
+		},
+	},
+	{
+		name: "pwa: blocking from a group member's row, the person in Settings > Blocked people, unblocking there",
+		async run(ctx) {
+			const { A, B } = await pair(ctx, "Wren", "Ivo");
+			await ctx.api.group(B, "Reading Circle", [A]);
+			const a = await open(ctx, A);
+			await openChat(a.page, "Reading Circle");
+			// Wren blocks Ivo from his row in the group's info (Wren is not an admin there), after a confirmation.
+			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
+			const info = a.page.getByRole("dialog", { name: "Group info" });
+			const ivo = info.getByTestId("member").filter({ hasText: "Ivo Test" });
+			await ivo.getByRole("button", { name: "Block Ivo Test" }).waitFor();
+			await a.page.screenshot({ path: shot("desktop-group-info.png") });
+			await ivo.getByRole("button", { name: "Block Ivo Test" }).click();
+			const confirm = a.page.getByRole("alertdialog", { name: "Block Ivo Test?" });
+			await confirm.getByText("groups you share aren't affected").waitFor();
+			await confirm.getByRole("button", { name: "Block", exact: true }).click();
+			await ivo.getByRole("button", { name: "Unblock Ivo Test" }).waitFor();
+			const blocked = await ctx.api.call("GET", "/me/blocks", undefined, A.token);
+			assert(
+				blocked.users.some((u) => u.id === B.user.id),
+				"the server has Wren's block",
+			);
+			// The group is not affected: Wren can still write in it.
+			await info.getByRole("button", { name: "Close" }).click();
+			await a.page.getByRole("textbox", { name: "Message" }).waitFor();
+			// Ivo is in Settings > Blocked people; Wren unblocks him there.
+			await a.page.getByRole("button", { name: "Settings" }).click();
+			const settings = a.page.getByRole("dialog", { name: "Settings" });
+			await settings.getByTestId("blocked-list").getByText("Ivo Test").waitFor();
+			await settings.getByRole("button", { name: "Unblock Ivo Test" }).click();
+			await settings.getByText("You haven't blocked anyone.").waitFor();
+			await settings.getByRole("button", { name: "Close" }).click();
+			const after = await ctx.api.call("GET", "/me/blocks", undefined, A.token);
+			assert(after.users.length === 0, "the server has no block left");
+			// His row offers Block again.
+			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
+			await ivo.getByRole("button", { name: "Block Ivo Test" }).waitFor();
 		},
 	},
 	{

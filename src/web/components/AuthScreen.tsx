@@ -2,6 +2,8 @@ import { type FormEvent, useId, useState } from "react";
 import type { User } from "../../shared/schemas";
 import { ApiError, api } from "../api";
 import styles from "./AuthScreen.module.css";
+import { Button, LinkButton } from "./Button";
+import { Field, FormError, TextInput } from "./Field";
 
 interface AuthScreenProps {
 	onSignedIn: (token: string, user: User) => void;
@@ -50,9 +52,9 @@ export function AuthScreen({ onSignedIn }: AuthScreenProps) {
 				</div>
 				<form onSubmit={submit} aria-describedby={error ? errorId : undefined}>
 					{signup ? (
-						<label className="field">
+						<Field>
 							<span>Name</span>
-							<input
+							<TextInput
 								name="displayName"
 								autoComplete="name"
 								required
@@ -60,11 +62,11 @@ export function AuthScreen({ onSignedIn }: AuthScreenProps) {
 								value={displayName}
 								onChange={(e) => setDisplayName(e.target.value)}
 							/>
-						</label>
+						</Field>
 					) : null}
-					<label className="field">
+					<Field>
 						<span>Email</span>
-						<input
+						<TextInput
 							name="email"
 							type="email"
 							autoComplete="email"
@@ -72,10 +74,10 @@ export function AuthScreen({ onSignedIn }: AuthScreenProps) {
 							value={email}
 							onChange={(e) => setEmail(e.target.value)}
 						/>
-					</label>
-					<label className="field">
+					</Field>
+					<Field>
 						<span>Password</span>
-						<input
+						<TextInput
 							name="password"
 							type="password"
 							autoComplete={signup ? "new-password" : "current-password"}
@@ -85,28 +87,22 @@ export function AuthScreen({ onSignedIn }: AuthScreenProps) {
 							onChange={(e) => setPassword(e.target.value)}
 						/>
 						{signup ? <small className="muted">At least 8 characters</small> : null}
-					</label>
-					{error ? (
-						<p className="form-error" role="alert" id={errorId}>
-							{error}
-						</p>
-					) : null}
-					<button className="btn btn-primary btn-block" type="submit" disabled={busy}>
+					</Field>
+					{error ? <FormError id={errorId}>{error}</FormError> : null}
+					<Button variant="primary" block type="submit" disabled={busy}>
 						{busy ? "Please wait…" : signup ? "Create account" : "Sign in"}
-					</button>
+					</Button>
 				</form>
 				<p className={styles["auth-switch"]}>
 					{signup ? "Already have an account?" : "New here?"}{" "}
-					<button
-						type="button"
-						className="link"
+					<LinkButton
 						onClick={() => {
 							setMode(signup ? "signin" : "signup");
 							setError(null);
 						}}
 					>
 						{signup ? "Sign in" : "Create an account"}
-					</button>
+					</LinkButton>
 				</p>
 			</div>
 		</main>

@@ -1,14 +1,22 @@
-// Blocking from a direct chat: Block / Unblock in the contact's info (with a confirmation that
-// says what it does), and what the chat shows instead of the composer when a reply cannot go:
+// Blocking: Block / Unblock in a direct chat's contact info and on each person's row in a group's
+// info (with a confirmation that says what it does), and what the chat shows instead of the composer when a reply cannot go:
 // "You blocked X — Unblock" for the blocker, "You can't reply" after the server refused (403).
 import { type ReactNode, useState } from "react";
 import type { User } from "../../shared/schemas";
 import { failureText } from "../effects/store";
 import { useChat, useChatStore } from "../store/context";
 import styles from "./BlockControl.module.css";
+import { Button, LinkButton } from "./Button";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { FormError } from "./Field";
 
-export function BlockButton({ user }: { user: User }) {
+interface BlockButtonProps {
+	user: User;
+	/** On a group member's row: a small "Block" / "Unblock" beside the row's other actions. */
+	compact?: boolean;
+}
+
+export function BlockButton({ user, compact = false }: BlockButtonProps) {
 	const store = useChatStore();
 	const blocked = useChat((s) => user.id in s.blocks.users);
 	const [confirming, setConfirming] = useState(false);
@@ -28,25 +36,29 @@ export function BlockButton({ user }: { user: User }) {
 	}
 
 	return (
-		<div className={styles["block-control"]}>
-			{error ? (
-				<p className="form-error" role="alert">
-					{error}
-				</p>
-			) : null}
+		<div className={compact ? styles["block-compact"] : styles["block-control"]}>
+			{error ? <FormError className={compact ? styles["compact-error"] : undefined}>{error}</FormError> : null}
 			{blocked ? (
-				<button
-					type="button"
-					className="btn btn-ghost"
+				<Button
+					variant="ghost"
+					small={compact}
 					disabled={busy}
+					aria-label={`Unblock ${user.displayName}`}
 					onClick={() => run(() => store.unblock(user), `${user.displayName} was not unblocked`)}
 				>
-					Unblock {user.displayName}
-				</button>
+					{compact ? "Unblock" : `Unblock ${user.displayName}`}
+				</Button>
 			) : (
-				<button type="button" className="btn btn-danger" disabled={busy} onClick={() => setConfirming(true)}>
-					Block {user.displayName}
-				</button>
+				<Button
+					variant={compact ? "ghost" : "danger"}
+					small={compact}
+					dangerText={compact}
+					disabled={busy}
+					aria-label={`Block ${user.displayName}`}
+					onClick={() => setConfirming(true)}
+				>
+					{compact ? "Block" : `Block ${user.displayName}`}
+				</Button>
 			)}
 			{confirming ? (
 				<ConfirmDialog
@@ -60,7 +72,7 @@ export function BlockButton({ user }: { user: User }) {
 				>
 					<p>
 						They won't be able to message you in your direct chat or see when you're online. They aren't told. Your chat
-						history stays, and you can unblock them any time in Settings.
+						history stays, groups you share aren't affected, and you can unblock them any time in Settings.
 					</p>
 				</ConfirmDialog>
 			) : null}
@@ -98,9 +110,7 @@ function BlockedNotice({ user }: { user: User }) {
 		<div className={styles["reply-notice"]} data-testid="reply-notice" role="status">
 			<p>
 				You blocked {user.displayName}.{" "}
-				<button
-					type="button"
-					className="link"
+				<LinkButton
 					disabled={busy}
 					onClick={async () => {
 						setBusy(true);
@@ -115,13 +125,9 @@ function BlockedNotice({ user }: { user: User }) {
 					}}
 				>
 					Unblock
-				</button>
+				</LinkButton>
 			</p>
-			{error ? (
-				<p className="form-error" role="alert">
-					{error}
-				</p>
-			) : null}
+			{error ? <FormError className={styles["notice-error"]}>{error}</FormError> : null}
 		</div>
 	);
 }

@@ -2,9 +2,11 @@
 // The open chat lives in the URL hash (#/c/<id>), so back navigation and reloads work on any host.
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import { useChat, useChatStore } from "../store/context";
+import { Button } from "./Button";
 import styles from "./ChatApp.module.css";
 import { ChatView } from "./ChatView";
 import { ConversationList } from "./ConversationList";
+import { EmptyState } from "./EmptyState";
 import { NewMessageDialog } from "./NewMessageDialog";
 import { Toast } from "./Toast";
 
@@ -99,15 +101,15 @@ export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
 					{openId ? (
 						<ChatView key={openId} conversationId={openId} />
 					) : (
-						<div className="empty-chat">
+						<EmptyState>
 							<div>
 								<h2>Your messages</h2>
 								<p className="muted">Pick a conversation, or start a new one.</p>
-								<button type="button" className="btn btn-primary" onClick={() => setComposing(true)}>
+								<Button variant="primary" onClick={() => setComposing(true)}>
 									New message
-								</button>
+								</Button>
 							</div>
-						</div>
+						</EmptyState>
 					)}
 				</main>
 			</div>

@@ -4,13 +4,16 @@ import { useChat } from "../store/context";
 import { conversationTitle, otherParticipant } from "../store/messages";
 import { Avatar } from "./Avatar";
 import { ReplyGate } from "./BlockControl";
+import { IconButton } from "./Button";
 import { backToList } from "./ChatApp";
 import styles from "./ChatView.module.css";
 import { Composer } from "./Composer";
 import { ConversationInfoDialog } from "./ConversationInfoDialog";
 import { useNow } from "./ConversationList";
-import { IconBack, IconInfo, IconMuted, IconSearch } from "./icons";
+import { EmptyState } from "./EmptyState";
+import { IconBack, IconInfo, IconSearch } from "./icons";
 import { MessageList } from "./MessageList";
+import { MutedMark } from "./MutedMark";
 import { SearchDialog } from "./SearchDialog";
 import { TypingIndicator } from "./TypingIndicator";
 
@@ -29,9 +32,9 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 		return (
 			<section className={styles.chat} aria-label="Conversation">
 				<ChatHeaderBack />
-				<div className="empty-chat">
+				<EmptyState>
 					<p className="muted">{listLoaded ? "This conversation isn't available." : "Loading…"}</p>
-				</div>
+				</EmptyState>
 			</section>
 		);
 	}
@@ -67,12 +70,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 						{/* The chat's name is the screen's top-level heading (on a phone the list and its "Chats" are hidden). */}
 						<h1 className={styles["chat-title"]} id="chat-title">
 							{title}
-							{conversation.muted ? (
-								<span className="muted-icon" title="Muted">
-									<IconMuted />
-									<span className="sr-only"> (muted)</span>
-								</span>
-							) : null}
+							{conversation.muted ? <MutedMark label=" (muted)" /> : null}
 						</h1>
 						<span
 							className={otherUser?.online ? `${styles["chat-subtitle"]} ${styles.online}` : styles["chat-subtitle"]}
@@ -82,24 +80,16 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 						</span>
 					</span>
 				</div>
-				<button
-					type="button"
-					className="icon-btn"
-					onClick={() => setSearchOpen(true)}
-					aria-label="Search in this chat"
-					title="Search in this chat"
-				>
+				<IconButton onClick={() => setSearchOpen(true)} aria-label="Search in this chat" title="Search in this chat">
 					<IconSearch />
-				</button>
-				<button
-					type="button"
-					className="icon-btn"
+				</IconButton>
+				<IconButton
 					onClick={() => setInfoOpen(true)}
 					aria-label={conversation.type === "group" ? "Group info" : "Conversation info"}
 					title="Info"
 				>
 					<IconInfo />
-				</button>
+				</IconButton>
 			</header>
 			<MessageList conversation={conversation} />
 			<TypingIndicator conversationId={conversationId} />
@@ -114,13 +104,8 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 
 function ChatHeaderBack() {
 	return (
-		<button
-			type="button"
-			className={`icon-btn ${styles["back-btn"]}`}
-			onClick={backToList}
-			aria-label="Back to conversations"
-		>
+		<IconButton className={styles["back-btn"]} onClick={backToList} aria-label="Back to conversations">
 			<IconBack />
-		</button>
+		</IconButton>
 	);
 }

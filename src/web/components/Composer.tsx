@@ -7,6 +7,7 @@ import { loadDraft, saveDraft } from "../drafts";
 import { formatBytes } from "../format";
 import { applyMention, filterMentionCandidates, type MentionQuery, mentionedIds, mentionQueryAt } from "../mentions";
 import { useChat, useChatStore } from "../store/context";
+import { IconButton } from "./Button";
 import styles from "./Composer.module.css";
 import { MentionList, ReplyBanner } from "./ComposerExtras";
 import { IconAttach, IconClose, IconSend } from "./icons";
@@ -180,21 +181,15 @@ export function Composer({ conversationId }: { conversationId: string }) {
 						<span className={styles["attachment-name"]}>{file.name}</span>
 						<span className="muted small">{formatBytes(file.size)}</span>
 					</span>
-					<button type="button" className="icon-btn" onClick={() => setFile(null)} aria-label="Remove image">
+					<IconButton onClick={() => setFile(null)} aria-label="Remove image">
 						<IconClose />
-					</button>
+					</IconButton>
 				</div>
 			) : null}
 			<div className={styles["composer-row"]}>
-				<button
-					type="button"
-					className="icon-btn"
-					onClick={() => fileInput.current?.click()}
-					aria-label="Attach image"
-					title="Attach image"
-				>
+				<IconButton onClick={() => fileInput.current?.click()} aria-label="Attach image" title="Attach image">
 					<IconAttach />
-				</button>
+				</IconButton>
 				<input
 					ref={fileInput}
 					type="file"

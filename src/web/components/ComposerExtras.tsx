@@ -3,6 +3,7 @@
 import type { Message } from "../../shared/schemas";
 import type { Member } from "../mentions";
 import { Avatar } from "./Avatar";
+import { IconButton } from "./Button";
 import styles from "./ComposerExtras.module.css";
 import { IconClose } from "./icons";
 import { quoteText, useSenderName } from "./ReplyQuote";
@@ -17,9 +18,9 @@ export function ReplyBanner({ message, onCancel }: { message: Message; onCancel:
 					{quoteText({ kind: message.kind, text: message.text, deletedAt: message.deletedAt })}
 				</span>
 			</span>
-			<button type="button" className="icon-btn" onClick={onCancel} aria-label="Cancel reply">
+			<IconButton onClick={onCancel} aria-label="Cancel reply">
 				<IconClose />
-			</button>
+			</IconButton>
 		</div>
 	);
 }

@@ -2,8 +2,9 @@
 // which a phone shows as a system sheet and a test cannot style or label. Cancel has the focus,
 // so Enter or Escape by reflex loses nothing.
 import { type ReactNode, useState } from "react";
+import { Button } from "./Button";
 import styles from "./ConfirmDialog.module.css";
-import { Dialog } from "./Dialog";
+import { Dialog, DialogActions } from "./Dialog";
 
 interface ConfirmDialogProps {
 	title: string;
@@ -18,13 +19,12 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCanc
 	return (
 		<Dialog title={title} onClose={onCancel} role="alertdialog">
 			<div className={styles["confirm-body"]}>{children}</div>
-			<div className={`dialog-actions ${styles["confirm-actions"]}`}>
-				<button type="button" className="btn btn-ghost" onClick={onCancel} data-autofocus>
+			<DialogActions end>
+				<Button variant="ghost" onClick={onCancel} data-autofocus>
 					Cancel
-				</button>
-				<button
-					type="button"
-					className="btn btn-danger"
+				</Button>
+				<Button
+					variant="danger"
 					disabled={busy}
 					onClick={async () => {
 						setBusy(true);
@@ -36,8 +36,8 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCanc
 					}}
 				>
 					{confirmLabel}
-				</button>
-			</div>
+				</Button>
+			</DialogActions>
 		</Dialog>
 	);
 }

@@ -9,11 +9,14 @@ import { useChat, useChatStore } from "../store/context";
 import { conversationTitle } from "../store/messages";
 import { Avatar } from "./Avatar";
 import { BlockButton } from "./BlockControl";
+import { Button } from "./Button";
 import { backToList } from "./ChatApp";
 import { ConfirmDialog } from "./ConfirmDialog";
 import styles from "./ConversationInfoDialog.module.css";
-import { Dialog } from "./Dialog";
+import { Dialog, DialogActions } from "./Dialog";
+import { Field, FormError, TextInput } from "./Field";
 import { PeopleSearch } from "./PeopleSearch";
+import { PersonText } from "./PersonText";
 
 /** The API's 409 message, plus what the rule means for the person reading it. */
 function explain(error: unknown, action: "add" | "remove" | "demote" | "leave" | "other"): string {
@@ -99,23 +102,14 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 				/>
 				<span>Mute notifications</span>
 			</label>
-			{error ? (
-				<p className="form-error" role="alert">
-					{error}
-				</p>
-			) : null}
+			{error ? <FormError>{error}</FormError> : null}
 			<section aria-labelledby="members-heading">
 				<div className={styles["section-head"]}>
 					<h3 id="members-heading">{isGroup ? "Members" : "People"}</h3>
 					{isGroup && amAdmin ? (
-						<button
-							type="button"
-							className="btn btn-ghost btn-small"
-							onClick={() => setAdding((a) => !a)}
-							aria-expanded={adding}
-						>
+						<Button variant="ghost" small onClick={() => setAdding((a) => !a)} aria-expanded={adding}>
 							{adding ? "Cancel" : "Add members"}
-						</button>
+						</Button>
 					) : null}
 				</div>
 				{adding ? (
@@ -128,9 +122,8 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 								setToAdd((list) => (list.some((x) => x.id === u.id) ? list.filter((x) => x.id !== u.id) : [...list, u]))
 							}
 						/>
-						<button
-							type="button"
-							className="btn btn-primary"
+						<Button
+							variant="primary"
 							disabled={busy || toAdd.length === 0}
 							onClick={() =>
 								act(async () => {
@@ -144,7 +137,7 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 							}
 						>
 							Add {toAdd.length > 0 ? toAdd.length : ""} to group
-						</button>
+						</Button>
 					</div>
 				) : null}
 				<ul className={styles["member-list"]} data-testid="member-list">
@@ -158,6 +151,7 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 							busy={busy}
 							onRemove={() => setConfirming({ kind: "remove", user: users[p.user.id] ?? p.user })}
 							onRole={(role) => act(() => store.setRole(conversation.id, p.user.id, role), "demote")}
+							blockable={isGroup}
 						/>
 					))}
 				</ul>
@@ -167,16 +161,11 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 			</section>
 			{!isGroup && otherUser ? <BlockButton user={otherUser} /> : null}
 			{isGroup ? (
-				<div className="dialog-actions">
-					<button
-						type="button"
-						className="btn btn-danger"
-						disabled={busy}
-						onClick={() => setConfirming({ kind: "leave" })}
-					>
+				<DialogActions>
+					<Button variant="danger" disabled={busy} onClick={() => setConfirming({ kind: "leave" })}>
 						Leave group
-					</button>
-				</div>
+					</Button>
+				</DialogActions>
 			) : null}
 			{confirming?.kind === "leave" ? (
 				<ConfirmDialog
@@ -272,10 +261,10 @@ function GroupTitle({ title, onRename }: { title: string; onRename: (title: stri
 		return (
 			<div className={styles["group-title"]}>
 				<h3>{title}</h3>
-				<button
+				<Button
+					variant="ghost"
+					small
 					ref={renameRef}
-					type="button"
-					className="btn btn-ghost btn-small"
 					aria-label="Rename group"
 					onClick={() => {
 						setValue(title);
@@ -283,19 +272,18 @@ function GroupTitle({ title, onRename }: { title: string; onRename: (title: stri
 					}}
 				>
 					Rename
-				</button>
+				</Button>
 			</div>
 		);
 	}
 	return (
 		<form className={styles["rename-form"]} onSubmit={save} noValidate>
-			<label className="field" htmlFor={inputId}>
+			<Field className={styles["rename-label"]} htmlFor={inputId}>
 				<span>Group name</span>
-			</label>
-			<input
+			</Field>
+			<TextInput
 				ref={inputRef}
 				id={inputId}
-				className={styles["rename-input"]}
 				value={value}
 				maxLength={MAX_TITLE_LENGTH + 20}
 				autoComplete="off"
@@ -311,17 +299,17 @@ function GroupTitle({ title, onRename }: { title: string; onRename: (title: stri
 				}}
 			/>
 			{error ? (
-				<p className="form-error" role="alert" id={errorId}>
+				<FormError className={styles["rename-error"]} id={errorId}>
 					{error}
-				</p>
+				</FormError>
 			) : null}
 			<div className={styles["rename-actions"]}>
-				<button type="button" className="btn btn-ghost btn-small" onClick={stop} disabled={saving}>
+				<Button variant="ghost" small onClick={stop} disabled={saving}>
 					Cancel
-				</button>
-				<button type="submit" className="btn btn-primary btn-small" disabled={saving}>
+				</Button>
+				<Button variant="primary" small type="submit" disabled={saving}>
 					{saving ? "Saving…" : "Save"}
-				</button>
+				</Button>
 			</div>
 		</form>
 	);
@@ -335,20 +323,18 @@ interface MemberRowProps {
 	busy: boolean;
 	onRemove: () => void;
 	onRole: (role: "admin" | "member") => void;
+	/** Offer Block / Unblock on this row (a group's other members; a direct chat has its own button). */
+	blockable: boolean;
 }
 
-function MemberRow({ participant: p, user, isMe, canManage, busy, onRemove, onRole }: MemberRowProps) {
+function MemberRow({ participant: p, user, isMe, canManage, busy, onRemove, onRole, blockable }: MemberRowProps) {
 	const presence = isMe ? "you" : user.online ? "online" : lastSeen(user.lastSeenAt);
 	return (
 		<li className={styles.member} data-testid="member">
 			<Avatar name={user.displayName} seed={user.id} url={user.avatarUrl} size={36} online={!isMe && user.online} />
-			<span className="person-text">
-				<span className="person-name">
-					{user.displayName}
-					{isMe ? " (you)" : ""}
-				</span>
-				<span className={`small ${user.online && !isMe ? "is-online" : "muted"}`}>{presence}</span>
-			</span>
+			<PersonText name={`${user.displayName}${isMe ? " (you)" : ""}`}>
+				<span className={`small ${user.online && !isMe ? styles.online : "muted"}`}>{presence}</span>
+			</PersonText>
 			{p.role === "admin" ? (
 				<span className={styles["role-badge"]} data-testid="role-badge">
 					Admin
@@ -356,31 +342,38 @@ function MemberRow({ participant: p, user, isMe, canManage, busy, onRemove, onRo
 			) : null}
 			{canManage && isMe && p.role === "admin" ? (
 				<span className={styles["member-actions"]}>
-					<button type="button" className="btn btn-ghost btn-small" disabled={busy} onClick={() => onRole("member")}>
+					<Button variant="ghost" small disabled={busy} onClick={() => onRole("member")}>
 						Step down as admin
-					</button>
+					</Button>
 				</span>
 			) : null}
-			{canManage && !isMe ? (
+			{!isMe && (canManage || blockable) ? (
 				<span className={styles["member-actions"]}>
-					{p.role === "admin" ? (
-						<button type="button" className="btn btn-ghost btn-small" disabled={busy} onClick={() => onRole("member")}>
-							Remove admin
-						</button>
-					) : (
-						<button type="button" className="btn btn-ghost btn-small" disabled={busy} onClick={() => onRole("admin")}>
-							Make admin
-						</button>
-					)}
-					<button
-						type="button"
-						className="btn btn-ghost btn-small danger"
-						disabled={busy}
-						onClick={onRemove}
-						aria-label={`Remove ${user.displayName} from the group`}
-					>
-						Remove
-					</button>
+					{canManage ? (
+						<>
+							{p.role === "admin" ? (
+								<Button variant="ghost" small disabled={busy} onClick={() => onRole("member")}>
+									Remove admin
+								</Button>
+							) : (
+								<Button variant="ghost" small disabled={busy} onClick={() => onRole("admin")}>
+									Make admin
+								</Button>
+							)}
+							<Button
+								variant="ghost"
+								small
+								dangerText
+								disabled={busy}
+								onClick={onRemove}
+								aria-label={`Remove ${user.displayName} from the group`}
+							>
+								Remove
+							</Button>
+						</>
+					) : null}
+					{/* Blocking is about the person, not the group: any member can block another from here. */}
+					{blockable ? <BlockButton user={user} compact /> : null}
 				</span>
 			) : null}
 		</li>

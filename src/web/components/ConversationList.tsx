@@ -4,9 +4,11 @@ import { listTime } from "../format";
 import { useChat } from "../store/context";
 import { conversationTitle, otherParticipant, systemText } from "../store/messages";
 import { Avatar } from "./Avatar";
+import { Button, IconButton } from "./Button";
 import { navigateToConversation } from "./ChatApp";
 import styles from "./ConversationList.module.css";
-import { IconCompose, IconMuted, IconSearch } from "./icons";
+import { IconCompose, IconSearch } from "./icons";
+import { MutedMark } from "./MutedMark";
 import { ProfileDialog } from "./ProfileDialog";
 import { SearchDialog } from "./SearchDialog";
 import { SettingsButton } from "./SettingsDialog";
@@ -52,21 +54,15 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 				</div>
 				<div className={styles["header-actions"]}>
 					<SettingsButton />
-					<button
-						type="button"
-						className="icon-btn"
-						onClick={() => setDialog("search")}
-						aria-label="Search messages"
-						title="Search messages"
-					>
+					<IconButton onClick={() => setDialog("search")} aria-label="Search messages" title="Search messages">
 						<IconSearch />
-					</button>
-					<button type="button" className="icon-btn" onClick={onCompose} aria-label="New message" title="New message">
+					</IconButton>
+					<IconButton onClick={onCompose} aria-label="New message" title="New message">
 						<IconCompose />
-					</button>
-					<button type="button" className="btn btn-ghost btn-small" onClick={onSignOut}>
+					</IconButton>
+					<Button variant="ghost" small onClick={onSignOut}>
 						Sign out
-					</button>
+					</Button>
 				</div>
 			</header>
 			{listError && !listLoaded ? (
@@ -78,9 +74,9 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 			{listLoaded && conversations.length === 0 ? (
 				<div className={styles["list-empty"]}>
 					<p className="muted">No conversations yet.</p>
-					<button type="button" className="btn btn-primary" onClick={onCompose}>
+					<Button variant="primary" onClick={onCompose}>
 						Start a chat
-					</button>
+					</Button>
 				</div>
 			) : null}
 			<ul className={styles["conversation-list"]}>
@@ -154,12 +150,7 @@ function ConversationRow({ conversation: c, participants, users, me, active, now
 						<span className={styles["row-preview"]} data-testid="row-preview">
 							{preview}
 						</span>
-						{c.muted ? (
-							<span className="muted-icon" title="Muted">
-								<IconMuted />
-								<span className="sr-only">Muted</span>
-							</span>
-						) : null}
+						{c.muted ? <MutedMark label="Muted" /> : null}
 						{(c.unreadMentionCount ?? 0) > 0 ? (
 							<span className={styles["mention-badge"]} data-testid="mention-badge" title="You were mentioned">
 								@<span className="sr-only"> you were mentioned</span>

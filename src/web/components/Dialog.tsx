@@ -1,5 +1,7 @@
 // A modal on the native <dialog>: focus is trapped and restored, Escape closes it.
 import { type ReactNode, useEffect, useRef } from "react";
+import { IconButton } from "./Button";
+import styles from "./Dialog.module.css";
 import { IconClose } from "./icons";
 
 interface DialogProps {
@@ -7,13 +9,15 @@ interface DialogProps {
 	onClose: () => void;
 	children: ReactNode;
 	className?: string;
+	/** Extra class for the padded box inside the frame (e.g. a full-screen layout). */
+	innerClassName?: string;
 	hideTitle?: boolean;
 	/** Replaces the standard header (title and Close), e.g. the image viewer's own bar. */
 	header?: ReactNode;
 	role?: "dialog" | "alertdialog";
 }
 
-export function Dialog({ title, onClose, children, className = "", hideTitle, header, role }: DialogProps) {
+export function Dialog({ title, onClose, children, className, innerClassName, hideTitle, header, role }: DialogProps) {
 	const ref = useRef<HTMLDialogElement>(null);
 	useEffect(() => {
 		const dialog = ref.current;
@@ -30,7 +34,7 @@ export function Dialog({ title, onClose, children, className = "", hideTitle, he
 	return (
 		<dialog
 			ref={ref}
-			className={`dialog ${className}`}
+			className={className ? `${styles.dialog} ${className}` : styles.dialog}
 			aria-label={title}
 			role={role}
 			onCancel={(e) => {
@@ -43,17 +47,22 @@ export function Dialog({ title, onClose, children, className = "", hideTitle, he
 			}}
 			onKeyDown={() => {}}
 		>
-			<div className="dialog-inner">
+			<div className={innerClassName ? `${styles.inner} ${innerClassName}` : styles.inner}>
 				{header ?? (
-					<header className="dialog-header">
+					<header className={styles.header}>
 						<h2 className={hideTitle ? "sr-only" : undefined}>{title}</h2>
-						<button type="button" className="icon-btn" onClick={onClose} aria-label="Close">
+						<IconButton onClick={onClose} aria-label="Close">
 							<IconClose />
-						</button>
+						</IconButton>
 					</header>
 				)}
 				{children}
 			</div>
 		</dialog>
 	);
+}
+
+/** The row of buttons at the bottom of a dialog: spread apart, or together at the end. */
+export function DialogActions({ children, end }: { children: ReactNode; end?: boolean }) {
+	return <div className={end ? `${styles.actions} ${styles.end}` : styles.actions}>{children}</div>;
 }

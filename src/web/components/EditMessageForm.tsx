@@ -5,6 +5,7 @@ import { type FormEvent, useEffect, useRef, useState } from "react";
 import { MAX_TEXT_LENGTH, type Message } from "../../shared/schemas";
 import { failureText } from "../effects/store";
 import { useChatStore } from "../store/context";
+import { Button } from "./Button";
 import { isTouchScreen } from "./Composer";
 import styles from "./MessageExtras.module.css";
 
@@ -80,12 +81,12 @@ export function EditMessageForm({ message, onDone }: { message: Message; onDone:
 				</p>
 			) : null}
 			<div className={styles["edit-actions"]}>
-				<button type="button" className="btn btn-ghost btn-small" onClick={onDone}>
+				<Button variant="ghost" small onClick={onDone}>
 					Cancel
-				</button>
-				<button type="submit" className="btn btn-primary btn-small" disabled={busy}>
+				</Button>
+				<Button variant="primary" small type="submit" disabled={busy}>
 					Save
-				</button>
+				</Button>
 			</div>
 		</form>
 	);

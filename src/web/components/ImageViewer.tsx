@@ -1,6 +1,7 @@
 // Full-size image (issue 15.12): fitted to the screen, with who sent it, when, the caption, a
 // download link, and Close in the top right corner where people look for it.
 import { fullTime } from "../format";
+import { IconButton, iconButtonClass } from "./Button";
 import { Dialog } from "./Dialog";
 import styles from "./ImageViewer.module.css";
 import { IconClose, IconDownload } from "./icons";
@@ -20,6 +21,7 @@ export function ImageViewer({ src, sender, createdAt, caption, onClose }: ImageV
 			title={title}
 			onClose={onClose}
 			className={styles["image-viewer"]}
+			innerClassName={styles["viewer-inner"]}
 			header={
 				<header className={styles["viewer-bar"]}>
 					<div className={styles["viewer-who"]}>
@@ -28,12 +30,18 @@ export function ImageViewer({ src, sender, createdAt, caption, onClose }: ImageV
 							{fullTime(createdAt)}
 						</time>
 					</div>
-					<a className="icon-btn" href={src} download aria-label="Download photo" title="Download">
+					<a
+						className={`${iconButtonClass} ${styles["viewer-btn"]}`}
+						href={src}
+						download
+						aria-label="Download photo"
+						title="Download"
+					>
 						<IconDownload />
 					</a>
-					<button type="button" className="icon-btn" onClick={onClose} aria-label="Close">
+					<IconButton className={styles["viewer-btn"]} onClick={onClose} aria-label="Close">
 						<IconClose />
-					</button>
+					</IconButton>
 				</header>
 			}
 		>

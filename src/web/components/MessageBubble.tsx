@@ -9,6 +9,7 @@ import { canEdit, receiptFor, systemText } from "../store/messages";
 import type { PendingMessage } from "../store/state";
 import { quoteOf } from "../store/threads";
 import { Avatar } from "./Avatar";
+import { LinkButton } from "./Button";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { EditMessageForm } from "./EditMessageForm";
 import { EmojiPicker } from "./EmojiPicker";
@@ -501,7 +502,7 @@ function MessageActions({
 						<button
 							type="button"
 							role="menuitem"
-							className="danger"
+							className={styles["menu-danger"]}
 							onClick={() => {
 								setOpen(false);
 								setConfirming("everyone");
@@ -610,12 +611,10 @@ export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 			{failed ? (
 				<div className={styles["failed-row"]} role="alert">
 					<span>Not sent{p.error ? `: ${p.error}` : ""}</span>
-					<button type="button" className="link" onClick={() => store.retry(p.conversationId, p.clientId)}>
-						Retry
-					</button>
-					<button type="button" className="link muted" onClick={() => store.discard(p.conversationId, p.clientId)}>
+					<LinkButton onClick={() => store.retry(p.conversationId, p.clientId)}>Retry</LinkButton>
+					<LinkButton className="muted" onClick={() => store.discard(p.conversationId, p.clientId)}>
 						Discard
-					</button>
+					</LinkButton>
 				</div>
 			) : null}
 		</li>

@@ -2,7 +2,9 @@
 import { type FormEvent, useState } from "react";
 import type { User } from "../../shared/schemas";
 import { useChatStore } from "../store/context";
-import { Dialog } from "./Dialog";
+import { Button } from "./Button";
+import { Dialog, DialogActions } from "./Dialog";
+import { Field, FormError, TextInput } from "./Field";
 import { PeopleSearch } from "./PeopleSearch";
 
 export function NewMessageDialog({ onClose, onOpen }: { onClose: () => void; onOpen: (id: string) => void }) {
@@ -43,26 +45,22 @@ export function NewMessageDialog({ onClose, onOpen }: { onClose: () => void; onO
 
 	return (
 		<Dialog title="New message" onClose={onClose}>
-			<form onSubmit={submit} className="new-message">
+			<form onSubmit={submit}>
 				<PeopleSearch selected={selected} onToggle={toggle} label="To" />
 				{isGroup ? (
-					<label className="field">
+					<Field>
 						<span>Group name</span>
-						<input
+						<TextInput
 							required
 							maxLength={120}
 							value={title}
 							onChange={(e) => setTitle(e.target.value)}
 							placeholder="e.g. Study group"
 						/>
-					</label>
+					</Field>
 				) : null}
-				{error ? (
-					<p className="form-error" role="alert">
-						{error}
-					</p>
-				) : null}
-				<div className="dialog-actions">
+				{error ? <FormError>{error}</FormError> : null}
+				<DialogActions>
 					<p className="muted small">
 						{selected.length === 0
 							? "Pick one person for a direct chat, or several for a group."
@@ -70,14 +68,14 @@ export function NewMessageDialog({ onClose, onOpen }: { onClose: () => void; onO
 								? `Group with ${selected.length} people and you`
 								: `Direct chat with ${selected[0]?.displayName}`}
 					</p>
-					<button
+					<Button
+						variant="primary"
 						type="submit"
-						className="btn btn-primary"
 						disabled={busy || selected.length === 0 || (isGroup && !title.trim())}
 					>
 						{isGroup ? "Create group" : "Chat"}
-					</button>
-				</div>
+					</Button>
+				</DialogActions>
 			</form>
 		</Dialog>
 	);

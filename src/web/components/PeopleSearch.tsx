@@ -4,7 +4,9 @@ import type { User } from "../../shared/schemas";
 import { api } from "../api";
 import { useChat, useChatStore } from "../store/context";
 import { Avatar } from "./Avatar";
+import { Field, TextInput } from "./Field";
 import styles from "./PeopleSearch.module.css";
+import { PersonText } from "./PersonText";
 
 interface PeopleSearchProps {
 	selected: User[];
@@ -52,16 +54,16 @@ export function PeopleSearch({ selected, onToggle, exclude, label = "Search peop
 	const selectedIds = new Set(selected.map((u) => u.id));
 	return (
 		<div className={styles["people-search"]}>
-			<label className="field" htmlFor={inputId}>
+			<Field className={styles.label} htmlFor={inputId}>
 				<span>{label}</span>
-			</label>
-			<input
+			</Field>
+			<TextInput
 				id={inputId}
 				type="search"
 				placeholder="Name or email"
 				value={query}
 				autoComplete="off"
-				// biome-ignore lint/a11y/noAutofocus: the dialog opens to search
+				// The dialog opens to search.
 				autoFocus
 				// showModal() moves focus to the dialog's first control; Dialog puts it back here.
 				data-autofocus
@@ -100,10 +102,9 @@ export function PeopleSearch({ selected, onToggle, exclude, label = "Search peop
 								onClick={() => onToggle(u)}
 							>
 								<Avatar name={u.displayName} seed={u.id} url={u.avatarUrl} size={36} online={u.online} />
-								<span className="person-text">
-									<span className="person-name">{u.displayName}</span>
+								<PersonText name={u.displayName}>
 									<span className="muted small">{u.email}</span>
-								</span>
+								</PersonText>
 								<span className={styles.check} aria-hidden="true">
 									{isSelected ? "✓" : ""}
 								</span>

@@ -5,7 +5,9 @@ import { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES } from "../../shared/schemas";
 import { failureText } from "../effects/store";
 import { useChat, useChatStore } from "../store/context";
 import { Avatar } from "./Avatar";
-import { Dialog } from "./Dialog";
+import { Button } from "./Button";
+import { Dialog, DialogActions } from "./Dialog";
+import { Field, FormError, TextInput } from "./Field";
 import styles from "./ProfileDialog.module.css";
 
 const MAX_NAME = 80;
@@ -83,13 +85,13 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
 						<Avatar name={name || me.displayName} seed={me.id} url={shownUrl} size={88} />
 					</span>
 					<div className={styles["avatar-actions"]}>
-						<button type="button" className="btn btn-ghost btn-small" onClick={() => fileInput.current?.click()}>
+						<Button variant="ghost" small onClick={() => fileInput.current?.click()}>
 							{shownUrl ? "Change photo" : "Add photo"}
-						</button>
+						</Button>
 						{shownUrl ? (
-							<button type="button" className="btn btn-ghost btn-small" onClick={() => setAvatar(null)}>
+							<Button variant="ghost" small onClick={() => setAvatar(null)}>
 								Remove photo
-							</button>
+							</Button>
 						) : null}
 						<input
 							ref={fileInput}
@@ -109,9 +111,9 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
 				{progress !== null && avatar ? (
 					<progress className={styles.progress} max={1} value={progress} aria-label="Uploading photo" />
 				) : null}
-				<div className="field">
-					<label htmlFor={nameId}>Display name</label>
-					<input
+				<Field htmlFor={nameId}>
+					Display name
+					<TextInput
 						id={nameId}
 						value={name}
 						maxLength={MAX_NAME}
@@ -119,21 +121,17 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
 						onChange={(e) => setName(e.target.value)}
 						data-autofocus
 					/>
-				</div>
+				</Field>
 				<p className="muted small">{me.email}</p>
-				{error ? (
-					<p className="form-error" role="alert">
-						{error}
-					</p>
-				) : null}
-				<div className="dialog-actions">
-					<button type="button" className="btn btn-ghost" onClick={onClose}>
+				{error ? <FormError>{error}</FormError> : null}
+				<DialogActions>
+					<Button variant="ghost" onClick={onClose}>
 						Cancel
-					</button>
-					<button type="submit" className="btn btn-primary" disabled={busy}>
+					</Button>
+					<Button variant="primary" type="submit" disabled={busy}>
 						Save
-					</button>
-				</div>
+					</Button>
+				</DialogActions>
 			</form>
 		</Dialog>
 	);

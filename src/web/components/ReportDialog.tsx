@@ -5,7 +5,9 @@ import type { Message } from "../../shared/schemas";
 import type { ReportReason } from "../api";
 import { failureText } from "../effects/store";
 import { useChatStore } from "../store/context";
-import { Dialog } from "./Dialog";
+import { Button } from "./Button";
+import { Dialog, DialogActions } from "./Dialog";
+import { Field, FormError } from "./Field";
 import styles from "./MessageExtras.module.css";
 
 const REASONS: { value: ReportReason; label: string }[] = [
@@ -60,7 +62,7 @@ export function ReportDialog({ message, onClose }: { message: Message; onClose: 
 						</label>
 					))}
 				</fieldset>
-				<label className="field" htmlFor={noteId}>
+				<Field htmlFor={noteId}>
 					Note for the moderators (optional)
 					<textarea
 						id={noteId}
@@ -70,20 +72,16 @@ export function ReportDialog({ message, onClose }: { message: Message; onClose: 
 						rows={3}
 						onChange={(e) => setNote(e.target.value)}
 					/>
-				</label>
-				{error ? (
-					<p className="form-error" role="alert">
-						{error}
-					</p>
-				) : null}
-				<div className="dialog-actions">
-					<button type="button" className="btn btn-ghost" onClick={onClose}>
+				</Field>
+				{error ? <FormError>{error}</FormError> : null}
+				<DialogActions>
+					<Button variant="ghost" onClick={onClose}>
 						Cancel
-					</button>
-					<button type="submit" className="btn btn-danger" disabled={busy}>
+					</Button>
+					<Button variant="danger" type="submit" disabled={busy}>
 						Report
-					</button>
-				</div>
+					</Button>
+				</DialogActions>
 			</form>
 		</Dialog>
 	);

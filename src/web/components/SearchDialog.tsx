@@ -9,8 +9,10 @@ import { highlightSnippet } from "../highlight";
 import { useChat, useChatStore } from "../store/context";
 import { conversationTitle } from "../store/messages";
 import { Avatar } from "./Avatar";
+import { Button } from "./Button";
 import { navigateToConversation } from "./ChatApp";
 import { Dialog } from "./Dialog";
+import { FormError } from "./Field";
 import styles from "./SearchDialog.module.css";
 
 export function SearchDialog({ conversationId, onClose }: { conversationId?: string; onClose: () => void }) {
@@ -106,11 +108,7 @@ export function SearchDialog({ conversationId, onClose }: { conversationId?: str
 							? `${results.length}${cursor ? "+" : ""} result${results.length === 1 ? "" : "s"}`
 							: ""}
 			</div>
-			{error ? (
-				<p className="form-error" role="alert">
-					{error}
-				</p>
-			) : null}
+			{error ? <FormError>{error}</FormError> : null}
 			<ul className={styles.results} data-testid="search-results">
 				{results.map((r) => {
 					const m = r.message;
@@ -150,14 +148,9 @@ export function SearchDialog({ conversationId, onClose }: { conversationId?: str
 				})}
 			</ul>
 			{cursor ? (
-				<button
-					type="button"
-					className="btn btn-ghost btn-block"
-					disabled={busy}
-					onClick={() => void run(searched, cursor)}
-				>
+				<Button variant="ghost" block disabled={busy} onClick={() => void run(searched, cursor)}>
 					More results
-				</button>
+				</Button>
 			) : null}
 		</Dialog>
 	);

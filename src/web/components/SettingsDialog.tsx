@@ -14,8 +14,11 @@ import {
 import { blockedPeople } from "../store/blocks";
 import { useChat, useChatStore } from "../store/context";
 import { Avatar } from "./Avatar";
+import { Button, IconButton } from "./Button";
 import { Dialog } from "./Dialog";
+import { FormError } from "./Field";
 import { IconSettings } from "./icons";
+import { PersonText } from "./PersonText";
 import styles from "./SettingsDialog.module.css";
 
 /** The header's gear and the dialog it opens. */
@@ -23,9 +26,9 @@ export function SettingsButton() {
 	const [open, setOpen] = useState(false);
 	return (
 		<>
-			<button type="button" className="icon-btn" onClick={() => setOpen(true)} aria-label="Settings" title="Settings">
+			<IconButton onClick={() => setOpen(true)} aria-label="Settings" title="Settings">
 				<IconSettings />
-			</button>
+			</IconButton>
 			{open ? <SettingsDialog onClose={() => setOpen(false)} /> : null}
 		</>
 	);
@@ -127,11 +130,7 @@ function NotificationsSetting() {
 					{note}
 				</p>
 			) : null}
-			{error ? (
-				<p className="form-error" role="alert">
-					{error}
-				</p>
-			) : null}
+			{error ? <FormError>{error}</FormError> : null}
 		</section>
 	);
 }
@@ -158,15 +157,11 @@ function BlockedPeople({ loadFailed }: { loadFailed: boolean }) {
 	return (
 		<section className={styles.section} aria-labelledby="blocked-heading">
 			<h3 id="blocked-heading">Blocked people</h3>
-			{error ? (
-				<p className="form-error" role="alert">
-					{error}
-				</p>
-			) : null}
+			{error ? <FormError>{error}</FormError> : null}
 			{people.length === 0 ? (
 				<p className="muted small">
 					{blocks.loaded
-						? "You haven't blocked anyone. To block someone, open your chat with them and choose Conversation info."
+						? "You haven't blocked anyone. To block someone, open your chat with them and choose Conversation info, or find them in a group's Group info."
 						: loadFailed
 							? "Couldn't load the people you blocked. Check your connection and open Settings again."
 							: "Loading…"}
@@ -176,19 +171,18 @@ function BlockedPeople({ loadFailed }: { loadFailed: boolean }) {
 					{people.map((u) => (
 						<li key={u.id} className={styles.person}>
 							<Avatar name={u.displayName} seed={u.id} url={u.avatarUrl} size={36} />
-							<span className="person-text">
-								<span className="person-name">{u.displayName}</span>
+							<PersonText name={u.displayName}>
 								<span className="muted small">{u.email}</span>
-							</span>
-							<button
-								type="button"
-								className="btn btn-ghost btn-small"
+							</PersonText>
+							<Button
+								variant="ghost"
+								small
 								disabled={busyId === u.id}
 								aria-label={`Unblock ${u.displayName}`}
 								onClick={() => void unblock(u)}
 							>
 								Unblock
-							</button>
+							</Button>
 						</li>
 					))}
 				</ul>
