@@ -1,8 +1,8 @@
 // Draws the app icons (src/web/public/icons/*.png) from the same shapes as icon.svg: an indigo
 // tile with a white speech bubble. No network and no image library: 4×4 supersampled coverage
-// and zlib. Run `node scripts/make-icons.mjs` after changing the shapes; the PNGs are committed.
+// and scripts/png.mjs. Run `node scripts/make-icons.mjs` after changing the shapes; the PNGs are committed.
 import { writeFileSync } from "node:fs";
-import { crc32, deflateSync } from "node:zlib";
+import { encodePng } from "./png.mjs";
 
 const OUT = new URL("../src/web/public/icons/", import.meta.url);
 const BRAND = [0x4f, 0x46, 0xe5];
@@ -64,30 +64,6 @@ function draw(size, maskable, badge = false) {
 	return px;
 }
 
-function png(size, rgba) {
-	const raw = Buffer.alloc((size * 4 + 1) * size);
-	for (let y = 0; y < size; y++) rgba.copy(raw, y * (size * 4 + 1) + 1, y * size * 4, (y + 1) * size * 4);
-	const chunk = (type, data) => {
-		const len = Buffer.alloc(4);
-		len.writeUInt32BE(data.length);
-		const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-		const crc = Buffer.alloc(4);
-		crc.writeUInt32BE(crc32(body) >>> 0);
-		return Buffer.concat([len, body, crc]);
-	};
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(size, 0);
-	ihdr.writeUInt32BE(size, 4);
-	ihdr[8] = 8; // bit depth
-	ihdr[9] = 6; // RGBA
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk("IHDR", ihdr),
-		chunk("IDAT", deflateSync(raw, { level: 9 })),
-		chunk("IEND", Buffer.alloc(0)),
-	]);
-}
-
 for (const [name, size, maskable, badge] of [
 	["icon-192.png", 192, false],
 	["icon-512.png", 512, false],
@@ -96,6 +72,9 @@ for (const [name, size, maskable, badge] of [
 	["apple-touch-icon.png", 180, true],
 	["badge-96.png", 96, true, true],
 ]) {
-	writeFileSync(new URL(name, OUT), png(size, draw(size, maskable, badge)));
+	writeFileSync(
+		new URL(name, OUT),
+		encodePng({ width: size, height: size, colorType: 6, pixels: draw(size, maskable, badge), level: 9 }),
+	);
 	console.log(`wrote src/web/public/icons/${name}`);
 }

@@ -2,40 +2,23 @@
 // search, profile pictures, safe links and reports, each at phone and desktop sizes, with two
 // people in two browser contexts where the other side must see it live. Axe runs on every new
 // screen (menu open, picker open, search, profile, report) and must find nothing serious.
-import { join } from "node:path";
 import {
 	assert,
 	axeViolations,
+	bubble,
 	DESKTOP,
 	insideViewport,
 	isTouch,
 	makePng,
 	open,
-	openChat,
+	openChatBy,
 	PHONE,
-	ROOT,
 	row,
 	sendText,
+	shot,
 	until,
 	waitForMessage,
 } from "./harness.mjs";
-
-const shot = (name) => join(ROOT, "docs/screenshots", name);
-
-/** Opens a chat from the list by tapping (phone) or clicking (desktop). */
-async function openChatBy(page, title) {
-	if (await isTouch(page)) {
-		await row(page, title).first().tap();
-		await page.locator("#chat-title", { hasText: title }).waitFor();
-		await page.locator('section[data-room="open"]').waitFor({ timeout: 15_000 });
-	} else await openChat(page, title);
-}
-
-function bubble(page, text) {
-	return page
-		.locator('[data-testid="message"]', { has: page.locator('[data-testid="message-text"]', { hasText: text }) })
-		.first();
-}
 
 /** The actions menu of one message: a long press on a phone, hover and the actions button on a desktop. */
 async function openActions(page, text) {

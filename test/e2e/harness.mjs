@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { vapidKeyPair } from "../../scripts/local-setup.mjs";
+import { encodePng } from "../../scripts/png.mjs";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -247,6 +248,16 @@ export async function openAs(browser, origin, account, viewport = { width: 1280,
 	return { context, page };
 }
 
+/** Where a scenario's screenshot for the README goes. */
+export const shot = (name) => join(ROOT, "docs/screenshots", name);
+
+/** Two registered people, "<a> Test" and "<b> Test". */
+export async function pair(ctx, a = "Asha", b = "Ben") {
+	const A = await ctx.api.register(`${a} Test`);
+	const B = await ctx.api.register(`${b} Test`);
+	return { A, B };
+}
+
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
 // A phone is a touch screen: the layout and the touch-only behaviour (no hover, 44 px targets) follow.
@@ -313,6 +324,22 @@ export function isTouch(page) {
 	return page.evaluate(() => matchMedia("(hover: none) and (pointer: coarse)").matches);
 }
 
+/** Opens a chat from the list by tapping (phone) or clicking (desktop). */
+export async function openChatBy(page, title) {
+	const target = row(page, title).first();
+	if (await isTouch(page)) await target.tap();
+	else await target.click();
+	await page.locator("#chat-title", { hasText: title }).waitFor();
+	await roomReady(page);
+}
+
+/** The first message in the open chat whose text contains `text`. */
+export function bubble(page, text) {
+	return page
+		.locator('[data-testid="message"]', { has: page.locator('[data-testid="message-text"]', { hasText: text }) })
+		.first();
+}
+
 /** Visible message bubbles' texts in the open chat, in order. */
 export async function messageTexts(page) {
 	return page.locator('[data-testid="messages"] [data-mine] [data-testid="message-text"]').allInnerTexts();
@@ -325,39 +352,14 @@ export async function waitForMessage(page, text, timeout = 10_000) {
 		.waitFor({ timeout });
 }
 
-/** A real PNG (24×16 unless told): indigo with a white stripe, built with zlib so it decodes in the browser. */
+/** A real PNG (24×16 unless told): indigo with a white stripe, encoded by scripts/png.mjs so it decodes in the browser. */
 export async function makePng(width = 24, height = 16) {
-	const { deflateSync, crc32 } = await import("node:zlib");
-	const raw = Buffer.alloc((width * 3 + 1) * height);
+	const pixels = Buffer.alloc(width * 3 * height);
 	for (let y = 0; y < height; y++) {
-		raw[y * (width * 3 + 1)] = 0;
-		for (let x = 0; x < width; x++) {
-			const o = y * (width * 3 + 1) + 1 + x * 3;
-			const stripe = y >= Math.floor((height * 6) / 16) && y < Math.floor((height * 10) / 16);
-			raw[o] = stripe ? 255 : 79;
-			raw[o + 1] = stripe ? 255 : 70;
-			raw[o + 2] = stripe ? 255 : 229;
-		}
+		const stripe = y >= Math.floor((height * 6) / 16) && y < Math.floor((height * 10) / 16);
+		for (let x = 0; x < width; x++) pixels.set(stripe ? [255, 255, 255] : [79, 70, 229], (y * width + x) * 3);
 	}
-	const chunk = (type, data) => {
-		const len = Buffer.alloc(4);
-		len.writeUInt32BE(data.length);
-		const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-		const crc = Buffer.alloc(4);
-		crc.writeUInt32BE(crc32(body) >>> 0);
-		return Buffer.concat([len, body, crc]);
-	};
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(width, 0);
-	ihdr.writeUInt32BE(height, 4);
-	ihdr[8] = 8;
-	ihdr[9] = 2;
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk("IHDR", ihdr),
-		chunk("IDAT", deflateSync(raw)),
-		chunk("IEND", Buffer.alloc(0)),
-	]);
+	return encodePng({ width, height, colorType: 2, pixels });
 }
 
 /**

@@ -4,7 +4,6 @@
 // direct chat or a group member's row), the Settings dialog (notifications switch, blocked people,
 // axe) and a session ended elsewhere.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { join } from "node:path";
 import {
 	assert,
 	axeViolations,
@@ -12,21 +11,14 @@ import {
 	open,
 	openChat,
 	PHONE,
-	ROOT,
+	pair,
 	roomReady,
 	row,
 	sendText,
+	shot,
 	until,
 	waitForMessage,
 } from "./harness.mjs";
-
-const shot = (name) => join(ROOT, "docs/screenshots", name);
-
-async function pair(ctx, a, b) {
-	const A = await ctx.api.register(`${a} Test`);
-	const B = await ctx.api.register(`${b} Test`);
-	return { A, B };
-}
 
 /** The service worker is active and controls the page (the first visit's page too: clients.claim()). */
 async function controlled(page) {

@@ -1,6 +1,5 @@
 // The browser scenarios from issue 6's "Done when" and issue 10's receipts, each a sentence a user could check by eye;
 // issue 15's are in ui-scenarios.mjs.
-import { join } from "node:path";
 import {
 	assert,
 	axeViolations,
@@ -11,23 +10,16 @@ import {
 	open,
 	openChat,
 	PHONE,
-	ROOT,
+	pair,
 	roomReady,
 	row,
 	sendText,
+	shot,
 	startViteDev,
 	until,
 	waitForMessage,
 } from "./harness.mjs";
 import { uiScenarios } from "./ui-scenarios.mjs";
-
-const shot = (name) => join(ROOT, "docs/screenshots", name);
-
-async function pair(ctx, a = "Asha", b = "Ben") {
-	const A = await ctx.api.register(`${a} Test`);
-	const B = await ctx.api.register(`${b} Test`);
-	return { A, B };
-}
 
 async function badge(page, title) {
 	// No auto-waiting here: callers poll with until(), and a badge may come and go between calls.

@@ -3,6 +3,7 @@
 import {
 	assert,
 	axeViolations,
+	bubble,
 	DESKTOP,
 	insideViewport,
 	isTouch,
@@ -10,27 +11,13 @@ import {
 	messageTexts,
 	open,
 	openChat,
+	openChatBy,
 	PHONE,
 	row,
 	sendText,
 	until,
 	waitForMessage,
 } from "./harness.mjs";
-
-/** Opens a chat from the list by tapping (phone) or clicking (desktop). */
-async function openChatBy(page, title) {
-	if (await isTouch(page)) {
-		await row(page, title).first().tap();
-		await page.locator("#chat-title", { hasText: title }).waitFor();
-		await page.locator('section[data-room="open"]').waitFor({ timeout: 15_000 });
-	} else await openChat(page, title);
-}
-
-function bubble(page, text) {
-	return page
-		.locator('[data-testid="message"]', { has: page.locator('[data-testid="message-text"]', { hasText: text }) })
-		.first();
-}
 
 /** The actions menu of one message, opened as that screen's user would. */
 async function openActions(page, text) {

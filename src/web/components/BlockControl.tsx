@@ -1,6 +1,7 @@
 // Blocking: Block / Unblock in a direct chat's contact info and on each person's row in a group's
 // info (with a confirmation that says what it does), and what the chat shows instead of the composer when a reply cannot go:
 // "You blocked X — Unblock" for the blocker, "You can't reply" after the server refused (403).
+// Settings' list of blocked people unblocks through the same hook.
 import { type ReactNode, useState } from "react";
 import type { User } from "../../shared/schemas";
 import { failureText } from "../effects/store";
@@ -10,6 +11,30 @@ import { Button, LinkButton } from "./Button";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { FormError } from "./Field";
 
+/**
+ * Block and Unblock with their busy mark and failure text, for a control that may list several
+ * people (Settings): `busyId` is the person whose request is on its way.
+ */
+export function useBlocking() {
+	const store = useChatStore();
+	const [busyId, setBusyId] = useState<string | null>(null);
+	const [error, setError] = useState<string | null>(null);
+
+	async function run(user: User, block: boolean) {
+		setBusyId(user.id);
+		setError(null);
+		try {
+			await (block ? store.block(user) : store.unblock(user));
+		} catch (e) {
+			setError(failureText(e, `${user.displayName} was not ${block ? "blocked" : "unblocked"}`));
+		} finally {
+			setBusyId(null);
+		}
+	}
+
+	return { busyId, error, block: (user: User) => run(user, true), unblock: (user: User) => run(user, false) };
+}
+
 interface BlockButtonProps {
 	user: User;
 	/** On a group member's row: a small "Block" / "Unblock" beside the row's other actions. */
@@ -17,23 +42,10 @@ interface BlockButtonProps {
 }
 
 export function BlockButton({ user, compact = false }: BlockButtonProps) {
-	const store = useChatStore();
 	const blocked = useChat((s) => user.id in s.blocks.users);
 	const [confirming, setConfirming] = useState(false);
-	const [busy, setBusy] = useState(false);
-	const [error, setError] = useState<string | null>(null);
-
-	async function run(action: () => Promise<void>, what: string) {
-		setBusy(true);
-		setError(null);
-		try {
-			await action();
-		} catch (e) {
-			setError(failureText(e, what));
-		} finally {
-			setBusy(false);
-		}
-	}
+	const { busyId, error, block, unblock } = useBlocking();
+	const busy = busyId !== null;
 
 	return (
 		<div className={compact ? styles["block-compact"] : styles["block-control"]}>
@@ -44,7 +56,7 @@ export function BlockButton({ user, compact = false }: BlockButtonProps) {
 					small={compact}
 					disabled={busy}
 					aria-label={`Unblock ${user.displayName}`}
-					onClick={() => run(() => store.unblock(user), `${user.displayName} was not unblocked`)}
+					onClick={() => unblock(user)}
 				>
 					{compact ? "Unblock" : `Unblock ${user.displayName}`}
 				</Button>
@@ -67,7 +79,7 @@ export function BlockButton({ user, compact = false }: BlockButtonProps) {
 					onCancel={() => setConfirming(false)}
 					onConfirm={async () => {
 						setConfirming(false);
-						await run(() => store.block(user), `${user.displayName} was not blocked`);
+						await block(user);
 					}}
 				>
 					<p>
@@ -103,27 +115,12 @@ export function ReplyGate({ conversationId, otherUser, children }: ReplyGateProp
 }
 
 function BlockedNotice({ user }: { user: User }) {
-	const store = useChatStore();
-	const [busy, setBusy] = useState(false);
-	const [error, setError] = useState<string | null>(null);
+	const { busyId, error, unblock } = useBlocking();
 	return (
 		<div className={styles["reply-notice"]} data-testid="reply-notice" role="status">
 			<p>
 				You blocked {user.displayName}.{" "}
-				<LinkButton
-					disabled={busy}
-					onClick={async () => {
-						setBusy(true);
-						setError(null);
-						try {
-							await store.unblock(user);
-						} catch (e) {
-							setError(failureText(e, `${user.displayName} was not unblocked`));
-						} finally {
-							setBusy(false);
-						}
-					}}
-				>
+				<LinkButton disabled={busyId !== null} onClick={() => unblock(user)}>
 					Unblock
 				</LinkButton>
 			</p>

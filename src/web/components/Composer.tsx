@@ -10,6 +10,7 @@ import { useChat, useChatStore } from "../store/context";
 import { IconButton } from "./Button";
 import styles from "./Composer.module.css";
 import { MentionList, ReplyBanner } from "./ComposerExtras";
+import { ImageFileInput, useObjectUrl } from "./ImageFileInput";
 import { IconAttach, IconClose, IconSend } from "./icons";
 
 /** A phone or tablet: no hover and a coarse pointer. Read at each key press, so a docked tablet follows. */
@@ -23,7 +24,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 	// ChatView is keyed by conversation, so each chat's composer starts from its own draft.
 	const [text, setText] = useState(() => loadDraft(meId, conversationId));
 	const [file, setFile] = useState<File | null>(null);
-	const [preview, setPreview] = useState<string | null>(null);
+	const preview = useObjectUrl(file);
 	const [error, setError] = useState<string | null>(null);
 	const textarea = useRef<HTMLTextAreaElement>(null);
 	const fileInput = useRef<HTMLInputElement>(null);
@@ -40,16 +41,6 @@ export function Composer({ conversationId }: { conversationId: string }) {
 	const members = (participants ?? []).map((p) => users[p.user.id] ?? p.user);
 	const candidates = mention ? filterMentionCandidates(members, mention.query, meId) : [];
 	const suggesting = mention !== null && candidates.length > 0;
-
-	useEffect(() => {
-		if (!file) {
-			setPreview(null);
-			return;
-		}
-		const url = URL.createObjectURL(file);
-		setPreview(url);
-		return () => URL.revokeObjectURL(url);
-	}, [file]);
 
 	// Grow with the text up to a few lines.
 	// biome-ignore lint/correctness/useExhaustiveDependencies: re-measure whenever the text changes
@@ -190,19 +181,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 				<IconButton onClick={() => fileInput.current?.click()} aria-label="Attach image" title="Attach image">
 					<IconAttach />
 				</IconButton>
-				<input
-					ref={fileInput}
-					type="file"
-					accept={IMAGE_CONTENT_TYPES.join(",")}
-					className="sr-only"
-					tabIndex={-1}
-					aria-hidden="true"
-					data-testid="file-input"
-					onChange={(e) => {
-						pick(e.target.files?.[0]);
-						e.target.value = "";
-					}}
-				/>
+				<ImageFileInput ref={fileInput} onPick={pick} testId="file-input" />
 				<label className="sr-only" htmlFor={`composer-${conversationId}`}>
 					Message
 				</label>

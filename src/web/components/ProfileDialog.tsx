@@ -1,6 +1,6 @@
 // My profile: display name and picture (PATCH /me). A new picture is previewed before it is
 // saved, uploaded like a message image, and can be removed (back to initials).
-import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { type FormEvent, useId, useRef, useState } from "react";
 import { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES } from "../../shared/schemas";
 import { failureText } from "../effects/store";
 import { useChat, useChatStore } from "../store/context";
@@ -8,6 +8,7 @@ import { Avatar } from "./Avatar";
 import { Button } from "./Button";
 import { Dialog, DialogActions } from "./Dialog";
 import { Field, FormError, TextInput } from "./Field";
+import { ImageFileInput, useObjectUrl } from "./ImageFileInput";
 import styles from "./ProfileDialog.module.css";
 
 const MAX_NAME = 80;
@@ -18,22 +19,12 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
 	const [name, setName] = useState(me.displayName);
 	// undefined: keep the current picture; null: remove it; a File: the new one.
 	const [avatar, setAvatar] = useState<File | null | undefined>(undefined);
-	const [preview, setPreview] = useState<string | null>(null);
 	const [progress, setProgress] = useState<number | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	const [busy, setBusy] = useState(false);
+	const preview = useObjectUrl(avatar);
 	const fileInput = useRef<HTMLInputElement>(null);
 	const nameId = useId();
-
-	useEffect(() => {
-		if (!avatar) {
-			setPreview(null);
-			return;
-		}
-		const url = URL.createObjectURL(avatar);
-		setPreview(url);
-		return () => URL.revokeObjectURL(url);
-	}, [avatar]);
 
 	const shownUrl = avatar === null ? null : (preview ?? me.avatarUrl);
 
@@ -93,19 +84,7 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
 								Remove photo
 							</Button>
 						) : null}
-						<input
-							ref={fileInput}
-							type="file"
-							accept={IMAGE_CONTENT_TYPES.join(",")}
-							className="sr-only"
-							tabIndex={-1}
-							aria-hidden="true"
-							data-testid="avatar-input"
-							onChange={(e) => {
-								pick(e.target.files?.[0]);
-								e.target.value = "";
-							}}
-						/>
+						<ImageFileInput ref={fileInput} onPick={pick} testId="avatar-input" />
 					</div>
 				</div>
 				{progress !== null && avatar ? (

@@ -2,7 +2,6 @@
 // permission only when they are turned on here, never on load) and the people I blocked, each
 // with Unblock.
 import { useEffect, useId, useState } from "react";
-import type { User } from "../../shared/schemas";
 import { failureText } from "../effects/store";
 import {
 	type NotificationStatus,
@@ -14,6 +13,7 @@ import {
 import { blockedPeople } from "../store/blocks";
 import { useChat, useChatStore } from "../store/context";
 import { Avatar } from "./Avatar";
+import { useBlocking } from "./BlockControl";
 import { Button, IconButton } from "./Button";
 import { Dialog } from "./Dialog";
 import { FormError } from "./Field";
@@ -136,23 +136,9 @@ function NotificationsSetting() {
 }
 
 function BlockedPeople({ loadFailed }: { loadFailed: boolean }) {
-	const store = useChatStore();
 	const blocks = useChat((s) => s.blocks);
 	const people = blockedPeople(blocks);
-	const [busyId, setBusyId] = useState<string | null>(null);
-	const [error, setError] = useState<string | null>(null);
-
-	async function unblock(user: User) {
-		setBusyId(user.id);
-		setError(null);
-		try {
-			await store.unblock(user);
-		} catch (e) {
-			setError(failureText(e, `${user.displayName} was not unblocked`));
-		} finally {
-			setBusyId(null);
-		}
-	}
+	const { busyId, error, unblock } = useBlocking();
 
 	return (
 		<section className={styles.section} aria-labelledby="blocked-heading">

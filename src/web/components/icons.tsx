@@ -1,5 +1,13 @@
 // Small inline SVG icons; all decorative (aria-hidden), their buttons carry the labels.
 const base = { width: 20, height: 20, viewBox: "0 0 24 24" } as const;
+/** A line drawing in the text colour, 2 wide with round ends and corners. */
+const line = {
+	fill: "none",
+	stroke: "currentColor",
+	strokeWidth: "2",
+	strokeLinecap: "round",
+	strokeLinejoin: "round",
+} as const;
 
 export const IconSend = () => (
 	<svg aria-hidden="true" {...base} fill="currentColor">
@@ -7,41 +15,17 @@ export const IconSend = () => (
 	</svg>
 );
 export const IconAttach = () => (
-	<svg
-		aria-hidden="true"
-		{...base}
-		fill="none"
-		stroke="currentColor"
-		strokeWidth="2"
-		strokeLinecap="round"
-		strokeLinejoin="round"
-	>
+	<svg aria-hidden="true" {...base} {...line}>
 		<path d="m21.4 11.1-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5" />
 	</svg>
 );
 export const IconBack = () => (
-	<svg
-		aria-hidden="true"
-		{...base}
-		fill="none"
-		stroke="currentColor"
-		strokeWidth="2.2"
-		strokeLinecap="round"
-		strokeLinejoin="round"
-	>
+	<svg aria-hidden="true" {...base} {...line} strokeWidth="2.2">
 		<path d="M15 18 9 12l6-6" />
 	</svg>
 );
 export const IconCompose = () => (
-	<svg
-		aria-hidden="true"
-		{...base}
-		fill="none"
-		stroke="currentColor"
-		strokeWidth="2"
-		strokeLinecap="round"
-		strokeLinejoin="round"
-	>
+	<svg aria-hidden="true" {...base} {...line}>
 		<path d="M12 20h9" />
 		<path d="M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
 	</svg>
@@ -75,15 +59,7 @@ export const IconMore = () => (
 	</svg>
 );
 export const IconDown = () => (
-	<svg
-		aria-hidden="true"
-		{...base}
-		fill="none"
-		stroke="currentColor"
-		strokeWidth="2.2"
-		strokeLinecap="round"
-		strokeLinejoin="round"
-	>
+	<svg aria-hidden="true" {...base} {...line} strokeWidth="2.2">
 		<path d="m6 9 6 6 6-6" />
 	</svg>
 );
@@ -93,15 +69,7 @@ export const IconClose = () => (
 	</svg>
 );
 export const IconBell = () => (
-	<svg
-		aria-hidden="true"
-		{...base}
-		fill="none"
-		stroke="currentColor"
-		strokeWidth="2"
-		strokeLinecap="round"
-		strokeLinejoin="round"
-	>
+	<svg aria-hidden="true" {...base} {...line}>
 		<path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
 		<path d="M10.3 21a1.9 1.9 0 0 0 3.4 0" />
 	</svg>
@@ -160,42 +128,18 @@ export const IconReadCheck = () => (
 );
 
 export const IconDownload = () => (
-	<svg
-		aria-hidden="true"
-		{...base}
-		fill="none"
-		stroke="currentColor"
-		strokeWidth="2"
-		strokeLinecap="round"
-		strokeLinejoin="round"
-	>
+	<svg aria-hidden="true" {...base} {...line}>
 		<path d="M12 4v11m0 0-4.5-4.5M12 15l4.5-4.5M5 19h14" />
 	</svg>
 );
 export const IconSearch = () => (
-	<svg
-		aria-hidden="true"
-		{...base}
-		fill="none"
-		stroke="currentColor"
-		strokeWidth="2"
-		strokeLinecap="round"
-		strokeLinejoin="round"
-	>
+	<svg aria-hidden="true" {...base} {...line}>
 		<circle cx="11" cy="11" r="7" />
 		<path d="m20 20-3.5-3.5" />
 	</svg>
 );
 export const IconSettings = () => (
-	<svg
-		aria-hidden="true"
-		{...base}
-		fill="none"
-		stroke="currentColor"
-		strokeWidth="2"
-		strokeLinecap="round"
-		strokeLinejoin="round"
-	>
+	<svg aria-hidden="true" {...base} {...line}>
 		<circle cx="12" cy="12" r="3" />
 		<path d="M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 0 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 0 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 0 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 0 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z" />
 	</svg>
