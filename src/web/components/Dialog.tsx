@@ -1,5 +1,8 @@
-// A modal on the native <dialog>: focus is trapped and restored, Escape closes it.
+// A modal on the native <dialog>: focus is trapped and restored, Escape closes it. It renders
+// into <body> (a portal), so a dialog opened from inside something faded or clipped (a message's
+// actions, which are transparent until hovered or focused) is never drawn with that opacity.
 import { type ReactNode, useEffect, useRef } from "react";
+import { createPortal } from "react-dom";
 import { IconButton } from "./Button";
 import styles from "./Dialog.module.css";
 import { IconClose } from "./icons";
@@ -31,7 +34,7 @@ export function Dialog({ title, onClose, children, className, innerClassName, hi
 			previous?.focus();
 		};
 	}, []);
-	return (
+	return createPortal(
 		<dialog
 			ref={ref}
 			className={className ? `${styles.dialog} ${className}` : styles.dialog}
@@ -58,7 +61,8 @@ export function Dialog({ title, onClose, children, className, innerClassName, hi
 				)}
 				{children}
 			</div>
-		</dialog>
+		</dialog>,
+		document.body,
 	);
 }
 
