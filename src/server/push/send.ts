@@ -2,7 +2,7 @@
 // a Topic per conversation (a phone then shows one notification per chat, the latest). Only
 // endpoints accepted at subscribe time are ever fetched (`isAllowedPushEndpoint`).
 import type { AppEnv } from "../config";
-import { base64url, fromBase64url } from "../encoding";
+import { fromBase64url, sha256 } from "../encoding";
 import { log } from "../log";
 import { encryptPushPayload } from "./encrypt";
 import { type VapidKeys, vapidAuthorization } from "./vapid";
@@ -58,8 +58,7 @@ export interface MessagePushPayload {
 
 /** `Topic`: at most 32 characters of the URL-safe base64 alphabet, the same for every message of a conversation. */
 export async function pushTopic(conversationId: string): Promise<string> {
-	const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`conversation:${conversationId}`));
-	return base64url(new Uint8Array(digest)).slice(0, 32);
+	return (await sha256(`conversation:${conversationId}`)).slice(0, 32);
 }
 
 export interface PushTarget {
