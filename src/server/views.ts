@@ -111,6 +111,8 @@ export interface ConversationRecord {
 
 export const MESSAGE_COLUMNS =
 	"id, conversation_id, seq, sender_id, client_id, kind, text, image_key, image_content_type, image_size, system, created_at, deleted_at, edited_at, reply_to_id, mentions, reactions";
+/** MESSAGE_COLUMNS one by one, for queries that prefix or alias each column. */
+export const MESSAGE_COLUMN_NAMES = MESSAGE_COLUMNS.split(", ");
 export const USER_COLUMNS = "id, email, display_name, avatar_url, online, last_seen_at";
 
 export function toUser(row: UserRecord): User {

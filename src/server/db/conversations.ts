@@ -7,6 +7,7 @@ import type { Conversation, Participant } from "../../shared/schemas";
 import type { AppEnv } from "../config";
 import {
 	type ConversationRecord,
+	MESSAGE_COLUMN_NAMES,
 	MESSAGE_COLUMNS,
 	type MemberRecord,
 	type MessageRecord,
@@ -19,9 +20,7 @@ import { orm } from "./client";
 import { quotedMessages } from "./messages";
 import { conversations } from "./schema";
 
-const LAST_MESSAGE_COLUMNS = MESSAGE_COLUMNS.split(", ")
-	.map((col) => `lm.${col} AS lm_${col}`)
-	.join(", ");
+const LAST_MESSAGE_COLUMNS = MESSAGE_COLUMN_NAMES.map((col) => `lm.${col} AS lm_${col}`).join(", ");
 
 /**
  * The contract's unreadCount for participant row `p` of user `userId`: messages from others,
@@ -79,7 +78,7 @@ type ConversationListRow = ConversationRecord & { [K in keyof MessageRecord as `
 function lastMessageOf(row: ConversationListRow): MessageRecord | null {
 	if (row.lm_id === null) return null;
 	const out: Record<string, unknown> = {};
-	for (const col of MESSAGE_COLUMNS.split(", ")) out[col] = row[`lm_${col}` as keyof ConversationListRow];
+	for (const col of MESSAGE_COLUMN_NAMES) out[col] = row[`lm_${col}` as keyof ConversationListRow];
 	return out as unknown as MessageRecord;
 }
 

@@ -3,7 +3,7 @@
 // outbox statements take their rows as one JSON array (json_each), so a flush stays one batch
 // of a few statements however busy the room was; each is idempotent.
 import type { AppEnv } from "../config";
-import { MESSAGE_COLUMNS, type MessageRecord, QUOTED_COLUMNS, type QuotedRecord } from "../views";
+import { MESSAGE_COLUMN_NAMES, type MessageRecord, QUOTED_COLUMNS, type QuotedRecord } from "../views";
 
 /** The conversation of a message, if the user is a member of it; null otherwise. */
 export async function conversationOfVisibleMessage(env: AppEnv, messageId: string, userId: string) {
@@ -98,9 +98,7 @@ export type SearchPosition = { row: number } | { seq: number };
 
 export type SearchHit = MessageRecord & { row: number };
 
-const HIT_COLUMNS = `${MESSAGE_COLUMNS.split(", ")
-	.map((c) => `m.${c}`)
-	.join(", ")}, m.rowid AS row`;
+const HIT_COLUMNS = `${MESSAGE_COLUMN_NAMES.map((c) => `m.${c}`).join(", ")}, m.rowid AS row`;
 
 /**
  * One page of full-text matches for `userId`, newest first, never deleted for everyone or
