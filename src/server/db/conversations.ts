@@ -18,6 +18,7 @@ import {
 import { eitherBlocks } from "./blocks";
 import { orm } from "./client";
 import { quotedMessages } from "./messages";
+import { membersStatement } from "./participants";
 import { conversations } from "./schema";
 
 const LAST_MESSAGE_COLUMNS = MESSAGE_COLUMN_NAMES.map((col) => `lm.${col} AS lm_${col}`).join(", ");
@@ -284,11 +285,7 @@ export async function readConversationForImport(db: D1Database, id: string): Pro
 				"SELECT id AS conversation_id, type, title, created_at, last_activity_at FROM conversations WHERE id = ?",
 			)
 			.bind(id),
-		db
-			.prepare(
-				"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM participants WHERE conversation_id = ?",
-			)
-			.bind(id),
+		membersStatement(db, id),
 		db
 			.prepare(
 				`SELECT h.user_id, h.message_id, h.hidden_at FROM hidden_messages h JOIN messages m ON m.id = h.message_id

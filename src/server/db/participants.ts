@@ -67,13 +67,17 @@ export function onlineMembersStatement(db: D1Database, conversationId: string) {
 		.bind(conversationId);
 }
 
-export async function readMembers(db: D1Database, conversationId: string): Promise<MemberRecord[]> {
-	const { results } = await db
+/** The conversation's participants rows as the room's log imports them (`MemberRecord`). */
+export function membersStatement(db: D1Database, conversationId: string) {
+	return db
 		.prepare(
 			"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM participants WHERE conversation_id = ?",
 		)
-		.bind(conversationId)
-		.all<MemberRecord>();
+		.bind(conversationId);
+}
+
+export async function readMembers(db: D1Database, conversationId: string): Promise<MemberRecord[]> {
+	const { results } = await membersStatement(db, conversationId).all<MemberRecord>();
 	return results;
 }
 
