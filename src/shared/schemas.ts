@@ -433,6 +433,8 @@ export type PushSubscriptionBody = z.infer<typeof PushSubscriptionBody>;
 
 export const PushUnsubscribeBody = z.object({ endpoint: z.string().url().max(2048) });
 
+/** The body of a notification: text cut to this many characters. */
+export const PUSH_BODY_MAX = 200;
 /** The decrypted payload of a Web Push message (contract v2). */
 export const PushPayload = z.object({
 	type: z.literal("message"),
@@ -440,7 +442,7 @@ export const PushPayload = z.object({
 	messageId: z.string(),
 	seq: z.number().int(),
 	title: z.string(),
-	body: z.string().max(200),
+	body: z.string().max(PUSH_BODY_MAX),
 });
 export type PushPayload = z.infer<typeof PushPayload>;
 

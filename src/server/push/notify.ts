@@ -1,10 +1,10 @@
 // Which new messages become a push for one user, and sending them: called by the user's hub
 // when it has no realtime socket open (src/durable/UserHub.ts), outside any room's send path.
-import type { Message } from "../../shared/schemas";
+import { type Message, PUSH_BODY_MAX, type PushPayload } from "../../shared/schemas";
 import type { AppEnv } from "../config";
 import { deletePushSubscriptionById, pushContext } from "../db/pushSubscriptions";
 import { log } from "../log";
-import { type MessagePushPayload, PUSH_BODY_MAX, pushTopic, sendPush } from "./send";
+import { pushTopic, sendPush } from "./send";
 import { vapidKeys } from "./vapid";
 
 /** What the notification shows: text only, never image data. */
@@ -40,7 +40,7 @@ export async function pushNewMessages(env: AppEnv, userId: string, messages: Mes
 		const { conversation } = context;
 		const mentioned = message.mentions?.includes(userId) ?? false;
 		if (conversation.muted && !mentioned) continue;
-		const payload: MessagePushPayload = {
+		const payload: PushPayload = {
 			type: "message",
 			conversationId: message.conversationId,
 			messageId: message.id,

@@ -1,6 +1,7 @@
 // Delivering one Web Push message (RFC 8030): the encrypted body, VAPID authorization, a TTL and
 // a Topic per conversation (a phone then shows one notification per chat, the latest). Only
 // endpoints accepted at subscribe time are ever fetched (`isAllowedPushEndpoint`).
+import type { PushPayload } from "../../shared/schemas";
 import type { AppEnv } from "../config";
 import { fromBase64url, sha256 } from "../encoding";
 import { log } from "../log";
@@ -11,8 +12,6 @@ import { type VapidKeys, vapidAuthorization } from "./vapid";
 export const PUSH_TTL_SECONDS = 24 * 3600;
 /** A push service that does not answer within this long is given up on (the message is in history anyway). */
 const PUSH_TIMEOUT_MS = 5_000;
-/** The body of a notification: text cut to this many characters. */
-export const PUSH_BODY_MAX = 200;
 
 /** Push services browsers use: only `https` endpoints on these hosts are accepted outside development. */
 const PUSH_SERVICE_HOSTS = [
@@ -46,16 +45,6 @@ export function isAllowedPushEndpoint(env: AppEnv, endpoint: string): boolean {
 	return PUSH_SERVICE_HOSTS.some((known) => (known.startsWith(".") ? host.endsWith(known) : host === known));
 }
 
-/** The decrypted payload a service worker receives (contract v2). */
-export interface MessagePushPayload {
-	type: "message";
-	conversationId: string;
-	messageId: string;
-	seq: number;
-	title: string;
-	body: string;
-}
-
 /** `Topic`: at most 32 characters of the URL-safe base64 alphabet, the same for every message of a conversation. */
 export async function pushTopic(conversationId: string): Promise<string> {
 	return (await sha256(`conversation:${conversationId}`)).slice(0, 32);
@@ -75,7 +64,7 @@ export async function sendPush(
 	env: AppEnv,
 	keys: VapidKeys,
 	target: PushTarget,
-	payload: MessagePushPayload,
+	payload: PushPayload,
 	topic: string,
 ): Promise<PushOutcome> {
 	if (!isAllowedPushEndpoint(env, target.endpoint)) return "gone";
