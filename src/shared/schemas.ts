@@ -180,13 +180,14 @@ const graphemes = typeof Intl !== "undefined" && "Segmenter" in Intl ? new Intl.
 const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
 const FLAG = /^\p{Regional_Indicator}{2}$/u;
 const KEYCAP = /^[0-9#*]\uFE0F?\u20E3$/u;
+const utf8 = new TextEncoder();
 
 /**
  * One emoji: a single grapheme cluster of at most 32 UTF-8 bytes that is pictographic (with any
  * skin tone, ZWJ sequence or variation selector), a flag (two regional indicators) or a keycap.
  */
 export function isOneEmoji(value: string): boolean {
-	if (value.length === 0 || new TextEncoder().encode(value).byteLength > MAX_EMOJI_BYTES) return false;
+	if (value.length === 0 || utf8.encode(value).byteLength > MAX_EMOJI_BYTES) return false;
 	if (graphemes && [...graphemes.segment(value)].length !== 1) return false;
 	return PICTOGRAPHIC.test(value) || FLAG.test(value) || KEYCAP.test(value);
 }
