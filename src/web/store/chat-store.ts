@@ -20,7 +20,7 @@ import type { RealtimeEvent } from "../realtime";
 import { loadSession, saveSession } from "../session";
 import type { ChatAction } from "./actions";
 import { myParticipant } from "./participants";
-import { toggleReaction } from "./reactions";
+import { hasReacted, toggleReaction } from "./reactions";
 import { chatReducer } from "./reducer";
 import { type ChatState, initialState, type Notice } from "./state";
 import { highestSeq } from "./threads";
@@ -451,7 +451,7 @@ export class ChatStore implements Store {
 		const { conversationId, id: messageId } = message;
 		const current = this.state.threads[conversationId]?.messages.find((m) => m.id === messageId) ?? message;
 		const before = current.reactions ?? [];
-		const on = !before.some((r) => r.emoji === emoji && r.userIds.includes(meId));
+		const on = !hasReacted(before, emoji, meId);
 		const set = (reactions: typeof before) =>
 			this.dispatch({ type: "message/reactions", conversationId, messageId, reactions });
 		set(toggleReaction(before, emoji, meId, on));
