@@ -244,8 +244,7 @@ export const apiV2 = {
 		),
 	reportMessage: (messageId: string, reason: ReportReason, note?: string) =>
 		call(
-			() =>
-				v1.messages[":id"].report.$post({ param: { id: enc(messageId) }, json: { reason, ...(note ? { note } : {}) } }),
+			() => message.report.$post({ param: { id: enc(messageId) }, json: { reason, ...(note ? { note } : {}) } }),
 			ReportResult,
 		),
 	updateProfile: (patch: { displayName?: string; avatarImageKey?: string | null }) =>

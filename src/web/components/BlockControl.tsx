@@ -4,6 +4,7 @@
 // Settings' list of blocked people unblocks through the same hook.
 import { type ReactNode, useState } from "react";
 import type { User } from "../../shared/schemas";
+import { REFUSED_TEXT } from "../effects/sending";
 import { failureText } from "../effects/store";
 import { useChat, useChatStore } from "../store/context";
 import styles from "./BlockControl.module.css";
@@ -108,7 +109,7 @@ export function ReplyGate({ conversationId, otherUser, children }: ReplyGateProp
 	if (refused)
 		return (
 			<div className={styles["reply-notice"]} data-testid="reply-notice" role="status">
-				<p>You can't reply to this conversation.</p>
+				<p>{REFUSED_TEXT}</p>
 			</div>
 		);
 	return children;

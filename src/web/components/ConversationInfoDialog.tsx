@@ -6,7 +6,7 @@ import { ApiError } from "../api";
 import { failureText } from "../effects/store";
 import { lastSeen } from "../format";
 import { useChat, useChatStore } from "../store/context";
-import { conversationTitle } from "../store/messages";
+import { conversationTitle, otherParticipant } from "../store/messages";
 import { Avatar } from "./Avatar";
 import { BlockButton } from "./BlockControl";
 import { Button } from "./Button";
@@ -29,12 +29,6 @@ function explain(error: unknown, action: "add" | "remove" | "demote" | "leave" |
 	return `${error.message} ${rule}`.trim();
 }
 
-/** A direct chat's picture is the other person's. */
-function otherUserAvatar(participants: Participant[] | undefined, users: Record<string, User>, meId: string) {
-	const other = participants?.find((p) => p.user.id !== meId)?.user;
-	return other ? (users[other.id]?.avatarUrl ?? other.avatarUrl) : null;
-}
-
 export function ConversationInfoDialog({ conversation, onClose }: { conversation: Conversation; onClose: () => void }) {
 	const store = useChatStore();
 	const me = useChat((s) => s.me);
@@ -49,8 +43,10 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 	const amAdmin = participants?.some((p) => p.user.id === me.id && p.role === "admin") === true;
 	const memberIds = useMemo(() => new Set((participants ?? []).map((p) => p.user.id)), [participants]);
 	const title = conversationTitle(conversation, participants, me.id);
-	const other = isGroup ? undefined : participants?.find((p) => p.user.id !== me.id)?.user;
+	const other = isGroup ? undefined : otherParticipant(participants, me.id)?.user;
 	const otherUser = other ? (users[other.id] ?? other) : undefined;
+	// A direct chat's picture is the other person's.
+	const otherAvatar = other ? (users[other.id]?.avatarUrl ?? other.avatarUrl) : null;
 
 	async function act(action: () => Promise<void>, kind: "add" | "remove" | "demote" | "leave" | "other") {
 		setBusy(true);
@@ -74,13 +70,7 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 	return (
 		<Dialog title={isGroup ? "Group info" : "Contact info"} onClose={onClose} className={styles["info-dialog"]}>
 			<div className={styles["info-summary"]}>
-				<Avatar
-					name={title}
-					seed={conversation.id}
-					url={isGroup ? null : otherUserAvatar(participants, users, me.id)}
-					size={64}
-					group={isGroup}
-				/>
+				<Avatar name={title} seed={conversation.id} url={otherAvatar} size={64} group={isGroup} />
 				{isGroup && amAdmin ? (
 					<GroupTitle
 						title={title}

@@ -57,6 +57,12 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		setBelow(n);
 	}, []);
 
+	/** Is the reader near the bottom (new messages keep it pinned there)? If not, the jump button shows. */
+	const notePosition = useCallback((el: HTMLElement) => {
+		atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+		setShowJump(!atBottom.current);
+	}, []);
+
 	const scrollToBottom = useCallback((smooth = false) => {
 		const el = scroller.current;
 		if (!el) return;
@@ -79,8 +85,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 				// Open at the first unread message, the divider just above it (issue 15.2).
 				const offset = line.getBoundingClientRect().top - el.getBoundingClientRect().top;
 				el.scrollTop = Math.max(0, el.scrollTop + offset - 8);
-				atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
-				setShowJump(!atBottom.current);
+				notePosition(el);
 				countBelow();
 			} else scrollToBottom();
 			return;
@@ -93,7 +98,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		}
 		if (atBottom.current) scrollToBottom();
 		else countBelow();
-	}, [messages, pending, thread?.loaded, decided.decided, scrollToBottom, countBelow]);
+	}, [messages, pending, thread?.loaded, decided.decided, scrollToBottom, countBelow, notePosition]);
 
 	// Sending my own message always brings me to the bottom.
 	const pendingCount = pending.length;
@@ -113,8 +118,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		if (!li) return;
 		store.jumpDone(jump.nonce);
 		li.scrollIntoView({ block: "center" });
-		atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
-		setShowJump(!atBottom.current);
+		notePosition(el);
 		li.dataset.highlighted = "true";
 		setActiveSeq(jump.seq);
 		li.querySelector<HTMLButtonElement>("[data-message-actions]")?.focus({ preventScroll: true });
@@ -122,7 +126,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		setTimeout(() => {
 			delete li.dataset.highlighted;
 		}, 2500);
-	}, [jump, id, thread?.loaded, messages, store]);
+	}, [jump, id, thread?.loaded, messages, store, notePosition]);
 
 	const loadOlder = useCallback(() => {
 		const el = scroller.current;
@@ -150,9 +154,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 	function onScroll() {
 		const el = scroller.current;
 		if (!el) return;
-		const near = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
-		atBottom.current = near;
-		setShowJump(!near);
+		notePosition(el);
 		cancelAnimationFrame(countFrame.current);
 		countFrame.current = requestAnimationFrame(countBelow);
 	}

@@ -68,12 +68,6 @@ export const IconClose = () => (
 		<path d="M6 6l12 12M18 6 6 18" />
 	</svg>
 );
-export const IconBell = () => (
-	<svg aria-hidden="true" {...base} {...line}>
-		<path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
-		<path d="M10.3 21a1.9 1.9 0 0 0 3.4 0" />
-	</svg>
-);
 export const IconClock = () => (
 	<svg
 		aria-hidden="true"

@@ -8,7 +8,7 @@ import { History } from "../effects/history";
 import { MessageNotifications } from "../effects/notifications";
 import { ReceiptReports } from "../effects/receipt-reports";
 import { type SendExtras, Sending } from "../effects/sending";
-import { handleSocketEvent } from "../effects/socket-events";
+import { type EventEffects, handleSocketEvent } from "../effects/socket-events";
 import { Sockets } from "../effects/sockets";
 import { errorText, failureText, isVisible, type Store, viewingId } from "../effects/store";
 import { sweepTyping, TypingReports } from "../effects/typing";
@@ -20,7 +20,7 @@ import type { RealtimeEvent } from "../realtime";
 import { loadSession, saveSession } from "../session";
 import type { ChatAction } from "./actions";
 import { myParticipant } from "./participants";
-import { toggleReaction } from "./reactions";
+import { hasReacted, toggleReaction } from "./reactions";
 import { chatReducer } from "./reducer";
 import { type ChatState, initialState, type Notice } from "./state";
 import { highestSeq } from "./threads";
@@ -134,22 +134,20 @@ export class ChatStore implements Store {
 	private handleEvent(event: RealtimeEvent, source: "realtime" | "room"): void {
 		if (event.type === "message:reactions")
 			this.reactionFrames.set(event.data.messageId, (this.reactionFrames.get(event.data.messageId) ?? 0) + 1);
-		handleSocketEvent(
-			this,
-			{
-				messageArrived: (message, from) => this.onMessage(message, from),
-				conversationUpdated: (id, known) => {
-					if (!known || !this.state.participants[id]) void this.loadDetails(id);
-				},
-				unknownConversation: () => void this.refreshConversations(),
-				gone: (id) => this.forgetConversation(id),
-				viewingId: () => viewingId(this.state),
-				muting: (id) => this.muteInFlight.get(id),
-			},
-			event,
-			source,
-		);
+		handleSocketEvent(this, this.eventEffects, event, source);
 	}
+
+	/** What a socket event also needs done (handleSocketEvent asks it of these). */
+	private readonly eventEffects: EventEffects = {
+		messageArrived: (message, from) => this.onMessage(message, from),
+		conversationUpdated: (id, known) => {
+			if (!known || !this.state.participants[id]) void this.loadDetails(id);
+		},
+		unknownConversation: () => void this.refreshConversations(),
+		gone: (id) => this.forgetConversation(id),
+		viewingId: () => viewingId(this.state),
+		muting: (id) => this.muteInFlight.get(id),
+	};
 
 	// ---------- notices ----------
 	/** Says how an action went, where the reader will see it. */
@@ -451,7 +449,7 @@ export class ChatStore implements Store {
 		const { conversationId, id: messageId } = message;
 		const current = this.state.threads[conversationId]?.messages.find((m) => m.id === messageId) ?? message;
 		const before = current.reactions ?? [];
-		const on = !before.some((r) => r.emoji === emoji && r.userIds.includes(meId));
+		const on = !hasReacted(before, emoji, meId);
 		const set = (reactions: typeof before) =>
 			this.dispatch({ type: "message/reactions", conversationId, messageId, reactions });
 		set(toggleReaction(before, emoji, meId, on));
