@@ -42,8 +42,6 @@ import { ApiError, badRequest, forbidden, notFound } from "../errors";
 import { publicOrigin, unwrap } from "../http";
 import { authed, errors, json, jsonBody, openApiRouter } from "../openapi";
 
-export { HistoryQuery, ListQuery };
-
 type Vars = { Bindings: AppEnv; Variables: AuthVariables };
 
 /** The conversation with participants; watermarks come from the room, which is ahead of D1. */
