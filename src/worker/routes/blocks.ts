@@ -40,7 +40,9 @@ const myBlocks = createRoute({
 });
 
 async function changeBlock(env: AppEnv, blockerId: string, blockedId: string, blocked: boolean) {
-	if (blockedId === blockerId) throw badRequest("you cannot block yourself");
+	if (blockedId === blockerId) {
+		throw badRequest("you cannot block yourself", { fields: [{ path: "id", message: "is your own id" }] });
+	}
 	if (!(await userExists(env, blockedId))) throw notFound("user");
 	const direct = await setBlock(env, blockerId, blockedId, blocked, new Date().toISOString());
 	// D1 has it; the pair's direct room (if any) reads it again and enforces it on send. If the
