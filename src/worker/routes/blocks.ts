@@ -7,7 +7,8 @@ import type { AppEnv } from "../../server/config";
 import { listBlocked, setBlock } from "../../server/db/blocks";
 import { userExists } from "../../server/db/users";
 import { log } from "../../server/log";
-import { BlockResult, IdParams, type User, UserList } from "../../shared/schemas";
+import { toUser } from "../../server/views";
+import { BlockResult, IdParams, UserList } from "../../shared/schemas";
 import type { AuthVariables } from "../auth";
 import { ApiError, badRequest, notFound } from "../errors";
 import { authed, errors, json, openApiRouter } from "../openapi";
@@ -78,11 +79,5 @@ export const blockRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVari
 	.openapi(myBlocks, async (c) => {
 		const rows = await listBlocked(c.env, c.get("userId"));
 		// Who they are, never their presence.
-		const users: User[] = rows.map((r) => ({
-			id: r.id,
-			email: r.email,
-			displayName: r.display_name,
-			avatarUrl: r.avatar_url,
-		}));
-		return c.json({ users }, 200);
+		return c.json({ users: rows.map((row) => toUser({ ...row, presence_hidden: 1 })) }, 200);
 	});
