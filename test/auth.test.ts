@@ -214,6 +214,13 @@ describe("users and tickets", () => {
 		const byName = await api("GET", `/users?q=${encodeURIComponent("zanele")}`, { token: me.token });
 		expect(byName.status).toBe(200);
 		expect(byName.body.users.map((u: { id: string }) => u.id)).toContain(other.user.id);
+		// Who they are, never their presence.
+		expect(byName.body.users.find((u: { id: string }) => u.id === other.user.id)).toEqual({
+			id: other.user.id,
+			email: other.user.email,
+			displayName: other.user.displayName,
+			avatarUrl: null,
+		});
 		const byEmail = await api("GET", `/users?q=${encodeURIComponent(other.user.email.slice(0, 12))}`, {
 			token: me.token,
 		});

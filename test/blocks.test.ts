@@ -56,7 +56,10 @@ describe("blocking and unblocking", () => {
 
 	it("refuses blocking yourself (400), an unknown user (404) and no token (401)", async () => {
 		const a = await registerUser("SelfBlock");
-		expectError(await block(a, a), 400, "invalid_request");
+		const self = await block(a, a);
+		expectError(self, 400, "invalid_request");
+		// The contract's 400 names the bad field.
+		expect(self.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(["id"]);
 		expectError(await api("PUT", `/users/${crypto.randomUUID()}/block`, { token: a.token }), 404, "not_found");
 		expectError(await api("PUT", `/users/${a.user.id}/block`), 401, "unauthorized");
 		expectError(await api("GET", "/me/blocks"), 401, "unauthorized");

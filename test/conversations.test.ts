@@ -56,11 +56,10 @@ describe("direct conversations", () => {
 
 	it("refuses a direct conversation with yourself (400) or with an unknown user (404)", async () => {
 		const a = await registerUser("Solo");
-		expectError(
-			await api("POST", "/conversations", { token: a.token, body: { type: "direct", userId: a.user.id } }),
-			400,
-			"invalid_request",
-		);
+		const self = await api("POST", "/conversations", { token: a.token, body: { type: "direct", userId: a.user.id } });
+		expectError(self, 400, "invalid_request");
+		// The contract's 400 names the bad field.
+		expect(self.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(["userId"]);
 		expectError(
 			await api("POST", "/conversations", { token: a.token, body: { type: "direct", userId: "no-such-user" } }),
 			404,

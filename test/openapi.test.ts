@@ -31,7 +31,17 @@ const CONTRACT = [
 	"put /messages/{id}/reactions/{emoji}",
 	"delete /messages/{id}/reactions/{emoji}",
 	"get /search/messages",
+	"post /messages/{id}/report",
+	"put /users/{id}/block",
+	"delete /users/{id}/block",
+	"get /me/blocks",
 	"patch /me",
+	"post /auth/logout",
+	"post /auth/logout-all",
+	"put /me/password",
+	"get /push/vapid-public-key",
+	"post /push/subscriptions",
+	"delete /push/subscriptions",
 ];
 const ADDITIONS = ["post /conversations/{id}/delivered", "get /media/{key}", "put /uploads/local/{key}"];
 

@@ -1,5 +1,5 @@
 // Fixed-window counters in D1 for the auth and upload endpoints (a few writes per login, none per
-// message), and in-memory token buckets for the Durable Objects.
+// message). The Durable Objects' in-memory token buckets are in src/server/tokenBucket.ts.
 import { type AppEnv, isDevelopment, rateLimitsOn } from "../server/config";
 import { countEvents, uncountEvents } from "../server/db/rateLimits";
 import { ApiError } from "./errors";

@@ -121,12 +121,7 @@ const ticket = createRoute({
 });
 
 /** A search result: who someone is, never their presence (contract v2: contacts and shared conversations only). */
-const toSearchResult = (row: UserRecord): User => ({
-	id: row.id,
-	email: row.email,
-	displayName: row.display_name,
-	avatarUrl: row.avatar_url,
-});
+const toSearchResult = (row: UserRecord): User => toUser({ ...row, presence_hidden: 1 });
 
 export const authRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVariables }>()
 	.openapi(register, async (c) => {

@@ -7,7 +7,8 @@ import type { AppEnv } from "../../server/config";
 import { listBlocked, setBlock } from "../../server/db/blocks";
 import { userExists } from "../../server/db/users";
 import { log } from "../../server/log";
-import { BlockResult, IdParams, type User, UserList } from "../../shared/schemas";
+import { toUser } from "../../server/views";
+import { BlockResult, IdParams, UserList } from "../../shared/schemas";
 import type { AuthVariables } from "../auth";
 import { ApiError, badRequest, notFound } from "../errors";
 import { authed, errors, json, openApiRouter } from "../openapi";
@@ -40,7 +41,9 @@ const myBlocks = createRoute({
 });
 
 async function changeBlock(env: AppEnv, blockerId: string, blockedId: string, blocked: boolean) {
-	if (blockedId === blockerId) throw badRequest("you cannot block yourself");
+	if (blockedId === blockerId) {
+		throw badRequest("you cannot block yourself", { fields: [{ path: "id", message: "is your own id" }] });
+	}
 	if (!(await userExists(env, blockedId))) throw notFound("user");
 	const direct = await setBlock(env, blockerId, blockedId, blocked, new Date().toISOString());
 	// D1 has it; the pair's direct room (if any) reads it again and enforces it on send. If the
@@ -76,11 +79,5 @@ export const blockRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVari
 	.openapi(myBlocks, async (c) => {
 		const rows = await listBlocked(c.env, c.get("userId"));
 		// Who they are, never their presence.
-		const users: User[] = rows.map((r) => ({
-			id: r.id,
-			email: r.email,
-			displayName: r.display_name,
-			avatarUrl: r.avatar_url,
-		}));
-		return c.json({ users }, 200);
+		return c.json({ users: rows.map((row) => toUser({ ...row, presence_hidden: 1 })) }, 200);
 	});

@@ -42,8 +42,6 @@ import { ApiError, badRequest, forbidden, notFound } from "../errors";
 import { publicOrigin, unwrap } from "../http";
 import { authed, errors, json, jsonBody, openApiRouter } from "../openapi";
 
-export { HistoryQuery, ListQuery };
-
 type Vars = { Bindings: AppEnv; Variables: AuthVariables };
 
 /** The conversation with participants; watermarks come from the room, which is ahead of D1. */
@@ -204,7 +202,11 @@ export const conversationRoutes = openApiRouter<Vars>()
 		const id = crypto.randomUUID();
 
 		if (body.type === "direct") {
-			if (body.userId === me) throw badRequest("cannot start a direct conversation with yourself");
+			if (body.userId === me) {
+				throw badRequest("cannot start a direct conversation with yourself", {
+					fields: [{ path: "userId", message: "is your own id" }],
+				});
+			}
 			if (!(await userExists(c.env, body.userId))) throw notFound("user");
 			if (await isBlocking(c.env, body.userId, me)) throw forbidden("this user does not accept conversations from you");
 			const directKey = [me, body.userId].sort().join(":");

@@ -22,8 +22,6 @@ import { badRequest, notFound } from "../errors";
 import { publicOrigin, unwrap } from "../http";
 import { authed, errors, json, jsonBody, openApiRouter } from "../openapi";
 
-export { DeleteQuery };
-
 /**
  * The conversation of a message the caller can see: from the id itself, or from D1 for older
  * ids (and for any id whose prefix is not a conversation of the caller's).
