@@ -279,8 +279,7 @@ export async function runRealistic(target, opts) {
 		const acked = p.ackedSeqs.length;
 		const unacked = p.pending.size;
 		for (const [ref] of p.pending) if (p.errorSamples.length < 5) p.errorSamples.push({ noAck: ref });
-		let lost = 0;
-		for (const r of p.receivers) for (const seq of p.ackedSeqs) if (seq >= r.seen.length || !r.seen[seq]) lost++;
+		const lost = p.receivers.reduce((a, r) => a + r.missing(p.ackedSeqs), 0);
 		const sum = (fn) => state.reduce((a, s) => a + fn(s), 0);
 		const byType = {};
 		for (const s of state)
