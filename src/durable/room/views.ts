@@ -6,6 +6,7 @@ import { type MessageRecord, toMessage } from "../../server/views";
 import type { Message, ServerEvent } from "../../shared/schemas";
 import type { RoomLog } from "./log";
 import type { ReceiptMove } from "./receipts";
+import type { AddressedEvent } from "./sockets";
 
 /**
  * `conversation:updated` for each of `userIds` as they see it: their unread count, mute and
@@ -56,12 +57,6 @@ export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: 
 /** One member's `conversation:updated`, or null for a non-member. */
 export async function conversationView(env: AppEnv, roomLog: RoomLog, userId: string): Promise<ServerEvent | null> {
 	return (await conversationViews(env, roomLog, [userId])).get(userId) ?? null;
-}
-
-/** An event for one member's sockets, but for those in `notTo`. */
-export interface AddressedEvent {
-	event: ServerEvent;
-	notTo?: readonly WebSocket[];
 }
 
 /**
