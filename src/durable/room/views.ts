@@ -15,6 +15,9 @@ import type { AddressedEvent } from "./sockets";
  */
 export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: Iterable<string>) {
 	const views = new Map<string, ServerEvent>();
+	const recipients = [...userIds];
+	// A receipt window with no reads, or a flush with nobody online, reads nothing.
+	if (recipients.length === 0) return views;
 	const meta = roomLog.meta();
 	if (!meta) return views;
 	const hid = roomLog.usersWhoHid();
@@ -29,7 +32,7 @@ export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: 
 		}
 		return m;
 	};
-	for (const userId of userIds) {
+	for (const userId of recipients) {
 		const member = roomLog.member(userId);
 		if (!member) continue;
 		const last = hid.has(userId) ? roomLog.lastVisibleMessage(userId) : latest;
