@@ -45,6 +45,15 @@ export async function driveSenders(o) {
 }
 
 /**
+ * Waits until no frame arrived for `quietMs` (`lastFrame()`), or until `maxMs` passed since
+ * `since` (default: now); polls every `pollMs`. Returns the ms since `since`.
+ */
+export async function quiet(lastFrame, quietMs, maxMs, { since = performance.now(), pollMs = 200 } = {}) {
+	while (performance.now() - lastFrame() < quietMs && performance.now() - since < maxMs) await sleep(pollMs);
+	return performance.now() - since;
+}
+
+/**
  * After the sends: waits until `done()`, or until no frame arrived for 3 s after the send phase
  * (`lastFrameAt()`), or until `maxMs`. Returns why it stopped; whatever has not arrived by then
  * counts as lost, and the reason says whether it may just be late.

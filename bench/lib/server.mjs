@@ -184,16 +184,20 @@ export async function startWrangler({
 		if (exited) {
 			throw new Error(`${name}: wrangler dev exited (${JSON.stringify(exited)}); see ${logFile}:\n${tail(logFile)}`);
 		}
-		try {
-			const res = await fetch(base + healthPath, { signal: AbortSignal.timeout(2000) });
-			if (res.ok) return server;
-		} catch {
-			// Not listening yet.
-		}
+		if (await answers(base + healthPath)) return server;
 		await sleep(300);
 	}
 	await server.stop();
 	throw new Error(`${name}: no 200 from ${healthPath} within ${timeoutMs / 1000}s; see ${logFile}:\n${tail(logFile)}`);
+}
+
+/** Whether `url` answers 2xx within 2 s (false while the server is not listening or reloading). */
+export async function answers(url) {
+	try {
+		return (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
+	} catch {
+		return false;
+	}
 }
 
 export function tail(file, lines = 30) {

@@ -75,6 +75,13 @@ export class Receiver {
 		this.received++;
 		return true;
 	}
+
+	/** How many of `seqs` never arrived here. */
+	missing(seqs) {
+		let n = 0;
+		for (const seq of seqs) if (seq >= this.seen.length || !this.seen[seq]) n++;
+		return n;
+	}
 }
 
 /**
@@ -207,8 +214,7 @@ export async function runFanout(target, opts) {
 	pending.clear();
 	const activeMs = Math.max(lastDeliveryAt, wall0 + sendPhaseMs) - firstSendAt;
 
-	let lost = 0;
-	for (const r of receivers) for (const seq of ackedSeqs) if (seq >= r.seen.length || !r.seen[seq]) lost++;
+	const lost = receivers.reduce((a, r) => a + r.missing(ackedSeqs), 0);
 	const doubled = receivers.reduce((a, r) => a + r.doubled, 0);
 	const outOfOrder = receivers.reduce((a, r) => a + r.outOfOrder, 0);
 	const closedEarly = countClosed(sockets);

@@ -186,7 +186,7 @@ export async function runFlood(target, opts) {
 	let lost = 0;
 	for (let i = 0; i < members; i++) {
 		if (i === FLOODER && sockets[i].readyState !== 1) continue; // a closed flooder is not expected to receive
-		for (const seq of acked) if (seq >= receivers[i].seen.length || !receivers[i].seen[seq]) lost++;
+		lost += receivers[i].missing(acked);
 	}
 	const closedEarly = countClosed(sockets.filter((_, i) => i !== FLOODER));
 	const flooderOpen = floodWs.readyState === 1;

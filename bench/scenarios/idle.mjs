@@ -3,6 +3,7 @@
 // the RSS of the workerd processes before, after each batch and after an idle wait in which
 // the rooms may hibernate. Reports the growth per socket.
 
+import { quiet } from "../lib/schedule.mjs";
 import { sleep, workerdTotals } from "../lib/server.mjs";
 import { closeAll, countClosed, keepAlive, openSocket } from "../lib/sockets.mjs";
 import { round } from "../lib/stats.mjs";
@@ -18,12 +19,6 @@ async function mem(server) {
 	}
 	if (reads[0].totalKiB === null) return reads[0];
 	return reads.sort((a, b) => a.totalKiB - b.totalKiB)[1];
-}
-
-async function quiet(lastFrame, quietMs, maxMs) {
-	const start = performance.now();
-	while (performance.now() - lastFrame() < quietMs && performance.now() - start < maxMs) await sleep(200);
-	return performance.now() - start;
 }
 
 function perSocket(before, after, n) {

@@ -5,6 +5,7 @@
 // `conversation:updated` carries in `conversation.lastMessage`.
 import { randomUUID } from "node:crypto";
 import { eachEvent, unpack } from "../lib/frames.mjs";
+import { quiet } from "../lib/schedule.mjs";
 import { sleep, workerdTotals } from "../lib/server.mjs";
 import { closeAll, countClosed, keepAlive, openSocket } from "../lib/sockets.mjs";
 import { round, Samples } from "../lib/stats.mjs";
@@ -80,9 +81,7 @@ export async function runInbox(target, { members, messages, users, server, log, 
 	// Opening 256 realtime sockets sets off presence (user:online to everyone sharing a
 	// conversation); let that die down (no frame for settleMs, at most 120 s) so it is not
 	// measured as inbox latency.
-	const settleStart = performance.now();
-	while (performance.now() - lastFrameAt < settleMs && performance.now() - settleStart < 120_000) await sleep(200);
-	const settledMs = performance.now() - settleStart;
+	const settledMs = await quiet(() => lastFrameAt, settleMs, 120_000);
 
 	const cpu0 = workerdTotals(server);
 	sending = true;

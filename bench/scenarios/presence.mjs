@@ -9,6 +9,7 @@
 // conversations make extra contacts.
 
 import { FrameCounter } from "../lib/frames.mjs";
+import { quiet } from "../lib/schedule.mjs";
 import { sleep, workerdTotals } from "../lib/server.mjs";
 import { closeAll, countClosed, keepAlive, openSocket } from "../lib/sockets.mjs";
 import { round } from "../lib/stats.mjs";
@@ -66,8 +67,7 @@ export async function runPresenceStorm(target, { users, server, log, quietMs = 2
 		}
 	};
 	const waitQuiet = async (from, capMs) => {
-		while (performance.now() - Math.max(lastPresenceAt, from) < quietMs && performance.now() - from < capMs)
-			await sleep(100);
+		await quiet(() => Math.max(lastPresenceAt, from), quietMs, capMs, { since: from, pollMs: 100 });
 		return Math.max(0, lastPresenceAt - from);
 	};
 

@@ -17,7 +17,7 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { FrameCounter } from "../lib/frames.mjs";
-import { drain, driveSenders } from "../lib/schedule.mjs";
+import { drain, driveSenders, quiet } from "../lib/schedule.mjs";
 import { sleep, workerdTotals } from "../lib/server.mjs";
 import { closeAll, countClosed, keepAlive, openSocket } from "../lib/sockets.mjs";
 import { round, Samples } from "../lib/stats.mjs";
@@ -147,13 +147,11 @@ export async function runRealistic(target, opts) {
 	const roomOpenMs = performance.now() - tRoom;
 	// Presence from the realtime sockets opening: let it die down (no frame for settleMs, at
 	// most 120 s) so it is not counted against the messages.
-	const settleMs = opts.settleMs ?? 2000;
-	const settleStart = performance.now();
-	while (performance.now() - lastFrameAt < settleMs && performance.now() - settleStart < 120_000) await sleep(200);
+	const settledMs = await quiet(() => lastFrameAt, opts.settleMs ?? 2000, 120_000);
 	const setup = {
 		realtimeOpenMs: round(realtimeOpenMs, 0),
 		roomOpenMs: round(roomOpenMs, 0),
-		settleMs: round(performance.now() - settleStart, 0),
+		settleMs: round(settledMs, 0),
 		framesPerMember: round(state.reduce((a, s) => a + s.rt.frames + s.room.frames, 0) / members, 1),
 		presenceEventsPerMember: round(
 			state.reduce((a, s) => a + (s.rt.byType["user:online"] ?? 0) + (s.rt.byType["user:offline"] ?? 0), 0) / members,
@@ -170,9 +168,9 @@ export async function runRealistic(target, opts) {
 		phases.push(await runPhase(receipts));
 		// A phase cut short by its drain cap may leave a backlog: let the sockets go quiet (2 s
 		// without a frame, at most 60 s) so the next phase does not count it.
-		const t = performance.now();
+		const since = performance.now();
 		await sleep(500);
-		while (performance.now() - lastFrameAt < 2000 && performance.now() - t < 60_000) await sleep(200);
+		await quiet(() => lastFrameAt, 2000, 60_000, { since });
 	}
 	for (const stop of stopKeepAlive) stop();
 	const socketsClosedEarly = countClosed(realtimeSockets) + countClosed(roomSockets);
@@ -264,7 +262,7 @@ export async function runRealistic(target, opts) {
 		// flushes; count what arrives until 1 s passes with no frame (at most 10 s).
 		const tailStart = performance.now();
 		await sleep(readWindowMs + 300);
-		while (performance.now() - lastFrameAt < 1000 && performance.now() - tailStart < 10_000) await sleep(100);
+		await quiet(() => lastFrameAt, 1000, 10_000, { since: tailStart, pollMs: 100 });
 		const cpu1 = workerdTotals(server);
 		const harness1 = process.cpuUsage(harness0);
 		const stats1 = await roomStats(target, roomId, roomUsers[0]);
@@ -279,8 +277,7 @@ export async function runRealistic(target, opts) {
 		const acked = p.ackedSeqs.length;
 		const unacked = p.pending.size;
 		for (const [ref] of p.pending) if (p.errorSamples.length < 5) p.errorSamples.push({ noAck: ref });
-		let lost = 0;
-		for (const r of p.receivers) for (const seq of p.ackedSeqs) if (seq >= r.seen.length || !r.seen[seq]) lost++;
+		const lost = p.receivers.reduce((a, r) => a + r.missing(p.ackedSeqs), 0);
 		const sum = (fn) => state.reduce((a, s) => a + fn(s), 0);
 		const byType = {};
 		for (const s of state)

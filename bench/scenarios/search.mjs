@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { answers, sleep } from "../lib/server.mjs";
 import { round, Samples } from "../lib/stats.mjs";
 
 const VOCABULARY = (
@@ -116,14 +117,9 @@ function writeSeed(file, { searcherId, conversations, messages, memberOf }) {
 async function waitHealthy(base, ms = 60_000) {
 	const deadline = Date.now() + ms;
 	for (;;) {
-		try {
-			const res = await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
-			if (res.ok) return;
-		} catch {
-			// reloading
-		}
+		if (await answers(`${base}/api/v1/health`)) return;
 		if (Date.now() > deadline) throw new Error("search: the app did not answer after seeding");
-		await new Promise((r) => setTimeout(r, 300));
+		await sleep(300);
 	}
 }
 

@@ -91,7 +91,10 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		);
 		this.receipts = new ReceiptWindow((moves) => this.sendReceipts(moves));
 		this.hubs = new HubMailboxes(env, (promise) => ctx.waitUntil(promise));
-		this.blocks = new RoomBlocks(() => this.d1());
+		this.blocks = new RoomBlocks(
+			() => this.d1(),
+			() => this.memberIds(),
+		);
 		if (isDevelopment(env)) ctx.blockConcurrencyWhile(async () => this.countWake());
 	}
 
@@ -250,7 +253,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	async blocksChanged(): Promise<RoomResult<null>> {
 		try {
 			const meta = await this.load();
-			if (meta) await this.blocks.refresh(this.memberIds());
+			if (meta) await this.blocks.refresh();
 			return ok(null);
 		} catch (err) {
 			log.error("room_blocks_refresh_failed", { conversationId: this.conversationId, error: String(err) });
@@ -318,7 +321,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	): Promise<RoomResult<{ message: Message; created: boolean }>> {
 		const meta = await this.load(origin);
 		if (!meta || !(await this.isMember(senderId))) return fail(404, "conversation not found");
-		await this.blocks.load(meta.type, this.memberIds());
+		await this.blocks.load(meta.type);
 		const stored = this.roomLog.byClientId(senderId, body.clientId);
 		if (stored) {
 			await this.visibleToRest(opts.viaRest);

@@ -14,20 +14,24 @@ export class RoomBlocks {
 	/** Bumped by every refresh: a read that started before one must not store what it found. */
 	private generation = 0;
 
-	constructor(private readonly d1: () => D1Database) {}
+	constructor(
+		private readonly d1: () => D1Database,
+		/** The conversation's member ids, asked for only when D1 is read. */
+		private readonly memberIds: () => string[],
+	) {}
 
 	/**
 	 * Makes sure the room knows the pair's blocks (a no-op when it does, and for groups). Awaited
 	 * before a send reads its log, so the check itself stays synchronous.
 	 */
-	async load(type: string, memberIds: string[]) {
+	async load(type: string) {
 		if (type !== "direct") return;
-		while (this.blocked === null) await this.read(memberIds);
+		while (this.blocked === null) await this.read();
 	}
 
-	private async read(memberIds: string[]) {
+	private async read() {
 		const generation = this.generation;
-		const pairs = await blocksAmong(this.d1(), memberIds);
+		const pairs = await blocksAmong(this.d1(), this.memberIds());
 		if (generation === this.generation) this.blocked = new Set(pairs.map((p) => p.blocked_id));
 	}
 
@@ -42,9 +46,9 @@ export class RoomBlocks {
 	}
 
 	/** A block route changed D1: forget what the room knew and read it again (throws if D1 fails). */
-	async refresh(memberIds: string[]) {
+	async refresh() {
 		this.generation += 1;
 		this.blocked = null;
-		await this.read(memberIds);
+		await this.read();
 	}
 }

@@ -82,8 +82,6 @@ export type Meta = {
 	origin: string;
 };
 
-export type MemberRow = MemberRecord;
-
 export interface NewMessage {
 	senderId: string;
 	clientId: string;
@@ -96,9 +94,6 @@ export interface NewMessage {
 	/** Contract v2: mentioned members, deduplicated. */
 	mentions?: string[];
 }
-
-/** What a D1 import brings: the conversation as D1 knows it. */
-export type ImportedConversation = ConversationImport;
 
 /** Routing is in the id: `<conversation id>_<random>`, so a message id finds its room without D1. */
 export function newMessageId(conversationId: string): string {
@@ -163,7 +158,7 @@ export class RoomLog {
 	}
 
 	/** Writes what D1 knows in one transaction: the room's first write ever. */
-	importConversation(data: ImportedConversation, origin: string) {
+	importConversation(data: ConversationImport, origin: string) {
 		this.storage.transactionSync(() => {
 			for (const statement of SCHEMA.split(";")) if (statement.trim()) this.sql.exec(statement);
 			const lastSeq = data.messages.reduce((max, m) => Math.max(max, m.seq), 0);
@@ -237,14 +232,14 @@ export class RoomLog {
 
 	// ---------- members ----------
 
-	private withPendingMarks(row: MemberRow): MemberRow {
+	private withPendingMarks(row: MemberRecord): MemberRecord {
 		const marks = this.pendingMarks.get(row.user_id);
 		return marks ? { ...row, last_read_seq: marks.read, last_delivered_seq: marks.delivered } : row;
 	}
 
-	member(userId: string): MemberRow | null {
+	member(userId: string): MemberRecord | null {
 		const row = this.sql
-			.exec<MemberRow>(
+			.exec<MemberRecord>(
 				"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM members WHERE user_id = ?",
 				userId,
 			)
@@ -252,9 +247,9 @@ export class RoomLog {
 		return row ? this.withPendingMarks(row) : null;
 	}
 
-	members(): MemberRow[] {
+	members(): MemberRecord[] {
 		return this.sql
-			.exec<MemberRow>(
+			.exec<MemberRecord>(
 				"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM members ORDER BY joined_at, user_id",
 			)
 			.toArray()
@@ -269,7 +264,7 @@ export class RoomLog {
 	 * Makes the member list match D1's participants (D1 is where membership is queried, and an
 	 * admin may change it from the dashboard). Watermarks keep the higher of the two.
 	 */
-	syncMembers(rows: MemberRow[]) {
+	syncMembers(rows: MemberRecord[]) {
 		this.persistWatermarks();
 		this.storage.transactionSync(() => {
 			const keep = new Set(rows.map((r) => r.user_id));

@@ -39,6 +39,12 @@ function closeQuietly(ws: WebSocket, code: number, reason: string) {
 	}
 }
 
+/** An event for one member's sockets, but for those in `notTo`. */
+export interface AddressedEvent {
+	event: ServerEvent;
+	notTo?: readonly WebSocket[];
+}
+
 export class RoomSockets {
 	private attachments = new WeakMap<WebSocket, RoomSocket>();
 	private floodGuards = new FloodGuards({
@@ -92,7 +98,7 @@ export class RoomSockets {
 	}
 
 	/** Events for one user's sockets, as one frame per socket; an event skips the sockets in its `notTo`. */
-	sendToUser(userId: string, events: { event: ServerEvent; notTo?: readonly WebSocket[] }[]) {
+	sendToUser(userId: string, events: AddressedEvent[]) {
 		if (events.length === 0) return;
 		const all = events.some((e) => e.notTo) ? null : frameText(events.map((e) => e.event));
 		for (const ws of this.ctx.getWebSockets(userId)) {

@@ -6,6 +6,7 @@ import { type MessageRecord, toMessage } from "../../server/views";
 import type { Message, ServerEvent } from "../../shared/schemas";
 import type { RoomLog } from "./log";
 import type { ReceiptMove } from "./receipts";
+import type { AddressedEvent } from "./sockets";
 
 /**
  * `conversation:updated` for each of `userIds` as they see it: their unread count, mute and
@@ -14,6 +15,9 @@ import type { ReceiptMove } from "./receipts";
  */
 export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: Iterable<string>) {
 	const views = new Map<string, ServerEvent>();
+	const recipients = [...userIds];
+	// A receipt window with no reads, or a flush with nobody online, reads nothing.
+	if (recipients.length === 0) return views;
 	const meta = roomLog.meta();
 	if (!meta) return views;
 	const hid = roomLog.usersWhoHid();
@@ -28,7 +32,7 @@ export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: 
 		}
 		return m;
 	};
-	for (const userId of userIds) {
+	for (const userId of recipients) {
 		const member = roomLog.member(userId);
 		if (!member) continue;
 		const last = hid.has(userId) ? roomLog.lastVisibleMessage(userId) : latest;
@@ -56,12 +60,6 @@ export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: 
 /** One member's `conversation:updated`, or null for a non-member. */
 export async function conversationView(env: AppEnv, roomLog: RoomLog, userId: string): Promise<ServerEvent | null> {
 	return (await conversationViews(env, roomLog, [userId])).get(userId) ?? null;
-}
-
-/** An event for one member's sockets, but for those in `notTo`. */
-export interface AddressedEvent {
-	event: ServerEvent;
-	notTo?: readonly WebSocket[];
 }
 
 /**
