@@ -1,4 +1,4 @@
-// The wire contract (../shared/CONTRACT.md) as zod schemas: request bodies, objects and socket
+// The wire contract (docs/contract.md) as zod schemas: request bodies, objects and socket
 // frames. Worker, Durable Objects and the web app all import from here, so there is one copy.
 import { z } from "zod";
 

@@ -1,4 +1,4 @@
-// REST client for /api/v1 (CONTRACT.md), typed from the worker's routes: `hc<AppType>` knows
+// REST client for /api/v1 (docs/contract.md), typed from the worker's routes: `hc<AppType>` knows
 // every route's path, params, query, body and answers, so a call that does not match a route's
 // declaration does not compile. Every answer is still parsed at run time with the shared zod
 // schemas (whose types must match the route's declared answer), and the error envelope becomes a

@@ -1,4 +1,4 @@
-// The two socket kinds from CONTRACT.md (the per-tab realtime socket and the open chat's room
+// The two socket kinds from docs/contract.md (the per-tab realtime socket and the open chat's room
 // socket), on partysocket's reconnecting WebSocket. Tickets are single-use and short-lived, so
 // the URL provider fetches a fresh one for every (re)connect; partysocket backs off on failure.
 import { WebSocket as ReconnectingWebSocket } from "partysocket";

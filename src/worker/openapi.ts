@@ -137,7 +137,7 @@ export const DOCUMENT_CONFIG = {
 		title: "Campus Chat API",
 		version: "1.0.0",
 		description:
-			"REST under /api/v1 as in CONTRACT.md. Errors are `{ error: { code, message, details? } }` with the code fixed by the status. Lists are cursor-paginated (`limit` 1–100, opaque `cursor`, `nextCursor` null at the end).",
+			"REST under /api/v1 as in docs/contract.md. Errors are `{ error: { code, message, details? } }` with the code fixed by the status. Lists are cursor-paginated (`limit` 1–100, opaque `cursor`, `nextCursor` null at the end).",
 	},
 	servers: [{ url: "/api/v1" }],
 };

@@ -69,7 +69,7 @@ export function upgradeRequest(url: string, principal: Principal, origin: string
 const forwardUpgrade = (c: Context<Vars>, principal: Principal, extra: Record<string, string> = {}) =>
 	upgradeRequest(c.req.url, principal, publicOrigin(c), extra);
 
-const switching = { description: "Switching Protocols: the WebSocket (frames in CONTRACT.md)" };
+const switching = { description: "Switching Protocols: the WebSocket (frames in docs/contract.md)" };
 const userSocket = createRoute({
 	method: "get",
 	path: "/realtime",
