@@ -1,0 +1,194 @@
+// Messages: send (validated, sequenced, stored, broadcast; idempotent on sender and clientId),
+// edit within 15 minutes, delete for me or for everyone, and a member's history from the log.
+import { rateLimitsOn } from "../../server/config";
+import { imageUsedInD1 } from "../../server/db/messages";
+import { checkImageForMessage } from "../../server/images";
+import { log } from "../../server/log";
+import { takeToken } from "../../server/tokenBucket";
+import { toMessage } from "../../server/views";
+import { EDIT_WINDOW_MS, type Message, type SendMessageBody, type ServerEvent } from "../../shared/schemas";
+import { fail, ok, type RoomResult } from "../rpc";
+import type { RoomCore } from "./core";
+import { isMember, load } from "./loading";
+import type { NewMessage } from "./log";
+import { broadcastInOrder, messageOut, notifyMembers, publish } from "./publishing";
+
+const REST_SENDS_PER_SECOND = 20;
+const REST_SEND_BURST = 200;
+
+export type HistoryPosition = { before: number } | { after: number } | null;
+
+/** Validates, sequences, stores and broadcasts one message; idempotent on (sender, clientId). */
+export async function send(
+	room: RoomCore,
+	senderId: string,
+	body: SendMessageBody,
+	origin: string,
+	opts: { viaRest?: boolean } = {},
+): Promise<RoomResult<{ message: Message; created: boolean }>> {
+	const meta = await load(room, origin);
+	if (!meta || !(await isMember(room, senderId))) return fail(404, "conversation not found");
+	await room.blocks.load(meta.type);
+	const stored = room.roomLog.byClientId(senderId, body.clientId);
+	if (stored) {
+		await room.visibleToRest(opts.viaRest);
+		return ok({ message: await messageOut(room, stored, origin), created: false });
+	}
+	if (room.blocks.blocksSender(meta.type, senderId)) {
+		return fail(403, "you cannot send messages in this conversation");
+	}
+	const invalid = checkReplyAndMentions(room, body);
+	if (invalid) return invalid;
+	if (opts.viaRest && rateLimitsOn(room.env)) {
+		if (!takeToken(room.userBuckets, senderId, REST_SENDS_PER_SECOND, REST_SEND_BURST))
+			return fail(429, "sending too fast, slow down");
+	}
+	let image: NewMessage["image"] = null;
+	if (body.kind === "image") {
+		const check = await checkImageForMessage(room.env, body.imageKey, senderId);
+		if (!check.ok) return fail(check.status, check.message);
+		image = { key: body.imageKey, contentType: check.contentType, size: check.size };
+		// The same clientId may have been stored, or the sender removed, while the image was checked.
+		const raced = room.roomLog.byClientId(senderId, body.clientId);
+		if (raced) return ok({ message: await messageOut(room, raced, origin), created: false });
+		if (!room.roomLog.member(senderId)) return fail(404, "conversation not found");
+	}
+	const record = room.roomLog.append(
+		{
+			senderId,
+			clientId: body.clientId,
+			kind: body.kind,
+			text: body.text ?? null,
+			image,
+			system: null,
+			replyToId: body.replyToId ?? null,
+			mentions: [...new Set(body.mentions ?? [])],
+		},
+		new Date().toISOString(),
+	);
+	room.afterWrite();
+	const message = await publish(room, record, origin);
+	await room.visibleToRest(opts.viaRest);
+	return ok({ message, created: true });
+}
+
+/** Contract v2: `replyToId` names a message of this conversation, `mentions` current members. */
+function checkReplyAndMentions(room: RoomCore, body: SendMessageBody): RoomResult<never> | null {
+	if (body.replyToId !== undefined && !room.roomLog.byId(body.replyToId)) {
+		return fail(400, "replyToId is not a message of this conversation", {
+			fields: [{ path: "replyToId", message: "not a message of this conversation" }],
+		});
+	}
+	const strangers = (body.mentions ?? []).filter((userId) => !room.roomLog.member(userId));
+	if (strangers.length > 0) {
+		return fail(400, "mentions must be current members", {
+			fields: [{ path: "mentions", message: "not members of this conversation" }],
+			userIds: strangers,
+		});
+	}
+	return null;
+}
+
+/** One member's history from the log: newest first before a seq, or oldest first after one. */
+export async function history(
+	room: RoomCore,
+	userId: string,
+	limit: number,
+	position: HistoryPosition,
+	origin: string,
+): Promise<RoomResult<{ messages: Message[]; next: HistoryPosition }>> {
+	const meta = await load(room, origin);
+	if (!meta || !(await isMember(room, userId))) return fail(404, "conversation not found");
+	const rows = room.roomLog.history(userId, limit + 1, position);
+	const page = rows.slice(0, limit);
+	const quoted = room.roomLog.quoted(page);
+	const messages = await Promise.all(page.map((row) => toMessage(room.env, origin, row, quoted)));
+	const last = page.at(-1);
+	const after = position !== null && "after" in position;
+	const next = rows.length > limit && last ? (after ? { after: last.seq } : { before: last.seq }) : null;
+	return ok({ messages, next });
+}
+
+/**
+ * A new text (or caption) for the sender's own message, within 15 minutes of sending. The same
+ * text again answers the message as it is and broadcasts nothing. `message:updated` goes to
+ * the room, and to members' realtime sockets when it is the conversation's last message.
+ */
+export async function editMessage(
+	room: RoomCore,
+	actorId: string,
+	messageId: string,
+	text: string,
+	origin: string,
+	opts: { viaRest?: boolean } = {},
+): Promise<RoomResult<{ message: Message; changed: boolean }>> {
+	const meta = await load(room, origin);
+	const record = meta && (await isMember(room, actorId)) ? room.roomLog.byId(messageId) : null;
+	if (!meta || !record) return fail(404, "message not found");
+	if (record.sender_id !== actorId) return fail(403, "only the sender can edit a message");
+	if (record.kind === "system") return fail(409, "system messages cannot be edited");
+	if (record.deleted_at) return fail(409, "the message was deleted");
+	if (Date.now() - Date.parse(record.created_at) > EDIT_WINDOW_MS) {
+		return fail(403, "a message can be edited only within 15 minutes of sending it");
+	}
+	if (record.text === text) {
+		await room.visibleToRest(opts.viaRest);
+		return ok({ message: await messageOut(room, record, origin), changed: false });
+	}
+	room.roomLog.edit(messageId, text, new Date().toISOString());
+	room.afterWrite();
+	const edited = room.roomLog.byId(messageId);
+	if (!edited) return fail(404, "message not found");
+	const message = await messageOut(room, edited, origin);
+	const event: ServerEvent = { type: "message:updated", data: { message } };
+	await broadcastInOrder(room, event);
+	if (room.roomLog.latestMessage()?.id === messageId) notifyMembers(room, [event]);
+	log.info("message_edited", { conversationId: meta.conversation_id, messageId });
+	await room.visibleToRest(opts.viaRest);
+	return ok({ message, changed: true });
+}
+
+/** Delete for me (hidden from the caller's history) or for everyone (sender or group admin). */
+export async function deleteMessage(
+	room: RoomCore,
+	actorId: string,
+	messageId: string,
+	scope: "me" | "everyone",
+): Promise<RoomResult<null>> {
+	const meta = await load(room);
+	const actor = meta && (await isMember(room, actorId)) ? room.roomLog.member(actorId) : null;
+	const record = actor ? room.roomLog.byId(messageId) : null;
+	if (!meta || !actor || !record) return fail(404, "message not found");
+	const now = new Date().toISOString();
+	if (scope === "me") {
+		room.roomLog.hide(actorId, record, now);
+		room.afterWrite();
+		await room.visibleToRest(true);
+		return ok(null);
+	}
+	if (record.kind === "system") return fail(403, "system messages cannot be deleted for everyone");
+	const isAdmin = meta.type === "group" && actor.role === "admin";
+	if (record.sender_id !== actorId && !isAdmin) {
+		return fail(403, "only the sender or a group admin can delete a message for everyone");
+	}
+	if (record.deleted_at) return ok(null);
+	room.roomLog.markDeleted(messageId, now);
+	room.afterWrite();
+	room.sockets.broadcast({
+		type: "message:deleted",
+		data: { conversationId: meta.conversation_id, messageId, seq: record.seq },
+	});
+	await room.visibleToRest(true);
+	if (record.image_key) room.ctx.waitUntil(deleteImageIfUnused(room, record.image_key));
+	return ok(null);
+}
+
+/** The same upload may be sent more than once, even elsewhere; its object goes with the last live use. */
+async function deleteImageIfUnused(room: RoomCore, key: string) {
+	try {
+		if (room.roomLog.imageStillUsed(key) || (await imageUsedInD1(room.env.DB, key))) return;
+		await room.env.MEDIA.delete(key);
+	} catch (err) {
+		log.warn("image_delete_failed", { key, error: String(err) });
+	}
+}
