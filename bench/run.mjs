@@ -77,6 +77,8 @@ Servers:
   --no-app            floor only (checks the harness; app-only scenarios are skipped)
   --ref REF           bench the app at git REF (git archive) instead of the working tree
   --no-observability  profiling knob: turn [observability] off in the app's snapshot copy
+  --profile           realistic: a V8 CPU profile of the app's isolate per phase (inspector port),
+                      self time split into room / hub / worker / libraries; .cpuprofile in --out
 
 Realistic (every member has both sockets open and acknowledges like the UI; the same
 workload first runs with no receipts, for the ratio):
@@ -130,6 +132,7 @@ function parse() {
 			"no-app": { type: "boolean" },
 			ref: { type: "string" },
 			"no-observability": { type: "boolean" },
+			profile: { type: "boolean" },
 			sizes: { type: "string" },
 			senders: { type: "string" },
 			messages: { type: "string" },
@@ -213,6 +216,7 @@ function parse() {
 		app: !values["no-app"],
 		ref: values.ref ?? null,
 		observability: !values["no-observability"],
+		profile: !!values.profile,
 		sizes: (list(values.sizes) ?? ["2", "50", "256"]).map(Number),
 		senders: (list(values.senders) ?? ["1", "5"]).map(Number),
 		messages: num("messages", 200, 50),
@@ -496,6 +500,8 @@ async function main() {
 							maxSeconds: opts.realisticMaxSeconds,
 							receipts: opts.receipts,
 							readWindowMs: opts.readWindowMs,
+							profile: opts.profile,
+							profileDir: opts.out,
 							users,
 							server: app.server,
 							log,

@@ -168,6 +168,7 @@ export async function startWrangler({
 		name,
 		base,
 		port,
+		inspectorPort,
 		child,
 		logFile,
 		async stop() {

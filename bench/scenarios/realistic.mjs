@@ -17,6 +17,7 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { FrameCounter } from "../lib/frames.mjs";
+import { startProfile, summarise, writeProfile } from "../lib/profile.mjs";
 import { drain, driveSenders, quiet } from "../lib/schedule.mjs";
 import { sleep, workerdTotals } from "../lib/server.mjs";
 import { closeAll, countClosed, keepAlive, openSocket } from "../lib/sockets.mjs";
@@ -233,6 +234,7 @@ export async function runRealistic(target, opts) {
 			});
 
 		const stats0 = await roomStats(target, roomId, roomUsers[0]);
+		const profiler = opts.profile && !warmup && server?.inspectorPort ? await startProfile(server.inspectorPort) : null;
 		const cpu0 = workerdTotals(server);
 		const harness0 = process.cpuUsage();
 		const load0 = os.loadavg()[0];
@@ -265,6 +267,7 @@ export async function runRealistic(target, opts) {
 		await quiet(() => lastFrameAt, 1000, 10_000, { since: tailStart, pollMs: 100 });
 		const cpu1 = workerdTotals(server);
 		const harness1 = process.cpuUsage(harness0);
+		const profiled = profiler ? await profiler.stop() : null;
 		const stats1 = await roomStats(target, roomId, roomUsers[0]);
 		const phaseMs = performance.now() - wall0;
 		ph = null;
@@ -337,6 +340,7 @@ export async function runRealistic(target, opts) {
 			phaseMs: round(phaseMs, 0),
 			...cpuSplit(cpu0, cpu1, acked, p.deliveries),
 			loadavg1m: [round(load0, 1), round(os.loadavg()[0], 1)],
+			profile: profiled ? summarise(profiled) : null,
 			// The harness's own share of one core over the phase: near 100 would mean it is the bottleneck.
 			harnessCpuPct: round(((harness1.user + harness1.system) / 1000 / phaseMs) * 100, 0),
 		};
@@ -348,6 +352,15 @@ export async function runRealistic(target, opts) {
 				(result.sendErrors ? `, send errors ${result.sendErrors} ${JSON.stringify(p.errorSamples[0])}` : "") +
 				(drainEnd === "time cap" ? " (drain hit its time cap)" : ""),
 		);
+		if (profiled && opts.profileDir) {
+			const file = `${opts.profileDir}/realistic-${opts.label.replace(/[^\w]+/g, "_")}-${receipts}.cpuprofile`;
+			writeProfile(file, profiled);
+			log?.(`    profile ${file}`);
+		}
+		if (result.profile) {
+			const { profiledMs, byGroup } = result.profile;
+			log?.(`    profiled ${profiledMs} ms of JS: ${byGroup.map(([g, ms]) => `${g} ${ms}`).join(", ")}`);
+		}
 		return result;
 	}
 }

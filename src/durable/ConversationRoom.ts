@@ -17,7 +17,7 @@ import type { HistoryPosition } from "./room/messages";
 import * as messages from "./room/messages";
 import { react } from "./room/reactions";
 import { socketFromHandshake } from "./room/sockets";
-import { markDelivered, markRead, type ReceiptOptions, watermarks } from "./room/watermarks";
+import { markDelivered, markRead, type ReceiptOptions, receiptNow, watermarks } from "./room/watermarks";
 import { fail, ok, type RoomResult } from "./rpc";
 
 const MAX_FRAME_BYTES = 64 * 1024;
@@ -108,9 +108,15 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 						),
 					);
 				case "message:delivered":
-					return reply(await this.markDelivered(info.userId, frame.data.seq, { via: ws }));
+					return reply(
+						receiptNow(this.room, info.userId, "delivered", frame.data.seq, ws) ??
+							(await this.markDelivered(info.userId, frame.data.seq, { via: ws })),
+					);
 				case "message:read":
-					return reply(await this.markRead(info.userId, frame.data.seq, { via: ws }));
+					return reply(
+						receiptNow(this.room, info.userId, "read", frame.data.seq, ws) ??
+							(await this.markRead(info.userId, frame.data.seq, { via: ws })),
+					);
 				case "typing:start":
 					this.room.sockets.startTyping(info.userId);
 					return reply(ok({}));

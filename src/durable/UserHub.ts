@@ -10,7 +10,7 @@ import { isMember } from "../server/db/participants";
 import { storePresence } from "../server/db/users";
 import { log } from "../server/log";
 import { pushNewMessages } from "../server/push/notify";
-import type { Message, ServerEvent } from "../shared/schemas";
+import type { Message, ServerEvent, ServerFrame } from "../shared/schemas";
 import { WindowTimer } from "./coalesce";
 import { type FloodGuard, FloodGuards, frameText, readClientFrame, sendFrame, sendText, socketError } from "./frames";
 import { MODERATION_LEASE_MS, moderationStub } from "./Moderation";
@@ -286,10 +286,25 @@ export class UserHub extends DurableObject<AppEnv> {
 	}
 
 	/**
+	 * `push` with the frame already serialised by the room: one string crosses the RPC instead
+	 * of an object tree, and is sent to every socket as it is. Only a hub with no socket open
+	 * (Web Push) reads it.
+	 */
+	async pushFrame(text: string): Promise<void> {
+		const sockets = this.openSockets();
+		if (sockets.length > 0) {
+			for (const ws of sockets) sendText(ws, text);
+			return;
+		}
+		const frame = JSON.parse(text) as ServerFrame;
+		this.webPush(frame.type === "batch" ? frame.data : [frame]);
+	}
+
+	/**
 	 * No realtime socket is open: new messages go out as Web Push instead, after this call has
 	 * returned (the room never waits on a push service).
 	 */
-	private webPush(events: ServerEvent[]) {
+	private webPush(events: ServerFrame[]) {
 		const messages: Message[] = [];
 		for (const event of events) if (event.type === "message:new") messages.push(event.data.message);
 		if (messages.length === 0) return;

@@ -92,6 +92,38 @@ export class FloodGuards {
 const STREAK_GAP_MS = 1_000;
 
 /**
+ * The frames a client may send for every message it receives (receipts) or every key it presses
+ * (typing), checked by hand to the same rules as `ClientFrame`: a well-formed one costs no
+ * schema walk. Anything else, or anything unusual (a realtime receipt's conversationId, a bad
+ * field), returns null and goes through the schema, which words the error.
+ */
+function quickFrame(json: unknown): ClientFrame | null {
+	if (typeof json !== "object" || json === null) return null;
+	const frame = json as { type?: unknown; ref?: unknown; data?: unknown };
+	const ref = frame.ref;
+	if (ref !== undefined && (typeof ref !== "string" || ref.length > 100)) return null;
+	const withRef = ref === undefined ? {} : { ref };
+	switch (frame.type) {
+		case "message:read":
+		case "message:delivered": {
+			const data = frame.data as { seq?: unknown; conversationId?: unknown } | null | undefined;
+			if (typeof data !== "object" || data === null || data.conversationId !== undefined) return null;
+			const seq = data.seq;
+			if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) return null;
+			return { type: frame.type, ...withRef, data: { seq } };
+		}
+		case "typing:start":
+		case "typing:stop": {
+			const data = frame.data;
+			if (data !== undefined && (typeof data !== "object" || data === null || Array.isArray(data))) return null;
+			return { type: frame.type, ...withRef };
+		}
+		default:
+			return null;
+	}
+}
+
+/**
  * One client frame, checked in the order that costs least first: size, rate, JSON, schema.
  * A bad frame gets an `error` and null is returned (the socket stays open); frames over the
  * rate are dropped, and a socket that keeps flooding is closed.
@@ -128,6 +160,8 @@ export function readClientFrame(
 		sendFrame(ws, socketError(400, "frame is not valid JSON"));
 		return null;
 	}
+	const quick = quickFrame(json);
+	if (quick) return quick;
 	const parsed = ClientFrame.safeParse(json);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];

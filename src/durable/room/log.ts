@@ -82,6 +82,52 @@ export type Meta = {
 	origin: string;
 };
 
+/** A live message as the unread badges see it (`unreadRowsAfter`). */
+export type UnreadRow = {
+	seq: number;
+	sender_id: string;
+	/** 1 unless a system message. */
+	plain: number;
+	event: string | null;
+	target: string | null;
+	mentions: string | null;
+};
+
+/**
+ * `unreadCounts` for one member over rows fetched once for the room: the rows after `lastReadSeq`
+ * (found by binary search), with the same rules. The caller makes sure the member hid nothing.
+ */
+export function countUnread(
+	rows: UnreadRow[],
+	userId: string,
+	lastReadSeq: number,
+	mentionLists: Map<number, string[]>,
+): { unread: number; mentions: number } {
+	let lo = 0;
+	let hi = rows.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		if ((rows[mid] as UnreadRow).seq <= lastReadSeq) lo = mid + 1;
+		else hi = mid;
+	}
+	let unread = 0;
+	let mentions = 0;
+	for (let i = lo; i < rows.length; i++) {
+		const row = rows[i] as UnreadRow;
+		if (row.sender_id === userId) continue;
+		if (row.plain || row.event === "created" || (row.event === "joined" && row.target === userId)) unread += 1;
+		if (row.plain && row.mentions !== null) {
+			let list = mentionLists.get(row.seq);
+			if (!list) {
+				list = JSON.parse(row.mentions) as string[];
+				mentionLists.set(row.seq, list);
+			}
+			if (list.includes(userId)) mentions += 1;
+		}
+	}
+	return { unread, mentions };
+}
+
 export interface NewMessage {
 	senderId: string;
 	clientId: string;
@@ -120,6 +166,15 @@ export class RoomLog {
 	 * at most 250 ms after the move).
 	 */
 	private pendingMarks = new Map<string, { read: number; delivered: number }>();
+	/**
+	 * The meta row and the member rows as SQLite has them, read once and kept in step by every
+	 * write below (this class is the only writer): a receipt, a send's membership check and a
+	 * view read memory, not SQLite. Undefined / null: not read yet (or dropped after a change).
+	 */
+	private metaRow: Meta | null | undefined;
+	private memberRows: Map<string, MemberRecord> | null = null;
+	/** Who hid a message (`usersWhoHid`), kept like the rows above. */
+	private hiders: Set<string> | null = null;
 
 	constructor(private readonly storage: DurableObjectStorage) {}
 
@@ -129,8 +184,15 @@ export class RoomLog {
 
 	/** The conversation's meta row, or null while this room holds nothing (never written). */
 	meta(): Meta | null {
+		if (this.metaRow !== undefined) return this.metaRow;
 		if (!this.hasTables()) return null;
-		return this.sql.exec<Meta>("SELECT * FROM meta WHERE id = 1").toArray()[0] ?? null;
+		this.metaRow = this.sql.exec<Meta>("SELECT * FROM meta WHERE id = 1").toArray()[0] ?? null;
+		return this.metaRow;
+	}
+
+	/** The room holds its conversation and has its meta in memory: the hot paths need no SQLite. */
+	loaded(): boolean {
+		return this.metaRow !== undefined && this.metaRow !== null;
 	}
 
 	private hasTables(): boolean {
@@ -159,6 +221,9 @@ export class RoomLog {
 
 	/** Writes what D1 knows in one transaction: the room's first write ever. */
 	importConversation(data: ConversationImport, origin: string) {
+		this.metaRow = undefined;
+		this.memberRows = null;
+		this.hiders = null;
 		this.storage.transactionSync(() => {
 			for (const statement of SCHEMA.split(";")) if (statement.trim()) this.sql.exec(statement);
 			const lastSeq = data.messages.reduce((max, m) => Math.max(max, m.seq), 0);
@@ -223,10 +288,12 @@ export class RoomLog {
 
 	/** A group's new title (the room writes D1's `conversations.title` itself, before this). */
 	setTitle(title: string) {
+		this.metaRow = undefined;
 		this.sql.exec("UPDATE meta SET title = ? WHERE id = 1", title);
 	}
 
 	setOrigin(origin: string) {
+		this.metaRow = undefined;
 		this.sql.exec("UPDATE meta SET origin = ? WHERE id = 1 AND origin != ?", origin, origin);
 	}
 
@@ -237,26 +304,39 @@ export class RoomLog {
 		return marks ? { ...row, last_read_seq: marks.read, last_delivered_seq: marks.delivered } : row;
 	}
 
+	/** The member rows as stored, in joining order (read from SQLite once, then kept in step). */
+	private rows(): Map<string, MemberRecord> {
+		if (this.memberRows) return this.memberRows;
+		const rows = this.hasTables()
+			? this.sql
+					.exec<MemberRecord>(
+						"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM members ORDER BY joined_at, user_id",
+					)
+					.toArray()
+			: [];
+		this.memberRows = new Map(rows.map((r) => [r.user_id, r]));
+		return this.memberRows;
+	}
+
 	member(userId: string): MemberRecord | null {
-		const row = this.sql
-			.exec<MemberRecord>(
-				"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM members WHERE user_id = ?",
-				userId,
-			)
-			.toArray()[0];
+		const row = this.rows().get(userId);
 		return row ? this.withPendingMarks(row) : null;
 	}
 
 	members(): MemberRecord[] {
-		return this.sql
-			.exec<MemberRecord>(
-				"SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq, muted FROM members ORDER BY joined_at, user_id",
-			)
-			.toArray()
-			.map((row) => this.withPendingMarks(row));
+		return [...this.rows().values()].map((row) => this.withPendingMarks(row));
+	}
+
+	/** A member's watermarks, pending moves included, without building a record; null for a non-member. */
+	watermarksOf(userId: string): { read: number; delivered: number } | null {
+		const pending = this.pendingMarks.get(userId);
+		if (pending) return pending;
+		const row = this.rows().get(userId);
+		return row ? { read: row.last_read_seq, delivered: row.last_delivered_seq } : null;
 	}
 
 	addMember(userId: string, role: Role, joinedAt: string) {
+		this.memberRows = null;
 		this.sql.exec("INSERT OR IGNORE INTO members (user_id, role, joined_at) VALUES (?, ?, ?)", userId, role, joinedAt);
 	}
 
@@ -266,6 +346,7 @@ export class RoomLog {
 	 */
 	syncMembers(rows: MemberRecord[]) {
 		this.persistWatermarks();
+		this.memberRows = null;
 		this.storage.transactionSync(() => {
 			const keep = new Set(rows.map((r) => r.user_id));
 			for (const m of this.members()) if (!keep.has(m.user_id)) this.removeMember(m.user_id);
@@ -284,18 +365,22 @@ export class RoomLog {
 				);
 			}
 		});
+		this.memberRows = null;
 	}
 
 	removeMember(userId: string) {
 		this.pendingMarks.delete(userId);
+		this.memberRows = null;
 		this.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
 	}
 
 	setRole(userId: string, role: Role) {
+		this.memberRows = null;
 		this.sql.exec("UPDATE members SET role = ? WHERE user_id = ?", role, userId);
 	}
 
 	setMuted(userId: string, muted: boolean) {
+		this.memberRows = null;
 		this.sql.exec("UPDATE members SET muted = ? WHERE user_id = ?", muted ? 1 : 0, userId);
 	}
 
@@ -304,10 +389,9 @@ export class RoomLog {
 	 * delivery. Returns the watermarks before and after, or null for a non-member.
 	 */
 	advanceWatermark(userId: string, which: "read" | "delivered", seq: number | undefined) {
-		const member = this.member(userId);
 		const meta = this.meta();
-		if (!member || !meta) return null;
-		const before = { read: member.last_read_seq, delivered: member.last_delivered_seq };
+		const before = meta ? this.watermarksOf(userId) : null;
+		if (!meta || !before) return null;
 		const target = Math.min(seq ?? meta.last_seq, meta.last_seq);
 		const after = {
 			read: which === "read" ? Math.max(before.read, target) : before.read,
@@ -385,6 +469,7 @@ export class RoomLog {
 			);
 			this.sql.exec("UPDATE meta SET last_seq = ?, last_activity_at = ? WHERE id = 1", seq, now);
 		});
+		this.metaRow = { ...meta, last_seq: seq, last_activity_at: now };
 		return record;
 	}
 
@@ -428,6 +513,7 @@ export class RoomLog {
 	}
 
 	hide(userId: string, message: MessageRecord, now: string) {
+		this.hiders = null;
 		this.sql.exec(
 			"INSERT OR IGNORE INTO hidden (user_id, seq, message_id, hidden_at) VALUES (?, ?, ?, ?)",
 			userId,
@@ -464,6 +550,17 @@ export class RoomLog {
 				position ? position.before : Number.MAX_SAFE_INTEGER,
 				userId,
 				limit,
+			)
+			.toArray();
+	}
+
+	/** Every non-system message's (seq, sender) in (from, to], oldest first: the senders of many receipts at once. */
+	sendersIn(from: number, to: number): { seq: number; sender_id: string }[] {
+		return this.sql
+			.exec<{ seq: number; sender_id: string }>(
+				"SELECT seq, sender_id FROM messages WHERE seq > ? AND seq <= ? AND kind != 'system' ORDER BY seq",
+				from,
+				to,
 			)
 			.toArray();
 	}
@@ -512,12 +609,29 @@ export class RoomLog {
 
 	/** Members who hid at least one message: only they can see an older last message. */
 	usersWhoHid(): Set<string> {
-		return new Set(
+		this.hiders ??= new Set(
 			this.sql
 				.exec<{ user_id: string }>("SELECT DISTINCT user_id FROM hidden")
 				.toArray()
 				.map((r) => r.user_id),
 		);
+		return this.hiders;
+	}
+
+	/**
+	 * What the badges of many members are counted from, in one statement: the live messages
+	 * after `afterSeq`, oldest first, with what `unreadCounts` looks at. The same rules are then
+	 * applied per member in memory (`countUnread`), for members who hid nothing.
+	 */
+	unreadRowsAfter(afterSeq: number): UnreadRow[] {
+		return this.sql
+			.exec<UnreadRow>(
+				`SELECT seq, sender_id, kind != 'system' AS plain, json_extract(system, '$.event') AS event,
+				   json_extract(system, '$.targetId') AS target, mentions
+				 FROM messages WHERE seq > ? AND deleted_at IS NULL ORDER BY seq`,
+				afterSeq,
+			)
+			.toArray();
 	}
 
 	latestMessage(): MessageRecord | null {
@@ -557,6 +671,17 @@ export class RoomLog {
 		if (this.pendingMarks.size === 0) return;
 		const marks = [...this.pendingMarks];
 		this.pendingMarks.clear();
+		const rows = this.rows();
+		for (const [userId, { read, delivered }] of marks) {
+			const row = rows.get(userId);
+			if (row) {
+				rows.set(userId, {
+					...row,
+					last_read_seq: Math.max(row.last_read_seq, read),
+					last_delivered_seq: Math.max(row.last_delivered_seq, delivered),
+				});
+			}
+		}
 		this.storage.transactionSync(() => {
 			for (const [userId, { read, delivered }] of marks) {
 				this.sql.exec(

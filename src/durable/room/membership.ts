@@ -200,6 +200,8 @@ async function changeRole(room: RoomCore, userId: string, role: Role) {
 async function dropMember(room: RoomCore, userId: string) {
 	await deleteMember(room.env.DB, room.conversationId, userId);
 	room.roomLog.removeMember(userId);
+	// Added again later, they get the conversation's view whatever they were last sent.
+	room.hubs.forget(userId);
 	const event: ServerEvent = { type: "member:removed", data: { conversationId: room.conversationId, userId } };
 	room.sockets.broadcast(event);
 	room.sockets.closeUser(userId, 4403, "no longer a member");

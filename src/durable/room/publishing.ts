@@ -39,6 +39,8 @@ export function broadcastInOrder(room: RoomCore, event: ServerEvent): Promise<vo
 
 /** A window's receipts: one frame per socket of each recipient, room and realtime. */
 export function sendReceipts(room: RoomCore, moves: ReceiptMove[]) {
+	// The window's moves are in the log's pending marks: one flush soon writes them all.
+	room.afterWrite();
 	const { byRecipient, readers } = receiptRecipients(room.roomLog, room.conversationId, moves);
 	room.ctx.waitUntil(
 		(async () => {

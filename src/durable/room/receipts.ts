@@ -1,7 +1,9 @@
-// Receipt coalescing (contract v2, scale rules): a watermark moves at once in the log, but
-// its `message:delivered` / `message:read` frames are held for up to RECEIPT_WINDOW_MS and
-// only the latest seq per (member, kind) of a window is sent, to the senders concerned.
-// The first receipt after a quiet window goes out at once, so a 1:1 chat sees no delay.
+// Receipt coalescing (contract v2, scale rules): a watermark moves at once (in memory, in the
+// log's pending marks), but its `message:delivered` / `message:read` frames are held for up to
+// RECEIPT_WINDOW_MS and only the latest seq per (member, kind) of a window is sent, to the
+// senders concerned. The first receipt after a quiet window goes out at once, so a 1:1 chat
+// sees no delay. Adding a move costs a map lookup and a comparison: everything a receipt causes
+// (frames, views, the log write and the outbox) runs once per window for the whole room.
 
 import { WindowTimer } from "../coalesce";
 
@@ -22,7 +24,8 @@ export interface ReceiptMove {
 }
 
 export class ReceiptWindow {
-	private pending = new Map<string, ReceiptMove>();
+	private read = new Map<string, ReceiptMove>();
+	private delivered = new Map<string, ReceiptMove>();
 	private readonly timer = new WindowTimer(
 		() => RECEIPT_WINDOW_MS,
 		() => this.flush(),
@@ -30,26 +33,24 @@ export class ReceiptWindow {
 
 	constructor(private readonly send: (moves: ReceiptMove[]) => void) {}
 
-	add(move: ReceiptMove) {
-		const key = `${move.kind}:${move.userId}`;
-		const known = this.pending.get(key);
-		this.pending.set(
-			key,
-			known
-				? {
-						...known,
-						from: Math.min(known.from, move.from),
-						to: Math.max(known.to, move.to),
-						reporters: [...new Set([...known.reporters, ...move.reporters])],
-					}
-				: move,
-		);
+	/** A move of `userId`'s `kind` watermark from `from` to `to`, reported on `via` (a room socket) if given. */
+	add(userId: string, kind: ReceiptKind, from: number, to: number, via?: WebSocket) {
+		const pending = kind === "read" ? this.read : this.delivered;
+		const known = pending.get(userId);
+		if (known) {
+			if (from < known.from) known.from = from;
+			if (to > known.to) known.to = to;
+			if (via && !known.reporters.includes(via)) known.reporters.push(via);
+		} else {
+			pending.set(userId, { userId, kind, from, to, reporters: via ? [via] : [] });
+		}
 		this.timer.poke();
 	}
 
 	private flush() {
-		const moves = [...this.pending.values()];
-		this.pending.clear();
+		const moves = [...this.read.values(), ...this.delivered.values()];
+		this.read.clear();
+		this.delivered.clear();
 		if (moves.length > 0) this.send(moves);
 	}
 }

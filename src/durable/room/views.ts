@@ -2,16 +2,20 @@
 // the conversation for their list, and which member hears which receipt.
 
 import type { AppEnv } from "../../server/config";
-import { type MessageRecord, toMessage } from "../../server/views";
+import { type MemberRecord, type MessageRecord, toMessage } from "../../server/views";
 import type { Message, ServerEvent } from "../../shared/schemas";
-import type { RoomLog } from "./log";
+import { countUnread, type RoomLog } from "./log";
 import type { ReceiptMove } from "./receipts";
 import type { AddressedEvent } from "./sockets";
 
+/** Members further behind than this get their badges from a query of their own. */
+const SHARED_UNREAD_SPAN = 500;
+
 /**
  * `conversation:updated` for each of `userIds` as they see it: their unread count, mute and
- * latest visible message. The conversation and its latest message are read once; only members
- * who hid something get a query of their own for their last visible message.
+ * latest visible message. The conversation and its latest message are read once, and so are
+ * the unread rows of every member near the end (one statement for the room, counted per member
+ * in memory); only members who hid something, or who are far behind, get a query of their own.
  */
 export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: Iterable<string>) {
 	const views = new Map<string, ServerEvent>();
@@ -32,11 +36,17 @@ export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: 
 		}
 		return m;
 	};
-	for (const userId of recipients) {
-		const member = roomLog.member(userId);
-		if (!member) continue;
+	const members = recipients.map((userId) => roomLog.member(userId)).filter((m) => m !== null);
+	const shared = (m: MemberRecord) => !hid.has(m.user_id) && meta.last_seq - m.last_read_seq <= SHARED_UNREAD_SPAN;
+	const from = Math.min(...members.filter(shared).map((m) => m.last_read_seq));
+	const rows = Number.isFinite(from) ? roomLog.unreadRowsAfter(from) : [];
+	const mentionLists = new Map<number, string[]>();
+	for (const member of members) {
+		const userId = member.user_id;
 		const last = hid.has(userId) ? roomLog.lastVisibleMessage(userId) : latest;
-		const counts = roomLog.unreadCounts(userId, member.last_read_seq);
+		const counts = shared(member)
+			? countUnread(rows, userId, member.last_read_seq, mentionLists)
+			: roomLog.unreadCounts(userId, member.last_read_seq);
 		views.set(userId, {
 			type: "conversation:updated",
 			data: {
@@ -75,15 +85,50 @@ export function receiptRecipients(roomLog: RoomLog, conversationId: string, move
 		byRecipient.set(userId, list);
 	};
 	const readers = new Set<string>();
+	const senders = sendersOfMoves(roomLog, moves);
 	for (const move of moves) {
 		const data = { conversationId, userId: move.userId, seq: move.to };
 		const event: ServerEvent =
 			move.kind === "read" ? { type: "message:read", data } : { type: "message:delivered", data };
-		for (const sender of roomLog.sendersBetween(move.from, move.to, move.userId)) add(sender, event);
+		for (const sender of senders(move)) add(sender, event);
 		if (move.kind === "read") {
 			add(move.userId, event, move.reporters);
 			readers.add(move.userId);
 		}
 	}
 	return { byRecipient, readers };
+}
+
+/** Moves wider than this ask SQLite for their own senders; the rest share one read. */
+const SHARED_RANGE = 500;
+
+/**
+ * The senders each move concerns: one read of (seq, sender) for the span the window's narrow
+ * moves cover, then a binary search per move; a wide move (a member catching up on a long
+ * backlog) gets its own DISTINCT query.
+ */
+function sendersOfMoves(roomLog: RoomLog, moves: ReceiptMove[]) {
+	const narrow = moves.filter((m) => m.to - m.from <= SHARED_RANGE);
+	const from = Math.min(...narrow.map((m) => m.from));
+	const to = Math.max(...narrow.map((m) => m.to));
+	const rows = narrow.length > 0 && to - from <= SHARED_RANGE * 4 ? roomLog.sendersIn(from, to) : null;
+	return (move: ReceiptMove): Iterable<string> => {
+		if (!rows || move.to - move.from > SHARED_RANGE || move.from < from || move.to > to) {
+			return roomLog.sendersBetween(move.from, move.to, move.userId);
+		}
+		let lo = 0;
+		let hi = rows.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if ((rows[mid] as { seq: number }).seq <= move.from) lo = mid + 1;
+			else hi = mid;
+		}
+		const found = new Set<string>();
+		for (let i = lo; i < rows.length; i++) {
+			const row = rows[i] as { seq: number; sender_id: string };
+			if (row.seq > move.to) break;
+			if (row.sender_id !== move.userId) found.add(row.sender_id);
+		}
+		return found;
+	};
 }

@@ -34,7 +34,44 @@ export async function markDelivered(
 	return ok({ lastDeliveredSeq: moved.after.delivered });
 }
 
-/** A local write plus a coalesced frame: a receipt never waits on D1. */
+/**
+ * A receipt on a room socket, when the room is loaded and knows the member (the usual case):
+ * the watermark moves in memory (max only) and the move joins the receipt window; nothing is
+ * read from or written to SQLite, D1 or another object here. A receipt that is not ahead of the
+ * watermark changes nothing. Null when the room must load or ask D1 first (the async path).
+ */
+export function receiptNow(
+	room: RoomCore,
+	userId: string,
+	which: "read" | "delivered",
+	seq: number,
+	via: WebSocket,
+): RoomResult<{ lastReadSeq: number } | { lastDeliveredSeq: number }> | null {
+	if (!room.roomLog.loaded() || !room.roomLog.watermarksOf(userId)) return null;
+	const moved = moveNow(room, userId, which, seq, via);
+	if (!moved) return null;
+	return ok(which === "read" ? { lastReadSeq: moved.after.read } : { lastDeliveredSeq: moved.after.delivered });
+}
+
+/** The move itself; the receipt window writes the log and schedules the outbox once per window. */
+function moveNow(
+	room: RoomCore,
+	userId: string,
+	which: "read" | "delivered",
+	seq: number | undefined,
+	via: WebSocket | undefined,
+) {
+	const moved = room.roomLog.advanceWatermark(userId, which, seq);
+	if (!moved) return null;
+	const { before, after } = moved;
+	if (after.read > before.read) room.receipts.add(userId, "read", before.read, after.read, via);
+	if (after.delivered > before.delivered) {
+		room.receipts.add(userId, "delivered", before.delivered, after.delivered, via);
+	}
+	return moved;
+}
+
+/** A receipt never waits on D1; it loads the room and checks membership first when it must. */
 async function moveWatermark(
 	room: RoomCore,
 	userId: string,
@@ -43,18 +80,7 @@ async function moveWatermark(
 	via: WebSocket | undefined,
 ) {
 	if (!(await load(room)) || !(await isMember(room, userId))) return null;
-	const moved = room.roomLog.advanceWatermark(userId, which, seq);
-	if (!moved) return null;
-	const { before, after } = moved;
-	const reporters = via ? [via] : [];
-	if (after.read > before.read) {
-		room.receipts.add({ userId, kind: "read", from: before.read, to: after.read, reporters });
-	}
-	if (after.delivered > before.delivered) {
-		room.receipts.add({ userId, kind: "delivered", from: before.delivered, to: after.delivered, reporters });
-	}
-	if (after.read > before.read || after.delivered > before.delivered) room.afterWrite();
-	return moved;
+	return moveNow(room, userId, which, seq, via);
 }
 
 /** Watermarks as the room has them (ahead of D1 by at most one flush); null if it holds nothing. */
