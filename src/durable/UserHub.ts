@@ -35,7 +35,8 @@ const MAX_FRAME_BYTES = 16 * 1024;
 // The realtime socket carries only pings and receipts from the client.
 const HUB_FRAMES_PER_SECOND = 20;
 const HUB_FRAME_BURST = 60;
-const HUB_CLOSE_AFTER_DROPS = 200;
+const HUB_BYTES_PER_SECOND = 64 * 1024;
+const HUB_BYTE_BURST = 256 * 1024;
 /** Presence reaches a socket at most this often (contract v2). */
 export const PRESENCE_WINDOW_MS = 1_000;
 /** Groups up to this size make their members contacts (contract v2). */
@@ -48,7 +49,8 @@ export class UserHub extends DurableObject<AppEnv> {
 	private floodGuards = new FloodGuards({
 		perSecond: HUB_FRAMES_PER_SECOND,
 		burst: HUB_FRAME_BURST,
-		closeAfterDrops: HUB_CLOSE_AFTER_DROPS,
+		bytesPerSecond: HUB_BYTES_PER_SECOND,
+		byteBurst: HUB_BYTE_BURST,
 	});
 	private presencePending = new Map<string, ServerEvent>();
 	private readonly presenceTimer = new WindowTimer(

@@ -1,8 +1,8 @@
 // Socket frames both objects share: writing one frame or a `batch` of them (contract v2), errors
-// in the contract's shape, and reading client frames with the cheapest checks first (size,
-// then rate, then JSON and schema), so a flooding socket costs almost nothing per frame.
+// in the contract's shape, and reading client frames with the cheapest checks first (the
+// socket's frame and byte budget, then size, then JSON and schema), so a flooding socket costs
+// almost nothing per frame and is closed at its first frame over the budget.
 
-import { TokenBucket } from "../server/tokenBucket";
 import { ClientFrame, ERROR_CODES, type ErrorStatus, type ServerFrame } from "../shared/schemas";
 
 /** One frame for several events: the event itself when alone, else `{ type: "batch", data }`. */
@@ -48,48 +48,77 @@ export function byteLength(raw: string | ArrayBuffer, max: number): number {
 }
 
 /**
- * Per-socket flood control: frames over the rate are dropped unread. A streak of drops (each
- * within a second of the last) is answered once with `rate_limited`; a socket that drops more
- * than `closeAfterDrops` frames in one streak is closed with 1008 (policy violation).
+ * Per-socket flood control, a budget of frames and of bytes (UTF-16 code units of a text
+ * frame, bytes of a binary one), each a token bucket. The first frame over either budget is
+ * answered with one `rate_limited` error and the socket is closed with 1008 (policy
+ * violation) at once; every frame the runtime still delivers from it is dropped before it is
+ * even measured. A flood costs the room at most one budget's worth of frames.
  */
 export class FloodGuard {
-	private dropped = 0;
-	private lastDrop = 0;
+	private closed = false;
 
 	constructor(
-		private readonly bucket: TokenBucket,
-		private readonly closeAfterDrops: number,
+		private readonly frames: Budget,
+		private readonly bytes: Budget,
 	) {}
 
-	/** "ok" to read the frame, "drop" to ignore it, "warn" to answer once, "close" to close. */
-	check(now = Date.now()): "ok" | "warn" | "drop" | "close" {
-		if (now - this.lastDrop > STREAK_GAP_MS) this.dropped = 0;
-		if (this.bucket.take()) return "ok";
-		this.lastDrop = now;
-		this.dropped += 1;
-		if (this.dropped === 1) return "warn";
-		return this.dropped > this.closeAfterDrops ? "close" : "drop";
+	/** "ok" to read the frame, "close" for the first frame over the budget, "drop" after that. */
+	check(size: number): "ok" | "close" | "drop" {
+		if (this.closed) return "drop";
+		if (this.frames.take() && this.bytes.take(size)) return "ok";
+		this.closed = true;
+		return "close";
 	}
+}
+
+/** A token bucket whose takes may cost more than one token (a frame's size). */
+class Budget {
+	private tokens: number;
+	private updated = Date.now();
+
+	constructor(
+		private readonly perSecond: number,
+		private readonly burst: number,
+	) {
+		this.tokens = burst;
+	}
+
+	take(cost = 1): boolean {
+		const now = Date.now();
+		this.tokens = Math.min(this.burst, this.tokens + ((now - this.updated) / 1000) * this.perSecond);
+		this.updated = now;
+		if (this.tokens < cost) return false;
+		this.tokens -= cost;
+		return true;
+	}
+}
+
+/** A socket's budget: frames per second and burst, bytes per second and burst. */
+export interface FloodLimits {
+	perSecond: number;
+	burst: number;
+	bytesPerSecond: number;
+	byteBurst: number;
 }
 
 /** One flood guard per socket, created on its first frame, with the same limits for all. */
 export class FloodGuards {
 	private guards = new WeakMap<WebSocket, FloodGuard>();
 
-	constructor(private readonly limits: { perSecond: number; burst: number; closeAfterDrops: number }) {}
+	constructor(private readonly limits: FloodLimits) {}
 
 	for(ws: WebSocket): FloodGuard {
 		let guard = this.guards.get(ws);
 		if (!guard) {
-			guard = new FloodGuard(new TokenBucket(this.limits.perSecond, this.limits.burst), this.limits.closeAfterDrops);
+			guard = new FloodGuard(
+				new Budget(this.limits.perSecond, this.limits.burst),
+				new Budget(this.limits.bytesPerSecond, this.limits.byteBurst),
+			);
 			this.guards.set(ws, guard);
 		}
 		return guard;
 	}
 }
-
-/** Drops this far apart belong to separate streaks. */
-const STREAK_GAP_MS = 1_000;
 
 /**
  * The frames a client may send for every message it receives (receipts) or every key it presses
@@ -133,15 +162,13 @@ export function readClientFrame(
 	raw: string | ArrayBuffer,
 	limits: { maxBytes: number; flood: FloodGuard | null },
 ): ClientFrame | null {
-	switch (limits.flood?.check() ?? "ok") {
+	switch (limits.flood?.check(typeof raw === "string" ? raw.length : raw.byteLength) ?? "ok") {
 		case "ok":
 			break;
-		case "warn":
-			sendFrame(ws, socketError(429, "too many frames, slow down; frames are dropped until you do"));
-			return null;
 		case "drop":
 			return null;
 		case "close":
+			sendFrame(ws, socketError(429, "too many frames: this socket is closed; open a new one and slow down"));
 			try {
 				ws.close(1008, "too many frames");
 			} catch {

@@ -682,17 +682,17 @@ export class RoomLog {
 				});
 			}
 		}
-		this.storage.transactionSync(() => {
-			for (const [userId, { read, delivered }] of marks) {
-				this.sql.exec(
-					`UPDATE members SET last_read_seq = MAX(last_read_seq, ?), last_delivered_seq = MAX(last_delivered_seq, ?),
-					   version = version + 1 WHERE user_id = ?`,
-					read,
-					delivered,
-					userId,
-				);
-			}
-		});
+		// One statement for the room, however many members moved.
+		this.sql.exec(
+			`UPDATE members SET
+			   last_read_seq = MAX(members.last_read_seq, m.r),
+			   last_delivered_seq = MAX(members.last_delivered_seq, m.d),
+			   version = members.version + 1
+			 FROM (SELECT json_extract(value, '$[0]') AS u, json_extract(value, '$[1]') AS r, json_extract(value, '$[2]') AS d
+			       FROM json_each(?)) AS m
+			 WHERE members.user_id = m.u`,
+			JSON.stringify(marks.map(([userId, { read, delivered }]) => [userId, read, delivered])),
+		);
 	}
 
 	unflushedWatermarks(): { user_id: string; last_read_seq: number; last_delivered_seq: number; version: number }[] {
@@ -732,14 +732,20 @@ export class RoomLog {
 		hidden: { user_id: string; seq: number }[],
 	) {
 		this.storage.transactionSync(() => {
-			for (const m of messages) {
-				this.sql.exec("UPDATE messages SET flushed_version = MAX(flushed_version, ?) WHERE seq = ?", m.version, m.seq);
-			}
-			for (const w of watermarks) {
+			if (messages.length > 0) {
 				this.sql.exec(
-					"UPDATE members SET flushed_version = MAX(flushed_version, ?) WHERE user_id = ?",
-					w.version,
-					w.user_id,
+					`UPDATE messages SET flushed_version = MAX(messages.flushed_version, m.v)
+					 FROM (SELECT json_extract(value, '$[0]') AS s, json_extract(value, '$[1]') AS v FROM json_each(?)) AS m
+					 WHERE messages.seq = m.s`,
+					JSON.stringify(messages.map((m) => [m.seq, m.version])),
+				);
+			}
+			if (watermarks.length > 0) {
+				this.sql.exec(
+					`UPDATE members SET flushed_version = MAX(members.flushed_version, m.v)
+					 FROM (SELECT json_extract(value, '$[0]') AS u, json_extract(value, '$[1]') AS v FROM json_each(?)) AS m
+					 WHERE members.user_id = m.u`,
+					JSON.stringify(watermarks.map((w) => [w.user_id, w.version])),
 				);
 			}
 			for (const h of hidden)

@@ -13,11 +13,13 @@ export interface RoomSocket {
 	expiresAt?: number;
 }
 
-// Per socket: a student types and sends far below this; a runaway client is told to slow down,
-// then cut off.
+// Per socket: a student types and sends far below this, and a client that reports every
+// message it receives stays below it in a group sending 20 messages a second; a runaway or
+// hostile client is closed at its first frame over (1008).
 const SOCKET_FRAMES_PER_SECOND = 50;
 const SOCKET_FRAME_BURST = 200;
-const SOCKET_CLOSE_AFTER_DROPS = 400;
+const SOCKET_BYTES_PER_SECOND = 256 * 1024;
+const SOCKET_BYTE_BURST = 1024 * 1024;
 
 /** The attachment for a socket the Worker forwarded: who, from where, and which session. */
 export function socketFromHandshake(request: Request, userId: string, origin: string): RoomSocket {
@@ -50,7 +52,8 @@ export class RoomSockets {
 	private floodGuards = new FloodGuards({
 		perSecond: SOCKET_FRAMES_PER_SECOND,
 		burst: SOCKET_FRAME_BURST,
-		closeAfterDrops: SOCKET_CLOSE_AFTER_DROPS,
+		bytesPerSecond: SOCKET_BYTES_PER_SECOND,
+		byteBurst: SOCKET_BYTE_BURST,
 	});
 	private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
