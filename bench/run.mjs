@@ -82,8 +82,9 @@ Servers:
 
 Realistic (every member has both sockets open and acknowledges like the UI; the same
 workload first runs with no receipts, for the ratio):
-  --realistic 50x1,256x5@1   runs: MxS = closed loop, MxS@R = open loop at R msgs/s per sender
-  --receipts throttled       throttled (new UI: one message:read per 500 ms window, latest seq)
+  --realistic 50x1,256x5@1,256x20@1   runs: MxS = closed loop, MxS@R = open loop at R msgs/s
+                             per sender (256x20@1: a class of 256 answering at once, 20 msgs/s)
+  --receipts throttled,per-message  throttled (new UI: one message:read per 500 ms window, latest seq)
                              or per-message (old UI: delivered + read for every message);
                              a comma list runs both after the no-receipts phase
   --read-window 500          ms, the throttled read window
@@ -93,7 +94,7 @@ Presence storm (N fresh users in one group, each with direct chats with 2 others
 realtime sockets at once; then half of them close at once):
   --presence-sizes 256,128
 Flood (one room socket writes N frames at once while another member sends steadily):
-  --flood-frames 10000 --flood-kind typing|read|send|junk --flood-rate 20 (sender msgs/s)
+  --flood-frames 5000 --flood-kind typing|read|send|junk --flood-rate 20 (sender msgs/s)
   --flood-socket room|realtime  which of the flooder's sockets floods (realtime: default kind
                          read, message:read frames naming the group, which the hub passes on)
   --flood-quiet 5 --flood-seconds 10 (s, quiet baseline and flood phase) --flood-members 4
@@ -192,7 +193,7 @@ function parse() {
 		if (![...SCENARIOS, ...EXTRA].includes(n)) throw new Error(`unknown scenario "${n}" (${SCENARIOS.join(", ")})`);
 	const q = values.quick;
 	const num = (k, full, quick) => Number(values[k] ?? (q ? quick : full));
-	const receipts = list(values.receipts) ?? ["throttled"];
+	const receipts = list(values.receipts) ?? ["throttled", "per-message"];
 	for (const r of receipts)
 		if (!RECEIPT_MODES.includes(r)) throw new Error(`unknown --receipts ${r} (${RECEIPT_MODES.join(", ")})`);
 	const floodSocket = values["flood-socket"] ?? "room";
@@ -235,14 +236,16 @@ function parse() {
 		searchMemberOf: num("search-member-of", 50, 20),
 		searchSamples: num("search-samples", 200, 50),
 		idleWaitMs: num("idle-wait", 15, 15) * 1000,
-		realistic: (list(values.realistic) ?? (q ? ["50x1", "64x5@1"] : ["50x1", "256x5@1"])).map(parseRealisticSpec),
+		realistic: (list(values.realistic) ?? (q ? ["50x1", "64x5@1"] : ["50x1", "256x5@1", "256x20@1"])).map(
+			parseRealisticSpec,
+		),
 		receipts,
 		readWindowMs: num("read-window", 500, 500),
 		realisticMessages: num("realistic-messages", 100, 50),
 		realisticSeconds: num("realistic-seconds", 20, 5),
 		realisticMaxSeconds: num("realistic-max-seconds", 60, 30),
 		presenceSizes: (list(values["presence-sizes"]) ?? (q ? ["128"] : ["256", "128"])).map(Number),
-		floodFrames: num("flood-frames", 10_000, 10_000),
+		floodFrames: num("flood-frames", 5_000, 5_000),
 		floodKind,
 		floodSocket,
 		floodRate: num("flood-rate", 20, 20),

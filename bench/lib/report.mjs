@@ -170,6 +170,12 @@ export function evaluateTargets(res) {
 			met: f.ackP99Ratio === null ? null : f.ackP99Ratio <= 2 && f.flood.unacked === 0,
 		});
 		out.push({
+			name: "flood: another member's ack p99 ≤ 250 ms during the flood",
+			target: "≤ 250 ms",
+			measured: `${fmt(f.flood.ack.p99)} ms (quiet ${fmt(f.quiet.ack.p99)} ms)`,
+			met: f.flood.ack.p99 === undefined ? null : f.flood.ack.p99 <= 250 && f.flood.unacked === 0,
+		});
+		out.push({
 			name: "flood: the flooding socket is closed (1008)",
 			target: "closed, 1008",
 			measured: f.flooder.closedByServer
@@ -246,12 +252,29 @@ function realisticTargets(runs) {
 					met: q === null ? null : q <= 2,
 				});
 			} else {
+				// Issue 19: a burst (20 msgs/s in all) may take longer, more so with per-message receipts.
+				const burst = r.senders * (r.rate ?? 0) >= 20;
+				const limit = !burst ? 250 : p.receipts === "per-message" ? 1000 : 500;
 				out.push({
-					name: `${tag}: send→receive p99 < 250 ms`,
-					target: "< 250 ms",
+					name: `${tag}: send→receive p99 < ${limit} ms`,
+					target: `< ${limit} ms`,
 					measured: `${fmt(p.recv.p99)} ms (p50 ${fmt(p.recv.p50)})`,
-					met: p.recv.p99 === undefined ? null : p.recv.p99 < 250,
+					met: p.recv.p99 === undefined ? null : p.recv.p99 < limit,
 				});
+				out.push({
+					name: `${tag}: 0 lost, doubled, out of order or unanswered`,
+					target: "0",
+					measured: `lost ${p.lost}, doubled ${p.doubled}, out-of-order ${p.outOfOrder}, send errors ${p.sendErrors}`,
+					met: p.lost + p.doubled + p.outOfOrder + p.sendErrors === 0,
+				});
+				if (r.members >= 256 && !burst && p.receipts === "throttled") {
+					out.push({
+						name: `${tag}: runtime CPU ≤ 50 ms per message`,
+						target: "≤ 50 ms",
+						measured: `${fmt(p.runtimeCpuMsPerMessage, 1)} ms`,
+						met: p.runtimeCpuMsPerMessage === null ? null : p.runtimeCpuMsPerMessage <= 50,
+					});
+				}
 				out.push({
 					name: `${tag}: ≤ 2 frames per member per message`,
 					target: "≤ 2",
@@ -418,6 +441,7 @@ export function realisticRows(runs) {
 				fmt(p.eventsPerMemberPerMessage, 2),
 				fmt(p.receiptFramesSentPerMemberPerMessage, 2),
 				fmt(p.runtimeCpuMsPerMessage, 2),
+				fmt(p.runtimeCpuUsPerInboundFrame, 0),
 				fmt(p.d1FlushesPerSec, 2),
 			]);
 			if (p !== none && none) {
@@ -434,6 +458,7 @@ export function realisticRows(runs) {
 					x(ratio(p.eventsPerMemberPerMessage, none.eventsPerMemberPerMessage)),
 					"",
 					x(ratio(p.runtimeCpuMsPerMessage, none.runtimeCpuMsPerMessage)),
+					marginal(p, none),
 					"",
 				]);
 			}
@@ -453,10 +478,24 @@ export function realisticRows(runs) {
 			"events/member/msg",
 			"receipts sent/member/msg",
 			"runtime CPU ms/msg",
+			"CPU µs/inbound frame (ratio row: µs added per receipt)",
 			"D1 flushes/s",
 		],
 		rows,
 	};
+}
+
+/** What one receipt frame adds: the phase's runtime CPU above the no-receipts phase's, per message, per receipt. */
+function marginal(p, none) {
+	if (
+		p.runtimeCpuMsPerMessage == null ||
+		none.runtimeCpuMsPerMessage == null ||
+		!p.receiptFramesSentPerMemberPerMessage
+	)
+		return "";
+	const perMsgUs = (p.runtimeCpuMsPerMessage - none.runtimeCpuMsPerMessage) * 1000;
+	const receiptsPerMsg = p.receiptFramesSent / Math.max(1, p.acked);
+	return `+${fmt(perMsgUs / receiptsPerMsg, 0)}`;
 }
 
 /** Which event types make up the frames, per member per message. */

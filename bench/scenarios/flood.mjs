@@ -1,6 +1,6 @@
 // Flood: a small group; one member (the sender) sends messages at a steady rate on its room
 // socket (open loop: latency counts from the scheduled send time), first for a quiet
-// baseline, then again while another member's room socket writes `frames` frames (10,000) as
+// baseline, then again while another member's room socket writes `frames` frames (5,000) as
 // fast as it can. Reported: the sender's ack p50/p99 in both phases and their ratio (target:
 // the flood at most doubles p99), whether the other members still got every message, what the
 // flooding socket got back (acks, errors by code) and whether the server closed it (a v2

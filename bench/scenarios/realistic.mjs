@@ -339,6 +339,11 @@ export async function runRealistic(target, opts) {
 			wallMs: round(activeMs, 0),
 			phaseMs: round(phaseMs, 0),
 			...cpuSplit(cpu0, cpu1, acked, p.deliveries),
+			// Every frame the members sent the room: sends and receipts.
+			runtimeCpuUsPerInboundFrame:
+				cpu1.runtimeCpuMs === null || cpu0.pids !== cpu1.pids
+					? null
+					: round(((cpu1.runtimeCpuMs - cpu0.runtimeCpuMs) * 1000) / Math.max(1, p.receiptFramesSent + sent), 1),
 			loadavg1m: [round(load0, 1), round(os.loadavg()[0], 1)],
 			profile: profiled ? summarise(profiled) : null,
 			// The harness's own share of one core over the phase: near 100 would mean it is the bottleneck.
@@ -347,6 +352,7 @@ export async function runRealistic(target, opts) {
 		log?.(
 			`  realistic ${opts.label.padEnd(13)} receipts ${receipts.padEnd(11)} ${result.msgsPerSec} msgs/s, ` +
 				`recv p50 ${result.recv.p50} p99 ${result.recv.p99} ms, ${result.framesPerMemberPerMessage} frames ` +
+				`CPU ${result.runtimeCpuUsPerInboundFrame ?? "n/a"} µs/inbound frame, ` +
 				`(${result.eventsPerMemberPerMessage} events)/member/msg, CPU ${result.runtimeCpuMsPerMessage ?? "n/a"} ms/msg, ` +
 				`D1 flushes/s ${result.d1FlushesPerSec ?? "n/a"}, harness CPU ${result.harnessCpuPct}%, lost ${lost} dbl ${result.doubled} ooo ${result.outOfOrder}` +
 				(result.sendErrors ? `, send errors ${result.sendErrors} ${JSON.stringify(p.errorSamples[0])}` : "") +
