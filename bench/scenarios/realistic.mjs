@@ -352,8 +352,8 @@ export async function runRealistic(target, opts) {
 		log?.(
 			`  realistic ${opts.label.padEnd(13)} receipts ${receipts.padEnd(11)} ${result.msgsPerSec} msgs/s, ` +
 				`recv p50 ${result.recv.p50} p99 ${result.recv.p99} ms, ${result.framesPerMemberPerMessage} frames ` +
-				`CPU ${result.runtimeCpuUsPerInboundFrame ?? "n/a"} µs/inbound frame, ` +
-				`(${result.eventsPerMemberPerMessage} events)/member/msg, CPU ${result.runtimeCpuMsPerMessage ?? "n/a"} ms/msg, ` +
+				`(${result.eventsPerMemberPerMessage} events)/member/msg, CPU ${result.runtimeCpuMsPerMessage ?? "n/a"} ms/msg ` +
+				`(${result.runtimeCpuUsPerInboundFrame ?? "n/a"} µs/inbound frame), ` +
 				`D1 flushes/s ${result.d1FlushesPerSec ?? "n/a"}, harness CPU ${result.harnessCpuPct}%, lost ${lost} dbl ${result.doubled} ooo ${result.outOfOrder}` +
 				(result.sendErrors ? `, send errors ${result.sendErrors} ${JSON.stringify(p.errorSamples[0])}` : "") +
 				(drainEnd === "time cap" ? " (drain hit its time cap)" : ""),
