@@ -218,9 +218,13 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 					return reply(await this.markDelivered(info.userId, frame.data.seq, { via: ws }));
 				case "message:read":
 					return reply(await this.markRead(info.userId, frame.data.seq, { via: ws }));
-				case "typing:start":
+				case "typing:start": {
+					const meta = await this.load();
+					const blocked = meta && (await this.blocks.refuseWrite(meta.type, info.userId));
+					if (blocked) return reply(blocked);
 					this.sockets.startTyping(info.userId);
 					return reply(ok({}));
+				}
 				case "typing:stop":
 					this.sockets.stopTyping(info.userId);
 					return reply(ok({}));
@@ -327,9 +331,8 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			await this.visibleToRest(opts.viaRest);
 			return ok({ message: await this.messageOut(stored, origin), created: false });
 		}
-		if (this.blocks.blocksSender(meta.type, senderId)) {
-			return fail(403, "you cannot send messages in this conversation");
-		}
+		const blocked = this.blocks.writeRefusal(meta.type, senderId);
+		if (blocked) return blocked;
 		const invalid = this.checkReplyAndMentions(body);
 		if (invalid) return invalid;
 		if (opts.viaRest && rateLimitsOn(this.env)) {
@@ -545,6 +548,8 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		const meta = await this.load(origin);
 		const record = meta && (await this.isMember(actorId)) ? this.roomLog.byId(messageId) : null;
 		if (!meta || !record) return fail(404, "message not found");
+		const blocked = await this.blocks.refuseWrite(meta.type, actorId);
+		if (blocked) return blocked;
 		if (record.sender_id !== actorId) return fail(403, "only the sender can edit a message");
 		if (record.kind === "system") return fail(409, "system messages cannot be edited");
 		if (record.deleted_at) return fail(409, "the message was deleted");
@@ -582,6 +587,8 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		const meta = await this.load();
 		const record = meta && (await this.isMember(actorId)) ? this.roomLog.byId(messageId) : null;
 		if (!meta || !record) return fail(404, "message not found");
+		const blocked = await this.blocks.refuseWrite(meta.type, actorId);
+		if (blocked) return blocked;
 		if (record.kind === "system") return fail(409, "system messages take no reactions");
 		if (record.deleted_at) return fail(409, "the message was deleted");
 		const reactions = reactionsOf(record);
