@@ -67,11 +67,16 @@ export function hideMessagesStatement(
 		.bind(JSON.stringify(rows));
 }
 
-/** Whether any live message anywhere still shows this image. */
+/** Whether any live message anywhere still shows this image, or it is someone's avatar. */
 export async function imageUsedInD1(db: D1Database, key: string): Promise<boolean> {
+	// Someone's avatar counts as a use: the same upload may be a sent image and the sender's
+	// avatar, and deleting the message must not take the avatar's object with it.
 	return (
 		(await db
-			.prepare("SELECT 1 FROM messages WHERE image_key = ? AND deleted_at IS NULL LIMIT 1")
+			.prepare(
+				`SELECT 1 FROM messages WHERE image_key = ?1 AND deleted_at IS NULL
+				 UNION ALL SELECT 1 FROM users WHERE avatar_key = ?1 LIMIT 1`,
+			)
 			.bind(key)
 			.first()) !== null
 	);
