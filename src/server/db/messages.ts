@@ -121,7 +121,15 @@ const HIT_COLUMNS = `${MESSAGE_COLUMN_NAMES.map((c) => `m.${c}`).join(", ")}, m.
  */
 export async function searchMessages(
 	db: D1Database,
-	opts: { userId: string; match: string; conversationId?: string; limit: number; after: SearchPosition | null },
+	opts: {
+		userId: string;
+		match: string;
+		conversationId?: string;
+		limit: number;
+		/** Across conversations: index rows one page may walk (MAX_SCAN in src/server/search.ts). */
+		scan: number;
+		after: SearchPosition | null;
+	},
 ): Promise<SearchHit[]> {
 	const notHidden = "NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ?1 AND h.message_id = m.id)";
 	if (opts.conversationId !== undefined) {
@@ -138,16 +146,38 @@ export async function searchMessages(
 		return results;
 	}
 	const below = opts.after && "row" in opts.after ? opts.after.row : Number.MAX_SAFE_INTEGER;
+	// At most `scan` index rows, newest first, whoever's they are: a word common in other
+	// people's conversations and rare in the caller's cannot make one page walk the whole index.
 	const { results } = await db
 		.prepare(
-			`SELECT ${HIT_COLUMNS}
-			 FROM messages_fts f
-			 JOIN messages m ON m.rowid = f.rowid
+			`WITH scanned AS (
+			   SELECT rowid AS r FROM messages_fts WHERE messages_fts MATCH ?2 AND rowid < ?3 ORDER BY rowid DESC LIMIT ?5
+			 )
+			 SELECT ${HIT_COLUMNS}
+			 FROM scanned s
+			 JOIN messages m ON m.rowid = s.r
 			 JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = ?1
-			 WHERE messages_fts MATCH ?2 AND f.rowid < ?3 AND m.deleted_at IS NULL AND ${notHidden}
-			 ORDER BY f.rowid DESC LIMIT ?4`,
+			 WHERE m.deleted_at IS NULL AND ${notHidden}
+			 ORDER BY s.r DESC LIMIT ?4`,
 		)
-		.bind(opts.userId, opts.match, below, opts.limit)
+		.bind(opts.userId, opts.match, below, opts.limit, opts.scan)
 		.all<SearchHit>();
 	return results;
+}
+
+/**
+ * Where a page that found fewer than it asked for stopped walking the index: the lowest of the
+ * `scan` index rows below `below`, or null when fewer than `scan` are left (the walk reached
+ * the end, so there is no next page). Run only for such pages.
+ */
+export async function searchScanFloor(db: D1Database, match: string, below: number, scan: number) {
+	const row = await db
+		.prepare(
+			`SELECT COUNT(*) AS n, MIN(r) AS floor FROM (
+			   SELECT rowid AS r FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid < ?2 ORDER BY rowid DESC LIMIT ?3
+			 )`,
+		)
+		.bind(match, below, scan)
+		.first<{ n: number; floor: number | null }>();
+	return row && row.n >= scan ? row.floor : null;
 }
