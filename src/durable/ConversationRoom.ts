@@ -236,7 +236,9 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	}
 
 	override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-		// Complete the close handshake; 1005/1006 are not valid codes to send back.
+		// Complete the close handshake; 1005/1006 are not valid codes to send back. (When the room
+		// closed the socket itself this close is a no-op; it is not why such a socket stays
+		// half-open under wrangler dev: see closeWithNotice in frames.ts.)
 		try {
 			ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
 		} catch {

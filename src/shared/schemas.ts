@@ -323,6 +323,13 @@ const conversationSeq = z.object({ conversationId: z.string(), userId: z.string(
  * client frame's `ref`. The room and hub build frames of this type; the web client parses with it.
  */
 export const ServerFrame = z.discriminatedUnion("type", [
+	/**
+	 * An addition: the frame a server sends just before it closes a socket itself, with the close
+	 * code and reason it is about to use, so a client can act on them (4401: sign in again) as
+	 * soon as it reads them. A closing handshake may take long to end the connection (see
+	 * `closeWithNotice` in src/durable/frames.ts); the close event then only confirms it.
+	 */
+	z.object({ type: z.literal("socket:closing"), data: z.object({ code: z.number().int(), reason: z.string() }) }),
 	z.object({ type: z.literal("message:new"), data: z.object({ message: Message }) }),
 	z.object({
 		type: z.literal("message:deleted"),
@@ -382,7 +389,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 /** A frame that tells of something that happened: everything but `batch`, `ack` and `error`. */
-export type ServerEvent = Exclude<ServerFrame, { type: "batch" | "ack" | "error" }>;
+export type ServerEvent = Exclude<ServerFrame, { type: "batch" | "ack" | "error" | "socket:closing" }>;
 
 export const ERROR_CODES = {
 	400: "invalid_request",
