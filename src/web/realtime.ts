@@ -102,7 +102,10 @@ export class ChatSocket {
 		});
 		this.ws.addEventListener("message", (event: MessageEvent) => {
 			const notice = closingNotice(event.data);
-			if (notice) return this.serverClosed(notice.code);
+			if (notice) {
+				this.serverClosed(notice.code);
+				return;
+			}
 			const events = parseServerFrames(event.data);
 			if (events.length > 0) handlers.onEvents(events);
 		});
@@ -132,7 +135,10 @@ export class ChatSocket {
 	 */
 	private serverClosed(code: number): void {
 		if (this.closed) return;
-		if (code !== SESSION_ENDED) return this.ws.reconnect();
+		if (code !== SESSION_ENDED) {
+			this.ws.reconnect();
+			return;
+		}
 		this.close();
 		sessionEnded();
 	}
