@@ -22,7 +22,7 @@ export function ReplyQuote({ quote, onJump }: { quote: ReplyTo; onJump: (seq: nu
 		<button type="button" className={styles.quote} data-testid="reply-quote" onClick={() => onJump(quote.seq)}>
 			{/* Named by its visible text, with the words a screen reader needs around it. */}
 			<span className="sr-only">In reply to </span>
-			<span className={styles["quote-who"]}>{who}</span>
+			<bdi className={styles["quote-who"]}>{who}</bdi>
 			<span className="sr-only">: </span>
 			<span className={styles["quote-text"]}>{quoteText(quote)}</span>
 			<span className="sr-only">. Show the original message.</span>
