@@ -426,7 +426,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		if (!meta || !(await this.isMember(userId))) return fail(404, "conversation not found");
 		const rows = this.roomLog.history(userId, limit + 1, position);
 		const page = rows.slice(0, limit);
-		const quoted = this.roomLog.quoted(page);
+		const quoted = this.roomLog.quoted(page, userId);
 		const messages = await Promise.all(page.map((row) => toMessage(this.env, origin, row, quoted)));
 		const last = page.at(-1);
 		const after = position !== null && "after" in position;

@@ -66,6 +66,8 @@ export const ReplyTo = z.object({
 	kind: z.enum(["text", "image", "system"]),
 	text: z.string().nullable(),
 	deletedAt: z.string().nullable(),
+	/** An addition: the reader deleted the original for themselves; its text is not shown (null). */
+	hidden: z.literal(true).optional(),
 });
 export type ReplyTo = z.infer<typeof ReplyTo>;
 export const REPLY_QUOTE_LENGTH = 200;

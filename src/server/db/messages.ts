@@ -83,13 +83,21 @@ export async function imageUsedInD1(db: D1Database, key: string): Promise<boolea
 }
 
 /** The messages that `rows` reply to, as they are now in D1, by id. */
-export async function quotedMessages(db: D1Database, rows: Pick<MessageRecord, "reply_to_id">[]) {
+/**
+ * With `readerId`, a quoted message that reader hid (delete for me) comes with `hidden: 1`, so its
+ * quote shows no text to them (toReplyTo).
+ */
+export async function quotedMessages(db: D1Database, rows: Pick<MessageRecord, "reply_to_id">[], readerId?: string) {
 	const ids = [...new Set(rows.map((r) => r.reply_to_id).filter((id) => id !== null))];
 	const byId = new Map<string, QuotedRecord>();
 	if (ids.length === 0) return byId;
 	const { results } = await db
-		.prepare(`SELECT ${QUOTED_COLUMNS} FROM messages WHERE id IN (SELECT value FROM json_each(?))`)
-		.bind(JSON.stringify(ids))
+		.prepare(
+			`SELECT ${QUOTED_COLUMNS},
+			   EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ?2 AND h.message_id = messages.id) AS hidden
+			 FROM messages WHERE id IN (SELECT value FROM json_each(?1))`,
+		)
+		.bind(JSON.stringify(ids), readerId ?? null)
 		.all<QuotedRecord>();
 	for (const row of results) byId.set(row.id, row);
 	return byId;

@@ -4,8 +4,9 @@ import type { ReplyTo } from "../../shared/schemas";
 import { useChat } from "../store/context";
 import styles from "./MessageExtras.module.css";
 
-export function quoteText(quote: Pick<ReplyTo, "kind" | "text" | "deletedAt">): string {
+export function quoteText(quote: Pick<ReplyTo, "kind" | "text" | "deletedAt" | "hidden">): string {
 	if (quote.deletedAt) return "This message was deleted";
+	if (quote.hidden) return "You deleted this message";
 	if (quote.kind === "image") return quote.text ? `Photo: ${quote.text}` : "Photo";
 	return quote.text ?? "";
 }

@@ -53,7 +53,7 @@ export const searchRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVar
 		});
 		const page = hits.slice(0, query.limit);
 		const origin = publicOrigin(c);
-		const quoted = await quotedMessages(c.env.DB, page);
+		const quoted = await quotedMessages(c.env.DB, page, me);
 		const results = await Promise.all(
 			page.map(async ({ row: _row, ...record }) => ({
 				message: await toMessage(c.env, origin, record, quoted),
