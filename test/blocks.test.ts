@@ -148,6 +148,98 @@ describe("while A blocks B", () => {
 		expect((await send(b, chat.id, "thanks")).status).toBe(201);
 	});
 
+	it("every write B makes in the direct chat (edit, reactions, typing) gets the send's 403 and reaches A neither live nor in history", async () => {
+		const a = await registerUser("WriteA");
+		const b = await registerUser("WriteB");
+		const chat = await directChat(a, b);
+		const mine = await sendText(b, chat.id, "written before the block");
+		const theirs = await sendText(a, chat.id, "from A");
+		await api("PUT", `/messages/${theirs.id}/reactions/${encodeURIComponent("👍")}`, { token: b.token });
+		await block(a, b);
+		const watching = await track(roomSocket(a, chat.id));
+		await watching.request("ping");
+		const socket = await track(roomSocket(b, chat.id));
+		const refusals = [
+			await socket.request("message:edit", { messageId: mine.id, text: "abusive text written after the block" }),
+			await socket.request("reaction:add", { messageId: theirs.id, emoji: "😡" }),
+			await socket.request("reaction:remove", { messageId: theirs.id, emoji: "👍" }),
+			await socket.request("typing:start"),
+		];
+		for (const refused of refusals) {
+			expect(refused).toMatchObject({ type: "error", error: { code: "forbidden" } });
+			expect(refused.error?.message).toBe(refusals[0]?.error?.message);
+		}
+		const rest = [
+			await api("PATCH", `/messages/${mine.id}`, { token: b.token, body: { text: "abusive, over REST" } }),
+			await api("PUT", `/messages/${theirs.id}/reactions/${encodeURIComponent("😡")}`, { token: b.token }),
+			await api("DELETE", `/messages/${theirs.id}/reactions/${encodeURIComponent("👍")}`, { token: b.token }),
+			await send(b, chat.id, "a send, for the message"),
+		];
+		for (const res of rest) {
+			expectError(res, 403, "forbidden");
+			expect(res.body.error.message).toBe(refusals[0]?.error?.message);
+		}
+		// A's own socket then gets A's next message and nothing B tried before it.
+		const fromA = await sendText(a, chat.id, "after the block");
+		await watching.waitFor((f) => f.type === "message:new" && f.data.message.id === fromA.id);
+		expect(
+			watching.frames.filter((f) => ["message:updated", "message:reactions", "user:typing"].includes(f.type)),
+		).toEqual([]);
+		const history = await api("GET", `/conversations/${chat.id}/messages`, { token: a.token });
+		const byId = new Map(history.body.messages.map((m: { id: string }) => [m.id, m]));
+		expect(byId.get(mine.id)).toMatchObject({ text: "written before the block", editedAt: null });
+		expect(byId.get(theirs.id)).toMatchObject({ reactions: [{ emoji: "👍", userIds: [b.user.id] }] });
+		// A still writes, and receipts stay B's own.
+		expect((await socket.request("message:read", { seq: fromA.seq })).type).toBe("ack");
+		expect(
+			(await api("PUT", `/messages/${mine.id}/reactions/${encodeURIComponent("😡")}`, { token: a.token })).status,
+		).toBe(200);
+		await unblock(a, b);
+		expect((await socket.request("typing:start")).type).toBe("ack");
+		expect((await socket.request("message:edit", { messageId: mine.id, text: "sorry" })).type).toBe("ack");
+	});
+
+	it("B cannot put A into a group, new or existing (403 naming A); groups from before the block stay as they are", async () => {
+		const a = await registerUser("GrpA");
+		const b = await registerUser("GrpB");
+		const c = await registerUser("GrpC");
+		const before = await groupChat(b, [a, c], "From before");
+		const other = await groupChat(b, [c], "Without A");
+		await block(a, b);
+		const create = await api("POST", "/conversations", {
+			token: b.token,
+			body: { type: "group", title: "Around the block", memberIds: [a.user.id, c.user.id] },
+		});
+		expectError(create, 403, "forbidden");
+		expect(create.body.error.details.userIds).toEqual([a.user.id]);
+		const add = await api("POST", `/conversations/${other.id}/members`, {
+			token: b.token,
+			body: { userIds: [c.user.id, a.user.id] },
+		});
+		expectError(add, 403, "forbidden");
+		expect(add.body.error.details.userIds).toEqual([a.user.id]);
+		// Nothing was created or added: A is in no new group.
+		const listA = await api("GET", "/conversations", { token: a.token });
+		expect(listA.body.conversations.map((x: { id: string }) => x.id)).toEqual([before.id]);
+		const members = await api("GET", `/conversations/${other.id}`, { token: b.token });
+		expect(members.body.conversation.participants).toHaveLength(2);
+		// A may still add B (A's block limits B, not A), and the shared group works as before.
+		expect((await send(b, before.id, "still here")).status).toBe(201);
+		expect(
+			(
+				await api("POST", "/conversations", {
+					token: a.token,
+					body: { type: "group", title: "A's own", memberIds: [b.user.id] },
+				})
+			).status,
+		).toBe(201);
+		await unblock(a, b);
+		expect(
+			(await api("POST", `/conversations/${other.id}/members`, { token: b.token, body: { userIds: [a.user.id] } }))
+				.status,
+		).toBe(200);
+	});
+
 	it("groups are not affected", async () => {
 		const a = await registerUser("GroupA");
 		const b = await registerUser("GroupB");

@@ -1,10 +1,37 @@
 // PATCH /me (contract v2): display name and avatar. The avatar is an upload of the caller's own;
 // `avatarUrl` is then an absolute URL an <img> loads with no headers, until it is replaced.
 import { describe, expect, it } from "vitest";
-import { api, directChat, expectError, registerUser } from "./helpers";
-import { fetchUrl, PNG_1X1, putUpload, requestUpload, uploadImage } from "./image-helpers";
+import { api, directChat, env, expectError, registerUser } from "./helpers";
+import { fetchUrl, PNG_1X1, putUpload, requestUpload, sendImage, uploadImage } from "./image-helpers";
 
 describe("PATCH /me", () => {
+	it("an image that is also the sender's avatar survives deleting its message for everyone", async () => {
+		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
+		const chat = await directChat(a, b);
+		const key = await uploadImage(a);
+		const other = await uploadImage(a);
+		const photo = await sendImage(a, chat.id, key);
+		const control = await sendImage(a, chat.id, other);
+		const url: string = (await api("PATCH", "/me", { token: a.token, body: { avatarImageKey: key } })).body.user
+			.avatarUrl;
+		expect((await api("DELETE", `/messages/${photo.body.message.id}?scope=everyone`, { token: a.token })).status).toBe(
+			204,
+		);
+		expect(
+			(await api("DELETE", `/messages/${control.body.message.id}?scope=everyone`, { token: a.token })).status,
+		).toBe(204);
+		// The image used only by the control message goes (deleted after the answer); then look at the avatar.
+		for (const deadline = Date.now() + 5000; await env.MEDIA.head(other); ) {
+			if (Date.now() > deadline) throw new Error("the unused image was never deleted");
+			await new Promise((r) => setTimeout(r, 20));
+		}
+		expect(await env.MEDIA.head(key)).not.toBeNull();
+		expect((await fetchUrl(url)).status).toBe(200);
+		const seen = await api("GET", `/conversations/${chat.id}`, { token: b.token });
+		const ann = seen.body.conversation.participants.find((p: { user: { id: string } }) => p.user.id === a.user.id);
+		expect((await fetchUrl(ann.user.avatarUrl)).status).toBe(200);
+	});
+
 	it("changes the display name, seen by others in the conversation", async () => {
 		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
 		const chat = await directChat(a, b);

@@ -1,7 +1,7 @@
 // A stand-in push service for the workers tests, started once by vitest (globalSetup) as a
 // plain Node HTTP server on 127.0.0.1: the app's pushes are real outgoing fetches to it. It
 // records every request under the endpoint's path and answers with the status the test chose
-// for that path (POST /_status/<path> {status}); tests read the record with GET /_log/<path>.
+// for that path (POST /_status/<path> {status, location?}: a redirect when location is set); tests read the record with GET /_log/<path>.
 import { createServer, type IncomingMessage } from "node:http";
 import type { TestProject } from "vitest/node";
 
@@ -31,6 +31,8 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 export default async function setup(project: TestProject) {
 	const log = new Map<string, Recorded[]>();
 	const statuses = new Map<string, number>();
+	/** A redirect's target, for a path whose chosen status is a 3xx. */
+	const locations = new Map<string, string>();
 	const server = createServer(async (req, res) => {
 		const url = new URL(req.url ?? "/", "http://push.test");
 		const body = await readBody(req);
@@ -40,7 +42,9 @@ export default async function setup(project: TestProject) {
 			return res.end(JSON.stringify(log.get(path) ?? []));
 		}
 		if (url.pathname.startsWith("/_status/")) {
-			statuses.set(url.pathname.slice("/_status".length), JSON.parse(body.toString()).status);
+			const { status, location } = JSON.parse(body.toString());
+			statuses.set(url.pathname.slice("/_status".length), status);
+			if (location) locations.set(url.pathname.slice("/_status".length), location);
 			res.writeHead(204);
 			return res.end();
 		}
@@ -49,7 +53,8 @@ export default async function setup(project: TestProject) {
 		const list = log.get(url.pathname) ?? [];
 		list.push({ method: req.method ?? "", path: url.pathname, headers, body: body.toString("base64") });
 		log.set(url.pathname, list);
-		res.writeHead(statuses.get(url.pathname) ?? 201);
+		const location = locations.get(url.pathname);
+		res.writeHead(statuses.get(url.pathname) ?? 201, location ? { location } : {});
 		res.end();
 	});
 	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

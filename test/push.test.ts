@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { hubStub } from "../src/durable/rpc";
 import { isAllowedPushEndpoint } from "../src/server/push/send";
 import { type Message, PushPayload } from "../src/shared/schemas";
+import { isolate } from "../src/shared/text";
 import { api, directChat, env, expectError, groupChat, registerUser, sendText, type TestUser } from "./helpers";
 import { realtimeSocket } from "./sockets";
 
@@ -202,7 +203,7 @@ describe("a push per new message", () => {
 			conversationId: chat.id,
 			messageId: sent.id,
 			seq: sent.seq,
-			title: a.user.displayName,
+			title: isolate(a.user.displayName),
 			body: "Are you coming to the lab?",
 		});
 		// VAPID (RFC 8292): an ES256 JWT for the push service's origin, checked with the public key.
@@ -231,7 +232,8 @@ describe("a push per new message", () => {
 		await sendText(a, group.id, long);
 		const records = await waitForPushes(device, 2);
 		const [first, second] = await payloads(device, records);
-		expect(first?.title).toBe(`${a.user.displayName} in Robotics Club`);
+		// Each name is isolated (FSI…PDI): a title is plain text, and a name must not reorder it.
+		expect(first?.title).toBe(`${isolate(a.user.displayName)} in ${isolate("Robotics Club")}`);
 		expect(second?.body.length).toBeLessThanOrEqual(200);
 		expect(records[0]?.headers.topic).toBe(records[1]?.headers.topic);
 		const other = await directChat(a, b);
@@ -309,6 +311,73 @@ describe("a push per new message", () => {
 		const pushed = await payloads(device, records);
 		expect(pushed.map((p) => p.messageId)).toEqual([mentioning.id, last.id]);
 		expect(pushed[0]).toMatchObject({ conversationId: chat.id, body: "hey @PushReader" });
+	});
+
+	it("refuses a p256dh that is 65 bytes but not a point on P-256 (400), so no push to it can fail forever", async () => {
+		const a = await registerUser("OffCurve");
+		const device = await newDevice();
+		const offCurve = new Uint8Array(65);
+		offCurve[0] = 4;
+		offCurve.fill(1, 1);
+		const res = await api("POST", "/push/subscriptions", {
+			token: a.token,
+			body: { endpoint: device.endpoint, keys: { p256dh: b64u(offCurve), auth: b64u(device.auth) } },
+		});
+		expectError(res, 400, "invalid_request");
+		expect(res.body.error.details.fields).toEqual([{ path: "keys.p256dh", message: "not a P-256 point" }]);
+		const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM push_subscriptions WHERE endpoint = ?")
+			.bind(device.endpoint)
+			.first<{ n: number }>();
+		expect(row?.n).toBe(0);
+	});
+
+	it("cuts a long body between graphemes: 60 family emoji never end in half of one", async () => {
+		const { a, b, device } = await subscribedPair();
+		const chat = await directChat(a, b);
+		const family = "👨‍👩‍👧‍👦";
+		await sendText(a, chat.id, family.repeat(60));
+		const [payload] = await payloads(device, await waitForPushes(device, 1));
+		const body = payload?.body ?? "";
+		expect(body.length).toBeLessThanOrEqual(200);
+		expect(body.endsWith("…")).toBe(true);
+		// Whole families only, and no lone surrogate anywhere (a lone one breaks well-formedness).
+		expect(body.slice(0, -1)).toBe(family.repeat(body.slice(0, -1).length / family.length));
+		expect(body.isWellFormed()).toBe(true);
+	});
+
+	it("isolates names in the title, so a name ending in U+202E cannot flip the group's title", async () => {
+		const { a, b, device } = await subscribedPair();
+		// The name rules refuse U+202E now; an older account may still have one.
+		await env.DB.prepare("UPDATE users SET display_name = ? WHERE id = ?").bind("Mallory\u202e", a.user.id).run();
+		const group = await groupChat(a, [b], "Chess");
+		await sendText(a, group.id, "move");
+		const [payload] = await payloads(device, await waitForPushes(device, 1));
+		expect(payload?.title).toBe("\u2068Mallory\u202e\u2069 in \u2068Chess\u2069");
+	});
+
+	it("does not follow a push service's redirect: the push fails and the redirect's target gets nothing", async () => {
+		const { a, b, device } = await subscribedPair();
+		const elsewhere = await newDevice();
+		await fetch(`${env.PUSH_SERVICE_URL}/_status${device.path}`, {
+			method: "POST",
+			body: JSON.stringify({ status: 307, location: elsewhere.endpoint }),
+		});
+		const chat = await directChat(a, b);
+		await sendText(a, chat.id, "redirect me");
+		await waitForPushes(device, 1);
+		// A second push reaching the device shows the first delivery is over; nothing went elsewhere.
+		await fetch(`${env.PUSH_SERVICE_URL}/_status${device.path}`, {
+			method: "POST",
+			body: JSON.stringify({ status: 201 }),
+		});
+		await sendText(a, chat.id, "second");
+		await waitForPushes(device, 2);
+		expect(await received(elsewhere)).toEqual([]);
+		// A redirect is a failed push, not "gone": the subscription stays.
+		const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM push_subscriptions WHERE endpoint = ?")
+			.bind(device.endpoint)
+			.first<{ n: number }>();
+		expect(row?.n).toBe(1);
 	});
 
 	it("deletes a subscription the push service answers 410 for", async () => {

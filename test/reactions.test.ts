@@ -2,7 +2,7 @@
 // reaction:add / reaction:remove. Idempotent both ways, `message:reactions` to the room only
 // when something changed, in order of each emoji's first use, at most 20 distinct emoji.
 import { describe, expect, it } from "vitest";
-import { isOneEmoji } from "../src/shared/schemas";
+import { isOneEmoji, reactionEmoji } from "../src/shared/schemas";
 import { api, directChat, expectError, groupChat, registerUser, sendText } from "./helpers";
 import { closeSocketsAfterEach, roomSocket } from "./sockets";
 
@@ -96,6 +96,36 @@ describe("reactions", () => {
 		expectError(await react("PUT", b.token, sent.id, "🤗"), 409, "conflict");
 		// Joining an existing emoji is still fine.
 		expect((await react("PUT", b.token, sent.id, "😀")).status).toBe(200);
+	});
+
+	it("counts invisible lookalikes (tag and presentation characters) as the same emoji, so they cannot fill a message", async () => {
+		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
+		const chat = await directChat(a, b);
+		const sent = await sendText(a, chat.id, "lookalikes");
+		// 👍 followed by each of 20 different tag characters (U+E0041…), and with U+FE0F / U+FE0E.
+		const lookalikes = Array.from({ length: 20 }, (_, i) => `👍${String.fromCodePoint(0xe0041 + i)}`);
+		for (const e of [...lookalikes, "👍\uFE0F", "👍\uFE0E"]) {
+			const res = await react("PUT", a.token, sent.id, e);
+			expect(res.status).toBe(200);
+			expect(res.body.reactions).toEqual([{ emoji: "👍", userIds: [a.user.id] }]);
+		}
+		const socket = await track(roomSocket(b, chat.id));
+		const ack = await socket.request("reaction:add", { messageId: sent.id, emoji: "👍\u{E0042}" });
+		expect(ack.data.reactions).toEqual([{ emoji: "👍", userIds: [a.user.id, b.user.id] }]);
+		// Removing a lookalike removes the reaction; a text-style heart and its emoji form are one.
+		expect((await react("DELETE", a.token, sent.id, "👍\u{E0043}")).body.reactions).toEqual([
+			{ emoji: "👍", userIds: [b.user.id] },
+		]);
+		await react("PUT", a.token, sent.id, "\u2764");
+		expect((await react("PUT", b.token, sent.id, "\u2764\uFE0F")).body.reactions).toEqual([
+			{ emoji: "👍", userIds: [b.user.id] },
+			{ emoji: "\u2764\uFE0F", userIds: [a.user.id, b.user.id] },
+		]);
+		// A combining mark on an emoji is not an emoji spelling at all.
+		expectError(await react("PUT", a.token, sent.id, "👍\u0301"), 400, "invalid_request");
+		// A subdivision flag keeps its tags: it is a different emoji from the black flag.
+		expect(reactionEmoji("🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}")).not.toBe("🏴");
+		expect(reactionEmoji("1\u20E3")).toBe("1\uFE0F\u20E3");
 	});
 
 	it("refuses what is not one emoji (400), outsiders (404), system and deleted messages (409)", async () => {

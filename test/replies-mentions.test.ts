@@ -47,6 +47,35 @@ describe("replies", () => {
 		expect(list.body.conversations[0].lastMessage.replyTo).toMatchObject({ id: original.id, text: null });
 	});
 
+	it("a reader who deleted the original for themselves sees no text in its quotes: history, list and search", async () => {
+		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
+		const chat = await directChat(a, b);
+		const original = await sendText(a, chat.id, "the text Ben chose not to see");
+		expect((await api("DELETE", `/messages/${original.id}?scope=me`, { token: b.token })).status).toBe(204);
+		const word = `hq${crypto.randomUUID().slice(0, 8)}`;
+		const reply = await send(a, chat.id, { text: `${word} about that`, replyToId: original.id });
+		expect(reply.status).toBe(201);
+		const hiddenQuote = {
+			id: original.id,
+			senderId: a.user.id,
+			kind: "text",
+			text: null,
+			deletedAt: null,
+			hidden: true,
+		};
+		const history = await api("GET", `/conversations/${chat.id}/messages`, { token: b.token });
+		expect(history.body.messages[0]).toMatchObject({ id: reply.body.message.id, replyTo: hiddenQuote });
+		const list = await api("GET", "/conversations", { token: b.token });
+		expect(list.body.conversations[0].lastMessage.replyTo).toEqual({ ...hiddenQuote, seq: original.seq });
+		expect((await conversationOf(b, chat.id)).lastMessage.replyTo).toMatchObject(hiddenQuote);
+		const found = await api("GET", `/search/messages?q=${word}`, { token: b.token });
+		expect(found.body.results[0].message.replyTo).toMatchObject(hiddenQuote);
+		// The sender, who did not hide it, still sees the quote's text.
+		const theirs = await api("GET", `/conversations/${chat.id}/messages`, { token: a.token });
+		expect(theirs.body.messages[0].replyTo).toMatchObject({ text: "the text Ben chose not to see" });
+		expect(theirs.body.messages[0].replyTo).not.toHaveProperty("hidden");
+	});
+
 	it("refuses a replyToId that is not a message of this conversation (400)", async () => {
 		const [a, b, c] = await Promise.all([registerUser("Ann"), registerUser("Ben"), registerUser("Cy")]);
 		const chat = await directChat(a, b);

@@ -2,6 +2,7 @@
 // only the caller's conversations, never deleted-for-everyone or hidden messages, newest first,
 // plain-text snippets, cursor pages, and no query text that can fail the search.
 import { describe, expect, it } from "vitest";
+import { ftsQuery, MAX_SCAN, MAX_TERMS } from "../src/server/search";
 import { api, directChat, env, expectError, groupChat, registerUser, sendText, type TestUser } from "./helpers";
 
 interface Hit {
@@ -137,5 +138,62 @@ describe("GET /search/messages", () => {
 		expectError(await search(a, { q: "x", limit: "0" }), 400, "invalid_request");
 		expectError(await search(a, { q: "x", cursor: "forged" }), 400, "invalid_request");
 		expect((await api("GET", "/search/messages?q=x")).status).toBe(401);
+	});
+
+	it("bounds one query's work: at most 8 words, one-letter words whole and only when nothing longer narrows the query", async () => {
+		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
+		const chat = await directChat(a, b);
+		const word = `bd${crypto.randomUUID().slice(0, 8)}`;
+		await sendText(a, chat.id, `${word} a plan`);
+		await sendText(a, chat.id, `${word} apple pie`);
+		// The probe's query: 16 one-letter words become 2 whole-word terms, never 16 prefixes.
+		const letters = "a b c d e f g h i j k l m n o p";
+		expect(ftsQuery(letters)).toBe('"a" "b"');
+		expect(ftsQuery(`${letters} exam`)).toBe('"exam"*');
+		const many = Array.from({ length: 20 }, (_, i) => `word${i}`).join(" ");
+		expect(ftsQuery(many)?.split(" ")).toHaveLength(MAX_TERMS);
+		// "a" finds the word "a", not every word that begins with a.
+		expect(texts(await search(b, { q: "a", conversationId: chat.id }))).toEqual([`${word} a plan`]);
+		expect(texts(await search(b, { q: `${word} ap` }))).toEqual([`${word} apple pie`]);
+		expect((await search(b, { q: letters })).status).toBe(200);
+	});
+
+	it("walks at most MAX_SCAN index rows per page: a word common elsewhere still pages through to the caller's match", async () => {
+		const [a, b, c] = await Promise.all([registerUser("Ann"), registerUser("Ben"), registerUser("Cy")]);
+		const mine = await directChat(a, b);
+		const word = `sc${crypto.randomUUID().slice(0, 8)}`;
+		const found = await sendText(a, mine.id, `${word} in my chat`);
+		// Then more than MAX_SCAN newer matches in a conversation the searcher is not in, as D1 holds them.
+		const theirs = await groupChat(c, [a], "Not Ben's");
+		await env.DB.prepare(
+			`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?3)
+			 INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, kind, text, created_at)
+			 SELECT ?1 || '_seed' || i, ?1, 1000000 + i, ?2, 'seed' || i, 'text', ?4 || ' elsewhere ' || i, ?5 FROM n`,
+		)
+			.bind(theirs.id, c.user.id, MAX_SCAN + 100, word, new Date().toISOString())
+			.run();
+		const first = await search(b, { q: word, limit: "5" });
+		expect(first.status).toBe(200);
+		expect(first.body.results).toEqual([]);
+		expect(first.body.nextCursor).not.toBeNull();
+		const second = await search(b, { q: word, limit: "5", cursor: first.body.nextCursor });
+		expect(texts(second)).toEqual([found.text]);
+		expect(second.body.nextCursor).toBeNull();
+	});
+
+	it("limits searches per user (429 with Retry-After past 15 in 10 s), while other users search on", async () => {
+		const [a, b, c] = await Promise.all([registerUser("Ann"), registerUser("Ben"), registerUser("Cy")]);
+		const chat = await directChat(a, b);
+		await sendText(a, chat.id, "flood of searches");
+		// Eight in parallel, three times over, as the probe's script did: only 15 run at all.
+		const answers = await Promise.all(Array.from({ length: 24 }, () => search(a, { q: "flood" })));
+		const refused = answers.filter((r) => r.status === 429);
+		expect(answers.filter((r) => r.status === 200)).toHaveLength(15);
+		expect(refused).toHaveLength(9);
+		expectError(refused[0] as (typeof answers)[number], 429, "rate_limited");
+		expect(Number(refused[0]?.headers.get("Retry-After"))).toBeGreaterThan(0);
+		// Someone else is not slowed down or refused by it.
+		expect(texts(await search(b, { q: "flood" }))).toEqual(["flood of searches"]);
+		expect((await search(c, { q: "flood" })).status).toBe(200);
 	});
 });

@@ -44,6 +44,24 @@ describe("sockets end with their session", () => {
 		phoneInbox.close();
 	});
 
+	it("says why before it closes: socket:closing { code: 4401 } is the last frame on both sockets", async () => {
+		const a = await registerUser("SockNotice");
+		const b = await registerUser("SockNoticePeer");
+		const chat = await directChat(a, b);
+		const inbox = await realtimeSocket(a);
+		const room = await roomSocket(a, chat.id);
+		await inbox.request("ping");
+		await room.request("ping");
+		expect((await api("POST", "/auth/logout", { token: a.token })).status).toBe(204);
+		for (const socket of [inbox, room]) {
+			// A client can act on it before the connection is torn down (wrangler dev leaves it half-open).
+			const notice = await socket.waitFor((f) => f.type === "socket:closing", CLOSE_WITHIN_MS);
+			expect(notice.data).toEqual({ code: 4401, reason: "session ended" });
+			await expectClosed4401(socket);
+			expect(socket.frames.at(-1)?.type).toBe("socket:closing");
+		}
+	});
+
 	it("logout-all closes every socket of the caller", async () => {
 		const a = await registerUser("SockAll");
 		const b = await registerUser("SockAllPeer");

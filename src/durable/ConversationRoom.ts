@@ -117,9 +117,13 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 						receiptNow(this.room, info.userId, "read", frame.data.seq, ws) ??
 							(await this.markRead(info.userId, frame.data.seq, { via: ws })),
 					);
-				case "typing:start":
+				case "typing:start": {
+					const meta = await load(this.room);
+					const blocked = meta && (await this.room.blocks.refuseWrite(meta.type, info.userId));
+					if (blocked) return reply(blocked);
 					this.room.sockets.startTyping(info.userId);
 					return reply(ok({}));
+				}
 				case "typing:stop":
 					this.room.sockets.stopTyping(info.userId);
 					return reply(ok({}));
@@ -135,7 +139,9 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	}
 
 	override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-		// Complete the close handshake; 1005/1006 are not valid codes to send back.
+		// Complete the close handshake; 1005/1006 are not valid codes to send back. (When the room
+		// closed the socket itself this close is a no-op; it is not why such a socket stays
+		// half-open under wrangler dev: see closeWithNotice in frames.ts.)
 		try {
 			ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
 		} catch {

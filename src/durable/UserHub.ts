@@ -12,7 +12,16 @@ import { log } from "../server/log";
 import { pushNewMessages } from "../server/push/notify";
 import type { Message, ServerEvent, ServerFrame } from "../shared/schemas";
 import { WindowTimer } from "./coalesce";
-import { type FloodGuard, FloodGuards, frameText, readClientFrame, sendFrame, sendText, socketError } from "./frames";
+import {
+	closeWithNotice,
+	type FloodGuard,
+	FloodGuards,
+	frameText,
+	readClientFrame,
+	sendFrame,
+	sendText,
+	socketError,
+} from "./frames";
 import { MODERATION_LEASE_MS, moderationStub } from "./Moderation";
 import { hubStub, roomStub } from "./rpc";
 
@@ -169,11 +178,7 @@ export class UserHub extends DurableObject<AppEnv> {
 		for (const ws of this.openSockets()) {
 			const { sessionId } = ws.deserializeAttachment() as HubSocket;
 			if (sessionIds && (!sessionId || !sessionIds.includes(sessionId))) continue;
-			try {
-				ws.close(4401, "session ended");
-			} catch {
-				// already closing
-			}
+			closeWithNotice(ws, 4401, "session ended");
 			closed += 1;
 			this.afterSocketGone(ws);
 		}
@@ -189,11 +194,7 @@ export class UserHub extends DurableObject<AppEnv> {
 			const lastSeen = Math.max(lastPing, info.connectedAt, info.lastFrameAt ?? 0);
 			const expired = info.expiresAt !== undefined && info.expiresAt <= now;
 			if (expired || now - lastSeen > STALE_SOCKET_MS) {
-				try {
-					ws.close(expired ? 4401 : 4408, expired ? "token expired" : "no ping for 60 s");
-				} catch {
-					// already closing
-				}
+				closeWithNotice(ws, expired ? 4401 : 4408, expired ? "token expired" : "no ping for 60 s");
 				this.afterSocketGone(ws);
 			}
 		}

@@ -22,6 +22,29 @@ export function sendFrame(ws: WebSocket, frame: ServerFrame) {
 	sendText(ws, JSON.stringify(frame));
 }
 
+/**
+ * Closes a socket the server ends (session over, token expired, removed from the chat, a
+ * flood), sending `socket:closing` with the code and reason first.
+ *
+ * Why the frame: under `wrangler dev` a hibernatable socket the object closes stays half-open.
+ * The close frame reaches the client and the client's answer reaches the object
+ * (webSocketClose runs), but workerd never ends the TCP connection, so Node's WebSocket never
+ * fires `close` and Chromium fires it only after its own wait. Probed against workerd
+ * 1.20260815.1 with a bare object (issue 20): the same with and without the second `ws.close`
+ * in webSocketClose, the same connecting to workerd's own port past wrangler's dev proxy, and
+ * not at all with a non-hibernatable `ws.accept()` socket (the connection ends within ms). So
+ * it is neither the dev proxy nor the app's second close, and the app cannot end the
+ * connection itself; the client acts on this frame instead (src/web/realtime.ts).
+ */
+export function closeWithNotice(ws: WebSocket, code: number, reason: string) {
+	sendFrame(ws, { type: "socket:closing", data: { code, reason } });
+	try {
+		ws.close(code, reason);
+	} catch {
+		// already closing
+	}
+}
+
 export function socketError(status: ErrorStatus, message: string, ref?: string): ServerFrame {
 	return { type: "error", ...(ref === undefined ? {} : { ref }), error: { code: ERROR_CODES[status], message } };
 }
@@ -169,11 +192,7 @@ export function readClientFrame(
 			return null;
 		case "close":
 			sendFrame(ws, socketError(429, "too many frames: this socket is closed; open a new one and slow down"));
-			try {
-				ws.close(1008, "too many frames");
-			} catch {
-				// already closing
-			}
+			closeWithNotice(ws, 1008, "too many frames");
 			return null;
 	}
 	if (byteLength(raw, limits.maxBytes) > limits.maxBytes) {

@@ -2,23 +2,44 @@
 // prefix terms, so no input is ever FTS syntax (no operator, column filter or unbalanced quote
 // can reach MATCH, and nothing a user types can make the query fail).
 
+// The bounds on one query's work (issue 20: 16 one-letter words took ~500 ms over 80,000
+// messages, and D1 runs one query at a time, so everyone waited): at most MAX_TERMS words, a
+// word shorter than MIN_PREFIX_LENGTH is matched as a whole word, never as a prefix (the prefix
+// "a" reads the posting list of every word beginning with a), and at most MAX_SHORT_TERMS such
+// words, only when the query has no longer word to narrow it. Across conversations, one page
+// walks at most MAX_SCAN index rows (searchMessages). The per-user and per-address search rate
+// is in src/worker/rateLimit.ts. Any other place that runs message search (a room's own index)
+// builds its query here, so the same bounds hold.
+
 /** More words than this add little and cost a posting-list read each. */
-const MAX_TERMS = 16;
+export const MAX_TERMS = 8;
+/** Words shorter than this are whole-word terms, never prefixes. */
+export const MIN_PREFIX_LENGTH = 2;
+/** At most this many short (whole-word) terms, and only in a query with no longer word. */
+export const MAX_SHORT_TERMS = 2;
+/** Index rows one page of a search across conversations may walk before it stops. */
+export const MAX_SCAN = 2000;
 /** Words as the unicode61 tokenizer sees them: runs of letters, marks and digits. */
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 
 /**
  * `"word"*` for each word of `q`, all required (FTS5's implicit AND): each matches the whole
- * word and every word it begins. Null when `q` has no word at all (only punctuation).
+ * word and every word it begins; a short word is `"a"`, the whole word only. Null when `q` has
+ * no word at all (only punctuation).
  */
 export function ftsQuery(q: string): string | null {
 	const words = queryWords(q);
 	if (words.length === 0) return null;
-	return words.map((word) => `"${word}"*`).join(" ");
+	return words.map((word) => (isShort(word) ? `"${word}"` : `"${word}"*`)).join(" ");
 }
 
-function queryWords(q: string): string[] {
-	return (q.normalize("NFKC").match(WORD) ?? []).slice(0, MAX_TERMS);
+const isShort = (word: string) => [...word].length < MIN_PREFIX_LENGTH;
+
+/** The words a query searches for, within the bounds above, in the order typed. */
+export function queryWords(q: string): string[] {
+	const words = [...new Set(q.normalize("NFKC").match(WORD) ?? [])];
+	const long = words.filter((w) => !isShort(w));
+	return (long.length > 0 ? long : words.slice(0, MAX_SHORT_TERMS)).slice(0, MAX_TERMS);
 }
 
 /** A word as the index compares it: lower case, diacritics removed (unicode61 remove_diacritics 2). */

@@ -46,7 +46,10 @@ export type MessageRecord = {
 };
 
 /** What a reply shows of the message it quotes, read when the reply is shown. */
-export type QuotedRecord = Pick<MessageRecord, "id" | "seq" | "sender_id" | "kind" | "text" | "deleted_at">;
+export type QuotedRecord = Pick<MessageRecord, "id" | "seq" | "sender_id" | "kind" | "text" | "deleted_at"> & {
+	/** 1 when read for one reader who deleted the original for themselves (hidden). */
+	hidden?: number;
+};
 export const QUOTED_COLUMNS = "id, seq, sender_id, kind, text, deleted_at";
 
 /** A message as the server sends it: every v2 field present. */
@@ -69,6 +72,8 @@ export function mentionsOf(row: Pick<MessageRecord, "mentions">): string[] {
 
 function toReplyTo(quoted: QuotedRecord): ReplyTo {
 	const deleted = quoted.deleted_at !== null;
+	// A message the reader deleted for themselves stays out of their sight in quotes too.
+	if (quoted.hidden) return { ...toReplyTo({ ...quoted, hidden: 0, text: null }), hidden: true };
 	return {
 		id: quoted.id,
 		seq: quoted.seq,

@@ -1,6 +1,7 @@
 // The wire contract (docs/contract.md) as zod schemas: request bodies, objects and socket
 // frames. Worker, Durable Objects and the web app all import from here, so there is one copy.
 import { z } from "zod";
+import { nameHasForbidden, nameHasVisible } from "./text";
 
 export const MAX_TEXT_LENGTH = 4000;
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
@@ -65,6 +66,8 @@ export const ReplyTo = z.object({
 	kind: z.enum(["text", "image", "system"]),
 	text: z.string().nullable(),
 	deletedAt: z.string().nullable(),
+	/** An addition: the reader deleted the original for themselves; its text is not shown (null). */
+	hidden: z.literal(true).optional(),
 });
 export type ReplyTo = z.infer<typeof ReplyTo>;
 export const REPLY_QUOTE_LENGTH = 200;
@@ -117,10 +120,25 @@ const id = z.string().min(1).max(64);
 /** The rule for a password someone chooses (register, password change). */
 const newPassword = z.string().min(8, "at least 8 characters").max(200);
 
+/**
+ * A name people see (display name, group title): trimmed, 1 to `max` characters, no control
+ * or direction-override characters, and at least one visible character (src/shared/text.ts).
+ */
+function nameText(what: string, max: number) {
+	return z
+		.string()
+		.trim()
+		.min(1, `${what} must not be empty`)
+		.max(max, `${what} must be at most ${max} characters`)
+		.refine((v) => !nameHasForbidden(v), `${what} must not contain control or direction-override characters`)
+		.refine(nameHasVisible, `${what} must contain a visible character`);
+}
+const displayName = nameText("displayName", 80);
+
 export const RegisterBody = z.object({
 	email,
 	password: newPassword,
-	displayName: z.string().trim().min(1).max(80),
+	displayName,
 });
 export const LoginBody = z.object({
 	email,
@@ -141,7 +159,7 @@ export const CreateConversationBody = z.discriminatedUnion("type", [
 	z.object({ type: z.literal("direct"), userId: id }),
 	z.object({
 		type: z.literal("group"),
-		title: z.string().trim().min(1).max(120),
+		title: nameText("title", 120),
 		memberIds: z.array(id).max(MAX_GROUP_MEMBERS - 1),
 	}),
 ]);
@@ -191,7 +209,41 @@ export function isOneEmoji(value: string): boolean {
 	if (graphemes && [...graphemes.segment(value)].length !== 1) return false;
 	return PICTOGRAPHIC.test(value) || FLAG.test(value) || KEYCAP.test(value);
 }
-export const Emoji = z.string().refine(isOneEmoji, `one emoji of at most ${MAX_EMOJI_BYTES} bytes`);
+const TAG_SEQUENCE = /^\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}$/u;
+const TAGS = /[\u{E0000}-\u{E007F}]/gu;
+const PRESENTATION_SELECTORS = /[\uFE0E\uFE0F]/gu;
+/** A pictographic element with an optional skin tone, then more joined by ZWJ: nothing else. */
+const PICTOGRAPHIC_SEQUENCE =
+	/^\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}]?(?:\u200D\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}]?)*$/u;
+const NEEDS_EMOJI_SELECTOR = /(\p{Extended_Pictographic})(?![\u{1F3FB}-\u{1F3FF}])/gu;
+
+/**
+ * The one spelling of a reaction emoji, or null when `value` is not one emoji. Characters that
+ * do not change which emoji it is are dropped (tag characters outside a subdivision flag, text
+ * and emoji presentation selectors) and U+FE0F is put back after each element that needs it;
+ * anything else inside the cluster (combining marks, other selectors) is refused. So "👍" and
+ * "👍" with an invisible tag are the same reaction, and lookalikes cannot fill a message's 20.
+ */
+export function reactionEmoji(value: string): string | null {
+	if (!isOneEmoji(value)) return null;
+	if (FLAG.test(value) || TAG_SEQUENCE.test(value)) return value;
+	const keycap = KEYCAP.exec(value);
+	if (keycap) return `${value[0]}\uFE0F\u20E3`;
+	const bare = value.replace(TAGS, "").replace(PRESENTATION_SELECTORS, "");
+	if (!PICTOGRAPHIC_SEQUENCE.test(bare)) return null;
+	const canonical = bare.replace(NEEDS_EMOJI_SELECTOR, (element) =>
+		/\p{Emoji_Presentation}/u.test(element) ? element : `${element}\uFE0F`,
+	);
+	return isOneEmoji(canonical) ? canonical : null;
+}
+
+const EMOJI_RULE = `one emoji of at most ${MAX_EMOJI_BYTES} bytes`;
+/** A reaction's emoji, in its one spelling (`reactionEmoji`). */
+export const Emoji = z.string().transform((value, ctx) => {
+	const emoji = reactionEmoji(value);
+	if (emoji === null) ctx.addIssue({ code: "custom", message: EMOJI_RULE });
+	return emoji ?? z.NEVER;
+});
 
 export const ReadBody = z.object({ seq: z.number().int().min(0).optional() }).default({});
 export const DeliveredBody = z.object({ seq: z.number().int().min(0) });
@@ -201,11 +253,7 @@ export const RoleBody = z.object({ role: Role });
 export const MAX_TITLE_LENGTH = 100;
 /** PATCH /conversations/:id (contract v2): a group's new title, 1 to 100 characters after trimming. */
 export const RenameConversationBody = z.object({
-	title: z
-		.string()
-		.trim()
-		.min(1, "title must not be empty")
-		.max(MAX_TITLE_LENGTH, `title must be at most ${MAX_TITLE_LENGTH} characters`),
+	title: nameText("title", MAX_TITLE_LENGTH),
 });
 export type RenameConversationBody = z.infer<typeof RenameConversationBody>;
 export const UploadBody = z.object({
@@ -226,7 +274,7 @@ export const MessageSearchQuery = z.object({
 /** PATCH /me (contract v2): a new display name and/or avatar (an upload of the caller's; null removes it). */
 export const UpdateProfileBody = z
 	.object({
-		displayName: z.string().trim().min(1).max(80).optional(),
+		displayName: displayName.optional(),
 		avatarImageKey: z.string().min(1).max(300).nullable().optional(),
 	})
 	.refine((body) => body.displayName !== undefined || body.avatarImageKey !== undefined, {
@@ -277,6 +325,13 @@ const conversationSeq = z.object({ conversationId: z.string(), userId: z.string(
  * client frame's `ref`. The room and hub build frames of this type; the web client parses with it.
  */
 export const ServerFrame = z.discriminatedUnion("type", [
+	/**
+	 * An addition: the frame a server sends just before it closes a socket itself, with the close
+	 * code and reason it is about to use, so a client can act on them (4401: sign in again) as
+	 * soon as it reads them. A closing handshake may take long to end the connection (see
+	 * `closeWithNotice` in src/durable/frames.ts); the close event then only confirms it.
+	 */
+	z.object({ type: z.literal("socket:closing"), data: z.object({ code: z.number().int(), reason: z.string() }) }),
 	z.object({ type: z.literal("message:new"), data: z.object({ message: Message }) }),
 	z.object({
 		type: z.literal("message:deleted"),
@@ -336,7 +391,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 /** A frame that tells of something that happened: everything but `batch`, `ack` and `error`. */
-export type ServerEvent = Exclude<ServerFrame, { type: "batch" | "ack" | "error" }>;
+export type ServerEvent = Exclude<ServerFrame, { type: "batch" | "ack" | "error" | "socket:closing" }>;
 
 export const ERROR_CODES = {
 	400: "invalid_request",

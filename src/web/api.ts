@@ -72,6 +72,11 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
 	onUnauthorized = handler;
 }
 
+/** A socket said the session is over (closed with 4401): handled like a 401 from a request. */
+export function sessionEnded(): void {
+	if (token && onUnauthorized) onUnauthorized();
+}
+
 const client = hc<AppType>(apiOrigin, {
 	headers: (): Record<string, string> =>
 		token ? { accept: "application/json", authorization: `Bearer ${token}` } : { accept: "application/json" },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseServerFrames } from "./realtime";
+import { closingNotice, parseServerFrames } from "./realtime";
 
 const read = (seq: number) => ({ type: "message:read", data: { conversationId: "c1", userId: "u2", seq } });
 const online = { type: "user:online", data: { userId: "u3" } };
@@ -31,5 +31,20 @@ describe("server frames", () => {
 		expect(
 			parseServerFrames(JSON.stringify({ type: "user:offline", data: { userId: "u3", lastSeenAt: null } })),
 		).toEqual([{ type: "user:offline", data: { userId: "u3", lastSeenAt: undefined } }]);
+	});
+});
+
+describe("the server's closing notice", () => {
+	const notice = JSON.stringify({ type: "socket:closing", data: { code: 4401, reason: "session ended" } });
+
+	it("is read as the close code and reason, and is not an event", () => {
+		expect(closingNotice(notice)).toEqual({ code: 4401, reason: "session ended" });
+		expect(parseServerFrames(notice)).toEqual([]);
+	});
+
+	it("is nothing else: other frames, broken JSON, a bad notice", () => {
+		expect(closingNotice(JSON.stringify(read(1)))).toBeNull();
+		expect(closingNotice('{"type":"socket:closing"')).toBeNull();
+		expect(closingNotice(JSON.stringify({ type: "socket:closing", data: { code: "x" } }))).toBeNull();
 	});
 });

@@ -4,7 +4,7 @@
 import { WebSocket as ReconnectingWebSocket } from "partysocket";
 import { z } from "zod";
 import { type ClientFrame, type ServerEvent, ServerFrame } from "../shared/schemas";
-import { api, socketUrl } from "./api";
+import { api, sessionEnded, socketUrl } from "./api";
 
 const PING_INTERVAL_MS = 25_000;
 const PING = JSON.stringify({ type: "ping" });
@@ -41,8 +41,26 @@ function unpack(json: unknown, depth: number): RealtimeEvent[] {
 	const parsed = ServerFrame.safeParse(json);
 	if (!parsed.success) return [];
 	const frame = parsed.data;
-	if (frame.type === "batch" || frame.type === "ack" || frame.type === "error") return [];
+	if (frame.type === "batch" || frame.type === "ack" || frame.type === "error" || frame.type === "socket:closing")
+		return [];
 	return [frame];
+}
+
+/** The session is over: the server's code for it, on the close frame and in `socket:closing`. */
+export const SESSION_ENDED = 4401;
+
+/**
+ * The code and reason of a `socket:closing` frame (the server's word that it is closing this
+ * socket), or null for any other message. The server sends it alone, never in a batch.
+ */
+export function closingNotice(raw: unknown): { code: number; reason: string } | null {
+	if (typeof raw !== "string" || !raw.includes('"socket:closing"')) return null;
+	try {
+		const frame = ServerFrame.safeParse(JSON.parse(raw));
+		return frame.success && frame.data.type === "socket:closing" ? frame.data.data : null;
+	} catch {
+		return null;
+	}
 }
 
 export interface SocketHandlers {
@@ -77,11 +95,17 @@ export class ChatSocket {
 			this.startPing();
 			handlers.onOpen?.();
 		});
-		this.ws.addEventListener("close", () => {
+		this.ws.addEventListener("close", (event: CloseEvent) => {
 			this.stopPing();
-			if (!this.closed) handlers.onClose?.();
+			if (event.code === SESSION_ENDED) this.serverClosed(SESSION_ENDED);
+			else if (!this.closed) handlers.onClose?.();
 		});
 		this.ws.addEventListener("message", (event: MessageEvent) => {
+			const notice = closingNotice(event.data);
+			if (notice) {
+				this.serverClosed(notice.code);
+				return;
+			}
 			const events = parseServerFrames(event.data);
 			if (events.length > 0) handlers.onEvents(events);
 		});
@@ -100,6 +124,23 @@ export class ChatSocket {
 	/** Drop the current connection and dial again (e.g. the browser says it is back online). */
 	reconnect(): void {
 		if (!this.closed) this.ws.reconnect();
+	}
+
+	/**
+	 * The server closed this socket (its `socket:closing` frame, or the close event, whichever
+	 * comes first). Acted on at once rather than on the close event: a closing handshake can
+	 * leave the connection half-open for a while (`wrangler dev` does, see closeWithNotice in
+	 * src/durable/frames.ts). 4401: the session is over, so no dialing again, and the app goes
+	 * back to sign-in. Anything else: drop this connection and dial again now.
+	 */
+	private serverClosed(code: number): void {
+		if (this.closed) return;
+		if (code !== SESSION_ENDED) {
+			this.ws.reconnect();
+			return;
+		}
+		this.close();
+		sessionEnded();
 	}
 
 	close(): void {

@@ -27,6 +27,15 @@ export const UPLOADS_PER_USER: Window = { limit: 100, seconds: 10 * 60 };
 /** Wrong current passwords on PUT /me/password, per user: a stolen token must not become a password oracle. */
 export const PASSWORD_FAILURES_PER_USER: Window = { limit: 10, seconds: 15 * 60 };
 
+/**
+ * Searches (GET /search/messages) per user and per client address. D1 answers one query at a
+ * time, so one account's parallel searches would queue everyone's list reads and sends behind
+ * them: a user typing (the UI searches 250 ms after the last key) stays far below 15 in 10 s,
+ * and a campus NAT far below 150. Each search's work is bounded too (src/server/search.ts).
+ */
+export const SEARCHES_PER_USER: Window = { limit: 15, seconds: 10 };
+export const SEARCHES_PER_IP: Window = { limit: 150, seconds: 10 };
+
 // A window opens at a bucket's first event and lasts `seconds`: no burst of twice the limit
 // across a clock-aligned boundary, and Retry-After says when that bucket's window closes.
 const cutoff = (window: Window, now: number) => new Date(now - window.seconds * 1000).toISOString();
@@ -130,4 +139,16 @@ export async function reserveLoginAttempt(env: AppEnv, email: string, req: Reque
 		throw tooMany(retryAfter);
 	}
 	return buckets;
+}
+
+/** Counts one search for the user and the address (one D1 batch); 429 when either is over. */
+export async function takeSearch(env: AppEnv, req: Request, userId: string): Promise<void> {
+	if (!rateLimitsOn(env)) return;
+	const hits = [{ bucket: `search:${userId}`, window: SEARCHES_PER_USER }];
+	const perIp = ipBucket(env, req, "search-ip");
+	if (perIp) hits.push({ bucket: perIp, window: SEARCHES_PER_IP });
+	const counted = await countHits(env, hits);
+	const over = counted.filter((hit, i) => hit.count > (hits[i]?.window.limit ?? 0));
+	if (over.length > 0)
+		throw tooMany(Math.max(...over.map((h) => h.retryAfter)), "searching too often, try again shortly");
 }

@@ -437,6 +437,34 @@ export const pwaScenarios = [
 		},
 	},
 	{
+		name: "pwa: a 4401 from the server signs the app out at once, from the close frame's code, without dialing again",
+		async run(ctx) {
+			const { A, B } = await pair(ctx, "Nils", "Nora");
+			await ctx.api.direct(A, B);
+			const a = await open(ctx, A);
+			await openChat(a.page, "Nora Test");
+			await roomReady(a.page);
+			// Under wrangler dev the server's close leaves the connection half-open (see
+			// closeWithNotice in src/durable/frames.ts), so the close event comes late. The app must
+			// act on the server's word (socket:closing 4401), not on a reconnect's 401 ticket.
+			const dialed = [];
+			let ended = 0;
+			a.page.on("request", (r) => {
+				if (ended && r.url().includes("/realtime/ticket")) dialed.push(r.url());
+			});
+			ended = Date.now();
+			await ctx.api.call("POST", "/auth/logout", undefined, A.token);
+			await a.page.getByRole("button", { name: "Sign in" }).waitFor({ timeout: 20_000 });
+			const tookMs = Date.now() - ended;
+			assert(dialed.length === 0, `the app asked for ${dialed.length} new socket ticket(s) before signing out`);
+			assert(
+				(await a.page.evaluate(() => localStorage.getItem("campus-chat.session"))) === null,
+				"the stored session is gone",
+			);
+			console.log(`    sign-in screen ${tookMs} ms after the logout answered`);
+		},
+	},
+	{
 		name: "pwa: a session ended elsewhere (logout everywhere) sends the open app back to sign-in",
 		async run(ctx) {
 			const { A, B } = await pair(ctx, "Lars", "Lotte");

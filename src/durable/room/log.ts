@@ -497,15 +497,18 @@ export class RoomLog {
 		this.sql.exec("UPDATE messages SET reactions = ?, version = version + 1 WHERE id = ?", reactions, messageId);
 	}
 
-	/** The messages `rows` reply to, as they are now, by id. */
-	quoted(rows: Pick<MessageRecord, "reply_to_id">[]): Map<string, QuotedRecord> {
+	/** The messages `rows` reply to, as they are now, by id; marked `hidden` for a `readerId` who hid them. */
+	quoted(rows: Pick<MessageRecord, "reply_to_id">[], readerId?: string): Map<string, QuotedRecord> {
 		const ids = [...new Set(rows.map((r) => r.reply_to_id).filter((id) => id !== null))];
 		const byId = new Map<string, QuotedRecord>();
 		if (ids.length === 0) return byId;
 		const found = this.sql
 			.exec<QuotedRecord>(
-				`SELECT ${QUOTED_COLUMNS} FROM messages WHERE id IN (SELECT value FROM json_each(?))`,
+				`SELECT ${QUOTED_COLUMNS},
+				   EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ?2 AND h.message_id = messages.id) AS hidden
+				 FROM messages WHERE id IN (SELECT value FROM json_each(?1))`,
 				JSON.stringify(ids),
+				readerId ?? null,
 			)
 			.toArray();
 		for (const row of found) byId.set(row.id, row);

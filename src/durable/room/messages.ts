@@ -34,9 +34,8 @@ export async function send(
 		await room.visibleToRest(opts.viaRest);
 		return ok({ message: await messageOut(room, stored, origin), created: false });
 	}
-	if (room.blocks.blocksSender(meta.type, senderId)) {
-		return fail(403, "you cannot send messages in this conversation");
-	}
+	const blocked = room.blocks.writeRefusal(meta.type, senderId);
+	if (blocked) return blocked;
 	const invalid = checkReplyAndMentions(room, body);
 	if (invalid) return invalid;
 	if (opts.viaRest && rateLimitsOn(room.env)) {
@@ -101,7 +100,7 @@ export async function history(
 	if (!meta || !(await isMember(room, userId))) return fail(404, "conversation not found");
 	const rows = room.roomLog.history(userId, limit + 1, position);
 	const page = rows.slice(0, limit);
-	const quoted = room.roomLog.quoted(page);
+	const quoted = room.roomLog.quoted(page, userId);
 	const messages = await Promise.all(page.map((row) => toMessage(room.env, origin, row, quoted)));
 	const last = page.at(-1);
 	const after = position !== null && "after" in position;
@@ -125,6 +124,8 @@ export async function editMessage(
 	const meta = await load(room, origin);
 	const record = meta && (await isMember(room, actorId)) ? room.roomLog.byId(messageId) : null;
 	if (!meta || !record) return fail(404, "message not found");
+	const blocked = await room.blocks.refuseWrite(meta.type, actorId);
+	if (blocked) return blocked;
 	if (record.sender_id !== actorId) return fail(403, "only the sender can edit a message");
 	if (record.kind === "system") return fail(409, "system messages cannot be edited");
 	if (record.deleted_at) return fail(409, "the message was deleted");

@@ -23,6 +23,8 @@ export async function react(
 	const meta = await load(room);
 	const record = meta && (await isMember(room, actorId)) ? room.roomLog.byId(messageId) : null;
 	if (!meta || !record) return fail(404, "message not found");
+	const blocked = await room.blocks.refuseWrite(meta.type, actorId);
+	if (blocked) return blocked;
 	if (record.kind === "system") return fail(409, "system messages take no reactions");
 	if (record.deleted_at) return fail(409, "the message was deleted");
 	const reactions = reactionsOf(record);

@@ -2,7 +2,7 @@
 // everyone or to one member, flood guards, session ends and token expiry, and who is typing.
 
 import { type ServerEvent, TYPING_EXPIRY_MS } from "../../shared/schemas";
-import { type FloodGuard, FloodGuards, frameText, sendText } from "../frames";
+import { closeWithNotice, type FloodGuard, FloodGuards, frameText, sendText } from "../frames";
 
 /** Identity of a room socket, kept across hibernation. */
 export interface RoomSocket {
@@ -31,14 +31,6 @@ export function socketFromHandshake(request: Request, userId: string, origin: st
 		...(sessionId ? { sessionId } : {}),
 		...(Number.isFinite(expires) && expires > 0 ? { expiresAt: expires } : {}),
 	};
-}
-
-function closeQuietly(ws: WebSocket, code: number, reason: string) {
-	try {
-		ws.close(code, reason);
-	} catch {
-		// already closing
-	}
 }
 
 /** An event for one member's sockets, but for those in `notTo`. */
@@ -115,7 +107,7 @@ export class RoomSockets {
 	}
 
 	closeUser(userId: string, code: number, reason: string) {
-		for (const ws of this.ctx.getWebSockets(userId)) closeQuietly(ws, code, reason);
+		for (const ws of this.ctx.getWebSockets(userId)) closeWithNotice(ws, code, reason);
 	}
 
 	/** Closes the sockets of ended sessions, or all of a user's when `sessionIds` is null: 4401. */
@@ -124,7 +116,7 @@ export class RoomSockets {
 		for (const ws of this.ctx.getWebSockets(userId)) {
 			const { sessionId } = this.info(ws);
 			if (sessionIds && (!sessionId || !sessionIds.includes(sessionId))) continue;
-			closeQuietly(ws, 4401, "session ended");
+			closeWithNotice(ws, 4401, "session ended");
 			closed += 1;
 		}
 		return closed;
@@ -136,7 +128,7 @@ export class RoomSockets {
 		for (const ws of this.ctx.getWebSockets()) {
 			const { expiresAt } = this.info(ws);
 			if (!expiresAt) continue;
-			if (expiresAt <= now) closeQuietly(ws, 4401, "token expired");
+			if (expiresAt <= now) closeWithNotice(ws, 4401, "token expired");
 			else next = Math.min(next, expiresAt);
 		}
 		return next;

@@ -45,6 +45,17 @@ export async function isBlocking(env: AppEnv, blockerId: string, blockedId: stri
 	return row !== null;
 }
 
+/** Those of `userIds` who block `blockedId`: the people `blockedId` may not put in a group. */
+export async function blockersOf(env: AppEnv, blockedId: string, userIds: string[]): Promise<string[]> {
+	if (userIds.length === 0) return [];
+	const { results } = await env.DB.prepare(
+		"SELECT blocker_id FROM user_blocks WHERE blocked_id = ?1 AND blocker_id IN (SELECT value FROM json_each(?2))",
+	)
+		.bind(blockedId, JSON.stringify(userIds))
+		.all<{ blocker_id: string }>();
+	return results.map((r) => r.blocker_id);
+}
+
 /** Who, of `userIds`, blocks whom: the pairs a direct room imports. */
 export async function blocksAmong(
 	db: D1Database,

@@ -142,7 +142,7 @@ export async function loadConversation(
 	if (!row) return null;
 	const participants = opts.participants ? await listParticipants(env, conversationId, userId) : undefined;
 	const last = lastMessageOf(row);
-	const quoted = await quotedMessages(env.DB, last ? [last] : []);
+	const quoted = await quotedMessages(env.DB, last ? [last] : [], userId);
 	const conversation = await toConversation(env, origin, row, last, undefined, quoted);
 	return participants ? { ...conversation, participants } : conversation;
 }
@@ -177,6 +177,7 @@ export async function listConversations(
 		quotedMessages(
 			env.DB,
 			lastMessages.filter((m) => m !== null),
+			userId,
 		),
 	]);
 	const conversations = await Promise.all(

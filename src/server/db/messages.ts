@@ -67,24 +67,37 @@ export function hideMessagesStatement(
 		.bind(JSON.stringify(rows));
 }
 
-/** Whether any live message anywhere still shows this image. */
+/** Whether any live message anywhere still shows this image, or it is someone's avatar. */
 export async function imageUsedInD1(db: D1Database, key: string): Promise<boolean> {
+	// Someone's avatar counts as a use: the same upload may be a sent image and the sender's
+	// avatar, and deleting the message must not take the avatar's object with it.
 	return (
 		(await db
-			.prepare("SELECT 1 FROM messages WHERE image_key = ? AND deleted_at IS NULL LIMIT 1")
+			.prepare(
+				`SELECT 1 FROM messages WHERE image_key = ?1 AND deleted_at IS NULL
+				 UNION ALL SELECT 1 FROM users WHERE avatar_key = ?1 LIMIT 1`,
+			)
 			.bind(key)
 			.first()) !== null
 	);
 }
 
 /** The messages that `rows` reply to, as they are now in D1, by id. */
-export async function quotedMessages(db: D1Database, rows: Pick<MessageRecord, "reply_to_id">[]) {
+/**
+ * With `readerId`, a quoted message that reader hid (delete for me) comes with `hidden: 1`, so its
+ * quote shows no text to them (toReplyTo).
+ */
+export async function quotedMessages(db: D1Database, rows: Pick<MessageRecord, "reply_to_id">[], readerId?: string) {
 	const ids = [...new Set(rows.map((r) => r.reply_to_id).filter((id) => id !== null))];
 	const byId = new Map<string, QuotedRecord>();
 	if (ids.length === 0) return byId;
 	const { results } = await db
-		.prepare(`SELECT ${QUOTED_COLUMNS} FROM messages WHERE id IN (SELECT value FROM json_each(?))`)
-		.bind(JSON.stringify(ids))
+		.prepare(
+			`SELECT ${QUOTED_COLUMNS},
+			   EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ?2 AND h.message_id = messages.id) AS hidden
+			 FROM messages WHERE id IN (SELECT value FROM json_each(?1))`,
+		)
+		.bind(JSON.stringify(ids), readerId ?? null)
 		.all<QuotedRecord>();
 	for (const row of results) byId.set(row.id, row);
 	return byId;
@@ -116,7 +129,15 @@ const HIT_COLUMNS = `${MESSAGE_COLUMN_NAMES.map((c) => `m.${c}`).join(", ")}, m.
  */
 export async function searchMessages(
 	db: D1Database,
-	opts: { userId: string; match: string; conversationId?: string; limit: number; after: SearchPosition | null },
+	opts: {
+		userId: string;
+		match: string;
+		conversationId?: string;
+		limit: number;
+		/** Across conversations: index rows one page may walk (MAX_SCAN in src/server/search.ts). */
+		scan: number;
+		after: SearchPosition | null;
+	},
 ): Promise<SearchHit[]> {
 	const notHidden = "NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ?1 AND h.message_id = m.id)";
 	if (opts.conversationId !== undefined) {
@@ -133,16 +154,38 @@ export async function searchMessages(
 		return results;
 	}
 	const below = opts.after && "row" in opts.after ? opts.after.row : Number.MAX_SAFE_INTEGER;
+	// At most `scan` index rows, newest first, whoever's they are: a word common in other
+	// people's conversations and rare in the caller's cannot make one page walk the whole index.
 	const { results } = await db
 		.prepare(
-			`SELECT ${HIT_COLUMNS}
-			 FROM messages_fts f
-			 JOIN messages m ON m.rowid = f.rowid
+			`WITH scanned AS (
+			   SELECT rowid AS r FROM messages_fts WHERE messages_fts MATCH ?2 AND rowid < ?3 ORDER BY rowid DESC LIMIT ?5
+			 )
+			 SELECT ${HIT_COLUMNS}
+			 FROM scanned s
+			 JOIN messages m ON m.rowid = s.r
 			 JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = ?1
-			 WHERE messages_fts MATCH ?2 AND f.rowid < ?3 AND m.deleted_at IS NULL AND ${notHidden}
-			 ORDER BY f.rowid DESC LIMIT ?4`,
+			 WHERE m.deleted_at IS NULL AND ${notHidden}
+			 ORDER BY s.r DESC LIMIT ?4`,
 		)
-		.bind(opts.userId, opts.match, below, opts.limit)
+		.bind(opts.userId, opts.match, below, opts.limit, opts.scan)
 		.all<SearchHit>();
 	return results;
+}
+
+/**
+ * Where a page that found fewer than it asked for stopped walking the index: the lowest of the
+ * `scan` index rows below `below`, or null when fewer than `scan` are left (the walk reached
+ * the end, so there is no next page). Run only for such pages.
+ */
+export async function searchScanFloor(db: D1Database, match: string, below: number, scan: number) {
+	const row = await db
+		.prepare(
+			`SELECT COUNT(*) AS n, MIN(r) AS floor FROM (
+			   SELECT rowid AS r FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid < ?2 ORDER BY rowid DESC LIMIT ?3
+			 )`,
+		)
+		.bind(match, below, scan)
+		.first<{ n: number; floor: number | null }>();
+	return row && row.n >= scan ? row.floor : null;
 }

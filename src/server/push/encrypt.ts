@@ -27,6 +27,20 @@ async function hkdf(salt: Uint8Array, ikm: Uint8Array, info: Uint8Array, bytes: 
 }
 
 /**
+ * Whether `bytes` is an uncompressed P-256 point on the curve: Web Crypto refuses to import any
+ * other, so a subscription whose key would make every later push fail is refused up front.
+ */
+export async function isP256Point(bytes: Uint8Array): Promise<boolean> {
+	if (bytes.length !== 65 || bytes[0] !== 0x04) return false;
+	try {
+		await crypto.subtle.importKey("raw", concat(bytes), { name: "ECDH", namedCurve: "P-256" }, false, []);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
  * The body of a push request: `salt(16) | rs(4) | idlen(1) | keyid(65: our ephemeral public
  * key) | AES-128-GCM(plaintext | 0x02)`. `uaPublic` is the subscription's `p256dh` (65 bytes,
  * uncompressed), `authSecret` its `auth` (16 bytes).

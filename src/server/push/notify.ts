@@ -1,17 +1,27 @@
 // Which new messages become a push for one user, and sending them: called by the user's hub
 // when it has no realtime socket open (src/durable/UserHub.ts), outside any room's send path.
 import { type Message, PUSH_BODY_MAX, type PushPayload } from "../../shared/schemas";
+import { cutGraphemes, isolate } from "../../shared/text";
 import type { AppEnv } from "../config";
 import { deletePushSubscriptionById, pushContext } from "../db/pushSubscriptions";
 import { log } from "../log";
 import { pushTopic, sendPush } from "./send";
 import { vapidKeys } from "./vapid";
 
-/** What the notification shows: text only, never image data. */
+/** What the notification shows: text only, never image data, cut between graphemes (never inside an emoji). */
 export function pushBody(message: Message): string {
 	const text = message.text?.trim() ?? "";
-	const body = text || (message.kind === "image" ? "Sent a photo" : "New message");
-	return body.length > PUSH_BODY_MAX ? `${body.slice(0, PUSH_BODY_MAX - 1)}…` : body;
+	return cutGraphemes(text || (message.kind === "image" ? "Sent a photo" : "New message"), PUSH_BODY_MAX);
+}
+
+/**
+ * The notification's title: the sender's name, or "Sender in Group". Each name is isolated
+ * (FSI…PDI, the string form of `<bdi>`), since a title is plain text: a name ending in U+202E
+ * must not flip the words after it.
+ */
+export function pushTitle(senderName: string, group: { title: string | null } | null): string {
+	if (!group) return isolate(senderName);
+	return `${isolate(senderName)} in ${group.title === null ? "a group" : isolate(group.title)}`;
 }
 
 /**
@@ -45,10 +55,7 @@ export async function pushNewMessages(env: AppEnv, userId: string, messages: Mes
 			conversationId: message.conversationId,
 			messageId: message.id,
 			seq: message.seq,
-			title:
-				conversation.type === "group"
-					? `${conversation.senderName} in ${conversation.title ?? "a group"}`
-					: conversation.senderName,
+			title: pushTitle(conversation.senderName, conversation.type === "group" ? conversation : null),
 			body: pushBody(message),
 		};
 		const topic = await pushTopic(message.conversationId);

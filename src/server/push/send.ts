@@ -85,6 +85,9 @@ export async function sendPush(
 			},
 			body,
 			signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
+			// A push service answers; it never redirects. Following one would post to wherever the
+			// Location points, past the endpoint allowlist, so a 3xx is a failed push.
+			redirect: "manual",
 		});
 		await res.body?.cancel();
 		if (res.status === 404 || res.status === 410) return "gone";

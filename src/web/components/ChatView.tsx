@@ -69,7 +69,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 					<span className={styles["chat-header-text"]}>
 						{/* The chat's name is the screen's top-level heading (on a phone the list and its "Chats" are hidden). */}
 						<h1 className={styles["chat-title"]} id="chat-title">
-							{title}
+							<bdi>{title}</bdi>
 							{conversation.muted ? <MutedMark label=" (muted)" /> : null}
 						</h1>
 						<span

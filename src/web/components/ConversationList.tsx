@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import type { Conversation, Message, Participant, User } from "../../shared/schemas";
+import { isolate } from "../../shared/text";
 import { listTime } from "../format";
 import { useChat } from "../store/context";
 import { conversationTitle, otherParticipant, systemText } from "../store/messages";
@@ -9,6 +10,7 @@ import { navigateToConversation } from "./ChatApp";
 import styles from "./ConversationList.module.css";
 import { IconCompose, IconSearch } from "./icons";
 import { MutedMark } from "./MutedMark";
+import { IsolatedText } from "./PersonText";
 import { ProfileDialog } from "./ProfileDialog";
 import { SearchDialog } from "./SearchDialog";
 import { SettingsButton } from "./SettingsDialog";
@@ -138,9 +140,9 @@ function ConversationRow({ conversation: c, participants, users, me, active, now
 				/>
 				<span className={styles["row-main"]}>
 					<span className={styles["row-top"]}>
-						<span className={styles["row-title"]} data-testid="row-title">
+						<bdi className={styles["row-title"]} data-testid="row-title">
 							{title}
-						</span>
+						</bdi>
 						{online ? <span className="sr-only"> (online)</span> : null}
 						<time className={styles["row-time"]} dateTime={c.lastActivityAt}>
 							{listTime(c.lastMessage?.createdAt ?? c.lastActivityAt, now)}
@@ -148,7 +150,7 @@ function ConversationRow({ conversation: c, participants, users, me, active, now
 					</span>
 					<span className={styles["row-bottom"]}>
 						<span className={styles["row-preview"]} data-testid="row-preview">
-							{preview}
+							<IsolatedText text={preview} />
 						</span>
 						{c.muted ? <MutedMark label="Muted" /> : null}
 						{(c.unreadMentionCount ?? 0) > 0 ? (
@@ -187,7 +189,7 @@ function previewText(
 	if (type === "group") {
 		const name =
 			users[m.senderId]?.displayName ?? participants?.find((p) => p.user.id === m.senderId)?.user.displayName;
-		if (name) return `${name.split(" ")[0]}: ${body}`;
+		if (name) return `${isolate(name.split(" ")[0] ?? name)}: ${body}`;
 	}
 	return body;
 }

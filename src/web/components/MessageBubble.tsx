@@ -17,6 +17,7 @@ import { ImageViewer } from "./ImageViewer";
 import { IconAlert, IconCheck, IconClock, IconMore, IconReadCheck } from "./icons";
 import styles from "./MessageBubble.module.css";
 import extras from "./MessageExtras.module.css";
+import { IsolatedText } from "./PersonText";
 import { ReactionChips } from "./ReactionChips";
 import { ReplyQuote } from "./ReplyQuote";
 import { ReportDialog } from "./ReportDialog";
@@ -64,7 +65,9 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 	if (m.kind === "system") {
 		return (
 			<li className={styles["system-message"]} data-seq={m.seq} data-testid="system-message">
-				<span>{systemText(m, users, me.id)}</span>
+				<span>
+					<IsolatedText text={systemText(m, users, me.id)} />
+				</span>
 			</li>
 		);
 	}
@@ -141,9 +144,9 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 					}}
 				>
 					{showSender ? (
-						<span className={styles["sender-name"]} data-testid="sender-name">
+						<bdi className={styles["sender-name"]} data-testid="sender-name">
 							{senderName}
-						</span>
+						</bdi>
 					) : null}
 					{!mine && !showSender ? <span className="sr-only">{senderName}: </span> : null}
 					{deleted ? (

@@ -4,8 +4,9 @@ import type { ReplyTo } from "../../shared/schemas";
 import { useChat } from "../store/context";
 import styles from "./MessageExtras.module.css";
 
-export function quoteText(quote: Pick<ReplyTo, "kind" | "text" | "deletedAt">): string {
+export function quoteText(quote: Pick<ReplyTo, "kind" | "text" | "deletedAt" | "hidden">): string {
 	if (quote.deletedAt) return "This message was deleted";
+	if (quote.hidden) return "You deleted this message";
 	if (quote.kind === "image") return quote.text ? `Photo: ${quote.text}` : "Photo";
 	return quote.text ?? "";
 }
@@ -22,7 +23,7 @@ export function ReplyQuote({ quote, onJump }: { quote: ReplyTo; onJump: (seq: nu
 		<button type="button" className={styles.quote} data-testid="reply-quote" onClick={() => onJump(quote.seq)}>
 			{/* Named by its visible text, with the words a screen reader needs around it. */}
 			<span className="sr-only">In reply to </span>
-			<span className={styles["quote-who"]}>{who}</span>
+			<bdi className={styles["quote-who"]}>{who}</bdi>
 			<span className="sr-only">: </span>
 			<span className={styles["quote-text"]}>{quoteText(quote)}</span>
 			<span className="sr-only">. Show the original message.</span>

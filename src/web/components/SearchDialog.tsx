@@ -1,7 +1,9 @@
 // Message search (GET /search/messages): across every chat, or within one. Each result shows
 // the chat, the sender and the server's plain-text snippet with the query's words marked
 // (as <mark> elements built from text, never HTML); choosing one opens the chat at that message.
+
 import { type FormEvent, useEffect, useRef, useState } from "react";
+import { isolate } from "../../shared/text";
 import { apiV2, type SearchResult } from "../api";
 import { failureText } from "../effects/store";
 import { listTime } from "../format";
@@ -78,7 +80,7 @@ export function SearchDialog({ conversationId, onClose }: { conversationId?: str
 
 	return (
 		<Dialog
-			title={scopeTitle ? `Search in ${scopeTitle}` : "Search messages"}
+			title={scopeTitle ? `Search in ${isolate(scopeTitle)}` : "Search messages"}
 			onClose={onClose}
 			className={styles.search}
 		>
@@ -123,10 +125,13 @@ export function SearchDialog({ conversationId, onClose }: { conversationId?: str
 								<span className={styles.body}>
 									<span className={styles.top}>
 										<span className={styles.who}>
-											{senderName}
+											<bdi>{senderName}</bdi>
 											{/* A direct chat is named after its other member: "Ona in Ona" says nothing. */}
 											{conversationId || (c?.type === "direct" && m.senderId !== me.id) ? null : (
-												<span className={styles.chat}> in {chat}</span>
+												<span className={styles.chat}>
+													{" "}
+													in <bdi>{chat}</bdi>
+												</span>
 											)}
 										</span>
 										<time dateTime={m.createdAt}>{listTime(m.createdAt)}</time>

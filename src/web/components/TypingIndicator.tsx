@@ -1,4 +1,6 @@
+import { isolate } from "../../shared/text";
 import { useChat } from "../store/context";
+import { IsolatedText } from "./PersonText";
 import styles from "./TypingIndicator.module.css";
 
 /** "Asha is typing…", "Asha and Ben are typing…", "3 people are typing…". */
@@ -6,7 +8,7 @@ export function TypingIndicator({ conversationId }: { conversationId: string }) 
 	const typing = useChat((s) => s.typing[conversationId]);
 	const users = useChat((s) => s.users);
 	const ids = Object.keys(typing ?? {});
-	const names = ids.map((id) => users[id]?.displayName.split(" ")[0] ?? "Someone");
+	const names = ids.map((id) => isolate(users[id]?.displayName.split(" ")[0] ?? "Someone"));
 	let text = "";
 	if (names.length === 1) text = `${names[0]} is typing…`;
 	else if (names.length === 2) text = `${names[0]} and ${names[1]} are typing…`;
@@ -20,7 +22,7 @@ export function TypingIndicator({ conversationId }: { conversationId: string }) 
 						<span />
 						<span />
 					</span>
-					{text}
+					<IsolatedText text={text} />
 				</>
 			) : null}
 		</div>

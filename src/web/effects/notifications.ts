@@ -1,5 +1,7 @@
 // A system notification for a message that arrives while the page is hidden (once per message).
+
 import type { Message } from "../../shared/schemas";
+import { isolate } from "../../shared/text";
 import { notificationsWanted } from "../pwa/push";
 import type { ChatState } from "../store/state";
 import { isVisible } from "./store";
@@ -19,7 +21,11 @@ export class MessageNotifications {
 		// Turned off in Settings.
 		if (!notificationsWanted(state.me.id)) return;
 		const sender = state.users[message.senderId]?.displayName ?? "New message";
-		const title = conversation.type === "group" && conversation.title ? `${sender} in ${conversation.title}` : sender;
+		// Plain text, so each name is isolated (FSI…PDI) the way <bdi> isolates it on the page.
+		const title =
+			conversation.type === "group" && conversation.title
+				? `${isolate(sender)} in ${isolate(conversation.title)}`
+				: isolate(sender);
 		const body = message.kind === "image" ? (message.text ? `📷 ${message.text}` : "📷 Photo") : (message.text ?? "");
 		try {
 			const n = new Notification(title, { body, tag: message.conversationId });

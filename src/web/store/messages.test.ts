@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../shared/schemas";
 import { systemSentence } from "../../shared/system";
+import { isolate as iso } from "../../shared/text";
 import { message, participant } from "./fixtures";
 import { countsAsUnread, firstUnreadId, receiptFor, systemText } from "./messages";
 
@@ -29,11 +30,23 @@ describe("system lines", () => {
 	});
 
 	it("says 'Ben Okafor added you' to the person added", () => {
-		expect(systemText(added("ben", "me"), users, "me")).toBe("Ben Okafor added you");
+		expect(systemText(added("ben", "me"), users, "me")).toBe(`${iso("Ben Okafor")} added you`);
 	});
 
-	it("keeps the server's sentence for everyone else", () => {
-		expect(systemText(added("ben", "asha"), users, "me")).toBe("Ben Okafor added someone");
+	it("words it itself whenever it knows the names, and keeps the server's sentence when it does not", () => {
+		expect(systemText(added("ben", "asha"), users, "me")).toBe(`${iso("Ben Okafor")} added ${iso("Asha Patel")}`);
+		expect(systemText(added("ben", "stranger"), users, "me")).toBe("Ben Okafor added someone");
+	});
+
+	it("isolates every name and title, so a trailing U+202E cannot flip the rest of the line", () => {
+		const mallory = { ...users, mal: { displayName: "Mallory\u202e" } };
+		const line = systemText(created("mal"), mallory, "me");
+		expect(line).toBe("\u2068Mallory\u202e\u2069 created the group");
+		// Every override or embedding is closed inside its isolate: the words after it keep their order.
+		expect(line.indexOf("\u2069")).toBeGreaterThan(line.indexOf("\u202e"));
+		expect(systemText(renamed("ben", "Chess\u202e"), users, "me")).toBe(
+			`${iso("Ben Okafor")} renamed the group to “${iso("Chess\u202e")}”`,
+		);
 	});
 
 	const created = (actorId: string): Message => ({
@@ -51,14 +64,16 @@ describe("system lines", () => {
 
 	it("says 'You created the group' to the creator and the creator's name to everyone else", () => {
 		expect(systemText(created("me"), users, "me")).toBe("You created the group");
-		expect(systemText(created("ben"), users, "me")).toBe("Ben Okafor created the group");
+		expect(systemText(created("ben"), users, "me")).toBe(`${iso("Ben Okafor")} created the group`);
 	});
 
 	it("names the new title of a rename, from the reader's side", () => {
 		expect(systemText(renamed("ben", "CS101 Finals"), users, "me")).toBe(
-			"Ben Okafor renamed the group to “CS101 Finals”",
+			`${iso("Ben Okafor")} renamed the group to “${iso("CS101 Finals")}”`,
 		);
-		expect(systemText(renamed("me", "CS101 Finals"), users, "me")).toBe("You renamed the group to “CS101 Finals”");
+		expect(systemText(renamed("me", "CS101 Finals"), users, "me")).toBe(
+			`You renamed the group to “${iso("CS101 Finals")}”`,
+		);
 	});
 
 	it("words a role change as the room does, with the reader as 'You'", () => {
@@ -70,7 +85,7 @@ describe("system lines", () => {
 		});
 		expect(systemText(roleChanged("me", "admin"), users, "me")).toBe("You are now an admin");
 		expect(systemText(roleChanged("me", "member"), users, "me")).toBe("You are no longer an admin");
-		expect(systemText(roleChanged("asha", "admin"), users, "me")).toBe("Asha Patel is now an admin");
+		expect(systemText(roleChanged("asha", "admin"), users, "me")).toBe(`${iso("Asha Patel")} is now an admin`);
 	});
 
 	it("leaves the room's third-person sentence as it was", () => {

@@ -1,6 +1,7 @@
 // Pure helpers the views use: ticks, titles, system sentences, what counts as unread.
 import { type Conversation, EDIT_WINDOW_MS, type Message, type Participant } from "../../shared/schemas";
 import { systemSentenceFor } from "../../shared/system";
+import { isolate } from "../../shared/text";
 
 /**
  * Whether a message counts toward my unread badge, as the server counts it: from someone else
@@ -68,21 +69,24 @@ export function conversationTitle(
 
 /**
  * The sentence for a system message. The server's `text` is written for everyone ("Ben Okafor
- * added Asha Patel"); when the reader is the actor or the target the same template
- * (`systemSentenceFor` in src/shared/system.ts) says it from their side: "Ben Okafor added you".
+ * added Asha Patel"); the UI says it with the same template (`systemSentenceFor` in
+ * src/shared/system.ts) whenever it knows the names, from the reader's side when they are the
+ * actor or the target ("Ben Okafor added you"), and with every name and title isolated
+ * (FSI…PDI, `<bdi>` for a string): a name ending in U+202E must not flip the rest of the line.
+ * The server's text is the fallback for names the UI does not know.
  */
 export function systemText(message: Message, users: Record<string, { displayName: string }>, meId: string): string {
 	const event = message.system;
 	if (!event) return message.text ?? "";
 	const known = (id: string) => id === meId || users[id] !== undefined;
-	const aboutMe = event.actorId === meId || event.targetId === meId;
-	if (message.text && (!aboutMe || !known(event.actorId) || !known(event.targetId))) return message.text;
+	if (message.text && (!known(event.actorId) || !known(event.targetId))) return message.text;
 	const names = new Map<string, string>();
 	for (const id of [event.actorId, event.targetId]) {
 		const name = users[id]?.displayName;
-		if (name !== undefined) names.set(id, name);
+		if (name !== undefined) names.set(id, isolate(name));
 	}
-	return systemSentenceFor(event, names, meId);
+	const title = event.title === undefined ? {} : { title: isolate(event.title) };
+	return systemSentenceFor({ ...event, ...title }, names, meId);
 }
 
 /** Contract v2: only the sender edits, not a system or deleted message, within 15 minutes of sending. */

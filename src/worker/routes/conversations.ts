@@ -4,7 +4,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { roomStub } from "../../durable/rpc";
 import type { AppEnv } from "../../server/config";
-import { isBlocking } from "../../server/db/blocks";
+import { blockersOf, isBlocking } from "../../server/db/blocks";
 import {
 	createDirectConversation,
 	createGroupConversation,
@@ -76,7 +76,7 @@ const create = createRoute({
 	responses: {
 		201: json(ConversationResult, "Created"),
 		200: json(ConversationResult, "the direct conversation already existed"),
-		...errors(400, 401, 404, 413),
+		...errors(400, 401, 403, 404, 413),
 	},
 });
 const list = createRoute({
@@ -193,6 +193,17 @@ const leave = createRoute({
 	responses: { 204: noContent, ...errors(401, 404, 409) },
 });
 
+/**
+ * Nobody can put someone who blocks them into a group, new or existing (403 naming them, as
+ * WhatsApp-like apps refuse it): a block would otherwise be stepped around by a group of two
+ * that mentions the blocker. Groups both were in before the block are not affected.
+ */
+async function refuseBlockers(env: AppEnv, actorId: string, userIds: string[]) {
+	const blockers = await blockersOf(env, actorId, userIds);
+	if (blockers.length > 0)
+		throw new ApiError(403, "these people do not accept being added by you", { userIds: blockers });
+}
+
 export const conversationRoutes = openApiRouter<Vars>()
 	.openapi(create, async (c) => {
 		const body = c.req.valid("json");
@@ -232,6 +243,7 @@ export const conversationRoutes = openApiRouter<Vars>()
 		}
 		const unknown = await unknownUserIds(c.env, memberIds);
 		if (unknown.length > 0) throw new ApiError(404, "user not found", { userIds: unknown });
+		await refuseBlockers(c.env, me, memberIds);
 		await createGroupConversation(c.env, { id, title: body.title, createdBy: me, createdAt: now, memberIds });
 		// The group's first line ("… created the group", seq 1) is in the room and D1 before the
 		// creator hears 201, so the answer and every later read already have it.
@@ -317,6 +329,7 @@ export const conversationRoutes = openApiRouter<Vars>()
 		const body = c.req.valid("json");
 		const origin = publicOrigin(c);
 		const room = await memberRoom(c.env, id, c.get("userId"));
+		await refuseBlockers(c.env, c.get("userId"), body.userIds);
 		unwrap(await room.addMembers(c.get("userId"), body.userIds, origin));
 		return c.json({ conversation: await conversationOrNotFound(c.env, origin, id, c.get("userId")) }, 200);
 	})

@@ -11,11 +11,11 @@ import {
 	DeleteQuery,
 	EditMessageBody,
 	IdParams,
-	isOneEmoji,
 	MAX_EMOJI_BYTES,
 	MessageResult,
 	ReactionParams,
 	ReactionsResult,
+	reactionEmoji,
 } from "../../shared/schemas";
 import type { AuthVariables } from "../auth";
 import { badRequest, notFound } from "../errors";
@@ -34,14 +34,18 @@ async function conversationOfMessage(env: AppEnv, messageId: string, userId: str
 	return conversationId;
 }
 
-/** The `:emoji` path segment (URL-decoded by the router): one emoji of at most 32 bytes, else 400. */
+/**
+ * The `:emoji` path segment (URL-decoded by the router): one emoji of at most 32 bytes, else
+ * 400, in its one spelling (`reactionEmoji`), so lookalikes count as the same reaction.
+ */
 function emojiParam(value: string): string {
-	if (!isOneEmoji(value)) {
+	const emoji = reactionEmoji(value);
+	if (emoji === null) {
 		throw badRequest("emoji must be one emoji", {
 			fields: [{ path: "emoji", message: `one emoji of at most ${MAX_EMOJI_BYTES} bytes, URL-encoded` }],
 		});
 	}
-	return value;
+	return emoji;
 }
 
 const deleteMessage = createRoute({

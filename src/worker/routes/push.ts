@@ -5,6 +5,7 @@ import type { AppEnv } from "../../server/config";
 import { deletePushSubscription, upsertPushSubscription } from "../../server/db/pushSubscriptions";
 import { fromBase64url } from "../../server/encoding";
 import { log } from "../../server/log";
+import { isP256Point } from "../../server/push/encrypt";
 import { isAllowedPushEndpoint } from "../../server/push/send";
 import { vapidKeys } from "../../server/push/vapid";
 import {
@@ -68,7 +69,7 @@ export const pushRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVaria
 		const p256dh = fromBase64url(unpadded(body.keys.p256dh));
 		const auth = fromBase64url(unpadded(body.keys.auth));
 		const bad = [
-			...(p256dh?.length === 65 && p256dh[0] === 4 ? [] : [{ path: "keys.p256dh", message: "not a P-256 point" }]),
+			...(p256dh && (await isP256Point(p256dh)) ? [] : [{ path: "keys.p256dh", message: "not a P-256 point" }]),
 			...(auth?.length === 16 ? [] : [{ path: "keys.auth", message: "not 16 bytes" }]),
 		];
 		if (bad.length > 0) throw badRequest("invalid subscription keys", { fields: bad });
