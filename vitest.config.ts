@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 // Two projects, both run by `npm test`:
