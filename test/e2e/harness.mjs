@@ -112,7 +112,7 @@ export async function startApp() {
 		if (exited) throw new Error(`wrangler dev exited early:\n${log}`);
 		try {
 			const res = await fetch(`${origin}/api/v1/health`);
-			if (res.ok) return { origin, stop, log: () => log };
+			if (res.ok) return { origin, persist, stop, log: () => log };
 		} catch {}
 		await new Promise((r) => setTimeout(r, 300));
 	}
