@@ -3,6 +3,7 @@
 //
 //   API_ORIGIN=http://127.0.0.1:8787 PAGES_PORT=8788 npm run pages:dev   # these are the defaults
 //   npm run pages:dev -- --no-build                                        # serve dist/web as built
+//   PAGES_DIST=/tmp/ui npm run pages:dev -- --no-build                     # serve another build
 //
 // It builds with VITE_API_ORIGIN=$API_ORIGIN (so dist/web/_headers allows that origin) and runs
 // `wrangler pages dev` on a copy of dist/web outside the repository, with a `_worker.js` that
@@ -14,26 +15,30 @@
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { quietEnv } from "./local-setup.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const apiOrigin = process.env.API_ORIGIN ?? "http://127.0.0.1:8787";
 const port = process.env.PAGES_PORT ?? "8788";
-const dist = join(root, "dist/web");
+const dist = resolve(process.env.PAGES_DIST ?? join(root, "dist/web"));
 const wrangler = join(root, "node_modules/.bin/wrangler");
 
 if (!process.argv.includes("--no-build")) {
-	const built = spawnSync(join(root, "node_modules/.bin/vite"), ["build", "--logLevel", "warn"], {
-		cwd: root,
-		stdio: "inherit",
-		env: { ...process.env, VITE_API_ORIGIN: apiOrigin },
-	});
+	const built = spawnSync(
+		join(root, "node_modules/.bin/vite"),
+		["build", "--logLevel", "warn", "--outDir", dist, "--emptyOutDir"],
+		{
+			cwd: root,
+			stdio: "inherit",
+			env: { ...process.env, VITE_API_ORIGIN: apiOrigin },
+		},
+	);
 	if (built.status !== 0) process.exit(built.status ?? 1);
 }
 if (!existsSync(join(dist, "index.html"))) {
-	console.error("dist/web has no index.html: run `npm run build` (with VITE_API_ORIGIN) first");
+	console.error(`${dist} has no index.html: run \`npm run build\` (with VITE_API_ORIGIN) first`);
 	process.exit(1);
 }
 
