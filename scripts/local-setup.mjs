@@ -16,11 +16,26 @@ export const DEMO_USERS = [
 	{ id: "demo-diego", email: "diego@campus.test", displayName: "Diego Ruiz" },
 ];
 
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "true" };
+// No metrics, no prompts, and no fetch of the `Request.cf` placeholder from the network
+// (miniflare's CLOUDFLARE_CF_FETCH_ENABLED): a first run offline prints no network error.
+export const quietEnv = {
+	...process.env,
+	WRANGLER_SEND_METRICS: "false",
+	CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false",
+	CI: process.env.CI ?? "true",
+};
 
-export function run(cmd, args) {
-	const res = spawnSync(cmd, args, { stdio: "inherit", env });
-	if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${res.status}`);
+/**
+ * Runs a set-up step with its output captured (wrangler prints each migration's JSON result
+ * table): one line when it works, the whole output when it fails.
+ */
+export function run(cmd, args, label = `${cmd} ${args.join(" ")}`) {
+	const res = spawnSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: quietEnv, encoding: "utf8" });
+	if (res.status !== 0) {
+		process.stderr.write(`${res.stdout ?? ""}${res.stderr ?? ""}`);
+		throw new Error(`${label} failed with exit code ${res.status}`);
+	}
+	console.log(`${label}: done`);
 }
 
 /** A VAPID key pair as the Worker reads it: base64url uncompressed public point and raw private scalar. */
@@ -102,10 +117,10 @@ export function seedSql() {
 /** Applies migrations and seeds demo data into the local D1 (optionally at a persist dir). */
 export function prepareLocalDatabase(persistTo) {
 	const persist = persistTo ? ["--persist-to", persistTo] : [];
-	run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persist]);
+	run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persist], "D1 migrations (local)");
 	const file = join(mkdtempSync(join(tmpdir(), "campus-chat-seed-")), "seed.sql");
 	writeFileSync(file, seedSql());
-	run("npx", ["wrangler", "d1", "execute", "DB", "--local", ...persist, "--file", file]);
+	run("npx", ["wrangler", "d1", "execute", "DB", "--local", ...persist, "--file", file], "demo students (local D1)");
 }
 
 // `node scripts/local-setup.mjs --vapid`: a key pair to paste into `wrangler secret put`.

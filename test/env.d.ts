@@ -9,6 +9,7 @@ declare global {
 			VAPID_PRIVATE_KEY: string;
 			/** The stand-in push service of test/push-service.ts. */
 			PUSH_SERVICE_URL: string;
+			ADMIN_TOKEN: string;
 		}
 	}
 }

@@ -1,19 +1,41 @@
-// The README's "Moderation" SQL, exactly as an admin pastes it into the D1 console, run against
-// the migrated database: list open reports, suspend, unsuspend, close a report.
+// The README's "Moderation" SQL, exactly as an admin pastes it into the D1 console or into
+// `wrangler d1 execute --command "…"`, run against the migrated database: list open reports,
+// suspend, unsuspend, list suspended users, close a report. Every block of the section also has
+// to survive the shell and wrangler's option parser, and every change has to show its rows.
 import { describe, expect, it } from "vitest";
 import readme from "../README.md?raw";
 import { api, env, groupChat, registerUser, sendText } from "./helpers";
 
-/** The ```sql block of the README's Moderation section whose first line is `-- <title>`. */
+const section = readme.slice(
+	readme.indexOf("## Moderation\n"),
+	readme.indexOf("\n## ", readme.indexOf("## Moderation\n") + 5),
+);
+const blocks = [...section.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+
+/** The ```sql block right after the bold title `**<title>**` (its first words) in the Moderation section. */
 function statement(title: string): string {
-	const section = readme.slice(readme.indexOf("## Moderation"));
-	const blocks = [...section.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
-	const block = blocks.find((b) => b.startsWith(`-- ${title}\n`));
-	if (!block) throw new Error(`README has no "-- ${title}" block under Moderation`);
+	const at = section.indexOf(`**${title}`);
+	if (at < 0) throw new Error(`README has no "**${title}" under Moderation`);
+	const block = /```sql\n([\s\S]*?)```/.exec(section.slice(at))?.[1];
+	if (!block) throw new Error(`no sql block after "**${title}"`);
 	return block;
 }
 
 describe("the README's moderation SQL", () => {
+	it("has blocks that paste into the console and into wrangler d1 execute --command alike", () => {
+		expect(blocks.length).toBeGreaterThanOrEqual(5);
+		for (const block of blocks) {
+			// A leading `--` comment is read by wrangler as an option; no comments at all.
+			expect(block, block).not.toMatch(/--|\/\*/);
+			// Inside --command "…" a double quote ends the argument; ` and $ are expanded by the shell.
+			expect(block, block).not.toMatch(/["`$\\]/);
+			// One statement per block.
+			expect(block.trim().replace(/;$/, ""), block).not.toContain(";");
+			// What changes something says what it changed (no rows: nothing matched).
+			if (/^\s*(UPDATE|DELETE|INSERT)\b/i.test(block)) expect(block.trim(), block).toMatch(/\bRETURNING\b[^;]*;$/i);
+		}
+	});
+
 	it("lists an open report with the reported text and both names, and closes it", async () => {
 		const sender = await registerUser("Troll");
 		const reporter = await registerUser("Moderated");
@@ -25,9 +47,7 @@ describe("the README's moderation SQL", () => {
 		});
 		expect(filed.status).toBe(201);
 		const reportId: string = filed.body.report.id;
-		const listed = await env.DB.prepare(
-			statement("List open reports, oldest first, with the reported text and the sender's and reporter's names"),
-		).all<Record<string, unknown>>();
+		const listed = await env.DB.prepare(statement("List open reports")).all<Record<string, unknown>>();
 		expect(listed.results.find((r) => r.id === reportId)).toMatchObject({
 			reason: "harassment",
 			note: "please look",
@@ -39,23 +59,29 @@ describe("the README's moderation SQL", () => {
 			conversation_id: chat.id,
 			message_id: message.id,
 		});
-		await env.DB.prepare(statement("Close a report").replace("REPORT_ID", reportId)).run();
-		const closed = await env.DB.prepare("SELECT status, closed_at FROM reports WHERE id = ?")
-			.bind(reportId)
-			.first<{ status: string; closed_at: string | null }>();
-		expect(closed?.status).toBe("closed");
-		expect(Date.parse(closed?.closed_at ?? "")).not.toBeNaN();
-		const after = await env.DB.prepare(
-			statement("List open reports, oldest first, with the reported text and the sender's and reporter's names"),
-		).all<Record<string, unknown>>();
+		const closed = await env.DB.prepare(statement("Close a report").replace("REPORT_ID", reportId)).all<{
+			id: string;
+			status: string;
+			closed_at: string;
+		}>();
+		expect(closed.results).toHaveLength(1);
+		expect(closed.results[0]).toMatchObject({ id: reportId, status: "closed", message_id: message.id });
+		expect(Date.parse(closed.results[0]?.closed_at ?? "")).not.toBeNaN();
+		const after = await env.DB.prepare(statement("List open reports")).all<Record<string, unknown>>();
 		expect(after.results.some((r) => r.id === reportId)).toBe(false);
+		// A mistyped id shows no row, and changes nothing.
+		const typo = await env.DB.prepare(statement("Close a report").replace("REPORT_ID", `${reportId}x`)).all();
+		expect(typo.results).toEqual([]);
 	});
 
-	it("suspends a user (their requests and logins answer 401) and lifts it again", async () => {
+	it("suspends a user (their requests and logins answer 401, the row is shown) and lifts it again", async () => {
 		const user = await registerUser("Suspendable");
 		const bystander = await registerUser("Bystander");
 		const forUser = (sql: string) => sql.replace("student@campus.test", user.user.email);
-		await env.DB.prepare(forUser(statement("Suspend a user"))).run();
+		const suspended = await env.DB.prepare(forUser(statement("Suspend a user"))).all<Record<string, unknown>>();
+		expect(suspended.results).toHaveLength(1);
+		expect(suspended.results[0]).toMatchObject({ id: user.user.id, email: user.user.email });
+		expect(Date.parse(String(suspended.results[0]?.suspended_at))).not.toBeNaN();
 		const me = await api("GET", "/me", { token: user.token });
 		expect(me.status).toBe(401);
 		expect(me.body.error.message).toMatch(/suspended/);
@@ -63,9 +89,21 @@ describe("the README's moderation SQL", () => {
 		const login = await api("POST", "/auth/login", { body: { email: user.user.email, password: user.password } });
 		expect(login.status).toBe(401);
 		expect((await api("GET", "/me", { token: bystander.token })).status).toBe(200);
-		await env.DB.prepare(forUser(statement("Unsuspend a user"))).run();
+		const listed = await env.DB.prepare(statement("List suspended users")).all<{ id: string }>();
+		expect(listed.results.map((r) => r.id)).toContain(user.user.id);
+		expect(listed.results.map((r) => r.id)).not.toContain(bystander.user.id);
+
+		const lifted = await env.DB.prepare(forUser(statement("Unsuspend a user"))).all<Record<string, unknown>>();
+		expect(lifted.results).toEqual([expect.objectContaining({ id: user.user.id, suspended_at: null })]);
 		expect((await api("GET", "/me", { token: user.token })).status).toBe(200);
 		const relogin = await api("POST", "/auth/login", { body: { email: user.user.email, password: user.password } });
 		expect(relogin.status).toBe(200);
+	});
+
+	it("shows no row and suspends nobody for a mistyped email", async () => {
+		const user = await registerUser("NotSuspended");
+		const typo = statement("Suspend a user").replace("student@campus.test", `x${user.user.email}`);
+		expect((await env.DB.prepare(typo).all()).results).toEqual([]);
+		expect((await api("GET", "/me", { token: user.token })).status).toBe(200);
 	});
 });

@@ -1,4 +1,6 @@
-// Tokens and resets first, then the component styles (each component imports its own module).
+// zod's config before any schema exists (no eval probe under the CSP), then tokens and resets,
+// then the component styles (each component imports its own module).
+import "./zod-config";
 import "./styles/tokens.css";
 import "./styles/global.css";
 import { StrictMode } from "react";

@@ -8,6 +8,7 @@ import { type AppEnv, isOriginAllowed } from "../server/config";
 import { MAX_JSON_BODY_BYTES } from "../shared/schemas";
 import { errorBody, errorResponse } from "./errors";
 import { openApiRouter, serveDocument } from "./openapi";
+import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { blockRoutes } from "./routes/blocks";
 import { conversationRoutes } from "./routes/conversations";
@@ -39,7 +40,8 @@ const api = openApiRouter<{ Bindings: AppEnv }>()
 	.route("/", blockRoutes)
 	.route("/", reportRoutes)
 	.route("/", searchRoutes)
-	.route("/", profileRoutes);
+	.route("/", profileRoutes)
+	.route("/", adminRoutes);
 serveDocument(api);
 
 export const app = new Hono<{ Bindings: AppEnv }>()

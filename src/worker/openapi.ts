@@ -149,6 +149,8 @@ export function serveDocument(api: OpenAPIHono<any, any, any>) {
 		scheme: "bearer",
 		bearerFormat: "JWT",
 	});
+	// The admin routes' bearer: the ADMIN_TOKEN secret itself (src/worker/routes/admin.ts).
+	api.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });
 	let cached: Record<string, unknown> | undefined;
 	api.openapi(
 		{

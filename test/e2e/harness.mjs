@@ -41,7 +41,7 @@ export async function buildWeb() {
 	await run("npx", ["vite", "build"]);
 }
 
-async function freePort(preferred) {
+export async function freePort(preferred) {
 	const tryPort = (port) =>
 		new Promise((resolve) => {
 			const server = createServer();
@@ -54,14 +54,23 @@ async function freePort(preferred) {
 	return (await tryPort(preferred)) ?? (await tryPort(0));
 }
 
-/** Starts `wrangler dev` on a fresh persisted state; returns { origin, stop }. */
-export async function startApp() {
+/**
+ * Starts `wrangler dev` on a fresh persisted state; returns { origin, persist, stop }. `vars`
+ * adds or overrides wrangler vars (e.g. APP_ENV, PUBLIC_ORIGIN, ALLOWED_ORIGINS), `port` picks it.
+ */
+export async function startApp({ vars = {}, port: wanted } = {}) {
 	const persist = mkdtempSync(join(tmpdir(), "campus-chat-e2e-"));
-	const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "1" };
+	const env = {
+		...process.env,
+		WRANGLER_SEND_METRICS: "false",
+		CLOUDFLARE_CF_FETCH_ENABLED: "false",
+		NO_COLOR: "1",
+		CI: "1",
+	};
 	await run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], {
 		env,
 	});
-	const port = await freePort(Number(process.env.E2E_PORT ?? 8791));
+	const port = wanted ?? (await freePort(Number(process.env.E2E_PORT ?? 8791)));
 	const secret = randomBytes(32).toString("hex");
 	// A Web Push (VAPID) pair, so the push routes answer (as `npm start` writes one to .dev.vars).
 	const vapid = vapidKeyPair();
@@ -84,6 +93,7 @@ export async function startApp() {
 			`VAPID_PUBLIC_KEY:${vapid.publicKey}`,
 			"--var",
 			`VAPID_PRIVATE_KEY:${vapid.privateKey}`,
+			...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
 			"--show-interactive-dev-session=false",
 		],
 		{ cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
@@ -112,7 +122,7 @@ export async function startApp() {
 		if (exited) throw new Error(`wrangler dev exited early:\n${log}`);
 		try {
 			const res = await fetch(`${origin}/api/v1/health`);
-			if (res.ok) return { origin, stop, log: () => log };
+			if (res.ok) return { origin, persist, stop, log: () => log };
 		} catch {}
 		await new Promise((r) => setTimeout(r, 300));
 	}
@@ -176,8 +186,43 @@ export function apiClient(origin) {
 	};
 }
 
-/** Content-Security-Policy violations any page reported; run.mjs fails the run if there are any. */
+/**
+ * Content-Security-Policy violations any page reported; run.mjs fails the run if there are any.
+ * Three sources, since a violation need not print anything: the page's `securitypolicyviolation`
+ * events (zod's caught eval probe fires one and logs nothing), the browser's issues (DevTools
+ * Audits `contentSecurityPolicyIssue`), and console errors that name the CSP.
+ */
 export const cspViolations = [];
+
+/** Reports every CSP violation of the context's pages into cspViolations; before any page opens. */
+export async function watchCsp(context, who) {
+	const report = (text) => {
+		cspViolations.push(`${who}: ${text}`);
+		console.error(`  [CSP ${who}]`, text);
+	};
+	await context.exposeBinding("__e2eCspViolation", (_source, text) => report(`event ${text}`));
+	await context.addInitScript(() => {
+		document.addEventListener("securitypolicyviolation", (e) => {
+			const text = `${e.effectiveDirective} blocked ${e.blockedURI || "(inline)"} at ${e.sourceFile}:${e.lineNumber}`;
+			/** @type {any} */ (window).__e2eCspViolation?.(text);
+		});
+	});
+	const watchPage = async (page) => {
+		page.on("console", (m) => {
+			if (m.type() === "error" && m.text().includes("Content Security Policy")) report(`console ${m.text()}`);
+		});
+		try {
+			const cdp = await context.newCDPSession(page);
+			cdp.on("Audits.issueAdded", ({ issue }) => {
+				if (issue.code !== "ContentSecurityPolicyIssue") return;
+				const d = issue.details.contentSecurityPolicyIssueDetails ?? {};
+				report(`issue ${d.contentSecurityPolicyViolationType} ${d.violatedDirective} ${d.blockedURL ?? ""}`);
+			});
+			await cdp.send("Audits.enable");
+		} catch {}
+	};
+	context.on("page", (page) => void watchPage(page));
+}
 
 /**
  * The UI's security headers (src/web/public/_headers), on the page and on an SPA route, and no
@@ -204,6 +249,8 @@ export async function checkSecurityHeaders(origin) {
  */
 export async function openAs(browser, origin, account, viewport = { width: 1280, height: 800 }, options = {}) {
 	const context = await browser.newContext({ viewport, baseURL: origin, ...options.contextOptions });
+	const who = account?.user.displayName ?? "anon";
+	await watchCsp(context, who);
 	await options.setup?.(context);
 	if (account) {
 		await context.addInitScript(
@@ -217,14 +264,7 @@ export async function openAs(browser, origin, account, viewport = { width: 1280,
 		);
 	}
 	const page = await context.newPage();
-	const who = account?.user.displayName ?? "anon";
 	page.on("pageerror", (e) => console.error(`  [page error ${who}]`, e.message));
-	page.on("console", (m) => {
-		if (m.type() === "error" && m.text().includes("Content Security Policy")) {
-			cspViolations.push(m.text());
-			console.error(`  [CSP ${who}]`, m.text());
-		}
-	});
 	// E2E_TRACE=1 logs this page's API calls and socket frames, for debugging a failing scenario.
 	if (process.env.E2E_TRACE) {
 		page.on("response", (r) => {

@@ -18,6 +18,7 @@ import {
 	startViteDev,
 	until,
 	waitForMessage,
+	watchCsp,
 } from "./harness.mjs";
 import { uiScenarios } from "./ui-scenarios.mjs";
 
@@ -41,6 +42,7 @@ export const scenarios = [
 			const page = await (async () => {
 				const context = await ctx.browser.newContext({ viewport: DESKTOP, baseURL: ctx.origin });
 				ctx.contexts.push(context);
+				await watchCsp(context, "sign-up");
 				const p = await context.newPage();
 				await p.goto("/");
 				return p;
@@ -696,6 +698,7 @@ export const scenarios = [
 			await ctx.api.call("PUT", `/conversations/${muted.conversation.id}/mute`, { muted: true }, A.token);
 			const context = await ctx.browser.newContext({ viewport: DESKTOP, baseURL: ctx.origin });
 			ctx.contexts.push(context);
+			await watchCsp(context, "notifications");
 			// Stand-ins for what headless Chromium cannot show: a hidden tab and granted notifications.
 			await context.addInitScript(
 				([session]) => {

@@ -31,6 +31,8 @@ export class ChatStore implements Store {
 	private started = false;
 	private stopTimer: ReturnType<typeof setTimeout> | undefined;
 	private roomCloseTimer: ReturnType<typeof setTimeout> | undefined;
+	/** Loads the list on start if the realtime socket has not opened by then (refused, slow). */
+	private listFallbackTimer: ReturnType<typeof setTimeout> | undefined;
 	private stopSweep: (() => void) | undefined;
 	private readonly detailLoads = new Map<string, Promise<void>>();
 	private readonly muteInFlight = new Map<string, boolean>();
@@ -44,7 +46,9 @@ export class ChatStore implements Store {
 			this.dispatch({ type: "connection/changed", connection: "online" });
 			this.receipts.resume();
 			this.sending.resume();
-			// First open loads the list; every reconnect refreshes it, since events were missed.
+			// The list is loaded once the socket is open, so no event can fall between the two;
+			// every reconnect refreshes it, since events were missed.
+			clearTimeout(this.listFallbackTimer);
 			void this.refreshConversations();
 			if (this.hasConnectedOnce) this.refreshPresence();
 			this.hasConnectedOnce = true;
@@ -185,7 +189,9 @@ export class ChatStore implements Store {
 		window.addEventListener("focus", this.onVisibilityChange);
 		if (!navigator.onLine) this.dispatch({ type: "connection/changed", connection: "offline" });
 		this.stopSweep = sweepTyping(this);
-		void this.refreshConversations();
+		// One GET /conversations on load: the socket's first open fetches it (above), this only if
+		// the socket is not open within 2 s (offline, refused); the saved copy shows meanwhile.
+		this.listFallbackTimer = setTimeout(() => void this.refreshConversations(), 2_000);
 		this.persistence.start();
 		// Messages left in the outbox by an earlier visit go now (or when the network is back).
 		this.sending.resume();
@@ -198,6 +204,7 @@ export class ChatStore implements Store {
 		this.started = false;
 		this.sockets.close();
 		clearTimeout(this.roomCloseTimer);
+		clearTimeout(this.listFallbackTimer);
 		this.receipts.dispose();
 		this.stopSweep?.();
 		window.removeEventListener("online", this.onBrowserOnline);
