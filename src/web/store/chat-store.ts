@@ -322,6 +322,11 @@ export class ChatStore implements Store {
 		}, 0);
 	}
 
+	/** The open chat's list had messages up to `seq` on screen: they may count as read (issue 22.2). */
+	noteSeen(id: string, seq: number): void {
+		this.receipts.noteSeen(id, seq);
+	}
+
 	ensureThread(id: string): Promise<void> {
 		return this.history.ensureThread(id);
 	}

