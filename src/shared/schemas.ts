@@ -311,6 +311,8 @@ export const ServerFrame = z.discriminatedUnion("type", [
 				.optional(),
 		}),
 	}),
+	/** Added after v2 (issue 22.6): someone who shares a conversation changed their name or photo (no presence in it). */
+	z.object({ type: z.literal("user:updated"), data: z.object({ user: User }) }),
 	z.object({ type: z.literal("conversation:updated"), data: z.object({ conversation: Conversation }) }),
 	z.object({
 		type: z.literal("member:added"),

@@ -3,7 +3,18 @@
 // read watermark (22.4), ticks and "Read by" agree (22.3), blocking does what its dialog says
 // (22.5), profile changes reach others live (22.6), mute for a while (22.20) and the list's
 // preview after "delete for me" (22.1).
-import { assert, axeViolations, DESKTOP, open, openChat, openChatBy, PHONE, roomReady, until } from "./harness.mjs";
+import {
+	assert,
+	axeViolations,
+	DESKTOP,
+	open,
+	openChat,
+	openChatBy,
+	PHONE,
+	roomReady,
+	row,
+	until,
+} from "./harness.mjs";
 
 /** The tick's label ("Sent", "Delivered", "Read") on my message with that text. */
 async function tickLabel(page, text) {
@@ -30,6 +41,69 @@ async function myWatermark(ctx, account, conversationId) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export const trustScenarios = [
+	{
+		name: "22.5 desktop and phone: a block hides presence on both sides at once, and the blocked side's refusal says what the rules say",
+		async run(ctx) {
+			const A = await ctx.api.register("Asha Block");
+			const B = await ctx.api.register("Ben Block");
+			const { conversation } = await ctx.api.direct(A, B);
+			await ctx.api.send(A, conversation.id, "before the block");
+			const a = await open(ctx, A, DESKTOP);
+			const b = await open(ctx, B, PHONE);
+			await openChatBy(b.page, "Asha Block");
+			await openChat(a.page, "Ben Block");
+			const presenceOf = (page) => page.locator('[data-testid="presence"]');
+			await until(async () => (await presenceOf(b.page).textContent()) === "online", "Ben sees Asha online");
+			await until(async () => (await presenceOf(a.page).textContent()) === "online", "Asha sees Ben online");
+			await a.page.getByRole("button", { name: "Conversation info" }).click();
+			const info = a.page.getByRole("dialog", { name: "Contact info" });
+			await info.getByRole("button", { name: "Block Ben Block" }).click();
+			const confirm = a.page.getByRole("alertdialog", { name: "Block Ben Block?" });
+			const promise = await confirm.textContent();
+			assert(promise.includes("if they try to write to you there, they'll see that they can't"), promise);
+			const violations = await axeViolations(a.page);
+			assert(violations.length === 0, JSON.stringify(violations));
+			await confirm.getByRole("button", { name: "Block", exact: true }).click();
+			await info.getByRole("button", { name: "Unblock Ben Block" }).waitFor();
+			await info.getByRole("button", { name: "Close" }).click();
+			// No reload: Ben's header stops saying online, and so does Asha's.
+			await until(async () => (await presenceOf(b.page).textContent()) === "offline", "Ben no longer sees Asha online");
+			await until(async () => (await presenceOf(a.page).textContent()) === "offline", "Asha no longer sees Ben online");
+			await b.page.getByRole("textbox", { name: "Message" }).fill("are you there?");
+			await b.page.getByRole("button", { name: "Send", exact: true }).tap();
+			await b.page
+				.getByTestId("reply-notice")
+				.filter({ hasText: "You can't send messages in this chat. You can still read its history." })
+				.waitFor();
+			assert(
+				await b.page.locator('[data-testid="message-text"]', { hasText: "before the block" }).isVisible(),
+				"readable",
+			);
+		},
+	},
+	{
+		name: "22.6 phone: a new name reaches the other person live: chat list, chat header, the group's sender line",
+		async run(ctx) {
+			const A = await ctx.api.register("Asha Live");
+			const B = await ctx.api.register("Ben Live");
+			await ctx.api.direct(A, B);
+			const { conversation: group } = await ctx.api.group(A, "Live Group", [B]);
+			await ctx.api.send(A, group.id, "hello group");
+			const b = await open(ctx, B, PHONE);
+			await row(b.page, "Asha Live").waitFor();
+			await openChatBy(b.page, "Live Group");
+			const sender = b.page.locator('[data-testid="sender-name"]', { hasText: "Asha Live" });
+			await sender.waitFor();
+			await ctx.api.call("PATCH", "/me", { displayName: "Asha Renamed" }, A.token);
+			await b.page.locator('[data-testid="sender-name"]', { hasText: "Asha Renamed" }).waitFor({ timeout: 5_000 });
+			assert((await sender.count()) === 0, "no sender line keeps the old name");
+			await b.page.getByRole("button", { name: "Back to conversations" }).tap();
+			await row(b.page, "Asha Renamed").waitFor({ timeout: 5_000 });
+			assert((await row(b.page, "Asha Live").count()) === 0, "the list has the new name");
+			await openChatBy(b.page, "Asha Renamed");
+			await b.page.locator("#chat-title", { hasText: "Asha Renamed" }).waitFor();
+		},
+	},
 	{
 		name: "22.2 desktop: a message that arrives while the reader is scrolled up is delivered, not read, until it is on screen",
 		async run(ctx) {

@@ -61,4 +61,6 @@ export type ChatAction =
 	| { type: "reply/cancelled"; conversationId: string }
 	| { type: "jump/requested"; conversationId: string; seq: number; nonce: number }
 	| { type: "jump/done"; nonce: number }
-	| { type: "me/updated"; user: User };
+	| { type: "me/updated"; user: User }
+	// issue 22.6: someone's new name or photo (user:updated), applied wherever they show
+	| { type: "user/updated"; user: User };
