@@ -695,9 +695,9 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	}
 
 	/** Mute and other per-user changes made in D1: the room's copy follows, the user's devices refresh. */
-	async conversationChangedFor(userId: string, change: { muted?: boolean }): Promise<void> {
+	async conversationChangedFor(userId: string, change: { muted?: boolean; mutedUntil?: string | null }): Promise<void> {
 		if (!(await this.load())) return;
-		if (change.muted !== undefined) this.roomLog.setMuted(userId, change.muted);
+		if (change.muted !== undefined) this.roomLog.setMuted(userId, change.muted, change.mutedUntil ?? null);
 		const view = await conversationView(this.env, this.roomLog, userId);
 		if (view) this.hubs.deliver(userId, [view]);
 	}

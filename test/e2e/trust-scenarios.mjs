@@ -42,6 +42,115 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export const trustScenarios = [
 	{
+		name: "22.20 phone: mute for 8 hours from the chat's info; the list says until when, after a reload too",
+		async run(ctx) {
+			const A = await ctx.api.register("Asha Mute");
+			const B = await ctx.api.register("Ben Mute");
+			await ctx.api.direct(A, B);
+			const a = await open(ctx, A, PHONE);
+			await openChatBy(a.page, "Ben Mute");
+			await a.page.getByRole("button", { name: "Conversation info" }).tap();
+			const info = a.page.getByRole("dialog", { name: "Contact info" });
+			const select = info.getByRole("combobox", { name: "Mute notifications" });
+			const options = await select.locator("option").allTextContents();
+			assert(
+				JSON.stringify(options) === JSON.stringify(["Off", "For 8 hours", "For 1 week", "Until I turn it back on"]),
+				JSON.stringify(options),
+			);
+			const box = await select.boundingBox();
+			assert(box && box.height >= 44, `the mute control is a 44 px target: ${JSON.stringify(box)}`);
+			const before = Date.now();
+			await select.selectOption("8h");
+			const hint = info.getByTestId("muted-until");
+			await hint.waitFor();
+			assert((await hint.textContent()).startsWith("Muted until "), await hint.textContent());
+			const violations = await axeViolations(a.page);
+			assert(violations.length === 0, JSON.stringify(violations));
+			// The server has the end time, about 8 hours ahead.
+			const { conversations } = await ctx.api.call("GET", "/conversations", undefined, A.token);
+			const ends = Date.parse(conversations[0].mutedUntil);
+			assert(
+				conversations[0].muted && Math.abs(ends - before - 8 * 3600_000) < 60_000,
+				JSON.stringify(conversations[0]),
+			);
+			await info.getByRole("button", { name: "Close" }).tap();
+			await a.page.getByRole("button", { name: "Back to conversations" }).tap();
+			const mark = row(a.page, "Ben Mute").getByTitle(/^Muted until /);
+			await mark.waitFor();
+			await a.page.reload();
+			await a.page.getByRole("heading", { name: "Chats" }).waitFor();
+			await row(a.page, "Ben Mute")
+				.getByTitle(/^Muted until /)
+				.waitFor();
+		},
+	},
+	{
+		name: "22.3 desktop: in a group the tick, Read by and its list come from one source and add up",
+		async run(ctx) {
+			const A = await ctx.api.register("Asha Tick");
+			const B = await ctx.api.register("Ben Tick");
+			// Chloe never opens the app: the message is never delivered to her.
+			const C = await ctx.api.register("Chloe Tick");
+			await ctx.api.group(A, "Tick Club", [B, C]);
+			const a = await open(ctx, A, DESKTOP);
+			const b = await open(ctx, B, DESKTOP);
+			await openChat(a.page, "Tick Club");
+			await a.page.getByRole("textbox", { name: "Message" }).fill("hello tick club");
+			await a.page.getByRole("textbox", { name: "Message" }).press("Enter");
+			await openChat(b.page, "Tick Club");
+			const mine = a.page.locator('[data-mine="true"]', {
+				has: a.page.locator('[data-testid="message-text"]', { hasText: "hello tick club" }),
+			});
+			const readBy = mine.getByRole("button", { name: "Read by 1 of 2" });
+			await readBy.waitFor({ timeout: 15_000 });
+			// One tick (not everyone has it), and the tick says how far it got, as Read by does.
+			assert(
+				(await tickLabel(a.page, "hello tick club")) === "Delivered to 1 of 2",
+				await tickLabel(a.page, "hello tick club"),
+			);
+			await readBy.click();
+			const list = a.page.locator('[data-testid="read-by-list"]');
+			await list.waitFor();
+			const items = await list.locator("li").allTextContents();
+			assert(items.length === 2, `everyone the message counts is listed: ${JSON.stringify(items)}`);
+			assert(items[0] === "Ben Tick", items[0]);
+			assert(items[1]?.startsWith("Chloe Tick") && items[1].includes("not delivered yet"), items[1]);
+			const violations = await axeViolations(a.page);
+			assert(violations.length === 0, JSON.stringify(violations));
+		},
+	},
+	{
+		name: "22.1 desktop: delete for me of my last message makes the list show the message before it, live",
+		async run(ctx) {
+			const A = await ctx.api.register("Asha Hide");
+			const B = await ctx.api.register("Ben Hide");
+			const { conversation } = await ctx.api.direct(A, B);
+			await ctx.api.send(A, conversation.id, "keep this one");
+			await ctx.api.send(A, conversation.id, "hide this one");
+			const a = await open(ctx, A, DESKTOP);
+			await openChat(a.page, "Ben Hide");
+			const preview = row(a.page, "Ben Hide").locator('[data-testid="row-preview"]');
+			await until(
+				async () => (await preview.textContent()) === "You: hide this one",
+				"the preview is the last message",
+			);
+			const message = a.page.locator('[data-testid="message"]', {
+				has: a.page.locator('[data-testid="message-text"]', { hasText: "hide this one" }),
+			});
+			await message.hover();
+			await message.locator("[data-message-actions]").click();
+			await a.page.getByRole("menu").getByRole("menuitem", { name: "Delete for me" }).click();
+			await a.page
+				.getByRole("alertdialog", { name: "Delete for you?" })
+				.getByRole("button", { name: "Delete for me" })
+				.click();
+			await until(
+				async () => (await preview.textContent()) === "You: keep this one",
+				"the preview is the one before it",
+			);
+		},
+	},
+	{
 		name: "22.5 desktop and phone: a block hides presence on both sides at once, and the blocked side's refusal says what the rules say",
 		async run(ctx) {
 			const A = await ctx.api.register("Asha Block");
