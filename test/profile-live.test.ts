@@ -1,5 +1,6 @@
 // user:updated (added after v2, issue 22.6): a new name or photo reaches, live, the realtime
-// sockets of everyone online who shares a conversation (a big group included), without their
+// sockets of everyone online who shares a conversation (a big group included) and the user's
+// own other sockets, without their
 // presence in it, coalesced per socket like presence; people who share nothing hear nothing.
 import { describe, expect, it } from "vitest";
 import { api, directChat, env, groupChat, registerUser, seedUsers } from "./helpers";
@@ -23,9 +24,9 @@ describe("user:updated", () => {
 			"INSERT INTO participants (conversation_id, user_id, role, joined_at) VALUES (?, ?, 'member', ?)",
 		);
 		await env.DB.batch(ids.map((id) => join.bind(big.id, id, new Date().toISOString())));
-		const sockets = await Promise.all([ben!, diego!, stranger!].map((u) => track(realtimeSocket(u))));
+		const sockets = await Promise.all([ben!, diego!, stranger!, asha!].map((u) => track(realtimeSocket(u))));
 		for (const s of sockets) await s.request("ping");
-		const [inboxBen, inboxDiego, inboxStranger] = sockets;
+		const [inboxBen, inboxDiego, inboxStranger, inboxAshaElsewhere] = sockets;
 
 		const res = await api("PATCH", "/me", { token: asha!.token, body: { displayName: "Asha P." } });
 		expect(res.status).toBe(200);
@@ -37,6 +38,8 @@ describe("user:updated", () => {
 			avatarUrl: null,
 		});
 		expect((await inboxDiego!.waitFor((f) => f.type === "user:updated")).data.user.displayName).toBe("Asha P.");
+		// Asha's own other tab or device shows it too.
+		expect((await inboxAshaElsewhere!.waitFor((f) => f.type === "user:updated")).data.user.displayName).toBe("Asha P.");
 		await pause(1200);
 		expect(updatesOf(inboxStranger!.frames, asha!.user.id)).toEqual([]);
 	});

@@ -58,11 +58,14 @@ export const profileRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVa
 	},
 );
 
-/** `user:updated` (no presence in it) to the hubs of everyone online who shares a conversation. */
+/**
+ * `user:updated` (no presence in it) to the hubs of everyone online who shares a conversation,
+ * and to the user's own hub, so their other tabs and devices show it too.
+ */
 async function announceProfile(env: AppEnv, user: User): Promise<void> {
 	const { online: _, lastSeenAt: __, ...profile } = user;
 	try {
-		const recipients = await onlineSharers(env, user.id);
+		const recipients = [...(await onlineSharers(env, user.id)), user.id];
 		await Promise.all(
 			recipients.map((to) =>
 				hubStub(env, to)
