@@ -232,15 +232,15 @@ export const trustScenarios = [
 				await a.page.getByRole("textbox", { name: "Message" }).fill(text);
 				await a.page.getByRole("textbox", { name: "Message" }).press("Enter");
 			}
-			// Ben's jump button counts them, and Asha sees them delivered to Ben's device, not read.
-			await until(
-				async () => (await b.page.locator('[data-testid="jump-count"]').textContent()) === "2",
-				"Ben's jump button says 2",
-			);
+			// Asha sees them delivered to Ben's device, not read; Ben's jump button counts them.
 			await until(async () => (await tickLabel(a.page, "second of two")) === "Delivered", "Delivered to Ben");
 			await sleep(1500);
 			assert((await tickLabel(a.page, "second of two")) === "Delivered", "still not Read while Ben is scrolled up");
 			assert((await myWatermark(ctx, B, conversation.id)).lastReadSeq === 40, "Ben's read watermark has not moved");
+			await until(
+				async () => (await b.page.locator('[data-testid="jump-count"]').textContent()) === "2",
+				"Ben's jump button says 2",
+			);
 			// A hidden page reads nothing even at the bottom; once visible again, what is on screen is read.
 			await b.page.evaluate(() => {
 				Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
