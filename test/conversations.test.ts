@@ -342,12 +342,12 @@ describe("mute", () => {
 		const [a, b] = [await registerUser("Toggle"), await registerUser("Peer")];
 		const chat = await directChat(a, b);
 		const mute = (body?: unknown) => api("PUT", `/conversations/${chat.id}/mute`, { token: a.token, body });
-		expect((await mute()).body).toEqual({ muted: true });
+		expect((await mute()).body).toEqual({ muted: true, mutedUntil: null });
 		expect((await details(a, chat.id)).body.conversation.muted).toBe(true);
-		expect((await mute({})).body).toEqual({ muted: false });
-		expect((await mute({ muted: true })).body).toEqual({ muted: true });
-		expect((await mute({ muted: true })).body).toEqual({ muted: true });
-		expect((await mute({ muted: false })).body).toEqual({ muted: false });
+		expect((await mute({})).body).toEqual({ muted: false, mutedUntil: null });
+		expect((await mute({ muted: true })).body).toEqual({ muted: true, mutedUntil: null });
+		expect((await mute({ muted: true })).body).toEqual({ muted: true, mutedUntil: null });
+		expect((await mute({ muted: false })).body).toEqual({ muted: false, mutedUntil: null });
 		expect((await mute({ muted: false })).status).toBe(200);
 		expect((await details(a, chat.id)).body.conversation.muted).toBe(false);
 		expectError(await mute({ muted: "yes" }), 400, "invalid_request");

@@ -256,7 +256,7 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	}
 
 	/** Mute and other per-user changes made in D1: the room's copy follows, the user's devices refresh. */
-	conversationChangedFor(userId: string, change: { muted?: boolean }): Promise<void> {
+	conversationChangedFor(userId: string, change: { muted?: boolean; mutedUntil?: string | null }): Promise<void> {
 		return membership.conversationChangedFor(this.room, userId, change);
 	}
 

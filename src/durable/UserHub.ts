@@ -277,6 +277,17 @@ export class UserHub extends DurableObject<AppEnv> {
 		this.presenceTimer.poke();
 	}
 
+	/**
+	 * Someone who shares a conversation changed their profile (`user:updated`, issue 22.6): held
+	 * in the presence window, so a burst of edits reaches each socket as one frame, latest wins.
+	 */
+	async userUpdated(event: ServerEvent): Promise<void> {
+		if (event.type !== "user:updated") return;
+		if (this.openSockets().length === 0) return;
+		this.presencePending.set(`updated:${event.data.user.id}`, event);
+		this.presenceTimer.poke();
+	}
+
 	// ---------- inbox ----------
 
 	/** Events for this user's realtime sockets, as one frame per socket (no-op when none are open). */

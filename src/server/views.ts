@@ -110,6 +110,8 @@ export interface ConversationRecord {
 	created_at: string;
 	last_activity_at: string;
 	muted: number;
+	/** Issue 22.20: when a timed mute ends (null: until undone, or not muted). */
+	muted_until?: string | null;
 	unread_count: number;
 	unread_mention_count: number;
 }
@@ -198,6 +200,7 @@ export async function toConversation(
 		unreadCount: row.unread_count,
 		unreadMentionCount: row.unread_mention_count,
 		muted: Boolean(row.muted),
+		mutedUntil: row.muted ? (row.muted_until ?? null) : null,
 		...(participants ? { participants: participants.map(toParticipant) } : {}),
 	};
 }

@@ -109,6 +109,8 @@ export const Conversation = z.object({
 	/** Contract v2: unread messages from others that mention the caller (always sent by the server). */
 	unreadMentionCount: z.number().int().optional(),
 	muted: z.boolean(),
+	/** Added after v2 (issue 22.20): when a timed mute ends; null when muted until undone, or not muted. */
+	mutedUntil: z.string().nullable().optional(),
 	participants: z.array(Participant).optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
@@ -247,7 +249,15 @@ export const Emoji = z.string().transform((value, ctx) => {
 
 export const ReadBody = z.object({ seq: z.number().int().min(0).optional() }).default({});
 export const DeliveredBody = z.object({ seq: z.number().int().min(0) });
-export const MuteBody = z.object({ muted: z.boolean().optional() }).default({});
+/** Longest timed mute (issue 22.20): a year; longer is "always" (`mutedUntil: null`). */
+export const MUTE_MAX_MS = 366 * 24 * 60 * 60 * 1000;
+export const MuteBody = z
+	.object({
+		muted: z.boolean().optional(),
+		/** Added after v2: mute until this time (ISO-8601, in the future, at most a year ahead); null: until undone. */
+		mutedUntil: z.iso.datetime({ offset: true }).nullable().optional(),
+	})
+	.default({});
 export const AddMembersBody = z.object({ userIds: z.array(id).min(1).max(MAX_GROUP_MEMBERS) });
 export const RoleBody = z.object({ role: Role });
 export const MAX_TITLE_LENGTH = 100;
@@ -366,6 +376,8 @@ export const ServerFrame = z.discriminatedUnion("type", [
 				.optional(),
 		}),
 	}),
+	/** Added after v2 (issue 22.6): someone who shares a conversation changed their name or photo (no presence in it). */
+	z.object({ type: z.literal("user:updated"), data: z.object({ user: User }) }),
 	z.object({ type: z.literal("conversation:updated"), data: z.object({ conversation: Conversation }) }),
 	z.object({
 		type: z.literal("member:added"),
@@ -450,7 +462,7 @@ export const SearchPage = z.object({
 });
 export const ReadResult = z.object({ lastReadSeq: z.number().int() });
 export const DeliveredResult = z.object({ lastDeliveredSeq: z.number().int() });
-export const MuteResult = z.object({ muted: z.boolean() });
+export const MuteResult = z.object({ muted: z.boolean(), mutedUntil: z.string().nullable() });
 export const ParticipantResult = z.object({ participant: Participant });
 export const UploadTarget = z.object({
 	key: z.string(),

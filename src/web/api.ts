@@ -163,8 +163,12 @@ export const api = {
 		call(() => v1.messages[":id"].$delete({ param: { id: enc(messageId) }, query: { scope } })),
 	markRead: (id: string, seq?: number) =>
 		call(() => conversation.read.$post({ param: { id: enc(id) }, json: seq === undefined ? {} : { seq } }), ReadResult),
-	setMuted: (id: string, muted: boolean) =>
-		call(() => conversation.mute.$put({ param: { id: enc(id) }, json: { muted } }), MuteResult),
+	/** `mutedUntil` (issue 22.20): when the mute ends (ISO time); null or left out: until undone. */
+	setMuted: (id: string, muted: boolean, mutedUntil: string | null = null) =>
+		call(
+			() => conversation.mute.$put({ param: { id: enc(id) }, json: muted && mutedUntil ? { mutedUntil } : { muted } }),
+			MuteResult,
+		),
 	renameConversation: (id: string, title: string) =>
 		call(() => conversation.$patch({ param: { id: enc(id) }, json: { title } }), ConversationResult),
 	addMembers: (id: string, userIds: string[]) =>

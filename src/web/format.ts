@@ -77,3 +77,13 @@ export function formatBytes(bytes: number): string {
 	if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
 	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** A mute's words (issue 22.20): "Muted", or "Muted until 14:00" today, "Muted until Tue 14:00" within a week, else the date. */
+export function mutedText(until: string | null | undefined, now = new Date()): string {
+	if (!until) return "Muted";
+	const d = new Date(until);
+	const days = Math.round((startOfDay(d) - startOfDay(now)) / DAY);
+	if (days === 0) return `Muted until ${clockTime(until)}`;
+	if (days > 0 && days < 7) return `Muted until ${d.toLocaleDateString([], { weekday: "short" })} ${clockTime(until)}`;
+	return `Muted until ${d.toLocaleDateString([], { day: "numeric", month: "short" })} ${clockTime(until)}`;
+}

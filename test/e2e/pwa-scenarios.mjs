@@ -259,7 +259,10 @@ export const pwaScenarios = [
 			assert(!(await a.page.getByRole("textbox", { name: "Message" }).count()), "Bea's composer gives way");
 			// Bart's message is refused; the chat stays readable and says why.
 			await sendText(b.page, "hello?");
-			await b.page.getByTestId("reply-notice").filter({ hasText: "You can't reply to this conversation." }).waitFor();
+			await b.page
+				.getByTestId("reply-notice")
+				.filter({ hasText: "You can't send messages in this chat. You can still read its history." })
+				.waitFor();
 			await b.page.getByRole("alert").filter({ hasText: "Not sent" }).waitFor();
 			await waitForMessage(b.page, "hey, got the notes?");
 			assert(!(await storedTexts(ctx, A, conversation.id)).includes("hello?"), "the refused message was not stored");

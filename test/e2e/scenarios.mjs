@@ -384,7 +384,7 @@ export const scenarios = [
 				"Lena no longer sees admin actions",
 			);
 			// Mute shows in the list.
-			await dialog.getByRole("checkbox", { name: "Mute notifications" }).check();
+			await dialog.getByRole("combobox", { name: "Mute notifications" }).selectOption("always");
 			await row(a.page, "Climbing Club").getByTitle("Muted").waitFor();
 			// Leaving removes the group from Lena's list; Liam sees it as a system line.
 			// Confirmed in the app's own dialog, never the browser's confirm() (issue 15.8).

@@ -379,9 +379,14 @@ export class RoomLog {
 		this.sql.exec("UPDATE members SET role = ? WHERE user_id = ?", role, userId);
 	}
 
-	setMuted(userId: string, muted: boolean) {
+	/**
+	 * `muted` holds 0 (not muted), 1 (muted until undone) or, for a timed mute (issue 22.20),
+	 * the epoch ms it ends at; `mutedNow` in views.ts reads it. No column is added for it.
+	 */
+	setMuted(userId: string, muted: boolean, until: string | null = null) {
 		this.memberRows = null;
-		this.sql.exec("UPDATE members SET muted = ? WHERE user_id = ?", muted ? 1 : 0, userId);
+		const value = !muted ? 0 : until ? Date.parse(until) : 1;
+		this.sql.exec("UPDATE members SET muted = ? WHERE user_id = ?", value, userId);
 	}
 
 	/**

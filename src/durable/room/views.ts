@@ -59,7 +59,7 @@ export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: 
 					lastMessage: await message(last),
 					unreadCount: counts.unread,
 					unreadMentionCount: counts.mentions,
-					muted: Boolean(member.muted),
+					...muteOf(member.muted),
 				},
 			},
 		});
@@ -131,4 +131,13 @@ function sendersOfMoves(roomLog: RoomLog, moves: ReceiptMove[]) {
 		}
 		return found;
 	};
+}
+
+/** A member's `muted` column (0, 1, or the epoch ms a timed mute ends: room/log.ts) as the wire says it. */
+export function muteOf(stored: number, now = Date.now()): { muted: boolean; mutedUntil: string | null } {
+	if (stored > 1)
+		return stored > now
+			? { muted: true, mutedUntil: new Date(stored).toISOString() }
+			: { muted: false, mutedUntil: null };
+	return { muted: stored === 1, mutedUntil: null };
 }

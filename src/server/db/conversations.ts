@@ -18,7 +18,7 @@ import {
 import { eitherBlocks } from "./blocks";
 import { orm } from "./client";
 import { quotedMessages } from "./messages";
-import { membersStatement } from "./participants";
+import { MUTED_NOW, membersStatement } from "./participants";
 import { conversations } from "./schema";
 
 const LAST_MESSAGE_COLUMNS = MESSAGE_COLUMN_NAMES.map((col) => `lm.${col} AS lm_${col}`).join(", ");
@@ -58,10 +58,11 @@ function unreadMentionCountOf(conversationId: string, userId: string) {
 function conversationSelect(pick: string) {
 	return `
 WITH p AS (
-  SELECT c.id, c.type, c.title, c.created_at, c.last_activity_at, p.muted, p.last_read_seq
+  SELECT c.id, c.type, c.title, c.created_at, c.last_activity_at, ${MUTED_NOW("p")} AS muted,
+    CASE WHEN ${MUTED_NOW("p")} THEN p.muted_until END AS muted_until, p.last_read_seq
   FROM participants p JOIN conversations c ON c.id = p.conversation_id
   WHERE p.user_id = ?1 ${pick})
-SELECT p.id, p.type, p.title, p.created_at, p.last_activity_at, p.muted,
+SELECT p.id, p.type, p.title, p.created_at, p.last_activity_at, p.muted, p.muted_until,
   ${unreadCountOf("p.id", "?1")} AS unread_count,
   ${unreadMentionCountOf("p.id", "?1")} AS unread_mention_count,
   ${LAST_MESSAGE_COLUMNS}

@@ -22,15 +22,31 @@ export async function conversationIdsOf(env: AppEnv, userId: string): Promise<st
 	return rows.map((row) => row.conversationId);
 }
 
-/** Sets the member's mute flag, or toggles it when `muted` is undefined; null for a non-member. */
-export async function setMuted(env: AppEnv, conversationId: string, userId: string, muted: boolean | undefined) {
+/** SQL: whether the participant row `p` is muted now (a timed mute that has ended is not). */
+export const MUTED_NOW = (p: string) =>
+	`(${p}.muted = 1 AND (${p}.muted_until IS NULL OR ${p}.muted_until > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))`;
+
+/**
+ * Sets the member's mute (until `until`, an ISO time, or until undone when null), or toggles it
+ * when `muted` is undefined (on: until undone); an ended timed mute toggles on. Null for a non-member.
+ */
+export async function setMuted(
+	env: AppEnv,
+	conversationId: string,
+	userId: string,
+	muted: boolean | undefined,
+	until: string | null = null,
+): Promise<{ muted: boolean; mutedUntil: string | null } | null> {
 	const row = await env.DB.prepare(
-		`UPDATE participants SET muted = CASE WHEN ?3 IS NULL THEN 1 - muted ELSE ?3 END
-		 WHERE conversation_id = ?1 AND user_id = ?2 RETURNING muted`,
+		`UPDATE participants AS p SET
+		   muted = CASE WHEN ?3 IS NULL THEN 1 - ${MUTED_NOW("p")} ELSE ?3 END,
+		   muted_until = CASE WHEN ?3 = 1 THEN ?4 ELSE NULL END
+		 WHERE conversation_id = ?1 AND user_id = ?2 RETURNING muted, muted_until`,
 	)
-		.bind(conversationId, userId, muted === undefined ? null : muted ? 1 : 0)
-		.first<{ muted: number }>();
-	return row === null ? null : Boolean(row.muted);
+		.bind(conversationId, userId, muted === undefined ? null : muted ? 1 : 0, until)
+		.first<{ muted: number; muted_until: string | null }>();
+	if (row === null) return null;
+	return { muted: Boolean(row.muted), mutedUntil: row.muted ? row.muted_until : null };
 }
 
 /** Moves members' read and delivered watermarks, only ever forward (the outbox may replay). */

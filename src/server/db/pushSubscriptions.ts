@@ -1,6 +1,7 @@
 // Web Push subscriptions: one row per browser PushSubscription, owned by the user who last
 // subscribed it (an endpoint is unique, so a shared device follows whoever signed in).
 import type { AppEnv } from "../config";
+import { MUTED_NOW } from "./participants";
 
 export interface PushSubscriptionRecord {
 	id: string;
@@ -56,7 +57,7 @@ export async function pushContext(env: AppEnv, userId: string, conversationId: s
 		db.prepare("SELECT id, user_id, endpoint, p256dh, auth FROM push_subscriptions WHERE user_id = ?").bind(userId),
 		db
 			.prepare(
-				`SELECT c.type, c.title, p.muted, (SELECT display_name FROM users WHERE id = ?3) AS sender_name
+				`SELECT c.type, c.title, ${MUTED_NOW("p")} AS muted, (SELECT display_name FROM users WHERE id = ?3) AS sender_name
 				 FROM conversations c JOIN participants p ON p.conversation_id = c.id AND p.user_id = ?2
 				 WHERE c.id = ?1 AND (SELECT suspended_at FROM users WHERE id = ?2) IS NULL`,
 			)

@@ -37,6 +37,7 @@ export const participants = sqliteTable(
 		lastReadSeq: integer("last_read_seq").notNull().default(0),
 		lastDeliveredSeq: integer("last_delivered_seq").notNull().default(0),
 		muted: integer("muted", { mode: "boolean" }).notNull().default(false),
+		mutedUntil: text("muted_until"),
 	},
 	(t) => [primaryKey({ columns: [t.conversationId, t.userId] })],
 );

@@ -110,6 +110,45 @@ export async function storePresence(
 	return (contacts?.results ?? []).map((r) => r.user_id);
 }
 
+/**
+ * Who should hear that this user's name or photo changed (issue 22.6): everyone online who
+ * shares a conversation with them, any size of group (they all show the name).
+ */
+export async function onlineSharers(env: AppEnv, userId: string): Promise<string[]> {
+	const { results } = await env.DB.prepare(
+		`SELECT DISTINCT p2.user_id FROM participants p1
+		 JOIN participants p2 ON p2.conversation_id = p1.conversation_id AND p2.user_id != p1.user_id
+		 JOIN users u ON u.id = p2.user_id AND u.online = 1
+		 WHERE p1.user_id = ?`,
+	)
+		.bind(userId)
+		.all<{ user_id: string }>();
+	return results.map((r) => r.user_id);
+}
+
+/**
+ * After an unblock: each of the pair's presence as the other may now see it (they are contacts,
+ * as storePresence counts them, and neither blocks the other), else nothing.
+ */
+export async function presenceBetween(
+	env: AppEnv,
+	a: string,
+	b: string,
+	groupMax: number,
+): Promise<{ id: string; online: number; last_seen_at: string | null }[]> {
+	const { results } = await env.DB.prepare(
+		`SELECT u.id, u.online, u.last_seen_at FROM users u
+		 WHERE u.id IN (?1, ?2) AND NOT ${eitherBlocks("?1", "?2")}
+		   AND EXISTS (SELECT 1 FROM participants p1
+		     JOIN participants p2 ON p2.conversation_id = p1.conversation_id AND p2.user_id = ?2
+		     WHERE p1.user_id = ?1
+		       AND (SELECT COUNT(*) FROM participants p3 WHERE p3.conversation_id = p1.conversation_id) <= ?3)`,
+	)
+		.bind(a, b, groupMax)
+		.all<{ id: string; online: number; last_seen_at: string | null }>();
+	return results;
+}
+
 export async function displayNames(db: D1Database, userIds: string[]): Promise<Map<string, string>> {
 	const { results } = await db
 		.prepare("SELECT id, display_name FROM users WHERE id IN (SELECT value FROM json_each(?))")

@@ -1,6 +1,6 @@
 // Blocking: Block / Unblock in a direct chat's contact info and on each person's row in a group's
 // info (with a confirmation that says what it does), and what the chat shows instead of the composer when a reply cannot go:
-// "You blocked X — Unblock" for the blocker, "You can't reply" after the server refused (403).
+// "You blocked X — Unblock" for the blocker, "You can't send messages in this chat" after the server refused (403).
 // Settings' list of blocked people unblocks through the same hook.
 import { type ReactNode, useState } from "react";
 import type { User } from "../../shared/schemas";
@@ -84,8 +84,9 @@ export function BlockButton({ user, compact = false }: BlockButtonProps) {
 					}}
 				>
 					<p>
-						They won't be able to message you in your direct chat or see when you're online. They aren't told. Your chat
-						history stays, groups you share aren't affected, and you can unblock them any time in Settings.
+						They won't be able to message you in your direct chat or see when you're online, starting now. They aren't
+						notified, but if they try to write to you there, they'll see that they can't. Your chat history stays,
+						groups you share aren't affected, and you can unblock them any time in Settings.
 					</p>
 				</ConfirmDialog>
 			) : null}

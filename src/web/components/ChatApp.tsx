@@ -2,6 +2,7 @@
 // The open chat lives in the URL hash (#/c/<id>), so back navigation and reloads work on any host.
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import { useChat, useChatStore } from "../store/context";
+import { mutedNow } from "../store/conversations";
 import { Button } from "./Button";
 import styles from "./ChatApp.module.css";
 import { ChatView } from "./ChatView";
@@ -72,7 +73,7 @@ export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
 
 	// Unread messages in conversations that are not muted raise the count in the tab title.
 	useEffect(() => {
-		const unread = conversations.reduce((n, c) => n + (c.muted ? 0 : c.unreadCount), 0);
+		const unread = conversations.reduce((n, c) => n + (mutedNow(c) ? 0 : c.unreadCount), 0);
 		document.title = unread > 0 ? `(${unread}) Campus Chat` : "Campus Chat";
 	}, [conversations]);
 

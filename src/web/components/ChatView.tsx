@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { lastSeen } from "../format";
 import { useChat } from "../store/context";
+import { mutedNow } from "../store/conversations";
 import { conversationTitle, otherParticipant } from "../store/messages";
 import { Avatar } from "./Avatar";
 import { ReplyGate } from "./BlockControl";
@@ -70,7 +71,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 						{/* The chat's name is the screen's top-level heading (on a phone the list and its "Chats" are hidden). */}
 						<h1 className={styles["chat-title"]} id="chat-title">
 							<bdi>{title}</bdi>
-							{conversation.muted ? <MutedMark label=" (muted)" /> : null}
+							{mutedNow(conversation) ? <MutedMark label=" (muted)" /> : null}
 						</h1>
 						<span
 							className={otherUser?.online ? `${styles["chat-subtitle"]} ${styles.online}` : styles["chat-subtitle"]}

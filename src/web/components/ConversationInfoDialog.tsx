@@ -4,8 +4,9 @@ import type { Conversation, Participant, User } from "../../shared/schemas";
 import { MAX_GROUP_MEMBERS, MAX_TITLE_LENGTH } from "../../shared/schemas";
 import { ApiError } from "../api";
 import { failureText } from "../effects/store";
-import { lastSeen } from "../format";
+import { lastSeen, mutedText } from "../format";
 import { useChat, useChatStore } from "../store/context";
+import { MUTE_CHOICES, type MuteChoice, mutedNow, muteEndFor } from "../store/conversations";
 import { conversationTitle, otherParticipant } from "../store/messages";
 import { Avatar } from "./Avatar";
 import { BlockButton } from "./BlockControl";
@@ -13,6 +14,7 @@ import { Button } from "./Button";
 import { backToList } from "./ChatApp";
 import { ConfirmDialog } from "./ConfirmDialog";
 import styles from "./ConversationInfoDialog.module.css";
+import { useNow } from "./ConversationList";
 import { Dialog, DialogActions } from "./Dialog";
 import { Field, FormError, TextInput } from "./Field";
 import { PeopleSearch } from "./PeopleSearch";
@@ -84,14 +86,10 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 				)}
 				{isGroup ? <p className="muted small">{participants?.length ?? "…"} members</p> : null}
 			</div>
-			<label className={styles.toggle}>
-				<input
-					type="checkbox"
-					checked={conversation.muted}
-					onChange={(e) => act(() => store.setMuted(conversation.id, e.target.checked), "other")}
-				/>
-				<span>Mute notifications</span>
-			</label>
+			<MuteControl
+				conversation={conversation}
+				onChange={(muted, until) => act(() => store.setMuted(conversation.id, muted, until), "other")}
+			/>
 			{error ? <FormError>{error}</FormError> : null}
 			<section aria-labelledby="members-heading">
 				<div className={styles["section-head"]}>
@@ -367,5 +365,55 @@ function MemberRow({ participant: p, user, isMe, canManage, busy, onRemove, onRo
 				</span>
 			) : null}
 		</li>
+	);
+}
+
+/**
+ * Mute for 8 hours, a week, or until turned back on (issue 22.20): one native select, so the
+ * keyboard and screen readers get its usual behaviour; a timed mute says when it ends.
+ */
+function MuteControl({
+	conversation,
+	onChange,
+}: {
+	conversation: Conversation;
+	onChange: (muted: boolean, until: string | null) => void;
+}) {
+	const now = useNow(60_000);
+	const muted = mutedNow(conversation, now.getTime());
+	// A timed mute shows as its own line ("Muted until …") rather than as one of the lengths.
+	const value: MuteChoice = !muted ? "off" : conversation.mutedUntil ? "timed" : "always";
+	const hintId = useId();
+	return (
+		<div className={styles.toggle}>
+			<label htmlFor={`${hintId}-mute`}>Mute notifications</label>
+			<select
+				id={`${hintId}-mute`}
+				className={styles["mute-select"]}
+				value={value}
+				aria-describedby={muted && conversation.mutedUntil ? hintId : undefined}
+				onChange={(e) => {
+					const choice = e.target.value as MuteChoice;
+					onChange(choice !== "off", choice === "off" ? null : muteEndFor(choice));
+				}}
+			>
+				<option value="off">Off</option>
+				{value === "timed" ? (
+					<option value="timed" disabled>
+						{mutedText(conversation.mutedUntil, now)}
+					</option>
+				) : null}
+				{MUTE_CHOICES.map((c) => (
+					<option key={c.value} value={c.value}>
+						{c.label}
+					</option>
+				))}
+			</select>
+			{muted && conversation.mutedUntil ? (
+				<span id={hintId} className="muted small" data-testid="muted-until">
+					{mutedText(conversation.mutedUntil, now)}
+				</span>
+			) : null}
+		</div>
 	);
 }

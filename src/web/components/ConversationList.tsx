@@ -1,8 +1,9 @@
 import { useEffect, useState } from "react";
 import type { Conversation, Message, Participant, User } from "../../shared/schemas";
 import { isolate } from "../../shared/text";
-import { listTime } from "../format";
+import { listTime, mutedText } from "../format";
 import { useChat } from "../store/context";
+import { mutedNow } from "../store/conversations";
 import { conversationTitle, otherParticipant, systemText } from "../store/messages";
 import { Avatar } from "./Avatar";
 import { Button, IconButton } from "./Button";
@@ -152,7 +153,9 @@ function ConversationRow({ conversation: c, participants, users, me, active, now
 						<span className={styles["row-preview"]} data-testid="row-preview">
 							<IsolatedText text={preview} />
 						</span>
-						{c.muted ? <MutedMark label="Muted" /> : null}
+						{mutedNow(c, now.getTime()) ? (
+							<MutedMark label={mutedText(c.mutedUntil, now)} title={mutedText(c.mutedUntil, now)} />
+						) : null}
 						{(c.unreadMentionCount ?? 0) > 0 ? (
 							<span className={styles["mention-badge"]} data-testid="mention-badge" title="You were mentioned">
 								@<span className="sr-only"> you were mentioned</span>
@@ -160,7 +163,7 @@ function ConversationRow({ conversation: c, participants, users, me, active, now
 						) : null}
 						{unread > 0 ? (
 							<span
-								className={c.muted ? `${styles.badge} ${styles["badge-muted"]}` : styles.badge}
+								className={mutedNow(c, now.getTime()) ? `${styles.badge} ${styles["badge-muted"]}` : styles.badge}
 								data-testid="unread-badge"
 							>
 								{unread > 99 ? "99+" : unread}

@@ -239,7 +239,7 @@ function Receipt({ message, conversation }: { message: Message; conversation: Co
 	const close = useCallback(() => setOpen(false), []);
 	usePopover(open, close, anchor, popover, "end");
 	const info = receiptFor(message, participants, me.id);
-	const label = info.status === "read" ? "Read" : info.status === "delivered" ? "Delivered" : "Sent";
+	const label = info.label;
 	// Read, delivered and sent differ by shape (disc, double tick, single tick), not only colour.
 	const ticks = (
 		<span
@@ -265,7 +265,10 @@ function Receipt({ message, conversation }: { message: Message; conversation: Co
 				aria-controls={popoverId}
 				onClick={() => setOpen((o) => !o)}
 			>
-				<span>Read by {info.readBy.length}</span>
+				<span>
+					Read by {info.readBy.length}
+					{info.readBy.length < info.others ? ` of ${info.others}` : ""}
+				</span>
 			</button>
 			{open ? (
 				<ul
@@ -277,6 +280,19 @@ function Receipt({ message, conversation }: { message: Message; conversation: Co
 				>
 					{info.readBy.map((p) => (
 						<li key={p.user.id}>{p.user.displayName}</li>
+					))}
+					{/* The rest of the members the message counts, so the list adds up to the ticks (issue 22.3). */}
+					{info.deliveredTo
+						.filter((p) => !info.readBy.includes(p))
+						.map((p) => (
+							<li key={p.user.id} data-state="delivered">
+								{p.user.displayName} · delivered, not read
+							</li>
+						))}
+					{info.waiting.map((p) => (
+						<li key={p.user.id} data-state="waiting">
+							{p.user.displayName} · not delivered yet
+						</li>
 					))}
 				</ul>
 			) : null}

@@ -7,6 +7,7 @@ import type { Conversation, Message } from "../../shared/schemas";
 import { dayKey, dayLabel } from "../format";
 import { useChat, useChatStore } from "../store/context";
 import { firstUnreadId } from "../store/messages";
+import { myParticipant } from "../store/participants";
 import type { PendingMessage } from "../store/state";
 import { IconDown } from "./icons";
 import { MessageBubble, PendingBubble } from "./MessageBubble";
@@ -33,6 +34,8 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 	const anchor = useRef<{ firstSeq: number; fromBottom: number } | null>(null);
 	const [activeSeq, setActiveSeq] = useState<number | null>(null);
 	const jump = useChat((s) => s.jump);
+	// My read watermark: the jump button counts only what is after it (issue 22.4).
+	const myReadSeq = useChat((s) => myParticipant(s.participants, id, s.me.id)?.lastReadSeq);
 
 	// The divider is decided once per opening, from what was unread then; live messages never move it.
 	const marker = readMarker?.conversationId === id ? readMarker : null;
@@ -48,14 +51,32 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 	const actionable = messages.filter((m) => m.kind !== "system" && m.deletedAt === null);
 	const tabStopSeq = actionable.some((m) => m.seq === activeSeq) ? activeSeq : (actionable.at(-1)?.seq ?? null);
 
+	const watermark = useRef<number | null>(null);
+	watermark.current = myReadSeq ?? marker?.seq ?? null;
+
+	/** Messages from others below the viewport that are after my read watermark (unknown: none). */
 	const countBelow = useCallback(() => {
 		const el = scroller.current;
 		if (!el) return;
 		const bottom = el.getBoundingClientRect().bottom;
+		const readUpTo = watermark.current;
 		let n = 0;
-		for (const li of el.querySelectorAll('[data-mine="false"]')) if (li.getBoundingClientRect().top > bottom - 8) n++;
+		if (readUpTo !== null)
+			for (const li of el.querySelectorAll<HTMLElement>('[data-mine="false"]'))
+				if (Number(li.dataset.seq) > readUpTo && li.getBoundingClientRect().top > bottom - 8) n++;
 		setBelow(n);
 	}, []);
+
+	/** Tells the store the last message that is inside the viewport now: read once the page is visible and focused (issue 22.2). */
+	const noteSeen = useCallback(() => {
+		const el = scroller.current;
+		if (!el) return;
+		const seq = lastSeqOnScreen(el);
+		if (seq > 0) store.noteSeen(id, seq);
+	}, [id, store]);
+
+	// biome-ignore lint/correctness/useExhaustiveDependencies: a moved watermark changes what counts as new
+	useEffect(() => countBelow(), [myReadSeq, countBelow]);
 
 	/** Is the reader near the bottom (new messages keep it pinned there)? If not, the jump button shows. */
 	const notePosition = useCallback((el: HTMLElement) => {
@@ -88,6 +109,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 				notePosition(el);
 				countBelow();
 			} else scrollToBottom();
+			noteSeen();
 			return;
 		}
 		const saved = anchor.current;
@@ -98,7 +120,8 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		}
 		if (atBottom.current) scrollToBottom();
 		else countBelow();
-	}, [messages, pending, thread?.loaded, decided.decided, scrollToBottom, countBelow, notePosition]);
+		noteSeen();
+	}, [messages, pending, thread?.loaded, decided.decided, scrollToBottom, countBelow, notePosition, noteSeen]);
 
 	// Sending my own message always brings me to the bottom.
 	const pendingCount = pending.length;
@@ -119,6 +142,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		store.jumpDone(jump.nonce);
 		li.scrollIntoView({ block: "center" });
 		notePosition(el);
+		noteSeen();
 		li.dataset.highlighted = "true";
 		setActiveSeq(jump.seq);
 		li.querySelector<HTMLButtonElement>("[data-message-actions]")?.focus({ preventScroll: true });
@@ -126,7 +150,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		setTimeout(() => {
 			delete li.dataset.highlighted;
 		}, 2500);
-	}, [jump, id, thread?.loaded, messages, store, notePosition]);
+	}, [jump, id, thread?.loaded, messages, store, notePosition, noteSeen]);
 
 	const loadOlder = useCallback(() => {
 		const el = scroller.current;
@@ -156,7 +180,10 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		if (!el) return;
 		notePosition(el);
 		cancelAnimationFrame(countFrame.current);
-		countFrame.current = requestAnimationFrame(countBelow);
+		countFrame.current = requestAnimationFrame(() => {
+			countBelow();
+			noteSeen();
+		});
 	}
 
 	/** Arrow keys move between the messages' actions buttons; Home and End go to the ends. */
@@ -275,6 +302,21 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 			) : null}
 		</div>
 	);
+}
+
+/**
+ * The highest seq of a message whose box is at least partly inside the scroller's viewport
+ * (0 if none): what the reader has on screen now.
+ */
+function lastSeqOnScreen(el: HTMLElement): number {
+	const view = el.getBoundingClientRect();
+	const items = el.querySelectorAll<HTMLElement>("li[data-seq]");
+	for (let i = items.length - 1; i >= 0; i--) {
+		const box = items[i]?.getBoundingClientRect();
+		if (!box || box.top >= view.bottom - 4) continue;
+		return box.bottom > view.top + 4 ? Number(items[i]?.dataset.seq) || 0 : 0;
+	}
+	return 0;
 }
 
 function DateSeparator({ iso }: { iso: string }) {

@@ -3,9 +3,10 @@
 import { IconMuted } from "./icons";
 import styles from "./MutedMark.module.css";
 
-export function MutedMark({ label }: { label: string }) {
+/** `title`: "Muted", or "Muted until Tue 14:00" for a timed mute (issue 22.20). */
+export function MutedMark({ label, title = "Muted" }: { label: string; title?: string }) {
 	return (
-		<span className={styles["muted-mark"]} title="Muted">
+		<span className={styles["muted-mark"]} title={title}>
 			<IconMuted />
 			<span className="sr-only">{label}</span>
 		</span>

@@ -3,6 +3,7 @@
 import type { Message } from "../../shared/schemas";
 import { isolate } from "../../shared/text";
 import { notificationsWanted } from "../pwa/push";
+import { mutedNow } from "../store/conversations";
 import type { ChatState } from "../store/state";
 import { isVisible } from "./store";
 
@@ -16,7 +17,7 @@ export class MessageNotifications {
 		const conversation = state.conversations.find((c) => c.id === message.conversationId);
 		// As with Web Push (contract v2): a muted chat still notifies a message that mentions me.
 		const mentionsMe = message.mentions?.includes(state.me.id) === true;
-		if (!conversation || (conversation.muted && !mentionsMe)) return;
+		if (!conversation || (mutedNow(conversation) && !mentionsMe)) return;
 		if (isVisible() || typeof Notification === "undefined" || Notification.permission !== "granted") return;
 		// Turned off in Settings.
 		if (!notificationsWanted(state.me.id)) return;

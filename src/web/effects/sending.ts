@@ -15,7 +15,8 @@ import { pendingFor } from "../store/pending";
 import type { PendingMessage } from "../store/state";
 import { errorText, type Store } from "./store";
 
-export const REFUSED_TEXT = "You can't reply to this conversation.";
+/** What the blocked side sees, as the rules say it (issue 22.5): no sending here; the history stays readable. */
+export const REFUSED_TEXT = "You can't send messages in this chat. You can still read its history.";
 
 /** Contract v2: what a send may carry besides its text or image. */
 export type SendExtras = Pick<PendingMessage, "replyToId" | "mentions">;

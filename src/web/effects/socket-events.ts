@@ -70,8 +70,12 @@ export function handleSocketEvent(
 				type: "presence/changed",
 				userId: event.data.userId,
 				online: false,
-				lastSeenAt: event.data.lastSeenAt ?? new Date().toISOString(),
+				// No lastSeenAt: presence is hidden from me now (a block, issue 22.5), so none is shown.
+				lastSeenAt: event.data.lastSeenAt,
 			});
+			break;
+		case "user:updated":
+			store.dispatch({ type: "user/updated", user: event.data.user });
 			break;
 		case "conversation:updated": {
 			const incoming = event.data.conversation;

@@ -11,7 +11,7 @@ export type ChatAction =
 	| { type: "conversations/listFailed"; error: string }
 	| { type: "conversation/received"; conversation: Conversation; viewingId: string | null; muting?: boolean }
 	| { type: "conversation/forgotten"; id: string }
-	| { type: "conversation/muted"; id: string; muted: boolean }
+	| { type: "conversation/muted"; id: string; muted: boolean; mutedUntil?: string | null }
 	| { type: "conversation/viewed"; id: string }
 	| { type: "conversation/readElsewhere"; conversationId: string; seq: number }
 	| { type: "conversation/previewed"; message: Message; meId: string; viewingId: string | null; countUnread: boolean }
@@ -22,7 +22,8 @@ export type ChatAction =
 	| { type: "thread/olderLoaded"; conversationId: string; messages: Message[]; nextCursor: string | null }
 	| { type: "thread/failed"; conversationId: string; error: string }
 	| { type: "message/deleted"; conversationId: string; messageId: string; at: string }
-	| { type: "message/hidden"; conversationId: string; messageId: string }
+	// `previous`: the last message I can still see in that chat (null: none; absent: not known here)
+	| { type: "message/hidden"; conversationId: string; messageId: string; previous?: Message | null }
 	// v2: edits and reactions (socket frames, or my own request's answer)
 	| { type: "message/updated"; message: Message }
 	| { type: "message/reactions"; conversationId: string; messageId: string; reactions: Reaction[] }
@@ -61,4 +62,6 @@ export type ChatAction =
 	| { type: "reply/cancelled"; conversationId: string }
 	| { type: "jump/requested"; conversationId: string; seq: number; nonce: number }
 	| { type: "jump/done"; nonce: number }
-	| { type: "me/updated"; user: User };
+	| { type: "me/updated"; user: User }
+	// issue 22.6: someone's new name or photo (user:updated), applied wherever they show
+	| { type: "user/updated"; user: User };

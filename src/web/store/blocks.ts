@@ -16,6 +16,11 @@ export function blocks(state: BlocksState, action: ChatAction): BlocksState {
 			else delete users[action.user.id];
 			return { ...state, users };
 		}
+		case "user/updated": {
+			const known = state.users[action.user.id];
+			if (!known) return state;
+			return { ...state, users: { ...state.users, [action.user.id]: { ...known, ...action.user } } };
+		}
 		case "conversation/replyRefused": {
 			const has = action.id in state.refused;
 			if (has === action.refused) return state;

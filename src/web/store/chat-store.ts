@@ -329,6 +329,11 @@ export class ChatStore implements Store {
 		}, 0);
 	}
 
+	/** The open chat's list had messages up to `seq` on screen: they may count as read (issue 22.2). */
+	noteSeen(id: string, seq: number): void {
+		this.receipts.noteSeen(id, seq);
+	}
+
 	ensureThread(id: string): Promise<void> {
 		return this.history.ensureThread(id);
 	}
@@ -424,8 +429,13 @@ export class ChatStore implements Store {
 	async deleteMessage(message: Message, scope: "me" | "everyone"): Promise<void> {
 		await api.deleteMessage(message.id, scope);
 		const id = message.conversationId;
-		if (scope === "me") this.dispatch({ type: "message/hidden", conversationId: id, messageId: message.id });
-		else
+		if (scope === "me") {
+			const thread = this.state.threads[id];
+			const previous = thread?.loaded ? (thread.messages.findLast((m) => m.id !== message.id) ?? null) : undefined;
+			this.dispatch({ type: "message/hidden", conversationId: id, messageId: message.id, previous });
+			// Not known here (the chat's history is not loaded): the server's list says what is left.
+			if (previous === undefined) void this.refreshConversations();
+		} else
 			this.handleEvent(
 				{ type: "message:deleted", data: { conversationId: id, messageId: message.id, seq: message.seq } },
 				"room",
@@ -544,17 +554,19 @@ export class ChatStore implements Store {
 	 * Optimistic: the switch flips at once and flips back if the server says no. While the
 	 * request is in flight, conversation snapshots from the socket do not undo the flip.
 	 */
-	async setMuted(id: string, muted: boolean): Promise<void> {
-		const apply = (value: boolean) => this.dispatch({ type: "conversation/muted", id, muted: value });
+	async setMuted(id: string, muted: boolean, mutedUntil: string | null = null): Promise<void> {
+		const before = this.state.conversations.find((c) => c.id === id);
+		const apply = (value: boolean, until: string | null) =>
+			this.dispatch({ type: "conversation/muted", id, muted: value, mutedUntil: until });
 		this.muteInFlight.set(id, muted);
-		apply(muted);
+		apply(muted, mutedUntil);
 		try {
-			const result = await api.setMuted(id, muted);
+			const result = await api.setMuted(id, muted, mutedUntil);
 			this.muteInFlight.delete(id);
-			apply(result.muted);
+			apply(result.muted, result.mutedUntil);
 		} catch (error) {
 			this.muteInFlight.delete(id);
-			apply(!muted);
+			apply(before?.muted ?? !muted, before?.mutedUntil ?? null);
 			throw error;
 		}
 	}

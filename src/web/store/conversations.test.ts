@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { conversations } from "./conversations";
+import { conversations, mutedNow, muteEndFor } from "./conversations";
 import { conversation, message, participant } from "./fixtures";
 
 const at = (s: number) => `2026-01-01T00:00:${String(s).padStart(2, "0")}.000Z`;
@@ -105,5 +105,62 @@ describe("the conversation list", () => {
 		expect(conversations(start, { type: "conversation/viewed", id: "c1" })[0]?.unreadCount).toBe(0);
 		expect(conversations(start, { type: "conversation/viewed", id: "c2" })).toBe(start);
 		expect(conversations(start, { type: "conversation/forgotten", id: "c1" }).map((c) => c.id)).toEqual(["c2"]);
+	});
+});
+
+describe("delete for me of the last message (issue 22.1)", () => {
+	it("the preview becomes the last message still visible, or none", () => {
+		const list = [conversation("c1", { lastMessage: message(5) })];
+		const after = conversations(list, {
+			type: "message/hidden",
+			conversationId: "c1",
+			messageId: "m5",
+			previous: message(4),
+		});
+		expect(after[0]?.lastMessage?.id).toBe("m4");
+		const none = conversations(list, { type: "message/hidden", conversationId: "c1", messageId: "m5", previous: null });
+		expect(none[0]?.lastMessage).toBeNull();
+	});
+
+	it("hiding an older message, or one whose chat is not known here, leaves the preview", () => {
+		const list = [conversation("c1", { lastMessage: message(5) })];
+		expect(
+			conversations(list, { type: "message/hidden", conversationId: "c1", messageId: "m3", previous: message(5) }),
+		).toBe(list);
+		expect(conversations(list, { type: "message/hidden", conversationId: "c1", messageId: "m5" })).toBe(list);
+	});
+});
+
+describe("mute for a while (issue 22.20)", () => {
+	const now = Date.parse("2026-03-02T10:00:00.000Z");
+	it("a timed mute counts until it ends, then not, before any snapshot says so", () => {
+		expect(mutedNow({ muted: true, mutedUntil: "2026-03-02T11:00:00.000Z" }, now)).toBe(true);
+		expect(mutedNow({ muted: true, mutedUntil: "2026-03-02T09:59:59.000Z" }, now)).toBe(false);
+		expect(mutedNow({ muted: true, mutedUntil: null }, now)).toBe(true);
+		expect(mutedNow({ muted: false }, now)).toBe(false);
+	});
+
+	it("8 hours and a week end then; always has no end", () => {
+		expect(muteEndFor("8h", now)).toBe("2026-03-02T18:00:00.000Z");
+		expect(muteEndFor("1w", now)).toBe("2026-03-09T10:00:00.000Z");
+		expect(muteEndFor("always", now)).toBeNull();
+	});
+
+	it("a mute's time is kept with it and cleared by unmuting", () => {
+		const list = [conversation("c1")];
+		const muted = conversations(list, {
+			type: "conversation/muted",
+			id: "c1",
+			muted: true,
+			mutedUntil: "2026-03-02T18:00:00.000Z",
+		});
+		expect(muted[0]).toMatchObject({ muted: true, mutedUntil: "2026-03-02T18:00:00.000Z" });
+		const unmuted = conversations(muted, {
+			type: "conversation/muted",
+			id: "c1",
+			muted: false,
+			mutedUntil: "2026-03-02T18:00:00.000Z",
+		});
+		expect(unmuted[0]).toMatchObject({ muted: false, mutedUntil: null });
 	});
 });

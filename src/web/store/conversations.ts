@@ -70,7 +70,11 @@ export function conversations(state: Conversation[], action: ChatAction): Conver
 		case "conversation/forgotten":
 			return state.some((c) => c.id === action.id) ? state.filter((c) => c.id !== action.id) : state;
 		case "conversation/muted":
-			return replaced(state, action.id, (c) => ({ ...c, muted: action.muted }));
+			return replaced(state, action.id, (c) => ({
+				...c,
+				muted: action.muted,
+				mutedUntil: action.muted ? (action.mutedUntil ?? null) : null,
+			}));
 		case "conversation/viewed":
 			return replaced(state, action.id, cleared);
 		case "conversation/readElsewhere":
@@ -107,6 +111,14 @@ export function conversations(state: Conversation[], action: ChatAction): Conver
 					? { ...c, lastMessage: { ...c.lastMessage, text: null, image: null, deletedAt: action.at } }
 					: c,
 			);
+		case "message/hidden": {
+			// Delete for me of the chat's last message: the preview becomes the last one I can see (issue 22.1).
+			const { previous } = action;
+			if (previous === undefined) return state;
+			return replaced(state, action.conversationId, (c) =>
+				c.lastMessage?.id === action.messageId ? { ...c, lastMessage: previous } : c,
+			);
+		}
 		case "message/updated": {
 			const m = action.message;
 			return replaced(state, m.conversationId, (c) =>
@@ -116,4 +128,23 @@ export function conversations(state: Conversation[], action: ChatAction): Conver
 		default:
 			return state;
 	}
+}
+
+/** Muted right now (issue 22.20): a timed mute that has ended counts as not muted, before any snapshot says so. */
+export function mutedNow(c: Pick<Conversation, "muted" | "mutedUntil">, now = Date.now()): boolean {
+	return c.muted && (!c.mutedUntil || Date.parse(c.mutedUntil) > now);
+}
+
+/** The mute choices the UI offers, as the time each one ends (null: until undone). */
+export const MUTE_CHOICES = [
+	{ value: "8h", label: "For 8 hours", ms: 8 * 60 * 60 * 1000 },
+	{ value: "1w", label: "For 1 week", ms: 7 * 24 * 60 * 60 * 1000 },
+	{ value: "always", label: "Until I turn it back on", ms: null },
+] as const;
+/** "timed": a timed mute already set, shown as when it ends, not as a choice. */
+export type MuteChoice = "off" | "timed" | (typeof MUTE_CHOICES)[number]["value"];
+
+export function muteEndFor(choice: MuteChoice, now = Date.now()): string | null {
+	const found = MUTE_CHOICES.find((c) => c.value === choice);
+	return found?.ms ? new Date(now + found.ms).toISOString() : null;
 }

@@ -18,6 +18,26 @@ describe("ticks from watermarks", () => {
 		expect(info.readBy.map((p) => p.user.id)).toEqual(["a"]);
 		expect(info.status).toBe("delivered");
 	});
+
+	it("issue 22.3: one pass gives the tick, Read by and the rest, which add up", () => {
+		const m = message(3);
+		const info = receiptFor(m, [participant("me", 3), participant("a", 3, 0), participant("b", 0, 0)], "me");
+		// a's read counts as delivered even though its delivered watermark lags behind.
+		expect(info.readBy.map((p) => p.user.id)).toEqual(["a"]);
+		expect(info.deliveredTo.map((p) => p.user.id)).toEqual(["a"]);
+		expect(info.waiting.map((p) => p.user.id)).toEqual(["b"]);
+		expect(info.status).toBe("sent");
+		expect(info.label).toBe("Delivered to 1 of 2");
+	});
+
+	it("issue 22.3: a member added after the message was sent is not waited for", () => {
+		const m = { ...message(3), createdAt: "2026-01-02T00:00:00.000Z" };
+		const later = { ...participant("late", 0, 0), joinedAt: "2026-01-03T00:00:00.000Z" };
+		const info = receiptFor(m, [participant("me", 3), participant("a", 3), later], "me");
+		expect(info.status).toBe("read");
+		expect(info.others).toBe(1);
+		expect(info.label).toBe("Read");
+	});
 });
 
 describe("system lines", () => {

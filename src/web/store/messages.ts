@@ -38,20 +38,40 @@ export function firstUnreadId(
 export type Receipt = "sent" | "delivered" | "read";
 
 export interface ReceiptInfo {
+	/** What every counted member has: the tick's shape. */
 	status: Receipt;
 	readBy: Participant[];
+	/** Delivered (read included) to these. */
+	deliveredTo: Participant[];
+	/** Counted but not delivered to yet. */
+	waiting: Participant[];
 	others: number;
+	/** The tick's words: "Read", "Delivered", "Sent", or "Delivered to 1 of 2" when only some have it. */
+	label: string;
 }
 
-/** Ticks for my message from the other participants' watermarks. */
+/**
+ * Ticks, "Read by" and its list for my message, all from one pass over the other members'
+ * watermarks (issue 22.3), so they never disagree: a member's read counts as delivered, and
+ * only members who were there when it was sent count (someone added later never received it).
+ */
 export function receiptFor(message: Message, participants: Participant[] | undefined, meId: string): ReceiptInfo {
-	const others = (participants ?? []).filter((p) => p.user.id !== meId);
-	if (others.length === 0) return { status: "sent", readBy: [], others: 0 };
+	const others = (participants ?? []).filter((p) => p.user.id !== meId && p.joinedAt <= message.createdAt);
 	const readBy = others.filter((p) => p.lastReadSeq >= message.seq);
 	const deliveredTo = others.filter((p) => Math.max(p.lastDeliveredSeq, p.lastReadSeq) >= message.seq);
+	const waiting = others.filter((p) => !deliveredTo.includes(p));
+	if (others.length === 0) return { status: "sent", readBy, deliveredTo, waiting, others: 0, label: "Sent" };
 	const status: Receipt =
 		readBy.length === others.length ? "read" : deliveredTo.length === others.length ? "delivered" : "sent";
-	return { status, readBy, others: others.length };
+	const label =
+		status === "read"
+			? "Read"
+			: status === "delivered"
+				? "Delivered"
+				: deliveredTo.length > 0
+					? `Delivered to ${deliveredTo.length} of ${others.length}`
+					: "Sent";
+	return { status, readBy, deliveredTo, waiting, others: others.length, label };
 }
 
 export function otherParticipant(participants: Participant[] | undefined, meId: string): Participant | undefined {

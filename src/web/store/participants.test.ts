@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { conversation, participant } from "./fixtures";
+import { conversation, participant, user } from "./fixtures";
 import { mergeParticipants, myParticipant, participants } from "./participants";
 
 describe("participant snapshots", () => {
@@ -88,5 +88,29 @@ describe("participants", () => {
 		state = participants(state, { type: "member/removed", conversationId: "c1", userId: "ben" });
 		expect(state.c1?.map((p) => p.user.id)).toEqual(["me"]);
 		expect(myParticipant(state, "c1", "me")?.user.id).toBe("me");
+	});
+});
+
+describe("user/updated (issue 22.6)", () => {
+	it("renames the person in every conversation that lists them and keeps their presence", () => {
+		const ben = { ...participant("ben", 3), user: user("ben", { online: true, lastSeenAt: null }) };
+		const state = { c1: [participant("me", 1), ben], c2: [ben], c3: [participant("me", 0)] };
+		const next = participants(state, {
+			type: "user/updated",
+			user: user("ben", { displayName: "Benjamin", avatarUrl: "https://x.test/a.png" }),
+		});
+		expect(next.c1?.[1]?.user).toMatchObject({
+			displayName: "Benjamin",
+			avatarUrl: "https://x.test/a.png",
+			online: true,
+		});
+		expect(next.c2?.[0]?.user.displayName).toBe("Benjamin");
+		expect(next.c1?.[1]?.lastReadSeq).toBe(3);
+		expect(next.c3).toBe(state.c3);
+	});
+
+	it("changes nothing for someone it does not list", () => {
+		const state = { c1: [participant("me", 1)] };
+		expect(participants(state, { type: "user/updated", user: user("zed") })).toBe(state);
 	});
 });

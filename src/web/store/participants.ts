@@ -1,5 +1,5 @@
 // Members per conversation with their receipt watermarks; a watermark never goes backwards.
-import type { Participant } from "../../shared/schemas";
+import type { Participant, User } from "../../shared/schemas";
 import type { ChatAction } from "./actions";
 
 /**
@@ -66,6 +66,17 @@ export function participants(state: Participants, action: ChatAction): Participa
 				: [...list, participant];
 			return { ...state, [action.conversationId]: next };
 		}
+		case "user/updated": {
+			// Every conversation that lists them shows the new name and photo; presence stays as it was.
+			const profile = profileOf(action.user);
+			let next = state;
+			for (const [id, list] of Object.entries(state)) {
+				if (!list.some((p) => p.user.id === profile.id)) continue;
+				if (next === state) next = { ...state };
+				next[id] = list.map((p) => (p.user.id === profile.id ? { ...p, user: { ...p.user, ...profile } } : p));
+			}
+			return next;
+		}
 		case "member/removed": {
 			const list = state[action.conversationId];
 			if (!list) return state;
@@ -74,6 +85,11 @@ export function participants(state: Participants, action: ChatAction): Participa
 		default:
 			return state;
 	}
+}
+
+/** The profile part of a user (id, email, name, photo): never presence, which a profile change does not carry. */
+export function profileOf(user: User): Pick<User, "id" | "email" | "displayName" | "avatarUrl"> {
+	return { id: user.id, email: user.email, displayName: user.displayName, avatarUrl: user.avatarUrl };
 }
 
 /** My own participant record in a conversation, if the snapshot is loaded. */

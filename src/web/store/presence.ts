@@ -1,6 +1,7 @@
 // People I know of, with their profile and presence (online, last seen).
 import type { User } from "../../shared/schemas";
 import type { ChatAction } from "./actions";
+import { profileOf } from "./participants";
 
 type Users = Record<string, User>;
 
@@ -29,6 +30,9 @@ export function presence(state: Users, action: ChatAction): Users {
 			return withUsers(state, [action.participant.user]);
 		case "me/updated":
 			return withUsers(state, [action.user]);
+		case "user/updated":
+			// A profile change carries no presence: what is known of it stays.
+			return state[action.user.id] ? withUsers(state, [profileOf(action.user)]) : state;
 		case "presence/changed": {
 			const existing = state[action.userId];
 			if (!existing) return state;

@@ -3,7 +3,7 @@
 import type { ChatAction } from "./actions";
 import { blocks } from "./blocks";
 import { conversations } from "./conversations";
-import { participants } from "./participants";
+import { participants, profileOf } from "./participants";
 import { pending } from "./pending";
 import { presence } from "./presence";
 import { session } from "./session";
@@ -31,7 +31,10 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
 	const next: ChatState = {
 		...state,
 		...after,
-		me: action.type === "me/updated" && action.user.id === state.me.id ? { ...state.me, ...action.user } : state.me,
+		me:
+			(action.type === "me/updated" || action.type === "user/updated") && action.user.id === state.me.id
+				? { ...state.me, ...profileOf(action.user) }
+				: state.me,
 		conversations: conversations(state.conversations, action),
 		threads: threads(state.threads, action),
 		pending: pending(state.pending, action),

@@ -2,12 +2,14 @@
 // their direct chat (the pair's room holds the flag, read from D1, room/blocks.ts) and neither sees the
 // other's presence (the contacts and participants queries leave it out). Groups are unaffected.
 import { createRoute } from "@hono/zod-openapi";
-import { roomStub } from "../../durable/rpc";
+import { hubStub, roomStub } from "../../durable/rpc";
+import { CONTACT_GROUP_MAX } from "../../durable/UserHub";
 import type { AppEnv } from "../../server/config";
 import { listBlocked, setBlock } from "../../server/db/blocks";
-import { userExists } from "../../server/db/users";
+import { presenceBetween, userExists } from "../../server/db/users";
 import { log } from "../../server/log";
 import { toUser } from "../../server/views";
+import type { ServerEvent } from "../../shared/schemas";
 import { BlockResult, IdParams, UserList } from "../../shared/schemas";
 import type { AuthVariables } from "../auth";
 import { ApiError, badRequest, notFound } from "../errors";
@@ -69,13 +71,51 @@ async function changeBlock(env: AppEnv, blockerId: string, blockedId: string, bl
 	return { blocked };
 }
 
+/**
+ * Presence follows a block at once (issue 22.5), not at the next reload: on a block each of the
+ * pair gets the other's `user:offline` with no `lastSeenAt` (presence hidden, as a snapshot
+ * shows it); on an unblock that makes them contacts again, each gets the other's state.
+ */
+async function announceBlockPresence(env: AppEnv, blockerId: string, blockedId: string, blocked: boolean) {
+	const tell = (to: string, event: ServerEvent) =>
+		hubStub(env, to)
+			.presence(event)
+			.catch((err: unknown) => log.warn("block_presence_failed", { to, error: String(err) }));
+	try {
+		if (blocked) {
+			await Promise.all([
+				tell(blockedId, { type: "user:offline", data: { userId: blockerId } }),
+				tell(blockerId, { type: "user:offline", data: { userId: blockedId } }),
+			]);
+			return;
+		}
+		const rows = await presenceBetween(env, blockerId, blockedId, CONTACT_GROUP_MAX);
+		await Promise.all(
+			rows.map((row) =>
+				tell(
+					row.id === blockerId ? blockedId : blockerId,
+					row.online
+						? { type: "user:online", data: { userId: row.id } }
+						: { type: "user:offline", data: { userId: row.id, lastSeenAt: row.last_seen_at ?? undefined } },
+				),
+			),
+		);
+	} catch (err) {
+		log.error("block_presence_failed", { blockerId, blockedId, blocked, error: String(err) });
+	}
+}
+
 export const blockRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVariables }>()
-	.openapi(blockUser, async (c) =>
-		c.json(await changeBlock(c.env, c.get("userId"), c.req.valid("param").id, true), 200),
-	)
-	.openapi(unblockUser, async (c) =>
-		c.json(await changeBlock(c.env, c.get("userId"), c.req.valid("param").id, false), 200),
-	)
+	.openapi(blockUser, async (c) => {
+		const result = await changeBlock(c.env, c.get("userId"), c.req.valid("param").id, true);
+		c.executionCtx.waitUntil(announceBlockPresence(c.env, c.get("userId"), c.req.valid("param").id, true));
+		return c.json(result, 200);
+	})
+	.openapi(unblockUser, async (c) => {
+		const result = await changeBlock(c.env, c.get("userId"), c.req.valid("param").id, false);
+		c.executionCtx.waitUntil(announceBlockPresence(c.env, c.get("userId"), c.req.valid("param").id, false));
+		return c.json(result, 200);
+	})
 	.openapi(myBlocks, async (c) => {
 		const rows = await listBlocked(c.env, c.get("userId"));
 		// Who they are, never their presence.

@@ -27,6 +27,7 @@ import {
 	MemberParams,
 	MessagePage,
 	MessageResult,
+	MUTE_MAX_MS,
 	MuteBody,
 	MuteResult,
 	ParticipantResult,
@@ -151,7 +152,7 @@ const mute = createRoute({
 	method: "put",
 	path: "/conversations/{id}/mute",
 	tags: ["conversations"],
-	summary: "Mute, unmute, or toggle when `muted` is left out",
+	summary: "Mute (until `mutedUntil`, or until undone), unmute, or toggle when both are left out",
 	...authed,
 	request: { params: IdParams, body: jsonBody(MuteBody, false) },
 	responses: { 200: json(MuteResult), ...errors(400, 401, 404, 413) },
@@ -319,10 +320,11 @@ export const conversationRoutes = openApiRouter<Vars>()
 		const { id } = c.req.valid("param");
 		const body = c.req.valid("json");
 		const me = c.get("userId");
-		const muted = await setMuted(c.env, id, me, body.muted);
-		if (muted === null) throw notFound("conversation");
-		c.executionCtx.waitUntil(roomStub(c.env, id).conversationChangedFor(me, { muted }));
-		return c.json({ muted }, 200);
+		const until = muteEnd(body);
+		const result = await setMuted(c.env, id, me, until ? true : body.muted, until);
+		if (result === null) throw notFound("conversation");
+		c.executionCtx.waitUntil(roomStub(c.env, id).conversationChangedFor(me, result));
+		return c.json(result, 200);
 	})
 	.openapi(addMembers, async (c) => {
 		const { id } = c.req.valid("param");
@@ -351,3 +353,18 @@ export const conversationRoutes = openApiRouter<Vars>()
 		unwrap(await room.leave(c.get("userId"), publicOrigin(c)));
 		return c.body(null, 204);
 	});
+
+/**
+ * When a timed mute (issue 22.20) ends, as a canonical ISO time: in the future and at most
+ * MUTE_MAX_MS ahead; null for none. `muted: false` with a time contradicts itself (400).
+ */
+function muteEnd(body: { muted?: boolean; mutedUntil?: string | null }): string | null {
+	if (body.mutedUntil === undefined || body.mutedUntil === null) return null;
+	const fail = (message: string) => badRequest(message, { fields: [{ path: "mutedUntil", message }] });
+	if (body.muted === false) throw fail("cannot be given with muted: false");
+	const at = Date.parse(body.mutedUntil);
+	const now = Date.now();
+	if (at <= now) throw fail("must be in the future");
+	if (at > now + MUTE_MAX_MS) throw fail("must be at most a year ahead (leave it null to mute until undone)");
+	return new Date(at).toISOString();
+}

@@ -2,12 +2,14 @@
 // checked like an image message (type sniffed, bytes pinned by etag) and served by the media
 // route while it is the avatar; `avatarUrl` is its signed URL, loadable by an <img>.
 import { createRoute } from "@hono/zod-openapi";
+import { hubStub } from "../../durable/rpc";
 import type { AppEnv } from "../../server/config";
-import { updateProfile } from "../../server/db/users";
+import { onlineSharers, updateProfile } from "../../server/db/users";
 import { checkImageForMessage } from "../../server/images";
 import { log } from "../../server/log";
 import { AVATAR_URL_LIFETIME_MS, signMediaUrl } from "../../server/media";
 import { toUser } from "../../server/views";
+import type { User } from "../../shared/schemas";
 import { UpdateProfileBody, UserResult } from "../../shared/schemas";
 import type { AuthVariables } from "../auth";
 import { ApiError } from "../errors";
@@ -49,6 +51,30 @@ export const profileRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVa
 			displayName: body.displayName !== undefined,
 			avatar: avatar !== undefined,
 		});
-		return c.json({ user: toUser(row) }, 200);
+		const user = toUser(row);
+		// Everyone online who shares a conversation hears it live, after the answer (issue 22.6).
+		c.executionCtx.waitUntil(announceProfile(c.env, user));
+		return c.json({ user }, 200);
 	},
 );
+
+/**
+ * `user:updated` (no presence in it) to the hubs of everyone online who shares a conversation,
+ * and to the user's own hub, so their other tabs and devices show it too.
+ */
+async function announceProfile(env: AppEnv, user: User): Promise<void> {
+	const { online: _, lastSeenAt: __, ...profile } = user;
+	try {
+		const recipients = [...(await onlineSharers(env, user.id)), user.id];
+		await Promise.all(
+			recipients.map((to) =>
+				hubStub(env, to)
+					.userUpdated({ type: "user:updated", data: { user: profile } })
+					.catch((err: unknown) => log.warn("profile_push_failed", { to, error: String(err) })),
+			),
+		);
+		log.info("profile_announced", { userId: user.id, recipients: recipients.length });
+	} catch (err) {
+		log.error("profile_announce_failed", { userId: user.id, error: String(err) });
+	}
+}
