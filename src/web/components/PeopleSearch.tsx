@@ -1,4 +1,5 @@
-// Search people by name or email prefix (GET /users?q=), debounced.
+// Search people by name or email prefix (GET /users?q=), debounced. The API needs 2 characters
+// (400 below that), so one letter asks for another instead of calling it (issue 22.13).
 import { useEffect, useId, useState } from "react";
 import type { User } from "../../shared/schemas";
 import { api } from "../api";
@@ -7,6 +8,9 @@ import { Avatar } from "./Avatar";
 import { Field, TextInput } from "./Field";
 import styles from "./PeopleSearch.module.css";
 import { PersonText } from "./PersonText";
+
+/** `GET /users?q=` answers 400 below this (UserSearchQuery in src/shared/schemas.ts). */
+const MIN_QUERY = 2;
 
 interface PeopleSearchProps {
 	selected: User[];
@@ -20,7 +24,7 @@ export function PeopleSearch({ selected, onToggle, exclude, label = "Search peop
 	const me = useChat((s) => s.me);
 	const [query, setQuery] = useState("");
 	const [results, setResults] = useState<User[]>([]);
-	const [status, setStatus] = useState<"idle" | "loading" | "error">("idle");
+	const [status, setStatus] = useState<"idle" | "short" | "loading" | "error">("idle");
 	const inputId = useId();
 
 	useEffect(() => {
@@ -28,6 +32,11 @@ export function PeopleSearch({ selected, onToggle, exclude, label = "Search peop
 		if (!q) {
 			setResults([]);
 			setStatus("idle");
+			return;
+		}
+		if (q.length < MIN_QUERY) {
+			setResults([]);
+			setStatus("short");
 			return;
 		}
 		setStatus("loading");
@@ -86,6 +95,7 @@ export function PeopleSearch({ selected, onToggle, exclude, label = "Search peop
 				</ul>
 			) : null}
 			<div aria-live="polite" className={`${styles["search-status"]} muted small`}>
+				{status === "short" ? "Type at least 2 letters" : null}
 				{status === "loading" ? "Searching…" : null}
 				{status === "error" ? "Search failed. Try again." : null}
 				{status === "idle" && query.trim() && results.length === 0 ? "No one found." : null}
