@@ -6,6 +6,7 @@ import { failureText } from "../effects/store";
 import {
 	type NotificationStatus,
 	notificationStatus,
+	OPEN_ONLY_NOTE,
 	pushAvailable,
 	turnOffNotifications,
 	turnOnNotifications,
@@ -67,10 +68,7 @@ function NotificationsSetting() {
 		void Promise.all([notificationStatus(meId), pushAvailable()]).then(([s, available]) => {
 			if (cancelled) return;
 			setStatus(s);
-			if (s.state === "on" && !s.push && available)
-				setNote(
-					"Notifications show while Campus Chat is open. Turn them off and on again to get them when it's closed too.",
-				);
+			if (s.state === "on" && !s.push && available) setNote(OPEN_ONLY_NOTE);
 		});
 		return () => {
 			cancelled = true;
