@@ -8,6 +8,7 @@ import { featureScenarios } from "./feature-scenarios.mjs";
 import { apiClient, buildWeb, checkSecurityHeaders, cspViolations, launchBrowser, ROOT, startApp } from "./harness.mjs";
 import { pwaScenarios } from "./pwa-scenarios.mjs";
 import { scenarios } from "./scenarios.mjs";
+import { writingScenarios } from "./writing-scenarios.mjs";
 
 // E2E_ONLY="offline|phone" runs the scenarios whose names contain any of the parts.
 const only = process.env.E2E_ONLY?.split("|").filter(Boolean);
@@ -32,7 +33,7 @@ async function main() {
 	console.log("✓ security headers on the UI, no inline script");
 	browser = await launchBrowser();
 	const api = apiClient(app.origin);
-	for (const scenario of [...scenarios, ...featureScenarios, ...pwaScenarios]) {
+	for (const scenario of [...scenarios, ...featureScenarios, ...pwaScenarios, ...writingScenarios]) {
 		if (only && !only.some((part) => scenario.name.includes(part))) continue;
 		const started = Date.now();
 		const contexts = [];

@@ -1,0 +1,123 @@
+// Issue 22, part B (writing, layers that close one at a time, small screens): one scenario per
+// item at the size where it happened (desktop 1280×800 with a mouse, phone 390×844 with touch).
+import {
+	assert,
+	axeViolations,
+	bubble,
+	DESKTOP,
+	open,
+	openChat,
+	openChatBy,
+	PHONE,
+	sendText,
+	until,
+	waitForMessage,
+} from "./harness.mjs";
+
+/** The New message dialog, opened from the list header. */
+async function openNewMessage(page) {
+	await page.getByRole("button", { name: "New message" }).first().click();
+	const dialog = page.getByRole("dialog", { name: "New message" });
+	await dialog.waitFor();
+	return dialog;
+}
+
+export const writingScenarios = [
+	{
+		name: "22.13 desktop: a one-letter people search asks for a second letter and calls no API",
+		async run(ctx) {
+			const A = await ctx.api.register("Ines Test");
+			await ctx.api.register("Ivo Test");
+			const { page } = await open(ctx, A);
+			const searches = [];
+			page.on("request", (r) => {
+				if (new URL(r.url()).pathname === "/api/v1/users") searches.push(r.url());
+			});
+			const dialog = await openNewMessage(page);
+			await dialog.getByRole("searchbox").fill("I");
+			await dialog.getByText("Type at least 2 letters").waitFor();
+			// Longer than the search's debounce: still no call, and no "Search failed".
+			await page.waitForTimeout(600);
+			assert(searches.length === 0, `no /users call for one letter (${searches.join(", ")})`);
+			assert((await dialog.getByText("Search failed").count()) === 0, "no failure shown");
+			await dialog.getByRole("searchbox").fill("Iv");
+			await dialog.getByText("Ivo Test").waitFor();
+			assert(searches.length === 1, `two letters search (${searches.length} calls)`);
+		},
+	},
+	{
+		name: "22.10 desktop: a plain www. address becomes a safe link",
+		async run(ctx) {
+			const A = await ctx.api.register("Wren Test");
+			const B = await ctx.api.register("Wade Test");
+			const { conversation } = await ctx.api.direct(A, B);
+			await ctx.api.send(B, conversation.id, "Notes are at www.example.edu/notes, see you there");
+			const { page } = await open(ctx, A);
+			await openChat(page, "Wade Test");
+			const link = bubble(page, "Notes are at").getByRole("link", { name: "www.example.edu/notes" });
+			await link.waitFor();
+			assert((await link.getAttribute("href")) === "https://www.example.edu/notes", "opens as https");
+			assert((await link.getAttribute("target")) === "_blank", "in a new tab");
+			assert((await link.getAttribute("rel")) === "noopener noreferrer", "without opener or referrer");
+		},
+	},
+	{
+		name: "22.9 desktop: a group name at its limit says so, while typing and when renaming",
+		async run(ctx) {
+			const A = await ctx.api.register("Gala Test");
+			const B = await ctx.api.register("Gus Test");
+			const C = await ctx.api.register("Gwen Test");
+			const { page } = await open(ctx, A);
+			const dialog = await openNewMessage(page);
+			for (const name of ["Gus Test", "Gwen Test"]) {
+				await dialog.getByRole("searchbox").fill(name);
+				await dialog.getByRole("button", { name: new RegExp(name) }).click();
+			}
+			const field = dialog.getByLabel("Group name");
+			const hint = dialog.getByTestId("length-hint");
+			await field.fill("x".repeat(50));
+			assert((await hint.textContent()) === "", "far from the limit nothing shows");
+			await field.fill("x".repeat(110));
+			await dialog.getByText("10 of 120 characters left").waitFor();
+			await field.fill("y".repeat(130));
+			assert((await field.inputValue()).length === 120, "the field stops at 120");
+			await dialog.getByText("That's the limit: 120 characters").waitFor();
+			const found = await axeViolations(page);
+			assert(found.length === 0, `axe: ${JSON.stringify(found, null, 1)}`);
+			await field.fill("Short club");
+			await dialog.getByRole("button", { name: "Create group" }).click();
+			await page.locator("#chat-title", { hasText: "Short club" }).waitFor();
+			await page.getByRole("button", { name: "Group info", exact: true }).click();
+			const info = page.getByRole("dialog");
+			await info.getByRole("button", { name: "Rename group" }).click();
+			await info.getByLabel("Group name").fill("z".repeat(140));
+			await info.getByText("That's the limit: 100 characters").waitFor();
+			assert(B.user.id && C.user.id, "both exist");
+		},
+	},
+	{
+		name: "22.18 desktop: a refused push subscription is explained in plain words",
+		async run(ctx) {
+			const A = await ctx.api.register("Pia Test");
+			// Permission given, but headless Chromium has no push service: subscribe() fails with
+			// "Registration failed - permission denied", as the student's browser did.
+			const { page, context } = await open(ctx, A);
+			await context.grantPermissions(["notifications"], { origin: ctx.origin });
+			await until(
+				() => page.evaluate(async () => Boolean(await navigator.serviceWorker.getRegistration("/"))),
+				"the service worker is registered",
+			);
+			await page.getByRole("button", { name: "Settings" }).click();
+			const settings = page.getByRole("dialog", { name: "Settings" });
+			const toggle = settings.getByRole("switch", { name: /Message notifications/ });
+			await until(async () => !(await toggle.isDisabled()), "the switch is ready");
+			if (await toggle.isChecked()) await toggle.click();
+			await until(async () => !(await toggle.isChecked()), "off");
+			await toggle.click();
+			const note = settings.getByRole("status").filter({ hasText: "allow notifications for this site" });
+			await note.waitFor();
+			const text = await settings.textContent();
+			assert(!/Registration failed|permission denied|off and on again…/u.test(text), `no raw browser error: ${text}`);
+		},
+	},
+];
