@@ -4,12 +4,11 @@ import {
 	assert,
 	axeViolations,
 	bubble,
-	DESKTOP,
+	makePng,
 	open,
 	openChat,
 	openChatBy,
 	PHONE,
-	sendText,
 	until,
 	waitForMessage,
 } from "./harness.mjs";
@@ -22,7 +21,72 @@ async function openNewMessage(page) {
 	return dialog;
 }
 
+/** The open chat's title, or null on the list. */
+function chatTitle(page) {
+	return page.evaluate(() => document.querySelector("#chat-title")?.textContent ?? null);
+}
+
 export const writingScenarios = [
+	{
+		name: "22.11 desktop: Escape closes the confirmation inside Group info alone, then Group info, then the chat",
+		async run(ctx) {
+			const A = await ctx.api.register("Lyra Test");
+			const B = await ctx.api.register("Lowe Test");
+			await ctx.api.group(A, "Layer Club", [B]);
+			const { page } = await open(ctx, A);
+			await openChat(page, "Layer Club");
+			await page.getByRole("button", { name: "Group info", exact: true }).click();
+			const info = page.getByRole("dialog", { name: /Layer Club|Group info/ });
+			await info.getByRole("button", { name: "Leave group" }).click();
+			const confirm = page.getByRole("alertdialog");
+			await confirm.waitFor();
+			await page.keyboard.press("Escape");
+			await until(async () => (await confirm.count()) === 0, "Escape closes the confirmation");
+			await page.waitForTimeout(300);
+			assert(await info.isVisible(), "Group info is still open");
+			assert((await chatTitle(page))?.startsWith("Layer Club"), "and the chat");
+			await page.keyboard.press("Escape");
+			await until(async () => (await info.count()) === 0, "the next Escape closes Group info");
+			await page.waitForTimeout(300);
+			assert((await chatTitle(page))?.startsWith("Layer Club"), "the chat stays open");
+			await page.keyboard.press("Escape");
+			await until(async () => (await chatTitle(page)) === null, "the third Escape closes the chat");
+		},
+	},
+	{
+		name: "22.11 phone: Back with the full-size photo open closes the photo and stays in the chat",
+		async run(ctx) {
+			const A = await ctx.api.register("Bryn Test");
+			const B = await ctx.api.register("Bela Test");
+			await ctx.api.direct(A, B);
+			const { page } = await open(ctx, A, PHONE);
+			await openChatBy(page, "Bela Test");
+			await page
+				.locator('[data-testid="file-input"]')
+				.setInputFiles({ name: "board.png", mimeType: "image/png", buffer: await makePng(320, 200) });
+			await page.getByRole("textbox", { name: "Message" }).fill("The whiteboard");
+			await page.getByRole("button", { name: "Send", exact: true }).tap();
+			await waitForMessage(page, "The whiteboard", 20_000);
+			const message = bubble(page, "The whiteboard");
+			await message.locator('[data-testid="message-image"]').waitFor({ timeout: 15_000 });
+			await message.getByRole("button", { name: /open full size/ }).tap();
+			const viewer = page.getByRole("dialog", { name: "Photo from you" });
+			await viewer.waitFor();
+			await page.goBack();
+			await until(async () => (await viewer.count()) === 0, "Back closes the photo");
+			await page.waitForTimeout(400);
+			assert((await chatTitle(page)) === "Bela Test", `still in the chat (${await chatTitle(page)})`);
+			// The photo again, closed with its own button: the next Back leaves the chat, not a stale entry.
+			await message.getByRole("button", { name: /open full size/ }).tap();
+			await viewer.waitFor();
+			await viewer.getByRole("button", { name: "Close" }).tap();
+			await until(async () => (await viewer.count()) === 0, "Close closes the photo");
+			await page.waitForTimeout(300);
+			await page.goBack();
+			await until(async () => (await chatTitle(page)) === null, "then Back goes to the list");
+			await page.getByRole("heading", { name: "Chats" }).waitFor();
+		},
+	},
 	{
 		name: "22.13 desktop: a one-letter people search asks for a second letter and calls no API",
 		async run(ctx) {

@@ -1,6 +1,7 @@
 // The signed-in layout: list and chat side by side on desktop, one screen at a time on phones.
 // The open chat lives in the URL hash (#/c/<id>), so back navigation and reloads work on any host.
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { installLayerKeys, layers } from "../layers";
 import { useChat, useChatStore } from "../store/context";
 import { Button } from "./Button";
 import styles from "./ChatApp.module.css";
@@ -29,9 +30,11 @@ function markChatsOpenedFromList(event: HashChangeEvent) {
 }
 
 export function backToList(): void {
-	if (window.history.state?.campusChatFromList) window.history.back();
-	// Opened from a link or a reload: replace the entry, so the system Back does not return to the chat.
-	else window.location.replace("#/");
+	layers.navigate(() => {
+		if (window.history.state?.campusChatFromList) window.history.back();
+		// Opened from a link or a reload: replace the entry, so the system Back does not return to the chat.
+		else window.location.replace("#/");
+	});
 }
 
 function useOpenConversationId(): string | null {
@@ -53,8 +56,11 @@ function useDelayedConnection() {
 	return connection === "connecting" && !connectingTooLong ? "online" : connection;
 }
 
+/** After the open layers' history entries are gone, so their going cannot undo the navigation (layers.ts). */
 export function navigateToConversation(id: string | null): void {
-	window.location.hash = id ? `#/c/${encodeURIComponent(id)}` : "#/";
+	layers.navigate(() => {
+		window.location.hash = id ? `#/c/${encodeURIComponent(id)}` : "#/";
+	});
 }
 
 export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
@@ -77,6 +83,16 @@ export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
 	}, [conversations]);
 
 	const closeComposer = useCallback(() => setComposing(false), []);
+
+	// Escape closes the top layer (menu, picker, viewer, dialog, confirmation), and with none open
+	// the chat; Back closes the top layer too (issue 22.11).
+	useEffect(
+		() =>
+			installLayerKeys(() => {
+				if (CHAT_HASH.test(window.location.hash)) backToList();
+			}),
+		[],
+	);
 
 	useEffect(() => {
 		window.addEventListener("hashchange", markChatsOpenedFromList);

@@ -123,10 +123,11 @@ function ConversationRow({ conversation: c, participants, users, me, active, now
 				aria-current={active ? "page" : undefined}
 				data-conversation-id={c.id}
 				onClick={(e) => {
-					if (active) {
-						e.preventDefault();
-						navigateToConversation(c.id);
-					}
+					// Through navigateToConversation, so a menu's history entry going away cannot undo it (layers.ts);
+					// a modified click still opens the link as the browser would.
+					if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+					e.preventDefault();
+					navigateToConversation(c.id);
 				}}
 			>
 				<Avatar

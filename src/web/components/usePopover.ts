@@ -1,7 +1,9 @@
 // Menus and popovers are position: fixed and placed by placePopover (flip and clamp), so they
-// never run off a phone's edge (issue 15.1). They close on an outside tap or click, on Escape,
-// and follow their anchor on resize and scroll.
+// never run off a phone's edge (issue 15.1). They close on an outside tap or click, on Escape
+// and Back (each is a layer, layers.ts: only the top one closes), and follow their anchor on
+// resize and scroll.
 import { type RefObject, useLayoutEffect } from "react";
+import { layers } from "../layers";
 import { placePopover } from "../popover";
 
 export function usePopover(
@@ -35,20 +37,18 @@ export function usePopover(
 			if (anchor.current?.contains(target) || popover.current?.contains(target)) return;
 			close();
 		};
-		const onKey = (e: KeyboardEvent) => {
-			if (e.key !== "Escape") return;
+		const layer = layers.open(() => {
 			close();
 			anchor.current?.focus();
-		};
+		});
 		window.addEventListener("resize", place);
 		window.addEventListener("scroll", place, true);
 		document.addEventListener("pointerdown", onPointer);
-		document.addEventListener("keydown", onKey);
 		return () => {
+			layers.remove(layer);
 			window.removeEventListener("resize", place);
 			window.removeEventListener("scroll", place, true);
 			document.removeEventListener("pointerdown", onPointer);
-			document.removeEventListener("keydown", onKey);
 		};
 	}, [open, close, anchor, popover, align]);
 }
