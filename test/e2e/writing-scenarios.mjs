@@ -90,8 +90,8 @@ export const writingScenarios = [
 	{
 		name: "22.13 desktop: a one-letter people search asks for a second letter and calls no API",
 		async run(ctx) {
-			const A = await ctx.api.register("Ines Test");
-			await ctx.api.register("Ivo Test");
+			const A = await ctx.api.register("Isolde Test");
+			await ctx.api.register("Ivanka Test");
 			const { page } = await open(ctx, A);
 			const searches = [];
 			page.on("request", (r) => {
@@ -104,15 +104,15 @@ export const writingScenarios = [
 			await page.waitForTimeout(600);
 			assert(searches.length === 0, `no /users call for one letter (${searches.join(", ")})`);
 			assert((await dialog.getByText("Search failed").count()) === 0, "no failure shown");
-			await dialog.getByRole("searchbox").fill("Iv");
-			await dialog.getByText("Ivo Test").waitFor();
+			await dialog.getByRole("searchbox").fill("Iva");
+			await dialog.getByText("Ivanka Test").waitFor();
 			assert(searches.length === 1, `two letters search (${searches.length} calls)`);
 		},
 	},
 	{
 		name: "22.10 desktop: a plain www. address becomes a safe link",
 		async run(ctx) {
-			const A = await ctx.api.register("Wren Test");
+			const A = await ctx.api.register("Wilma Test");
 			const B = await ctx.api.register("Wade Test");
 			const { conversation } = await ctx.api.direct(A, B);
 			await ctx.api.send(B, conversation.id, "Notes are at www.example.edu/notes, see you there");
@@ -129,11 +129,11 @@ export const writingScenarios = [
 		name: "22.9 desktop: a group name at its limit says so, while typing and when renaming",
 		async run(ctx) {
 			const A = await ctx.api.register("Gala Test");
-			const B = await ctx.api.register("Gus Test");
-			const C = await ctx.api.register("Gwen Test");
+			const B = await ctx.api.register("Gideon Test");
+			const C = await ctx.api.register("Greta Test");
 			const { page } = await open(ctx, A);
 			const dialog = await openNewMessage(page);
-			for (const name of ["Gus Test", "Gwen Test"]) {
+			for (const name of ["Gideon Test", "Greta Test"]) {
 				await dialog.getByRole("searchbox").fill(name);
 				await dialog.getByRole("button", { name: new RegExp(name) }).click();
 			}
@@ -162,7 +162,7 @@ export const writingScenarios = [
 	{
 		name: "22.18 desktop: a refused push subscription is explained in plain words",
 		async run(ctx) {
-			const A = await ctx.api.register("Pia Test");
+			const A = await ctx.api.register("Priya Test");
 			// Permission given, but headless Chromium has no push service: subscribe() fails with
 			// "Registration failed - permission denied", as the student's browser did.
 			const { page, context } = await open(ctx, A);
@@ -182,6 +182,49 @@ export const writingScenarios = [
 			await note.waitFor();
 			const text = await settings.textContent();
 			assert(!/Registration failed|permission denied|off and on again…/u.test(text), `no raw browser error: ${text}`);
+		},
+	},
+	{
+		name: "22.19 phone: sign-in says whom to ask for a forgotten password; Settings changes it and keeps this device signed in",
+		async run(ctx) {
+			const A = await ctx.api.register("Cora Test");
+			const other = await ctx.api.call("POST", "/auth/login", { email: A.email, password: A.password });
+			const signedOut = await ctx.browser.newContext({
+				viewport: PHONE,
+				hasTouch: true,
+				isMobile: true,
+				baseURL: ctx.origin,
+			});
+			ctx.contexts.push(signedOut);
+			const login = await signedOut.newPage();
+			await login.goto("/");
+			await login.getByRole("button", { name: "Forgot your password?" }).tap();
+			const help = login.getByTestId("forgot-help");
+			await help.waitFor();
+			assert(/Ask the person who runs Campus Chat/u.test(await help.textContent()), "says whom to ask");
+			const forgotBox = await login.getByRole("button", { name: "Forgot your password?" }).boundingBox();
+			assert(forgotBox && forgotBox.height >= 44, `the link is a 44 px target (${forgotBox?.height})`);
+			const found = await axeViolations(login);
+			assert(found.length === 0, `axe on sign-in: ${JSON.stringify(found, null, 1)}`);
+
+			const { page } = await open(ctx, A, PHONE);
+			await page.getByRole("button", { name: "Settings" }).tap();
+			const settings = page.getByRole("dialog", { name: "Settings" });
+			await settings.getByRole("button", { name: "Change password…" }).tap();
+			await settings.getByLabel("Current password").fill("not my password");
+			await settings.getByLabel("New password").fill("a brand new secret");
+			await settings.getByRole("button", { name: "Change password", exact: true }).tap();
+			await settings.getByRole("alert").filter({ hasText: "isn't your current password" }).waitFor();
+			assert(await settings.isVisible(), "a wrong current password does not sign me out");
+			await settings.getByLabel("Current password").fill(A.password);
+			await settings.getByRole("button", { name: "Change password", exact: true }).tap();
+			await settings.getByRole("status").filter({ hasText: "Password changed" }).waitFor();
+			assert((await axeViolations(page)).length === 0, "axe on Settings");
+			await settings.getByRole("button", { name: "Close" }).tap();
+			await page.getByRole("heading", { name: "Chats" }).waitFor();
+			const me = await fetch(`${ctx.origin}/api/v1/me`, { headers: { authorization: `Bearer ${other.token}` } });
+			assert(me.status === 401, `the other device is signed out (${me.status})`);
+			await ctx.api.call("POST", "/auth/login", { email: A.email, password: "a brand new secret" });
 		},
 	},
 ];

@@ -10,8 +10,9 @@ import { useChat, useChatStore } from "../store/context";
 import { IconButton } from "./Button";
 import styles from "./Composer.module.css";
 import { MentionList, ReplyBanner } from "./ComposerExtras";
+import { EmojiPicker } from "./EmojiPicker";
 import { ImageFileInput, useObjectUrl } from "./ImageFileInput";
-import { IconAttach, IconClose, IconSend } from "./icons";
+import { IconAttach, IconClose, IconEmoji, IconSend } from "./icons";
 
 /** A phone or tablet: no hover and a coarse pointer. Read at each key press, so a docked tablet follows. */
 export function isTouchScreen(): boolean {
@@ -37,6 +38,9 @@ export function Composer({ conversationId }: { conversationId: string }) {
 	const participants = useChat((s) => s.participants[conversationId]);
 	const users = useChat((s) => s.users);
 	const [mention, setMention] = useState<MentionQuery | null>(null);
+	const [pickingEmoji, setPickingEmoji] = useState(false);
+	/** Where the caret was when the picker opened: the emoji goes there. */
+	const caret = useRef<{ start: number; end: number } | null>(null);
 	const [activeMention, setActiveMention] = useState(0);
 	const members = (participants ?? []).map((p) => users[p.user.id] ?? p.user);
 	const candidates = mention ? filterMentionCandidates(members, mention.query, meId) : [];
@@ -137,6 +141,29 @@ export function Composer({ conversationId }: { conversationId: string }) {
 		}
 	}
 
+	function openEmojiPicker() {
+		const el = textarea.current;
+		caret.current = el ? { start: el.selectionStart, end: el.selectionEnd } : null;
+		setPickingEmoji(true);
+	}
+
+	/** The picked emoji goes in at the caret (replacing a selection), and the caret after it (issue 22.7). */
+	function insertEmoji(emoji: string) {
+		const at = caret.current ?? { start: text.length, end: text.length };
+		const next = text.slice(0, at.start) + emoji + text.slice(at.end);
+		const position = at.start + emoji.length;
+		setText(next);
+		setPickingEmoji(false);
+		store.notifyTyping(conversationId);
+		// After the dialog has closed and given the focus back.
+		requestAnimationFrame(() => {
+			const el = textarea.current;
+			if (!el) return;
+			el.focus();
+			el.setSelectionRange(position, position);
+		});
+	}
+
 	function pick(selected: File | undefined) {
 		if (!selected) return;
 		if (!IMAGE_CONTENT_TYPES.some((t) => t === selected.type)) {
@@ -206,10 +233,23 @@ export function Composer({ conversationId }: { conversationId: string }) {
 					onKeyDown={onKeyDown}
 					onBlur={() => store.stopTyping()}
 				/>
+				<IconButton onClick={openEmojiPicker} aria-label="Emoji" title="Emoji" aria-haspopup="dialog">
+					<IconEmoji />
+				</IconButton>
 				<button type="submit" className={styles["send-btn"]} disabled={!canSend} aria-label="Send">
 					<IconSend />
 				</button>
 			</div>
+			{pickingEmoji ? (
+				<EmojiPicker
+					title="Choose an emoji"
+					onPick={insertEmoji}
+					onClose={() => {
+						setPickingEmoji(false);
+						requestAnimationFrame(() => textarea.current?.focus());
+					}}
+				/>
+			) : null}
 		</form>
 	);
 }

@@ -370,6 +370,8 @@ function MessageActions({
 	function react(emoji: string) {
 		closeMenu();
 		setPicking(false);
+		// The picker's own focus return lands on the menu item it came from, which is gone (issue 22.12).
+		requestAnimationFrame(() => button.current?.focus());
 		void store.toggleReaction(message, emoji);
 	}
 
@@ -397,7 +399,7 @@ function MessageActions({
 				type="button"
 				className={styles["more-btn"]}
 				data-message-actions
-				aria-label={`Actions for ${who} at ${clockTime(message.createdAt)}`}
+				aria-label={actionsLabel(who, clockTime(message.createdAt), message)}
 				aria-haspopup="menu"
 				aria-expanded={open}
 				aria-controls={open ? menuId : undefined}
@@ -518,7 +520,7 @@ function MessageActions({
 					onPick={react}
 					onClose={() => {
 						setPicking(false);
-						button.current?.focus();
+						requestAnimationFrame(() => button.current?.focus());
 					}}
 				/>
 			) : null}
@@ -547,6 +549,20 @@ function MessageActions({
 			) : null}
 		</div>
 	);
+}
+
+/**
+ * "Actions for your message at 4:40 PM: “See you at…”": the time alone is not unique (two
+ * messages in a minute read the same), so the start of the text, or "a photo", follows (issue 22.12).
+ */
+export function actionsLabel(who: string, time: string, message: Pick<Message, "text" | "image">): string {
+	const words = message.text?.replace(/\s+/gu, " ").trim() ?? "";
+	const gist = words
+		? `“${[...words].length > 40 ? `${[...words].slice(0, 40).join("").trimEnd()}…` : words}”`
+		: message.image
+			? "a photo"
+			: "";
+	return `Actions for ${who} at ${time}${gist ? `: ${gist}` : ""}`;
 }
 
 export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
