@@ -178,7 +178,10 @@ export const writingScenarios = [
 			if (await toggle.isChecked()) await toggle.click();
 			await until(async () => !(await toggle.isChecked()), "off");
 			await toggle.click();
-			const note = settings.getByRole("status").filter({ hasText: "allow notifications for this site" });
+			// The browser's refusal ("permission denied") or its push service failing: either way, what to do.
+			const note = settings
+				.getByRole("status")
+				.filter({ hasText: /(allow notifications|allowed) for this site in your browser's settings/ });
 			await note.waitFor();
 			const text = await settings.textContent();
 			assert(!/Registration failed|permission denied|off and on again…/u.test(text), `no raw browser error: ${text}`);
@@ -225,6 +228,115 @@ export const writingScenarios = [
 			const me = await fetch(`${ctx.origin}/api/v1/me`, { headers: { authorization: `Bearer ${other.token}` } });
 			assert(me.status === 401, `the other device is signed out (${me.status})`);
 			await ctx.api.call("POST", "/auth/login", { email: A.email, password: "a brand new secret" });
+		},
+	},
+	{
+		name: "22.7 and 22.12 desktop: the composer's emoji button, search by name, arrows and Enter, focus back in the composer",
+		async run(ctx) {
+			const A = await ctx.api.register("Emil Test");
+			const B = await ctx.api.register("Esme Test");
+			const { conversation } = await ctx.api.direct(A, B);
+			await ctx.api.send(B, conversation.id, "Pizza tonight?");
+			const { page } = await open(ctx, A);
+			await openChat(page, "Esme Test");
+			const box = page.getByRole("textbox", { name: "Message" });
+			await box.fill("Yes ");
+			await page.getByRole("button", { name: "Emoji", exact: true }).click();
+			const picker = page.getByRole("dialog", { name: "Choose an emoji" });
+			await picker.waitFor();
+			await page.keyboard.type("pizza");
+			const grid = picker.getByRole("grid");
+			await until(async () => (await grid.locator("[data-emoji]").count()) === 1, "one emoji is named pizza");
+			await page.keyboard.press("ArrowDown");
+			assert((await page.evaluate(() => document.activeElement?.dataset.emoji)) === "🍕", "ArrowDown enters the grid");
+			await page.keyboard.press("Enter");
+			await until(async () => (await picker.count()) === 0, "picking closes the picker");
+			await until(
+				() => page.evaluate(() => document.activeElement?.id.startsWith("composer-")),
+				"the focus is back in the composer",
+			);
+			assert((await box.inputValue()) === "Yes 🍕", `the emoji went in at the caret (${await box.inputValue()})`);
+			await page.keyboard.type("!");
+			assert((await box.inputValue()) === "Yes 🍕!", "and typing goes on after it");
+			// The grid is one Tab stop, and the arrows walk it by rows of seven.
+			await page.getByRole("button", { name: "Emoji", exact: true }).click();
+			await picker.waitFor();
+			const tabStops = await grid.evaluate(
+				(el) => [...el.querySelectorAll("button")].filter((b) => b.tabIndex === 0).length,
+			);
+			assert(tabStops === 1, `one Tab stop in the grid (${tabStops})`);
+			await grid.locator('[data-index="0"]').focus();
+			await page.keyboard.press("ArrowRight");
+			await page.keyboard.press("ArrowDown");
+			assert((await page.evaluate(() => document.activeElement?.dataset.index)) === "8", "right then down is cell 8");
+			const found = await axeViolations(page);
+			assert(found.length === 0, `axe on the picker: ${JSON.stringify(found, null, 1)}`);
+			await page.keyboard.press("Escape");
+			await until(async () => (await picker.count()) === 0, "Escape closes the picker");
+			await page.waitForTimeout(300);
+			assert((await chatTitle(page)) === "Esme Test", "and only the picker");
+			await until(
+				() => page.evaluate(() => document.activeElement?.id.startsWith("composer-")),
+				"the focus is back in the composer",
+			);
+		},
+	},
+	{
+		name: "22.12 desktop: after a pick in the reaction picker the focus is back on that message's actions",
+		async run(ctx) {
+			const A = await ctx.api.register("Rafe Test");
+			const B = await ctx.api.register("Rina Test");
+			const { conversation } = await ctx.api.direct(A, B);
+			await ctx.api.send(B, conversation.id, "Exam moved to Friday");
+			await ctx.api.send(B, conversation.id, "Exam room is B12");
+			const { page } = await open(ctx, A);
+			await openChat(page, "Rina Test");
+			await waitForMessage(page, "Exam room is B12");
+			const first = bubble(page, "Exam moved to Friday").locator("[data-message-actions]");
+			const second = bubble(page, "Exam room is B12").locator("[data-message-actions]");
+			const names = [await first.getAttribute("aria-label"), await second.getAttribute("aria-label")];
+			assert(names[0] !== names[1], `two messages in a minute have different names: ${names.join(" / ")}`);
+			assert(names[0]?.includes("Exam moved to Friday"), `the name has the text: ${names[0]}`);
+			await first.focus();
+			await page.keyboard.press("Enter");
+			await page.getByRole("menu").waitFor();
+			await page.getByRole("menuitem", { name: "More reactions" }).click();
+			const picker = page.getByRole("dialog", { name: "Choose a reaction" });
+			await picker.waitFor();
+			await page.keyboard.type("party");
+			await page.keyboard.press("Enter");
+			await until(async () => (await picker.count()) === 0, "Enter picks the first match");
+			await bubble(page, "Exam moved to Friday").locator('[data-emoji="🥳"]').waitFor();
+			await until(
+				() => page.evaluate(() => document.activeElement?.getAttribute("aria-label")?.includes("Exam moved to Friday")),
+				"the focus is on that message's actions button",
+			);
+		},
+	},
+	{
+		name: "22.7 phone: the emoji button is a 44 px target and a tapped emoji lands in the message",
+		async run(ctx) {
+			const A = await ctx.api.register("Tova Test");
+			const B = await ctx.api.register("Tobin Test");
+			await ctx.api.direct(A, B);
+			const { page } = await open(ctx, A, PHONE);
+			await openChatBy(page, "Tobin Test");
+			const button = page.getByRole("button", { name: "Emoji", exact: true });
+			const size = await button.boundingBox();
+			assert(size && size.width >= 44 && size.height >= 44, `44 px (${size?.width}×${size?.height})`);
+			await button.tap();
+			const picker = page.getByRole("dialog", { name: "Choose an emoji" });
+			await picker.getByRole("button", { name: "Food" }).tap();
+			await picker.locator('[data-emoji="🍕"]').tap();
+			await until(async () => (await picker.count()) === 0, "the picker closes");
+			assert(
+				(await page.getByRole("textbox", { name: "Message" }).inputValue()) === "🍕",
+				"the emoji is in the message",
+			);
+			await page.getByRole("button", { name: "Send", exact: true }).tap();
+			await waitForMessage(page, "🍕");
+			const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+			assert(!wide, "no sideways overflow");
 		},
 	},
 ];

@@ -51,7 +51,6 @@ export function EmojiPicker({ onPick, onClose, title = "Choose a reaction" }: Em
 	const [query, setQuery] = useState("");
 	const [active, setActive] = useState(0);
 	const grid = useRef<HTMLDivElement>(null);
-	const focusActive = useRef(false);
 	const searchId = useId();
 	const statusId = useId();
 	const searching = query.trim().length > 0;
@@ -65,15 +64,9 @@ export function EmojiPicker({ onPick, onClose, title = "Choose a reaction" }: Em
 	// biome-ignore lint/correctness/useExhaustiveDependencies: a new list starts at its first emoji
 	useEffect(() => setActive(0), [category, query]);
 
-	useEffect(() => {
-		if (!focusActive.current) return;
-		focusActive.current = false;
-		grid.current?.querySelector<HTMLButtonElement>(`[data-index="${current}"]`)?.focus();
-	});
-
 	function moveTo(index: number) {
-		focusActive.current = true;
 		setActive(index);
+		grid.current?.querySelector<HTMLButtonElement>(`[data-index="${index}"]`)?.focus();
 	}
 
 	function onGridKey(e: KeyboardEvent<HTMLDivElement>) {

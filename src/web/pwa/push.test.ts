@@ -41,6 +41,7 @@ describe("a push subscription that failed, in plain words", () => {
 	it("any other failure says what still works and how to try again, without the raw message", () => {
 		const note = pushFailureNote(new DOMException("Registration failed - push service error", "AbortError"));
 		expect(note).toContain("while Campus Chat is open");
+		expect(note).toContain("allowed for this site in your browser's settings");
 		expect(note).not.toContain("Registration failed");
 	});
 });

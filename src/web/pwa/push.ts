@@ -111,7 +111,7 @@ export function pushFailureNote(error: unknown): string {
 	const name = error instanceof Error || error instanceof DOMException ? error.name : "";
 	const message = error instanceof Error || error instanceof DOMException ? error.message : "";
 	if (name === "NotAllowedError" || /permission|denied/iu.test(message)) return OPEN_ONLY_NOTE;
-	return "You'll get notifications while Campus Chat is open, but not when it's closed: this browser couldn't set that up just now. Check your connection, then turn this switch off and on to try again.";
+	return "You'll get notifications while Campus Chat is open, but not when it's closed: this browser couldn't set that up. Check that you're online and that notifications are allowed for this site in your browser's settings, then turn this switch off and on.";
 }
 
 /** Subscribes (or reuses the subscription) and tells the server; false if this browser has no push. */
