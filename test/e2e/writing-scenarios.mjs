@@ -233,12 +233,12 @@ export const writingScenarios = [
 	{
 		name: "22.7 and 22.12 desktop: the composer's emoji button, search by name, arrows and Enter, focus back in the composer",
 		async run(ctx) {
-			const A = await ctx.api.register("Emil Test");
-			const B = await ctx.api.register("Esme Test");
+			const A = await ctx.api.register("Emrys Test");
+			const B = await ctx.api.register("Eulalie Test");
 			const { conversation } = await ctx.api.direct(A, B);
 			await ctx.api.send(B, conversation.id, "Pizza tonight?");
 			const { page } = await open(ctx, A);
-			await openChat(page, "Esme Test");
+			await openChat(page, "Eulalie Test");
 			const box = page.getByRole("textbox", { name: "Message" });
 			await box.fill("Yes ");
 			await page.getByRole("button", { name: "Emoji", exact: true }).click();
@@ -274,7 +274,7 @@ export const writingScenarios = [
 			await page.keyboard.press("Escape");
 			await until(async () => (await picker.count()) === 0, "Escape closes the picker");
 			await page.waitForTimeout(300);
-			assert((await chatTitle(page)) === "Esme Test", "and only the picker");
+			assert((await chatTitle(page)) === "Eulalie Test", "and only the picker");
 			await until(
 				() => page.evaluate(() => document.activeElement?.id.startsWith("composer-")),
 				"the focus is back in the composer",
@@ -337,6 +337,100 @@ export const writingScenarios = [
 			await waitForMessage(page, "🍕");
 			const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 			assert(!wide, "no sideways overflow");
+		},
+	},
+	{
+		name: "22.12 desktop: arrow keys and Enter move into the results of New message and Search",
+		async run(ctx) {
+			const A = await ctx.api.register("Kalinda Test");
+			const B = await ctx.api.register("Kasimir Test");
+			const { conversation } = await ctx.api.direct(A, B);
+			await ctx.api.send(B, conversation.id, "the lab report is due monday");
+			await ctx.api.send(B, conversation.id, "lunch first?");
+			const { page } = await open(ctx, A);
+			const dialog = await openNewMessage(page);
+			await page.keyboard.type("Kasimir");
+			const person = dialog.getByRole("button", { name: /Kasimir Test/ });
+			await person.waitFor();
+			await page.keyboard.press("ArrowDown");
+			assert(await person.evaluate((el) => el === document.activeElement), "ArrowDown reaches the person found");
+			await page.keyboard.press("Enter");
+			await dialog.getByRole("button", { name: "Remove Kasimir Test" }).waitFor();
+			await page.keyboard.press("ArrowUp");
+			assert(
+				await dialog.getByRole("searchbox").evaluate((el) => el === document.activeElement),
+				"ArrowUp goes back to the box",
+			);
+			// In a search box with text, the browser's Escape first empties it; the next closes the dialog.
+			await page.keyboard.press("Escape");
+			await page.waitForTimeout(200);
+			if ((await dialog.count()) > 0) {
+				assert((await dialog.getByRole("searchbox").inputValue()) === "", "the first Escape empties the box");
+				await page.keyboard.press("Escape");
+			}
+			await until(async () => (await dialog.count()) === 0, "Escape closes New message");
+			// Search: type, ArrowDown to the result, Enter opens the chat at it.
+			await page.getByRole("button", { name: "Search messages" }).click();
+			const search = page.getByRole("dialog", { name: "Search messages" });
+			await search.waitFor();
+			await page.keyboard.type("lab report");
+			const result = search.getByTestId("search-result").first();
+			await result.waitFor();
+			await page.keyboard.press("ArrowDown");
+			assert(await result.evaluate((el) => el === document.activeElement), "ArrowDown reaches the first result");
+			await page.keyboard.press("Enter");
+			await until(async () => (await search.count()) === 0, "Enter opens it");
+			await page.locator("#chat-title", { hasText: "Kasimir Test" }).waitFor();
+			await waitForMessage(page, "the lab report is due monday");
+		},
+	},
+	{
+		name: "22.15 phone: Read by closes on Escape, on scroll and on a tap outside, and never covers the reactions",
+		async run(ctx) {
+			const A = await ctx.api.register("Rosalind Test");
+			const B = await ctx.api.register("Rolf Test");
+			const C = await ctx.api.register("Ruth Test");
+			const g = await ctx.api.group(A, "Reading Room", [B, C]);
+			for (let i = 1; i <= 14; i++) await ctx.api.send(B, g.conversation.id, `earlier line ${i}`);
+			const { message } = await ctx.api.send(A, g.conversation.id, "Who has read this?");
+			await ctx.api.call("PUT", `/messages/${message.id}/reactions/${encodeURIComponent("👍")}`, undefined, B.token);
+			for (const member of [B, C])
+				await ctx.api.call("POST", `/conversations/${g.conversation.id}/read`, {}, member.token);
+			const { page } = await open(ctx, A, PHONE);
+			await openChatBy(page, "Reading Room");
+			const mine = bubble(page, "Who has read this?");
+			const readBy = mine.getByRole("button", { name: "Read by 2" });
+			await readBy.waitFor({ timeout: 15_000 });
+			await mine.locator('[data-emoji="👍"]').waitFor();
+			const popover = page.locator('[data-testid="read-by-list"]');
+			const closed = () => until(async () => (await popover.count()) === 0, "Read by closes", 5000);
+
+			await readBy.tap();
+			await popover.waitFor();
+			const list = await popover.boundingBox();
+			const chips = await mine.locator('[data-emoji="👍"]').boundingBox();
+			const overlaps =
+				list &&
+				chips &&
+				list.x < chips.x + chips.width &&
+				chips.x < list.x + list.width &&
+				list.y < chips.y + chips.height &&
+				chips.y < list.y + list.height;
+			assert(!overlaps, `Read by does not cover the reactions (${JSON.stringify({ list, chips })})`);
+			await page.keyboard.press("Escape");
+			await closed();
+			assert((await chatTitle(page)) === "Reading Room", "Escape closed only Read by");
+
+			await readBy.tap();
+			await popover.waitFor();
+			await page.locator('[data-testid="messages"]').evaluate((el) => el.scrollBy(0, -200));
+			await closed();
+
+			await mine.scrollIntoViewIfNeeded();
+			await readBy.tap();
+			await popover.waitFor();
+			await page.locator("#chat-title").tap();
+			await closed();
 		},
 	},
 ];

@@ -234,7 +234,8 @@ function Receipt({ message, conversation }: { message: Message; conversation: Co
 	const anchor = useRef<HTMLButtonElement>(null);
 	const popover = useRef<HTMLUListElement>(null);
 	const close = useCallback(() => setOpen(false), []);
-	usePopover(open, close, anchor, popover, "end");
+	// Above its button, so it never covers the reactions under the bubble; a scroll closes it (issue 22.15).
+	usePopover(open, close, anchor, popover, "end", { prefer: "above", closeOnScroll: true });
 	const info = receiptFor(message, participants, me.id);
 	const label = info.status === "read" ? "Read" : info.status === "delivered" ? "Delivered" : "Sent";
 	// Read, delivered and sent differ by shape (disc, double tick, single tick), not only colour.

@@ -6,12 +6,20 @@ import { type RefObject, useLayoutEffect } from "react";
 import { layers } from "../layers";
 import { placePopover } from "../popover";
 
+interface PopoverOptions {
+	/** Goes above its anchor when it fits (it must not cover what lies under the anchor). */
+	prefer?: "below" | "above";
+	/** A scroll closes it instead of moving it along (a small note such as Read by, issue 22.15). */
+	closeOnScroll?: boolean;
+}
+
 export function usePopover(
 	open: boolean,
 	close: () => void,
 	anchor: RefObject<HTMLElement | null>,
 	popover: RefObject<HTMLElement | null>,
 	align: "start" | "end",
+	{ prefer = "below", closeOnScroll = false }: PopoverOptions = {},
 ): void {
 	useLayoutEffect(() => {
 		if (!open) return;
@@ -25,6 +33,8 @@ export function usePopover(
 				{ width: p.offsetWidth, height: p.offsetHeight },
 				viewport,
 				align,
+				undefined,
+				prefer,
 			);
 			p.style.top = `${spot.top}px`;
 			p.style.left = `${spot.left}px`;
@@ -41,14 +51,19 @@ export function usePopover(
 			close();
 			anchor.current?.focus();
 		});
+		const onScroll = (e: Event) => {
+			if (!closeOnScroll) return place();
+			if (e.target instanceof Node && popover.current?.contains(e.target)) return;
+			close();
+		};
 		window.addEventListener("resize", place);
-		window.addEventListener("scroll", place, true);
+		window.addEventListener("scroll", onScroll, true);
 		document.addEventListener("pointerdown", onPointer);
 		return () => {
 			layers.remove(layer);
 			window.removeEventListener("resize", place);
-			window.removeEventListener("scroll", place, true);
+			window.removeEventListener("scroll", onScroll, true);
 			document.removeEventListener("pointerdown", onPointer);
 		};
-	}, [open, close, anchor, popover, align]);
+	}, [open, close, anchor, popover, align, prefer, closeOnScroll]);
 }
