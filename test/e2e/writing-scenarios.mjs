@@ -9,6 +9,7 @@ import {
 	openChat,
 	openChatBy,
 	PHONE,
+	sendText,
 	until,
 	waitForMessage,
 } from "./harness.mjs";
@@ -431,6 +432,81 @@ export const writingScenarios = [
 			await popover.waitFor();
 			await page.locator("#chat-title").tap();
 			await closed();
+		},
+	},
+	{
+		name: "22.8 desktop: ↑ in an empty composer edits my last message there; Escape cancels and brings the draft back",
+		async run(ctx) {
+			const A = await ctx.api.register("Edwina Test");
+			const B = await ctx.api.register("Egon Test");
+			await ctx.api.direct(A, B);
+			const { page } = await open(ctx, A);
+			await openChat(page, "Egon Test");
+			await sendText(page, "the first thing I said");
+			await sendText(page, "see you at 5 in room B12, bring the slides");
+			await bubble(page, "bring the slides").locator('[data-testid="ticks"]').waitFor();
+			const box = page.getByRole("textbox", { name: "Message" });
+			await box.focus();
+			await page.keyboard.press("ArrowUp");
+			const banner = page.getByTestId("edit-banner");
+			await banner.waitFor();
+			const editBox = page.getByRole("textbox", { name: "Edit message" });
+			assert((await editBox.inputValue()) === "see you at 5 in room B12, bring the slides", "my last message, whole");
+			assert(
+				(await bubble(page, "bring the slides").locator('[data-testid="edit-form"]').count()) === 0,
+				"no box in the bubble",
+			);
+			await page.keyboard.press("Escape");
+			await until(async () => (await banner.count()) === 0, "Escape cancels the edit");
+			assert((await box.inputValue()) === "", "the composer is empty again");
+			assert((await chatTitle(page)) === "Egon Test", "and the chat stays open");
+			// With a draft: Edit from the menu puts it aside, Save gives it back.
+			await box.fill("a draft I keep");
+			await bubble(page, "bring the slides").hover();
+			await bubble(page, "bring the slides").locator("[data-message-actions]").click();
+			await page.getByRole("menuitem", { name: "Edit" }).click();
+			await banner.waitFor();
+			await until(
+				() => page.evaluate(() => document.activeElement?.id.startsWith("composer-")),
+				"the focus is in the composer",
+			);
+			await editBox.fill("see you at 6 in room B12, bring the slides");
+			await page.keyboard.press("Enter");
+			await until(async () => (await banner.count()) === 0, "Enter saves");
+			await bubble(page, "see you at 6").locator('[data-testid="edited"]').waitFor();
+			assert((await box.inputValue()) === "a draft I keep", `the draft is back (${await box.inputValue()})`);
+			const found = await axeViolations(page);
+			assert(found.length === 0, `axe: ${JSON.stringify(found, null, 1)}`);
+		},
+	},
+	{
+		name: "22.8 phone: a long message is edited in the composer bar, whole, with a readable Cancel",
+		async run(ctx) {
+			const A = await ctx.api.register("Elke Test");
+			const B = await ctx.api.register("Ezra Test");
+			const { conversation } = await ctx.api.direct(A, B);
+			const long = `${"This is a long message about the group project plan. ".repeat(5)}The end.`;
+			await ctx.api.send(A, conversation.id, long);
+			const { page } = await open(ctx, A, PHONE);
+			await openChatBy(page, "Ezra Test");
+			const mine = bubble(page, "The end.");
+			await mine.locator('[data-testid="bubble"]').tap();
+			await mine.locator("[data-message-actions]").tap();
+			await page.getByRole("menuitem", { name: "Edit" }).tap();
+			await page.getByTestId("edit-banner").waitFor();
+			const editBox = page.getByRole("textbox", { name: "Edit message" });
+			assert((await editBox.inputValue()) === long, "the whole text is in the box");
+			const cancel = page.getByRole("button", { name: "Cancel editing" });
+			const size = await cancel.boundingBox();
+			assert(
+				size && size.width >= 44 && size.height >= 44,
+				`Cancel is a 44 px target (${size?.width}×${size?.height})`,
+			);
+			await editBox.fill("Short now.");
+			await page.getByRole("button", { name: "Save", exact: true }).tap();
+			await waitForMessage(page, "Short now.");
+			await bubble(page, "Short now.").locator('[data-testid="edited"]').waitFor();
+			assert((await axeViolations(page)).length === 0, "axe at 390 px");
 		},
 	},
 ];

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import type { Conversation, Message } from "../../shared/schemas";
+import { startEditing, useEditing } from "../editing";
 import { failureText } from "../effects/store";
 import { QUICK_REACTIONS } from "../emoji";
 import { clockTime, fullTime } from "../format";
@@ -11,7 +12,6 @@ import { quoteOf } from "../store/threads";
 import { Avatar } from "./Avatar";
 import { LinkButton } from "./Button";
 import { ConfirmDialog } from "./ConfirmDialog";
-import { EditMessageForm } from "./EditMessageForm";
 import { EmojiPicker } from "./EmojiPicker";
 import { ImageViewer } from "./ImageViewer";
 import { IconAlert, IconCheck, IconClock, IconMore, IconReadCheck } from "./icons";
@@ -46,7 +46,8 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 	const [viewing, setViewing] = useState(false);
 	const [showActions, setShowActions] = useState(false);
 	const [menuOpen, setMenuOpen] = useState(false);
-	const [editing, setEditing] = useState(false);
+	// Edited in the composer bar (issue 22.8); the bubble only shows that it is the one.
+	const editing = useEditing(m.conversationId) === m.id;
 	const item = useRef<HTMLLIElement>(null);
 	const store = useChatStore();
 	const press = useRef<{ timer: ReturnType<typeof setTimeout>; fired: boolean } | null>(null);
@@ -121,6 +122,7 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 					)}
 					data-testid="bubble"
 					data-emoji-only={bigEmoji || undefined}
+					data-editing={editing || undefined}
 					onPointerDown={onPointerDown}
 					onPointerUp={endPress}
 					onPointerCancel={endPress}
@@ -165,17 +167,7 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 									<img src={m.image.url} alt="" loading="lazy" data-testid="message-image" />
 								</button>
 							) : null}
-							{editing ? (
-								<EditMessageForm
-									message={m}
-									onDone={() => {
-										setEditing(false);
-										requestAnimationFrame(() =>
-											item.current?.querySelector<HTMLButtonElement>("[data-message-actions]")?.focus(),
-										);
-									}}
-								/>
-							) : m.text ? (
+							{m.text ? (
 								<p className={styles["message-text"]} data-testid="message-text">
 									<RichText text={m.text} mentions={m.mentions} />
 								</p>
@@ -204,7 +196,7 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 						onActivate={onActivate}
 						open={menuOpen}
 						setOpen={setMenuOpen}
-						onEdit={() => setEditing(true)}
+						onEdit={() => startEditing(m.conversationId, m.id)}
 					/>
 				)}
 			</div>
