@@ -22,6 +22,24 @@ async function openNewMessage(page) {
 	return dialog;
 }
 
+/** The service worker is active and controls the page (so a reload works offline). */
+async function controlled(page) {
+	await until(
+		() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null),
+		"the service worker controls the page",
+		30_000,
+	);
+}
+
+/** The element is inside the message list's visible part. */
+function inView(page, locator) {
+	return locator.evaluate((el) => {
+		const list = el.closest('[data-testid="messages"]')?.getBoundingClientRect();
+		const box = el.getBoundingClientRect();
+		return Boolean(list) && box.top >= list.top - 1 && box.bottom <= list.bottom + 1;
+	});
+}
+
 /** The open chat's title, or null on the list. */
 function chatTitle(page) {
 	return page.evaluate(() => document.querySelector("#chat-title")?.textContent ?? null);
@@ -507,6 +525,51 @@ export const writingScenarios = [
 			await waitForMessage(page, "Short now.");
 			await bubble(page, "Short now.").locator('[data-testid="edited"]').waitFor();
 			assert((await axeViolations(page)).length === 0, "axe at 390 px");
+		},
+	},
+	{
+		name: "22.17 phone: a reload while offline opens the saved chat at the bottom, the waiting messages in sight, and says Offline",
+		async run(ctx) {
+			const A = await ctx.api.register("Orla Test");
+			const B = await ctx.api.register("Osric Test");
+			const { conversation } = await ctx.api.direct(A, B);
+			for (let i = 1; i <= 30; i++) await ctx.api.send(i % 2 ? B : A, conversation.id, `saved line ${i}`);
+			await ctx.api.call("POST", `/conversations/${conversation.id}/read`, {}, A.token);
+			const { page, context } = await open(ctx, A, PHONE);
+			await controlled(page);
+			await openChatBy(page, "Osric Test");
+			await waitForMessage(page, "saved line 30");
+			await until(
+				() =>
+					page.evaluate(
+						(id) => (localStorage.getItem(`campus-chat.offline.${id}`) ?? "").includes("saved line 30"),
+						A.user.id,
+					),
+				"the chat is saved on the device",
+			);
+			await context.setOffline(true);
+			await sendText(page, "written in the tunnel");
+			await page.getByTestId("waiting").first().waitFor();
+			await page.reload();
+			await page.locator("#chat-title", { hasText: "Osric Test" }).waitFor();
+			const waiting = page.locator('[data-testid="pending-message"]', { hasText: "written in the tunnel" });
+			await waiting.waitFor();
+			await until(() => inView(page, waiting), "the waiting message is in sight after the reload");
+			assert(await inView(page, bubble(page, "saved line 30")), "with the last saved message above it");
+			const banner = page
+				.getByRole("status")
+				.filter({ hasText: /offline/i })
+				.first();
+			await banner.waitFor();
+			await page.waitForTimeout(2500);
+			const texts = await page.getByRole("status").allInnerTexts();
+			assert(!texts.some((t) => t.includes("Connecting")), `no "Connecting…" while offline (${texts.join(" | ")})`);
+			assert(
+				texts.some((t) => /^You're offline/u.test(t)),
+				`the banner says offline (${texts.join(" | ")})`,
+			);
+			await context.setOffline(false);
+			await page.locator('[data-testid="message"]', { hasText: "written in the tunnel" }).waitFor({ timeout: 20_000 });
 		},
 	},
 ];

@@ -43,9 +43,23 @@ function useOpenConversationId(): string | null {
 	return match?.[1] ? decodeURIComponent(match[1]) : null;
 }
 
-/** Offline shows at once; "connecting" only if it lasts, so a quick reconnect does not flash a banner. */
+function subscribeOnline(callback: () => void) {
+	window.addEventListener("online", callback);
+	window.addEventListener("offline", callback);
+	return () => {
+		window.removeEventListener("online", callback);
+		window.removeEventListener("offline", callback);
+	};
+}
+
+/**
+ * Offline shows at once; "connecting" only if it lasts, so a quick reconnect does not flash a
+ * banner. A browser that says it is offline is offline, whatever the sockets are doing (issue 22.17).
+ */
 function useDelayedConnection() {
-	const connection = useChat((s) => s.connection);
+	const browserOnline = useSyncExternalStore(subscribeOnline, () => navigator.onLine);
+	const socketState = useChat((s) => s.connection);
+	const connection = browserOnline ? socketState : "offline";
 	const [connectingTooLong, setConnectingTooLong] = useState(false);
 	useEffect(() => {
 		setConnectingTooLong(false);

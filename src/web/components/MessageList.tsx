@@ -33,14 +33,16 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 	const anchor = useRef<{ firstSeq: number; fromBottom: number } | null>(null);
 	const [activeSeq, setActiveSeq] = useState<number | null>(null);
 	const jump = useChat((s) => s.jump);
+	// Offline, the chat saved on this device is all there will be: open it as if loaded, at the
+	// bottom or the first unread, instead of waiting at the top for a page that cannot come (issue 22.17).
+	const offline = useChat((s) => s.connection === "offline");
+	const ready = thread?.loaded === true || (thread?.restored === true && offline);
 
 	// The divider is decided once per opening, from what was unread then; live messages never move it.
 	const marker = readMarker?.conversationId === id ? readMarker : null;
 	const [divider, setDivider] = useState<{ decided: boolean; id: string | null }>({ decided: false, id: null });
 	const decided =
-		divider.decided || !marker || !thread?.loaded
-			? divider
-			: { decided: true, id: firstUnreadId(messages, marker, me.id) };
+		divider.decided || !marker || !ready ? divider : { decided: true, id: firstUnreadId(messages, marker, me.id) };
 	if (decided !== divider) setDivider(decided);
 	const firstUnread = decided.id;
 
@@ -77,7 +79,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 	// biome-ignore lint/correctness/useExhaustiveDependencies: pending sends also move the bottom
 	useLayoutEffect(() => {
 		const el = scroller.current;
-		if (!el || !thread?.loaded || !decided.decided) return;
+		if (!el || !ready || !decided.decided) return;
 		if (!didInitialScroll.current) {
 			didInitialScroll.current = true;
 			const line = el.querySelector<HTMLElement>(`.${styles["unread-divider"]}`);
@@ -98,7 +100,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		}
 		if (atBottom.current) scrollToBottom();
 		else countBelow();
-	}, [messages, pending, thread?.loaded, decided.decided, scrollToBottom, countBelow, notePosition]);
+	}, [messages, pending, ready, decided.decided, scrollToBottom, countBelow, notePosition]);
 
 	// Sending my own message always brings me to the bottom.
 	const pendingCount = pending.length;
