@@ -572,4 +572,78 @@ export const writingScenarios = [
 			await page.locator('[data-testid="message"]', { hasText: "written in the tunnel" }).waitFor({ timeout: 20_000 });
 		},
 	},
+	{
+		name: "22.14 phone: whole short group names, Sign out on one line, captions inset evenly, a reply's original stays in sight",
+		async run(ctx) {
+			const A = await ctx.api.register("Maximiliana Okonkwo-Fitzgerald");
+			const B = await ctx.api.register("Benedikt Test");
+			const C = await ctx.api.register("Cosima Test");
+			const g = await ctx.api.group(A, "CS101 Study Group", [B, C]);
+			for (let i = 1; i <= 25; i++) await ctx.api.send(B, g.conversation.id, `point ${i} about the exam`);
+			await ctx.api.call("POST", `/conversations/${g.conversation.id}/read`, {}, A.token);
+			const { page } = await open(ctx, A, PHONE);
+			const signOut = page.getByRole("button", { name: "Sign out" });
+			const lines = await signOut.evaluate((el) => {
+				const range = document.createRange();
+				range.selectNodeContents(el);
+				return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+			});
+			assert(lines === 1, `Sign out is on one line (${lines})`);
+			await openChatBy(page, "CS101 Study Group");
+			const cut = await page
+				.locator("#chat-title")
+				.evaluate((el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
+			assert(!cut, "the header shows the whole group name");
+			// An image with a caption of two lines: both lines start at the same inset, none touches the edge.
+			await page
+				.locator('[data-testid="file-input"]')
+				.setInputFiles({ name: "notes.png", mimeType: "image/png", buffer: await makePng(300, 200) });
+			await page
+				.getByRole("textbox", { name: "Message" })
+				.fill("A caption long enough to wrap onto a second line in the bubble on a phone");
+			await page.getByRole("button", { name: "Send", exact: true }).tap();
+			await waitForMessage(page, "A caption long enough", 20_000);
+			const photo = bubble(page, "A caption long enough");
+			await photo.locator('[data-testid="message-image"]').waitFor({ timeout: 15_000 });
+			const caption = await photo.evaluate((li) => {
+				const bubbleBox = li.querySelector('[data-testid="bubble"]').getBoundingClientRect();
+				const text = li.querySelector('[data-testid="message-text"]');
+				const range = document.createRange();
+				range.selectNodeContents(text);
+				const rows = new Map();
+				for (const r of range.getClientRects()) {
+					const key = Math.round(r.top);
+					const row = rows.get(key) ?? { left: r.left, right: r.right };
+					rows.set(key, { left: Math.min(row.left, r.left), right: Math.max(row.right, r.right) });
+				}
+				return { bubble: { left: bubbleBox.left, right: bubbleBox.right }, rows: [...rows.values()] };
+			});
+			assert(caption.rows.length >= 2, `the caption wraps (${caption.rows.length} lines)`);
+			const lefts = caption.rows.map((r) => r.left);
+			assert(Math.max(...lefts) - Math.min(...lefts) < 1.5, `every caption line starts at the same inset (${lefts})`);
+			assert(
+				caption.rows.every((r) => r.left >= caption.bubble.left + 6 && r.right <= caption.bubble.right - 6),
+				`no caption line touches the bubble's edge (${JSON.stringify(caption)})`,
+			);
+			// Replying to the last message while at the bottom: it stays in sight, no jump button over it.
+			await ctx.api.send(B, g.conversation.id, "and the last point, with a quote to answer");
+			await waitForMessage(page, "the last point");
+			const last = bubble(page, "the last point");
+			await until(() => inView(page, last), "the new message is in sight");
+			await last.locator('[data-testid="bubble"]').tap();
+			await last.locator("[data-message-actions]").tap();
+			await page.getByRole("menuitem", { name: "Reply" }).tap();
+			await page.getByTestId("reply-banner").waitFor();
+			await page.getByRole("textbox", { name: "Message" }).fill("@");
+			await page.waitForTimeout(400);
+			assert(await inView(page, last), "the message being answered is still in sight");
+			assert(
+				(await page.getByRole("button", { name: /Jump to|new message|latest/i }).count()) === 0,
+				"and no jump button covers it",
+			);
+			const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+			assert(!wide, "no sideways overflow");
+			assert((await axeViolations(page)).length === 0, "axe at 390 px");
+		},
+	},
 ];

@@ -60,7 +60,7 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 					<IconButton onClick={onCompose} aria-label="New message" title="New message">
 						<IconCompose />
 					</IconButton>
-					<Button variant="ghost" small onClick={onSignOut}>
+					<Button variant="ghost" small onClick={onSignOut} className={styles["sign-out"]}>
 						Sign out
 					</Button>
 				</div>

@@ -152,6 +152,19 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		return () => observer.disconnect();
 	}, [thread?.loaded, thread?.hasOlder, loadOlder]);
 
+	// The list shrinks when the composer grows (a reply's quote, an edit, the mention list, more
+	// lines): a reader at the bottom stays there, so the message being answered is not pushed
+	// under the composer with the jump button over it (issue 22.14).
+	useEffect(() => {
+		const el = scroller.current;
+		if (!el || typeof ResizeObserver === "undefined") return;
+		const observer = new ResizeObserver(() => {
+			if (atBottom.current && didInitialScroll.current) scrollToBottom();
+		});
+		observer.observe(el);
+		return () => observer.disconnect();
+	}, [scrollToBottom]);
+
 	const countFrame = useRef(0);
 	function onScroll() {
 		const el = scroller.current;
