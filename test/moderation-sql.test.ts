@@ -1,9 +1,11 @@
 // The README's "Moderation" SQL, exactly as an admin pastes it into the D1 console or into
 // `wrangler d1 execute --command "…"`, run against the migrated database: list open reports,
-// suspend, unsuspend, list suspended users, close a report. Every block of the section also has
-// to survive the shell and wrangler's option parser, and every change has to show its rows.
+// suspend, unsuspend, list suspended users, close a report, reset a forgotten password and sign
+// someone out everywhere. Every block of the section also has to survive the shell and
+// wrangler's option parser, and every change has to show its rows.
 import { describe, expect, it } from "vitest";
 import readme from "../README.md?raw";
+import { passwordHash, temporaryPassword } from "../scripts/password-hash.mjs";
 import { api, env, groupChat, registerUser, sendText } from "./helpers";
 
 const section = readme.slice(
@@ -105,5 +107,34 @@ describe("the README's moderation SQL", () => {
 		const typo = statement("Suspend a user").replace("student@campus.test", `x${user.user.email}`);
 		expect((await env.DB.prepare(typo).all()).results).toEqual([]);
 		expect((await api("GET", "/me", { token: user.token })).status).toBe(200);
+	});
+
+	it("resets a forgotten password with the script's hash, and signs the user out on every device", async () => {
+		const user = await registerUser("Forgetful");
+		const bystander = await registerUser("Remembers");
+		const temporary = temporaryPassword();
+		const forUser = (sql: string) => sql.replaceAll("student@campus.test", user.user.email);
+		const reset = await env.DB.prepare(
+			forUser(statement("Reset a forgotten password")).replace("PASTE_HASH", await passwordHash(temporary)),
+		).all<{ id: string; email: string }>();
+		expect(reset.results).toEqual([{ id: user.user.id, email: user.user.email }]);
+		const old = await api("POST", "/auth/login", { body: { email: user.user.email, password: user.password } });
+		expect(old.status).toBe(401);
+		const fresh = await api("POST", "/auth/login", { body: { email: user.user.email, password: temporary } });
+		expect(fresh.status).toBe(200);
+		const ended = await env.DB.prepare(forUser(statement("Sign a user out on every device"))).all<{ id: string }>();
+		expect(ended.results.length).toBe(2);
+		expect((await api("GET", "/me", { token: user.token })).status).toBe(401);
+		expect((await api("GET", "/me", { token: fresh.body.token })).status).toBe(401);
+		expect((await api("GET", "/me", { token: bystander.token })).status).toBe(200);
+		// The student picks their own password, with the temporary one as the current.
+		const again = await api("POST", "/auth/login", { body: { email: user.user.email, password: temporary } });
+		const changed = await api("PUT", "/me/password", {
+			token: again.body.token,
+			body: { currentPassword: temporary, newPassword: "my own password" },
+		});
+		expect(changed.status).toBe(204);
+		const mine = await api("POST", "/auth/login", { body: { email: user.user.email, password: "my own password" } });
+		expect(mine.status).toBe(200);
 	});
 });

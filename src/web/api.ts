@@ -94,6 +94,8 @@ type Ok<R> = R extends ClientResponse<infer T, infer S, string> ? (S extends Suc
 async function call<R extends ClientResponse<unknown, number, string>>(
 	send: () => Promise<R>,
 	schema?: z.ZodType<Ok<R>>,
+	/** A 401 that is about the request, not the session (a wrong current password): it does not sign out. */
+	ownUnauthorized?: (error: ApiError) => boolean,
 ): Promise<Ok<R>> {
 	let response: Response;
 	try {
@@ -111,13 +113,17 @@ async function call<R extends ClientResponse<unknown, number, string>>(
 		}
 	}
 	if (!response.ok) {
-		if (response.status === 401 && token && onUnauthorized) onUnauthorized();
 		const envelope = ErrorEnvelope.safeParse(json);
-		if (envelope.success) {
-			const { code, message, details } = envelope.data.error;
-			throw new ApiError(response.status, code, message, details);
-		}
-		throw new ApiError(response.status, "http_error", `Request failed (${response.status})`);
+		const error = envelope.success
+			? new ApiError(
+					response.status,
+					envelope.data.error.code,
+					envelope.data.error.message,
+					envelope.data.error.details,
+				)
+			: new ApiError(response.status, "http_error", `Request failed (${response.status})`);
+		if (response.status === 401 && token && onUnauthorized && !ownUnauthorized?.(error)) onUnauthorized();
+		throw error;
 	}
 	if (!schema) return json as Ok<R>;
 	const parsed = schema.safeParse(json);
@@ -126,6 +132,13 @@ async function call<R extends ClientResponse<unknown, number, string>>(
 		throw new ApiError(response.status, "bad_response", "The server sent an unexpected response.");
 	}
 	return parsed.data;
+}
+
+/** PUT /me/password's 401 for a wrong current password (details.fields names it), not a dead session. */
+const FieldDetails = z.object({ fields: z.array(z.object({ path: z.unknown() })) });
+export function isWrongCurrentPassword(error: ApiError): boolean {
+	const details = FieldDetails.safeParse(error.details);
+	return error.status === 401 && details.success && details.data.fields.some((f) => f.path === "currentPassword");
 }
 
 export type Upload = UploadTarget;
@@ -139,6 +152,9 @@ export const api = {
 	login: (email: string, password: string) =>
 		call(() => v1.auth.login.$post({ json: { email, password } }), AuthResult),
 	me: () => call(() => v1.me.$get(), UserResult),
+	/** 204; a wrong current password is 401 naming `currentPassword`, which keeps this session. */
+	changePassword: (currentPassword: string, newPassword: string) =>
+		call(() => v1.me.password.$put({ json: { currentPassword, newPassword } }), undefined, isWrongCurrentPassword),
 	searchUsers: (query: string) => call(() => v1.users.$get({ query: { q: query } }), UserList),
 	realtimeTicket: () => call(() => v1.realtime.ticket.$post(), Ticket),
 	listConversations: (cursor?: string) =>

@@ -35,4 +35,10 @@ describe("menus stay inside the viewport", () => {
 		const p = placePopover(rect(10, 300), { width: 100, height: 2000 }, phone);
 		expect(p.top).toBe(8);
 	});
+
+	it("a popover that prefers above stays above while it fits, and goes below only when there is more room there", () => {
+		expect(placePopover(rect(100, 300), menu, phone, "end", 8, "above").side).toBe("above");
+		expect(placePopover(rect(100, 300), menu, phone, "end", 8, "above").top).toBe(300 - 4 - 130);
+		expect(placePopover(rect(100, 60), menu, phone, "end", 8, "above").side).toBe("below");
+	});
 });

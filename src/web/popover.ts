@@ -24,10 +24,19 @@ export function placePopover(
 	viewport: { width: number; height: number },
 	align: "start" | "end" = "start",
 	margin = VIEWPORT_MARGIN,
+	/** "above" for a popover that must not cover what is under its anchor (Read by over the reactions, issue 22.15). */
+	prefer: "below" | "above" = "below",
 ): Placement {
 	const roomBelow = viewport.height - margin - (anchor.bottom + GAP);
 	const roomAbove = anchor.top - GAP - margin;
-	const side = size.height <= roomBelow || roomBelow >= roomAbove ? "below" : "above";
+	const side =
+		prefer === "above"
+			? size.height <= roomAbove || roomAbove >= roomBelow
+				? "above"
+				: "below"
+			: size.height <= roomBelow || roomBelow >= roomAbove
+				? "below"
+				: "above";
 	const wantedTop = side === "below" ? anchor.bottom + GAP : anchor.top - GAP - size.height;
 	const wantedLeft = align === "end" ? anchor.right - size.width : anchor.left;
 	return {

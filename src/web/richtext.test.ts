@@ -21,6 +21,27 @@ describe("links in message text", () => {
 		expect(safeHref("HTTPS://Example.test")).toBe("https://example.test/");
 	});
 
+	it("plain www. addresses become https links; an email address or a bare www. does not", () => {
+		expect(parseMessageText("Notes at www.example.edu/notes.")).toEqual([
+			{ kind: "text", text: "Notes at " },
+			{ kind: "link", text: "www.example.edu/notes", href: "https://www.example.edu/notes" },
+			{ kind: "text", text: "." },
+		]);
+		expect(parseMessageText("(WWW.Campus.test)")).toEqual([
+			{ kind: "text", text: "(" },
+			{ kind: "link", text: "WWW.Campus.test", href: "https://www.campus.test/" },
+			{ kind: "text", text: ")" },
+		]);
+		for (const text of ["mail me@www.campus.test", "www. is a prefix", "see www.x", "foo.www.campus.test"])
+			expect(
+				parseMessageText(text).every((p) => p.kind === "text"),
+				text,
+			).toBe(true);
+		expect(parseMessageText("https://www.campus.test/a")).toEqual([
+			{ kind: "link", text: "https://www.campus.test/a", href: "https://www.campus.test/a" },
+		]);
+	});
+
 	it("text that looks like markup stays text", () => {
 		const parts = parseMessageText('<img src=x onerror="alert(1)"> hi');
 		expect(parts).toEqual([{ kind: "text", text: '<img src=x onerror="alert(1)"> hi' }]);

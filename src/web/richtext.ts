@@ -1,5 +1,5 @@
 // Message text as segments the views render as React nodes (never as HTML): plain text, links
-// (http and https only) and @mentions of members. Also: whether a message is only a few emoji,
+// (http and https only, and plain "www." addresses, opened as https) and @mentions of members. Also: whether a message is only a few emoji,
 // which the bubble shows larger. Pure, unit-tested in richtext.test.ts.
 
 export type TextSegment =
@@ -9,7 +9,11 @@ export type TextSegment =
 
 // A URL starts at "http://" or "https://" (case-insensitive) after a start or a non-word
 // character and runs to the next whitespace or angle bracket; trailing punctuation is not part of it.
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/giu;
+// "www." starts one too (issue 22.10), unless it follows a letter, "@", "." or "/" (an email
+// address or the middle of a longer name is not a link).
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+|(?<![\p{L}\p{N}_@./-])www\.[^\s<>"]+/giu;
+/** A "www." address needs a real host after it: "www.example.edu", not "www." or "www.x". */
+const WWW_HOST = /^www\.[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/iu;
 const TRAILING = /[.,;:!?'"”’)\]}]+$/u;
 
 /** The href for a candidate link, or null: only absolute http(s) URLs with a host ever become links. */
@@ -23,6 +27,13 @@ export function safeHref(candidate: string): string | null {
 	if (url.protocol !== "http:" && url.protocol !== "https:") return null;
 	if (!url.hostname) return null;
 	return url.href;
+}
+
+/** A plain "www." address opens as https (every campus and most sites answer it). */
+export function wwwHref(raw: string): string | null {
+	const href = safeHref(`https://${raw}`);
+	if (!href) return null;
+	return WWW_HOST.test(new URL(href).hostname) ? href : null;
 }
 
 /** Balanced closing brackets stay in a link ("https://en.wikipedia.org/wiki/Foo_(bar)"). */
@@ -50,7 +61,7 @@ function linkSegments(text: string): TextSegment[] {
 	for (const match of text.matchAll(URL_PATTERN)) {
 		const start = match.index ?? 0;
 		const raw = trimTrailing(match[0]);
-		const href = safeHref(raw);
+		const href = /^www\./iu.test(raw) ? wwwHref(raw) : safeHref(raw);
 		if (!href) continue;
 		if (start > at) out.push({ kind: "text", text: text.slice(at, start) });
 		out.push({ kind: "link", text: raw, href });

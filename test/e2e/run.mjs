@@ -10,6 +10,7 @@ import { pwaScenarios } from "./pwa-scenarios.mjs";
 import { scenarios } from "./scenarios.mjs";
 import { splitScenarios } from "./split-scenarios.mjs";
 import { trustScenarios } from "./trust-scenarios.mjs";
+import { writingScenarios } from "./writing-scenarios.mjs";
 
 // E2E_ONLY="offline|phone" runs the scenarios whose names contain any of the parts.
 const only = process.env.E2E_ONLY?.split("|").filter(Boolean);
@@ -34,7 +35,14 @@ async function main() {
 	console.log("✓ security headers on the UI, no inline script");
 	browser = await launchBrowser();
 	const api = apiClient(app.origin);
-	for (const scenario of [...scenarios, ...featureScenarios, ...pwaScenarios, ...splitScenarios, ...trustScenarios]) {
+	for (const scenario of [
+		...scenarios,
+		...featureScenarios,
+		...pwaScenarios,
+		...splitScenarios,
+		...trustScenarios,
+		...writingScenarios,
+	]) {
 		if (only && !only.some((part) => scenario.name.includes(part))) continue;
 		const started = Date.now();
 		const contexts = [];

@@ -67,7 +67,11 @@ export function rename(room: RoomCore, actorId: string, title: string, origin: s
 }
 
 /** Mute and other per-user changes made in D1: the room's copy follows, the user's devices refresh. */
-export async function conversationChangedFor(room: RoomCore, userId: string, change: { muted?: boolean; mutedUntil?: string | null }) {
+export async function conversationChangedFor(
+	room: RoomCore,
+	userId: string,
+	change: { muted?: boolean; mutedUntil?: string | null },
+) {
 	if (!(await load(room))) return;
 	if (change.muted !== undefined) room.roomLog.setMuted(userId, change.muted, change.mutedUntil ?? null);
 	const view = await conversationView(room.env, room.roomLog, userId);

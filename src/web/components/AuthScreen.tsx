@@ -16,7 +16,9 @@ export function AuthScreen({ onSignedIn }: AuthScreenProps) {
 	const [displayName, setDisplayName] = useState("");
 	const [error, setError] = useState<string | null>(null);
 	const [busy, setBusy] = useState(false);
+	const [forgotOpen, setForgotOpen] = useState(false);
 	const errorId = useId();
+	const forgotId = useId();
 
 	async function submit(event: FormEvent) {
 		event.preventDefault();
@@ -89,6 +91,20 @@ export function AuthScreen({ onSignedIn }: AuthScreenProps) {
 						{signup ? <small className="muted">At least 8 characters</small> : null}
 					</Field>
 					{error ? <FormError id={errorId}>{error}</FormError> : null}
+					{signup ? null : (
+						<div className={styles.forgot}>
+							<LinkButton aria-expanded={forgotOpen} aria-controls={forgotId} onClick={() => setForgotOpen((o) => !o)}>
+								Forgot your password?
+							</LinkButton>
+							{forgotOpen ? (
+								<p id={forgotId} className="small" data-testid="forgot-help">
+									Campus Chat can't send reset emails. Ask the person who runs Campus Chat for your campus (your
+									course's IT or student services desk) to reset it: they give you a temporary password. Sign in with
+									it, then choose your own in Settings → Password.
+								</p>
+							) : null}
+						</div>
+					)}
 					<Button variant="primary" block type="submit" disabled={busy}>
 						{busy ? "Please wait…" : signup ? "Create account" : "Sign in"}
 					</Button>

@@ -1,6 +1,7 @@
 // The signed-in layout: list and chat side by side on desktop, one screen at a time on phones.
 // The open chat lives in the URL hash (#/c/<id>), so back navigation and reloads work on any host.
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { installLayerKeys, layers } from "../layers";
 import { useChat, useChatStore } from "../store/context";
 import { mutedNow } from "../store/conversations";
 import { Button } from "./Button";
@@ -30,9 +31,11 @@ function markChatsOpenedFromList(event: HashChangeEvent) {
 }
 
 export function backToList(): void {
-	if (window.history.state?.campusChatFromList) window.history.back();
-	// Opened from a link or a reload: replace the entry, so the system Back does not return to the chat.
-	else window.location.replace("#/");
+	layers.navigate(() => {
+		if (window.history.state?.campusChatFromList) window.history.back();
+		// Opened from a link or a reload: replace the entry, so the system Back does not return to the chat.
+		else window.location.replace("#/");
+	});
 }
 
 function useOpenConversationId(): string | null {
@@ -41,9 +44,23 @@ function useOpenConversationId(): string | null {
 	return match?.[1] ? decodeURIComponent(match[1]) : null;
 }
 
-/** Offline shows at once; "connecting" only if it lasts, so a quick reconnect does not flash a banner. */
+function subscribeOnline(callback: () => void) {
+	window.addEventListener("online", callback);
+	window.addEventListener("offline", callback);
+	return () => {
+		window.removeEventListener("online", callback);
+		window.removeEventListener("offline", callback);
+	};
+}
+
+/**
+ * Offline shows at once; "connecting" only if it lasts, so a quick reconnect does not flash a
+ * banner. A browser that says it is offline is offline, whatever the sockets are doing (issue 22.17).
+ */
 function useDelayedConnection() {
-	const connection = useChat((s) => s.connection);
+	const browserOnline = useSyncExternalStore(subscribeOnline, () => navigator.onLine);
+	const socketState = useChat((s) => s.connection);
+	const connection = browserOnline ? socketState : "offline";
 	const [connectingTooLong, setConnectingTooLong] = useState(false);
 	useEffect(() => {
 		setConnectingTooLong(false);
@@ -54,8 +71,11 @@ function useDelayedConnection() {
 	return connection === "connecting" && !connectingTooLong ? "online" : connection;
 }
 
+/** After the open layers' history entries are gone, so their going cannot undo the navigation (layers.ts). */
 export function navigateToConversation(id: string | null): void {
-	window.location.hash = id ? `#/c/${encodeURIComponent(id)}` : "#/";
+	layers.navigate(() => {
+		window.location.hash = id ? `#/c/${encodeURIComponent(id)}` : "#/";
+	});
 }
 
 export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
@@ -78,6 +98,16 @@ export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
 	}, [conversations]);
 
 	const closeComposer = useCallback(() => setComposing(false), []);
+
+	// Escape closes the top layer (menu, picker, viewer, dialog, confirmation), and with none open
+	// the chat; Back closes the top layer too (issue 22.11).
+	useEffect(
+		() =>
+			installLayerKeys(() => {
+				if (CHAT_HASH.test(window.location.hash)) backToList();
+			}),
+		[],
+	);
 
 	useEffect(() => {
 		window.addEventListener("hashchange", markChatsOpenedFromList);

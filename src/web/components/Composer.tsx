@@ -1,17 +1,22 @@
 // On a desktop Enter sends and Shift+Enter makes a new line; on a touch screen Enter makes a new
 // line and the Send button sends, as in every phone messenger (issue 15.7). Typing events are
-// throttled by the store.
+// throttled by the store. Editing my message happens here too (issue 22.8): the bar shows what
+// is being edited, Send becomes Save, Escape or Cancel leaves the message as it was and brings
+// the draft back; ↑ in an empty composer edits my last message.
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
-import { IMAGE_CONTENT_TYPES } from "../../shared/schemas";
+import { IMAGE_CONTENT_TYPES, MAX_TEXT_LENGTH } from "../../shared/schemas";
 import { loadDraft, saveDraft } from "../drafts";
+import { lastEditable, startEditing, stopEditing, useEditing } from "../editing";
+import { failureText } from "../effects/store";
 import { formatBytes } from "../format";
 import { applyMention, filterMentionCandidates, type MentionQuery, mentionedIds, mentionQueryAt } from "../mentions";
 import { useChat, useChatStore } from "../store/context";
 import { IconButton } from "./Button";
 import styles from "./Composer.module.css";
-import { MentionList, ReplyBanner } from "./ComposerExtras";
+import { EditBanner, MentionList, ReplyBanner } from "./ComposerExtras";
+import { EmojiPicker } from "./EmojiPicker";
 import { ImageFileInput, useObjectUrl } from "./ImageFileInput";
-import { IconAttach, IconClose, IconSend } from "./icons";
+import { IconAttach, IconCheck, IconClose, IconEmoji, IconSend } from "./icons";
 
 /** A phone or tablet: no hover and a coarse pointer. Read at each key press, so a docked tablet follows. */
 export function isTouchScreen(): boolean {
@@ -34,9 +39,20 @@ export function Composer({ conversationId }: { conversationId: string }) {
 	const replyingTo = useChat((s) =>
 		replyingToId ? s.threads[conversationId]?.messages.find((m) => m.id === replyingToId) : undefined,
 	);
+	const editingId = useEditing(conversationId);
+	const editing = useChat((s) =>
+		editingId ? s.threads[conversationId]?.messages.find((m) => m.id === editingId && m.deletedAt === null) : undefined,
+	);
+	const messages = useChat((s) => s.threads[conversationId]?.messages);
+	/** The draft put aside while editing, given back when the edit ends. */
+	const draftAside = useRef<string | null>(null);
+	const [saving, setSaving] = useState(false);
 	const participants = useChat((s) => s.participants[conversationId]);
 	const users = useChat((s) => s.users);
 	const [mention, setMention] = useState<MentionQuery | null>(null);
+	const [pickingEmoji, setPickingEmoji] = useState(false);
+	/** Where the caret was when the picker opened: the emoji goes there. */
+	const caret = useRef<{ start: number; end: number } | null>(null);
 	const [activeMention, setActiveMention] = useState(0);
 	const members = (participants ?? []).map((p) => users[p.user.id] ?? p.user);
 	const candidates = mention ? filterMentionCandidates(members, mention.query, meId) : [];
@@ -53,7 +69,74 @@ export function Composer({ conversationId }: { conversationId: string }) {
 
 	useEffect(() => () => store.stopTyping(), [store]);
 
-	useEffect(() => saveDraft(meId, conversationId, text), [meId, conversationId, text]);
+	useEffect(() => {
+		if (!editingId) saveDraft(meId, conversationId, text);
+	}, [meId, conversationId, text, editingId]);
+
+	// An edit starts (the menu's Edit or ↑): the draft is put aside and the message's text comes in.
+	// biome-ignore lint/correctness/useExhaustiveDependencies: only a new message to edit changes the box
+	useEffect(() => {
+		if (!editingId) return;
+		const target = messages?.find((m) => m.id === editingId);
+		if (!target || target.deletedAt !== null) {
+			stopEditing(conversationId);
+			return;
+		}
+		if (draftAside.current === null) draftAside.current = text;
+		setText(target.text ?? "");
+		setError(null);
+		setMention(null);
+		requestAnimationFrame(() => {
+			const el = textarea.current;
+			if (!el) return;
+			el.focus();
+			el.setSelectionRange(el.value.length, el.value.length);
+		});
+	}, [editingId]);
+
+	// The message went away while being edited (deleted here or elsewhere): the edit ends.
+	useEffect(() => {
+		if (editingId && messages && !editing) endEdit();
+	});
+
+	// Leaving the chat ends an edit in progress (the draft stays saved).
+	useEffect(() => () => stopEditing(conversationId), [conversationId]);
+
+	function endEdit() {
+		stopEditing(conversationId);
+		setText(draftAside.current ?? loadDraft(meId, conversationId));
+		draftAside.current = null;
+		setError(null);
+		requestAnimationFrame(() => textarea.current?.focus());
+	}
+
+	async function saveEdit() {
+		if (!editing || saving) return;
+		const trimmed = text.trim();
+		if (!trimmed) {
+			setError(
+				editing.kind === "image"
+					? "A caption can't be emptied. Delete the photo instead."
+					: "A message can't be empty. Delete it instead.",
+			);
+			return;
+		}
+		if (trimmed.length > MAX_TEXT_LENGTH) {
+			setError(`Messages can be at most ${MAX_TEXT_LENGTH.toLocaleString()} characters.`);
+			return;
+		}
+		if (trimmed === (editing.text ?? "").trim()) return endEdit();
+		setSaving(true);
+		try {
+			await store.editMessage(editing, trimmed);
+			store.announce("Edited");
+			endEdit();
+		} catch (err) {
+			setError(failureText(err, "the message wasn't edited"));
+		} finally {
+			setSaving(false);
+		}
+	}
 
 	// Opening a chat puts the cursor in the message box (issue 15.10), except on touch screens,
 	// where focusing would throw the keyboard over the messages the reader came to see.
@@ -63,6 +146,10 @@ export function Composer({ conversationId }: { conversationId: string }) {
 
 	function send(event?: FormEvent) {
 		event?.preventDefault();
+		if (editing) {
+			void saveEdit();
+			return;
+		}
 		const extras = {
 			...(replyingTo ? { replyToId: replyingTo.id } : {}),
 			mentions: mentionedIds(
@@ -126,6 +213,29 @@ export function Composer({ conversationId }: { conversationId: string }) {
 				return;
 			}
 		}
+		if (e.key === "Escape" && editing) {
+			e.preventDefault();
+			endEdit();
+			return;
+		}
+		// ↑ in an empty composer edits my last message, as in Telegram and Slack.
+		if (
+			e.key === "ArrowUp" &&
+			!editing &&
+			!file &&
+			text === "" &&
+			!e.shiftKey &&
+			!e.altKey &&
+			!e.metaKey &&
+			!e.ctrlKey
+		) {
+			const last = lastEditable(messages ?? [], meId);
+			if (last) {
+				e.preventDefault();
+				startEditing(conversationId, last.id);
+				return;
+			}
+		}
 		if (e.key === "Escape" && replyingTo) {
 			e.preventDefault();
 			store.cancelReply(conversationId);
@@ -135,6 +245,29 @@ export function Composer({ conversationId }: { conversationId: string }) {
 			e.preventDefault();
 			send();
 		}
+	}
+
+	function openEmojiPicker() {
+		const el = textarea.current;
+		caret.current = el ? { start: el.selectionStart, end: el.selectionEnd } : null;
+		setPickingEmoji(true);
+	}
+
+	/** The picked emoji goes in at the caret (replacing a selection), and the caret after it (issue 22.7). */
+	function insertEmoji(emoji: string) {
+		const at = caret.current ?? { start: text.length, end: text.length };
+		const next = text.slice(0, at.start) + emoji + text.slice(at.end);
+		const position = at.start + emoji.length;
+		setText(next);
+		setPickingEmoji(false);
+		store.notifyTyping(conversationId);
+		// After the dialog has closed and given the focus back.
+		requestAnimationFrame(() => {
+			const el = textarea.current;
+			if (!el) return;
+			el.focus();
+			el.setSelectionRange(position, position);
+		});
 	}
 
 	function pick(selected: File | undefined) {
@@ -152,7 +285,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 		textarea.current?.focus();
 	}
 
-	const canSend = file !== null || text.trim().length > 0;
+	const canSend = editing ? !saving : file !== null || text.trim().length > 0;
 	const touch = isTouchScreen();
 	return (
 		<form className={styles.composer} onSubmit={send} aria-label="Send a message">
@@ -161,7 +294,11 @@ export function Composer({ conversationId }: { conversationId: string }) {
 					{error}
 				</p>
 			) : null}
-			{replyingTo ? <ReplyBanner message={replyingTo} onCancel={() => store.cancelReply(conversationId)} /> : null}
+			{editing ? (
+				<EditBanner message={editing} onCancel={endEdit} />
+			) : replyingTo ? (
+				<ReplyBanner message={replyingTo} onCancel={() => store.cancelReply(conversationId)} />
+			) : null}
 			{suggesting ? (
 				<MentionList id={mentionListId} candidates={candidates} active={activeMention} onPick={pickMention} />
 			) : null}
@@ -178,12 +315,17 @@ export function Composer({ conversationId }: { conversationId: string }) {
 				</div>
 			) : null}
 			<div className={styles["composer-row"]}>
-				<IconButton onClick={() => fileInput.current?.click()} aria-label="Attach image" title="Attach image">
+				<IconButton
+					onClick={() => fileInput.current?.click()}
+					aria-label="Attach image"
+					title="Attach image"
+					disabled={Boolean(editing)}
+				>
 					<IconAttach />
 				</IconButton>
 				<ImageFileInput ref={fileInput} onPick={pick} testId="file-input" />
 				<label className="sr-only" htmlFor={`composer-${conversationId}`}>
-					Message
+					{editing ? "Edit message" : "Message"}
 				</label>
 				<textarea
 					id={`composer-${conversationId}`}
@@ -200,16 +342,36 @@ export function Composer({ conversationId }: { conversationId: string }) {
 					onChange={(e) => {
 						setText(e.target.value);
 						findMention(e.target);
+						if (editing) return;
 						if (e.target.value) store.notifyTyping(conversationId);
 						else store.stopTyping();
 					}}
 					onKeyDown={onKeyDown}
 					onBlur={() => store.stopTyping()}
 				/>
-				<button type="submit" className={styles["send-btn"]} disabled={!canSend} aria-label="Send">
-					<IconSend />
+				<IconButton onClick={openEmojiPicker} aria-label="Emoji" title="Emoji" aria-haspopup="dialog">
+					<IconEmoji />
+				</IconButton>
+				<button
+					type="submit"
+					className={styles["send-btn"]}
+					disabled={!canSend}
+					aria-label={editing ? "Save" : "Send"}
+					title={editing ? "Save" : undefined}
+				>
+					{editing ? <IconCheck /> : <IconSend />}
 				</button>
 			</div>
+			{pickingEmoji ? (
+				<EmojiPicker
+					title="Choose an emoji"
+					onPick={insertEmoji}
+					onClose={() => {
+						setPickingEmoji(false);
+						requestAnimationFrame(() => textarea.current?.focus());
+					}}
+				/>
+			) : null}
 		</form>
 	);
 }

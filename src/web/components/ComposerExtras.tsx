@@ -1,5 +1,5 @@
-// The composer's v2 parts: the quote of the message being answered (with Cancel), and the
-// list of members offered while typing "@name".
+// The composer's v2 parts: the quote of the message being answered (with Cancel), the message
+// being edited (with Cancel, issue 22.8), and the list of members offered while typing "@name".
 import type { Message } from "../../shared/schemas";
 import type { Member } from "../mentions";
 import { Avatar } from "./Avatar";
@@ -19,6 +19,22 @@ export function ReplyBanner({ message, onCancel }: { message: Message; onCancel:
 				</span>
 			</span>
 			<IconButton onClick={onCancel} aria-label="Cancel reply">
+				<IconClose />
+			</IconButton>
+		</div>
+	);
+}
+
+export function EditBanner({ message, onCancel }: { message: Message; onCancel: () => void }) {
+	return (
+		<div className={styles["reply-banner"]} data-testid="edit-banner">
+			<span className={styles["reply-quote"]}>
+				<span className={styles["reply-who"]}>Editing your message</span>
+				<span className={styles["reply-text"]}>
+					{quoteText({ kind: message.kind, text: message.text, deletedAt: message.deletedAt })}
+				</span>
+			</span>
+			<IconButton onClick={onCancel} aria-label="Cancel editing" title="Cancel (Esc)">
 				<IconClose />
 			</IconButton>
 		</div>

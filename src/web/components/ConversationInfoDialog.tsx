@@ -16,7 +16,7 @@ import { ConfirmDialog } from "./ConfirmDialog";
 import styles from "./ConversationInfoDialog.module.css";
 import { useNow } from "./ConversationList";
 import { Dialog, DialogActions } from "./Dialog";
-import { Field, FormError, TextInput } from "./Field";
+import { Field, FormError, LengthHint, TextInput } from "./Field";
 import { PeopleSearch } from "./PeopleSearch";
 import { PersonText } from "./PersonText";
 
@@ -210,6 +210,7 @@ function GroupTitle({ title, onRename }: { title: string; onRename: (title: stri
 	const refocus = useRef(false);
 	const errorId = useId();
 	const inputId = useId();
+	const hintId = useId();
 
 	useEffect(() => {
 		if (editing) {
@@ -273,10 +274,10 @@ function GroupTitle({ title, onRename }: { title: string; onRename: (title: stri
 				ref={inputRef}
 				id={inputId}
 				value={value}
-				maxLength={MAX_TITLE_LENGTH + 20}
+				maxLength={MAX_TITLE_LENGTH}
 				autoComplete="off"
 				aria-invalid={error !== null}
-				aria-describedby={error ? errorId : undefined}
+				aria-describedby={error ? `${errorId} ${hintId}` : hintId}
 				onChange={(e) => setValue(e.target.value)}
 				onKeyDown={(e) => {
 					if (e.key !== "Escape") return;
@@ -286,6 +287,7 @@ function GroupTitle({ title, onRename }: { title: string; onRename: (title: stri
 					stop();
 				}}
 			/>
+			<LengthHint id={hintId} length={value.length} max={MAX_TITLE_LENGTH} />
 			{error ? (
 				<FormError className={styles["rename-error"]} id={errorId}>
 					{error}

@@ -63,7 +63,7 @@ export function ConversationList({ openId, onCompose, onSignOut }: ConversationL
 					<IconButton onClick={onCompose} aria-label="New message" title="New message">
 						<IconCompose />
 					</IconButton>
-					<Button variant="ghost" small onClick={onSignOut}>
+					<Button variant="ghost" small onClick={onSignOut} className={styles["sign-out"]}>
 						Sign out
 					</Button>
 				</div>
@@ -126,10 +126,11 @@ function ConversationRow({ conversation: c, participants, users, me, active, now
 				aria-current={active ? "page" : undefined}
 				data-conversation-id={c.id}
 				onClick={(e) => {
-					if (active) {
-						e.preventDefault();
-						navigateToConversation(c.id);
-					}
+					// Through navigateToConversation, so a menu's history entry going away cannot undo it (layers.ts);
+					// a modified click still opens the link as the browser would.
+					if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+					e.preventDefault();
+					navigateToConversation(c.id);
 				}}
 			>
 				<Avatar

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import type { Conversation, Message } from "../../shared/schemas";
+import { startEditing, useEditing } from "../editing";
 import { failureText } from "../effects/store";
 import { QUICK_REACTIONS } from "../emoji";
 import { clockTime, fullTime } from "../format";
@@ -11,7 +12,6 @@ import { quoteOf } from "../store/threads";
 import { Avatar } from "./Avatar";
 import { LinkButton } from "./Button";
 import { ConfirmDialog } from "./ConfirmDialog";
-import { EditMessageForm } from "./EditMessageForm";
 import { EmojiPicker } from "./EmojiPicker";
 import { ImageViewer } from "./ImageViewer";
 import { IconAlert, IconCheck, IconClock, IconMore, IconReadCheck } from "./icons";
@@ -47,7 +47,8 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 	const [viewing, setViewing] = useState(false);
 	const [showActions, setShowActions] = useState(false);
 	const [menuOpen, setMenuOpen] = useState(false);
-	const [editing, setEditing] = useState(false);
+	// Edited in the composer bar (issue 22.8); the bubble only shows that it is the one.
+	const editing = useEditing(m.conversationId) === m.id;
 	const item = useRef<HTMLLIElement>(null);
 	const store = useChatStore();
 	const press = useRef<{ timer: ReturnType<typeof setTimeout>; fired: boolean } | null>(null);
@@ -124,6 +125,7 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 					)}
 					data-testid="bubble"
 					data-emoji-only={bigEmoji || undefined}
+					data-editing={editing || undefined}
 					onPointerDown={onPointerDown}
 					onPointerUp={endPress}
 					onPointerCancel={endPress}
@@ -168,17 +170,7 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 									<img src={m.image.url} alt="" loading="lazy" data-testid="message-image" />
 								</button>
 							) : null}
-							{editing ? (
-								<EditMessageForm
-									message={m}
-									onDone={() => {
-										setEditing(false);
-										requestAnimationFrame(() =>
-											item.current?.querySelector<HTMLButtonElement>("[data-message-actions]")?.focus(),
-										);
-									}}
-								/>
-							) : m.text ? (
+							{m.text ? (
 								<p className={styles["message-text"]} data-testid="message-text">
 									<RichText text={m.text} mentions={m.mentions} />
 								</p>
@@ -207,7 +199,7 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 						onActivate={onActivate}
 						open={menuOpen}
 						setOpen={setMenuOpen}
-						onEdit={() => setEditing(true)}
+						onEdit={() => startEditing(m.conversationId, m.id)}
 					/>
 				)}
 			</div>
@@ -237,7 +229,8 @@ function Receipt({ message, conversation }: { message: Message; conversation: Co
 	const anchor = useRef<HTMLButtonElement>(null);
 	const popover = useRef<HTMLUListElement>(null);
 	const close = useCallback(() => setOpen(false), []);
-	usePopover(open, close, anchor, popover, "end");
+	// Above its button, so it never covers the reactions under the bubble; a scroll closes it (issue 22.15).
+	usePopover(open, close, anchor, popover, "end", { prefer: "above", closeOnScroll: true });
 	const info = receiptFor(message, participants, me.id);
 	const label = info.label;
 	// Read, delivered and sent differ by shape (disc, double tick, single tick), not only colour.
@@ -389,6 +382,8 @@ function MessageActions({
 	function react(emoji: string) {
 		closeMenu();
 		setPicking(false);
+		// The picker's own focus return lands on the menu item it came from, which is gone (issue 22.12).
+		requestAnimationFrame(() => button.current?.focus());
 		void store.toggleReaction(message, emoji);
 	}
 
@@ -416,7 +411,7 @@ function MessageActions({
 				type="button"
 				className={styles["more-btn"]}
 				data-message-actions
-				aria-label={`Actions for ${who} at ${clockTime(message.createdAt)}`}
+				aria-label={actionsLabel(who, clockTime(message.createdAt), message)}
 				aria-haspopup="menu"
 				aria-expanded={open}
 				aria-controls={open ? menuId : undefined}
@@ -537,7 +532,7 @@ function MessageActions({
 					onPick={react}
 					onClose={() => {
 						setPicking(false);
-						button.current?.focus();
+						requestAnimationFrame(() => button.current?.focus());
 					}}
 				/>
 			) : null}
@@ -566,6 +561,20 @@ function MessageActions({
 			) : null}
 		</div>
 	);
+}
+
+/**
+ * "Actions for your message at 4:40 PM: “See you at…”": the time alone is not unique (two
+ * messages in a minute read the same), so the start of the text, or "a photo", follows (issue 22.12).
+ */
+export function actionsLabel(who: string, time: string, message: Pick<Message, "text" | "image">): string {
+	const words = message.text?.replace(/\s+/gu, " ").trim() ?? "";
+	const gist = words
+		? `“${[...words].length > 40 ? `${[...words].slice(0, 40).join("").trimEnd()}…` : words}”`
+		: message.image
+			? "a photo"
+			: "";
+	return `Actions for ${who} at ${time}${gist ? `: ${gist}` : ""}`;
 }
 
 export function PendingBubble({ pending: p }: { pending: PendingMessage }) {

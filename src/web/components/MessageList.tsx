@@ -36,14 +36,16 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 	const jump = useChat((s) => s.jump);
 	// My read watermark: the jump button counts only what is after it (issue 22.4).
 	const myReadSeq = useChat((s) => myParticipant(s.participants, id, s.me.id)?.lastReadSeq);
+	// Offline, the chat saved on this device is all there will be: open it as if loaded, at the
+	// bottom or the first unread, instead of waiting at the top for a page that cannot come (issue 22.17).
+	const offline = useChat((s) => s.connection === "offline");
+	const ready = thread?.loaded === true || (thread?.restored === true && offline);
 
 	// The divider is decided once per opening, from what was unread then; live messages never move it.
 	const marker = readMarker?.conversationId === id ? readMarker : null;
 	const [divider, setDivider] = useState<{ decided: boolean; id: string | null }>({ decided: false, id: null });
 	const decided =
-		divider.decided || !marker || !thread?.loaded
-			? divider
-			: { decided: true, id: firstUnreadId(messages, marker, me.id) };
+		divider.decided || !marker || !ready ? divider : { decided: true, id: firstUnreadId(messages, marker, me.id) };
 	if (decided !== divider) setDivider(decided);
 	const firstUnread = decided.id;
 
@@ -98,7 +100,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 	// biome-ignore lint/correctness/useExhaustiveDependencies: pending sends also move the bottom
 	useLayoutEffect(() => {
 		const el = scroller.current;
-		if (!el || !thread?.loaded || !decided.decided) return;
+		if (!el || !ready || !decided.decided) return;
 		if (!didInitialScroll.current) {
 			didInitialScroll.current = true;
 			const line = el.querySelector<HTMLElement>(`.${styles["unread-divider"]}`);
@@ -121,7 +123,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		if (atBottom.current) scrollToBottom();
 		else countBelow();
 		noteSeen();
-	}, [messages, pending, thread?.loaded, decided.decided, scrollToBottom, countBelow, notePosition, noteSeen]);
+	}, [messages, pending, ready, decided.decided, scrollToBottom, countBelow, notePosition, noteSeen]);
 
 	// Sending my own message always brings me to the bottom.
 	const pendingCount = pending.length;
@@ -173,6 +175,19 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 		observer.observe(sentinel);
 		return () => observer.disconnect();
 	}, [thread?.loaded, thread?.hasOlder, loadOlder]);
+
+	// The list shrinks when the composer grows (a reply's quote, an edit, the mention list, more
+	// lines): a reader at the bottom stays there, so the message being answered is not pushed
+	// under the composer with the jump button over it (issue 22.14).
+	useEffect(() => {
+		const el = scroller.current;
+		if (!el || typeof ResizeObserver === "undefined") return;
+		const observer = new ResizeObserver(() => {
+			if (atBottom.current && didInitialScroll.current) scrollToBottom();
+		});
+		observer.observe(el);
+		return () => observer.disconnect();
+	}, [scrollToBottom]);
 
 	const countFrame = useRef(0);
 	function onScroll() {

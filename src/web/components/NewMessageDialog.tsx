@@ -1,11 +1,14 @@
 // New message: one person opens (or creates) the direct chat; several plus a title make a group.
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useId, useState } from "react";
 import type { User } from "../../shared/schemas";
 import { useChatStore } from "../store/context";
 import { Button } from "./Button";
 import { Dialog, DialogActions } from "./Dialog";
-import { Field, FormError, TextInput } from "./Field";
+import { Field, FormError, LengthHint, TextInput } from "./Field";
 import { PeopleSearch } from "./PeopleSearch";
+
+/** `POST /conversations` takes a group title of at most 120 characters (CreateConversationBody). */
+const MAX_NEW_GROUP_TITLE = 120;
 
 export function NewMessageDialog({ onClose, onOpen }: { onClose: () => void; onOpen: (id: string) => void }) {
 	const store = useChatStore();
@@ -14,6 +17,7 @@ export function NewMessageDialog({ onClose, onOpen }: { onClose: () => void; onO
 	const [error, setError] = useState<string | null>(null);
 	const [busy, setBusy] = useState(false);
 	const isGroup = selected.length > 1;
+	const hintId = useId();
 
 	function toggle(user: User) {
 		setSelected((list) =>
@@ -52,11 +56,13 @@ export function NewMessageDialog({ onClose, onOpen }: { onClose: () => void; onO
 						<span>Group name</span>
 						<TextInput
 							required
-							maxLength={120}
+							maxLength={MAX_NEW_GROUP_TITLE}
+							aria-describedby={hintId}
 							value={title}
 							onChange={(e) => setTitle(e.target.value)}
 							placeholder="e.g. Study group"
 						/>
+						<LengthHint id={hintId} length={title.length} max={MAX_NEW_GROUP_TITLE} />
 					</Field>
 				) : null}
 				{error ? <FormError>{error}</FormError> : null}

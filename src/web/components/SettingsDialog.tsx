@@ -1,11 +1,13 @@
 // Settings, from the gear in the list's header: notifications on and off (the browser asks for
-// permission only when they are turned on here, never on load) and the people I blocked, each
-// with Unblock.
-import { useEffect, useId, useState } from "react";
+// permission only when they are turned on here, never on load), the people I blocked, each
+// with Unblock, and changing my password (PUT /me/password, issue 22.19).
+import { type FormEvent, useEffect, useId, useState } from "react";
+import { ApiError, api, isWrongCurrentPassword } from "../api";
 import { failureText } from "../effects/store";
 import {
 	type NotificationStatus,
 	notificationStatus,
+	OPEN_ONLY_NOTE,
 	pushAvailable,
 	turnOffNotifications,
 	turnOnNotifications,
@@ -16,7 +18,7 @@ import { Avatar } from "./Avatar";
 import { useBlocking } from "./BlockControl";
 import { Button, IconButton } from "./Button";
 import { Dialog } from "./Dialog";
-import { FormError } from "./Field";
+import { Field, FormError, TextInput } from "./Field";
 import { IconSettings } from "./icons";
 import { PersonText } from "./PersonText";
 import styles from "./SettingsDialog.module.css";
@@ -50,6 +52,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
 		<Dialog title="Settings" onClose={onClose} className={styles.settings}>
 			<NotificationsSetting />
 			<BlockedPeople loadFailed={loadFailed} />
+			<ChangePassword />
 		</Dialog>
 	);
 }
@@ -67,10 +70,7 @@ function NotificationsSetting() {
 		void Promise.all([notificationStatus(meId), pushAvailable()]).then(([s, available]) => {
 			if (cancelled) return;
 			setStatus(s);
-			if (s.state === "on" && !s.push && available)
-				setNote(
-					"Notifications show while Campus Chat is open. Turn them off and on again to get them when it's closed too.",
-				);
+			if (s.state === "on" && !s.push && available) setNote(OPEN_ONLY_NOTE);
 		});
 		return () => {
 			cancelled = true;
@@ -172,6 +172,111 @@ function BlockedPeople({ loadFailed }: { loadFailed: boolean }) {
 						</li>
 					))}
 				</ul>
+			)}
+		</section>
+	);
+}
+
+/** The API's rule for a chosen password (`newPassword` in src/shared/schemas.ts). */
+const MIN_PASSWORD_LENGTH = 8;
+
+/** Current and new password; the other devices are signed out by the server, this one stays. */
+function ChangePassword() {
+	const [open, setOpen] = useState(false);
+	const [current, setCurrent] = useState("");
+	const [next, setNext] = useState("");
+	const [busy, setBusy] = useState(false);
+	const [error, setError] = useState<string | null>(null);
+	const [done, setDone] = useState(false);
+	const headingId = useId();
+	const hintId = useId();
+
+	async function save(e: FormEvent) {
+		e.preventDefault();
+		if (next.length < MIN_PASSWORD_LENGTH)
+			return setError(`The new password needs at least ${MIN_PASSWORD_LENGTH} characters.`);
+		if (next === current) return setError("The new password is the same as the current one.");
+		setBusy(true);
+		setError(null);
+		try {
+			await api.changePassword(current, next);
+			setDone(true);
+			setOpen(false);
+			setCurrent("");
+			setNext("");
+		} catch (err) {
+			if (err instanceof ApiError && isWrongCurrentPassword(err))
+				setError("That isn't your current password. Check it and try again.");
+			else if (err instanceof ApiError && err.status === 429)
+				setError("Too many wrong passwords. Wait 15 minutes, then try again.");
+			else setError(failureText(err, "the password wasn't changed"));
+		} finally {
+			setBusy(false);
+		}
+	}
+
+	return (
+		<section className={styles.section} aria-labelledby={headingId}>
+			<h3 id={headingId}>Password</h3>
+			{done ? (
+				<p className="muted small" role="status">
+					Password changed. Your other devices are signed out; this one stays signed in.
+				</p>
+			) : null}
+			{open ? (
+				<form onSubmit={save} noValidate className={styles["password-form"]}>
+					<Field>
+						<span>Current password</span>
+						<TextInput
+							type="password"
+							autoComplete="current-password"
+							required
+							value={current}
+							data-autofocus
+							onChange={(e) => setCurrent(e.target.value)}
+						/>
+					</Field>
+					<Field>
+						<span>New password</span>
+						<TextInput
+							type="password"
+							autoComplete="new-password"
+							required
+							minLength={MIN_PASSWORD_LENGTH}
+							aria-describedby={hintId}
+							value={next}
+							onChange={(e) => setNext(e.target.value)}
+						/>
+						<small className="muted" id={hintId}>
+							At least {MIN_PASSWORD_LENGTH} characters. Your other devices will be signed out.
+						</small>
+					</Field>
+					{error ? <FormError>{error}</FormError> : null}
+					<div className={styles["password-actions"]}>
+						<Button
+							variant="ghost"
+							onClick={() => {
+								setOpen(false);
+								setError(null);
+							}}
+						>
+							Cancel
+						</Button>
+						<Button variant="primary" type="submit" disabled={busy || !current || !next}>
+							{busy ? "Changing…" : "Change password"}
+						</Button>
+					</div>
+				</form>
+			) : (
+				<Button
+					variant="ghost"
+					onClick={() => {
+						setOpen(true);
+						setDone(false);
+					}}
+				>
+					Change password…
+				</Button>
 			)}
 		</section>
 	);

@@ -19,6 +19,12 @@ export const IconAttach = () => (
 		<path d="m21.4 11.1-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5" />
 	</svg>
 );
+export const IconEmoji = () => (
+	<svg aria-hidden="true" {...base} {...line}>
+		<circle cx="12" cy="12" r="9" />
+		<path d="M8.5 14.5a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01" />
+	</svg>
+);
 export const IconBack = () => (
 	<svg aria-hidden="true" {...base} {...line} strokeWidth="2.2">
 		<path d="M15 18 9 12l6-6" />

@@ -1,8 +1,17 @@
 // Menus and popovers are position: fixed and placed by placePopover (flip and clamp), so they
-// never run off a phone's edge (issue 15.1). They close on an outside tap or click, on Escape,
-// and follow their anchor on resize and scroll.
+// never run off a phone's edge (issue 15.1). They close on an outside tap or click, on Escape
+// and Back (each is a layer, layers.ts: only the top one closes), and follow their anchor on
+// resize and scroll.
 import { type RefObject, useLayoutEffect } from "react";
+import { layers } from "../layers";
 import { placePopover } from "../popover";
+
+interface PopoverOptions {
+	/** Goes above its anchor when it fits (it must not cover what lies under the anchor). */
+	prefer?: "below" | "above";
+	/** A scroll closes it instead of moving it along (a small note such as Read by, issue 22.15). */
+	closeOnScroll?: boolean;
+}
 
 export function usePopover(
 	open: boolean,
@@ -10,6 +19,7 @@ export function usePopover(
 	anchor: RefObject<HTMLElement | null>,
 	popover: RefObject<HTMLElement | null>,
 	align: "start" | "end",
+	{ prefer = "below", closeOnScroll = false }: PopoverOptions = {},
 ): void {
 	useLayoutEffect(() => {
 		if (!open) return;
@@ -23,6 +33,8 @@ export function usePopover(
 				{ width: p.offsetWidth, height: p.offsetHeight },
 				viewport,
 				align,
+				undefined,
+				prefer,
 			);
 			p.style.top = `${spot.top}px`;
 			p.style.left = `${spot.left}px`;
@@ -35,20 +47,23 @@ export function usePopover(
 			if (anchor.current?.contains(target) || popover.current?.contains(target)) return;
 			close();
 		};
-		const onKey = (e: KeyboardEvent) => {
-			if (e.key !== "Escape") return;
+		const layer = layers.open(() => {
 			close();
 			anchor.current?.focus();
+		});
+		const onScroll = (e: Event) => {
+			if (!closeOnScroll) return place();
+			if (e.target instanceof Node && popover.current?.contains(e.target)) return;
+			close();
 		};
 		window.addEventListener("resize", place);
-		window.addEventListener("scroll", place, true);
+		window.addEventListener("scroll", onScroll, true);
 		document.addEventListener("pointerdown", onPointer);
-		document.addEventListener("keydown", onKey);
 		return () => {
+			layers.remove(layer);
 			window.removeEventListener("resize", place);
-			window.removeEventListener("scroll", place, true);
+			window.removeEventListener("scroll", onScroll, true);
 			document.removeEventListener("pointerdown", onPointer);
-			document.removeEventListener("keydown", onKey);
 		};
-	}, [open, close, anchor, popover, align]);
+	}, [open, close, anchor, popover, align, prefer, closeOnScroll]);
 }

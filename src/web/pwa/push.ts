@@ -95,13 +95,23 @@ export async function turnOnNotifications(userId: string): Promise<TurnOnResult>
 			note: "This browser can't receive notifications while Campus Chat is closed; you'll get them while it's open.",
 		};
 	} catch (error) {
-		return {
-			status: { state: "on", push: false },
-			note: `You'll get notifications while Campus Chat is open, but not when it's closed (${
-				error instanceof Error ? error.message : "push is unavailable"
-			}).`,
-		};
+		return { status: { state: "on", push: false }, note: pushFailureNote(error) };
 	}
+}
+
+/** What to tell someone whose notifications work only while the app is open: what to do, in plain words (issue 22.18). */
+export const OPEN_ONLY_NOTE =
+	"You'll get notifications while Campus Chat is open, but not when it's closed. To get them then too, allow notifications for this site in your browser's settings, then turn this switch off and on.";
+
+/**
+ * A failed push subscription in plain words, never the browser's own message ("Registration
+ * failed - permission denied" is a browser or its push service refusing, not something a student can read).
+ */
+export function pushFailureNote(error: unknown): string {
+	const name = error instanceof Error || error instanceof DOMException ? error.name : "";
+	const message = error instanceof Error || error instanceof DOMException ? error.message : "";
+	if (name === "NotAllowedError" || /permission|denied/iu.test(message)) return OPEN_ONLY_NOTE;
+	return "You'll get notifications while Campus Chat is open, but not when it's closed: this browser couldn't set that up. Check that you're online and that notifications are allowed for this site in your browser's settings, then turn this switch off and on.";
 }
 
 /** Subscribes (or reuses the subscription) and tells the server; false if this browser has no push. */
