@@ -269,6 +269,7 @@ describe("a push per new message", () => {
 			(await api("PUT", `/conversations/${chat.id}/mute`, { token: b.token, body: { muted: true } })).body,
 		).toEqual({
 			muted: true,
+			mutedUntil: null,
 		});
 		const plain = await sendText(a, chat.id, "nobody in particular");
 		const mentioning = await sendText(a, chat.id, "hey you");
