@@ -37,6 +37,8 @@ export function sendFrame(ws: WebSocket, frame: ServerFrame) {
  * connection itself; the client acts on this frame instead (src/web/realtime.ts).
  */
 export function closeWithNotice(ws: WebSocket, code: number, reason: string) {
+	// Once: a flooding socket's queued frames each ask to close it again.
+	if (ws.readyState !== WebSocket.OPEN) return;
 	sendFrame(ws, { type: "socket:closing", data: { code, reason } });
 	try {
 		ws.close(code, reason);

@@ -127,13 +127,16 @@ const newPassword = z.string().min(8, "at least 8 characters").max(200);
  * or direction-override characters, and at least one visible character (src/shared/text.ts).
  */
 function nameText(what: string, max: number) {
-	return z
-		.string()
-		.trim()
-		.min(1, `${what} must not be empty`)
-		.max(max, `${what} must be at most ${max} characters`)
-		.refine((v) => !nameHasForbidden(v), `${what} must not contain control or direction-override characters`)
-		.refine(nameHasVisible, `${what} must contain a visible character`);
+	return (
+		z
+			.string()
+			.trim()
+			.min(1, `${what} must not be empty`)
+			.max(max, `${what} must be at most ${max} characters`)
+			.refine((v) => !nameHasForbidden(v), `${what} must not contain control or direction-override characters`)
+			// An empty name already failed min(1): one issue per field is enough.
+			.refine((v) => v.length === 0 || nameHasVisible(v), `${what} must contain a visible character`)
+	);
 }
 const displayName = nameText("displayName", 80);
 

@@ -111,7 +111,7 @@ export function SearchDialog({ conversationId, onClose }: { conversationId?: str
 				<div className={styles.status} role="status">
 					{busy && results.length === 0
 						? "Searching…"
-						: searched && results.length === 0 && !error
+						: searched && results.length === 0 && !error && !cursor
 							? `No messages match “${searched}”.`
 							: searched
 								? `${results.length}${cursor ? "+" : ""} result${results.length === 1 ? "" : "s"}`
