@@ -213,6 +213,7 @@ export async function watchCsp(context, who) {
 		});
 		try {
 			const cdp = await context.newCDPSession(page);
+			sessions.push(cdp);
 			cdp.on("Audits.issueAdded", ({ issue }) => {
 				if (issue.code !== "ContentSecurityPolicyIssue") return;
 				const d = issue.details.contentSecurityPolicyIssueDetails ?? {};
@@ -220,6 +221,15 @@ export async function watchCsp(context, who) {
 			});
 			await cdp.send("Audits.enable");
 		} catch {}
+	};
+	// A second DevTools session on the page keeps Chromium's network up through
+	// context.setOffline(true) (the offline scenario's reload then reaches the network), so the
+	// issues watch stops there; the page's events still report everything after it.
+	const sessions = [];
+	const setOffline = context.setOffline.bind(context);
+	context.setOffline = async (offline) => {
+		if (offline) for (const s of sessions.splice(0)) await s.detach().catch(() => {});
+		return setOffline(offline);
 	};
 	context.on("page", (page) => void watchPage(page));
 }
