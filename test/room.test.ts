@@ -287,6 +287,26 @@ describe("receipts that move nothing, and bad receipts", () => {
 	});
 });
 
+describe("typing costs a frame per window, not per key", () => {
+	it("turns a typist toggling typing:start / typing:stop 60 times into a few frames for others that end in the last state", async () => {
+		const a = await registerUser("Asha");
+		const b = await registerUser("Ben");
+		const { id } = await directChat(a, b);
+		const sa = await track(roomSocket(a, id));
+		const sb = await track(roomSocket(b, id));
+		for (let i = 0; i < 60; i++) sa.send({ type: i % 2 === 0 ? "typing:start" : "typing:stop" });
+		sa.send({ type: "typing:start" });
+		await sb.waitFor((f) => f.type === "user:typing" && f.data.typing === true);
+		await sa.request("ping");
+		await new Promise((r) => setTimeout(r, 600));
+		const seen = sb.frames.filter((f) => f.type === "user:typing");
+		// 61 changes in a few milliseconds: the first window's and the next one's, never one per frame.
+		expect(seen.length).toBeLessThanOrEqual(4);
+		expect(seen.at(-1)?.data).toEqual({ conversationId: id, userId: a.user.id, typing: true });
+		expect(sa.frames.filter((f) => f.type === "user:typing")).toEqual([]);
+	});
+});
+
 describe("rooms only for real conversations", () => {
 	it("never gives storage to a room for a made-up conversation id, from either socket or REST", async () => {
 		const a = await registerUser("Asha");
