@@ -258,6 +258,55 @@ describe("receipts go to the senders concerned", () => {
 	});
 });
 
+describe("receipts that move nothing, and bad receipts", () => {
+	it("drops a read that is not ahead of the watermark (no frame to anyone), acks it with the watermark, and refuses malformed receipts with 400", async () => {
+		const a = await registerUser("Asha");
+		const b = await registerUser("Ben");
+		const { id } = await directChat(a, b);
+		const sa = await track(roomSocket(a, id));
+		const sb = await track(roomSocket(b, id));
+		for (let i = 0; i < 3; i++) await sendOver(sa, `m-${i}`, `message ${i}`);
+		expect((await sb.request("message:read", { seq: 3 })).data).toEqual({ lastReadSeq: 3 });
+		await sa.waitFor((f) => f.type === "message:read" && f.data.seq === 3);
+		const readsBefore = sa.frames.filter((f) => f.type === "message:read").length;
+		// Behind or at the watermark: the ack says where it is, and nobody hears of it.
+		expect((await sb.request("message:read", { seq: 1 })).data).toEqual({ lastReadSeq: 3 });
+		expect((await sb.request("message:delivered", { seq: 2 })).data).toEqual({ lastDeliveredSeq: 3 });
+		sb.send({ type: "message:read", data: { seq: 3 } });
+		await sa.request("ping");
+		await new Promise((r) => setTimeout(r, 400));
+		expect(sa.frames.filter((f) => f.type === "message:read").length).toBe(readsBefore);
+		// Malformed receipts get the schema's 400 and move nothing.
+		for (const data of [{ seq: -1 }, { seq: 1.5 }, { seq: "2" }, {}]) {
+			const bad = await sb.request("message:read", data);
+			expect(bad).toMatchObject({ type: "error", error: { code: "invalid_request" } });
+		}
+		const detail = await api("GET", `/conversations/${id}`, { token: a.token });
+		const ben = detail.body.conversation.participants.find((p: { user: { id: string } }) => p.user.id === b.user.id);
+		expect(ben).toMatchObject({ lastReadSeq: 3, lastDeliveredSeq: 3 });
+	});
+});
+
+describe("typing costs a frame per window, not per key", () => {
+	it("turns a typist toggling typing:start / typing:stop 60 times into a few frames for others that end in the last state", async () => {
+		const a = await registerUser("Asha");
+		const b = await registerUser("Ben");
+		const { id } = await directChat(a, b);
+		const sa = await track(roomSocket(a, id));
+		const sb = await track(roomSocket(b, id));
+		for (let i = 0; i < 60; i++) sa.send({ type: i % 2 === 0 ? "typing:start" : "typing:stop" });
+		sa.send({ type: "typing:start" });
+		await sb.waitFor((f) => f.type === "user:typing" && f.data.typing === true);
+		await sa.request("ping");
+		await new Promise((r) => setTimeout(r, 600));
+		const seen = sb.frames.filter((f) => f.type === "user:typing");
+		// 61 changes in a few milliseconds: the first window's and the next one's, never one per frame.
+		expect(seen.length).toBeLessThanOrEqual(4);
+		expect(seen.at(-1)?.data).toEqual({ conversationId: id, userId: a.user.id, typing: true });
+		expect(sa.frames.filter((f) => f.type === "user:typing")).toEqual([]);
+	});
+});
+
 describe("rooms only for real conversations", () => {
 	it("never gives storage to a room for a made-up conversation id, from either socket or REST", async () => {
 		const a = await registerUser("Asha");
@@ -285,7 +334,9 @@ describe("flooding sockets", () => {
 		const { id } = await directChat(a, b);
 		const flooder = await track(roomSocket(a, id));
 		const sb = await track(roomSocket(b, id));
-		for (let i = 0; i < 1000; i++) flooder.send({ type: "typing:stop", ref: `f${i}`, data: {} });
+		// 400 frames at once: 200 over the burst of 200, fewer than a socket that was only told to
+		// slow down would need to be cut off; this one is closed at the first frame over.
+		for (let i = 0; i < 400; i++) flooder.send({ type: "typing:stop", ref: `f${i}`, data: {} });
 		const closed = await flooder.waitClosed(10_000);
 		expect(closed?.code).toBe(1008);
 		const limited = flooder.frames.filter((f) => f.type === "error" && f.error?.code === "rate_limited");

@@ -177,7 +177,17 @@ export async function runRealistic(target, opts) {
 	const socketsClosedEarly = countClosed(realtimeSockets) + countClosed(roomSockets);
 	closeAll(roomSockets);
 	closeAll(realtimeSockets);
-	return { label: opts.label, target: target.kind, members, senders, mode, setup, phases, socketsClosedEarly };
+	return {
+		label: opts.label,
+		target: target.kind,
+		members,
+		senders,
+		mode,
+		rate: opts.rate ?? null,
+		setup,
+		phases,
+		socketsClosedEarly,
+	};
 
 	async function runPhase(receipts, { warmup = false } = {}) {
 		const phaseMode = warmup ? "closed" : mode;

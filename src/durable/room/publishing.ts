@@ -22,7 +22,7 @@ export function publish(room: RoomCore, record: MessageRecord, origin: string): 
 	const next = room.publishing.then(async () => {
 		if (record.kind === "image") await room.outbox.whenFlushed(REST_FLUSH_WAIT_MS);
 		const message = await messageOut(room, record, origin);
-		room.sockets.stopTyping(record.sender_id);
+		room.sockets.stopTyping(record.sender_id, true);
 		room.sockets.broadcast({ type: "message:new", data: { message } });
 		return message;
 	});

@@ -2,6 +2,7 @@
 // everyone or to one member, flood guards, session ends and token expiry, and who is typing.
 
 import { type ServerEvent, TYPING_EXPIRY_MS } from "../../shared/schemas";
+import { WindowTimer } from "../coalesce";
 import { closeWithNotice, type FloodGuard, FloodGuards, frameText, sendText } from "../frames";
 
 /** Identity of a room socket, kept across hibernation. */
@@ -20,6 +21,8 @@ const SOCKET_FRAMES_PER_SECOND = 50;
 const SOCKET_FRAME_BURST = 200;
 const SOCKET_BYTES_PER_SECOND = 256 * 1024;
 const SOCKET_BYTE_BURST = 1024 * 1024;
+/** Typing changes reach the room at most this often (the first after a quiet spell at once). */
+const TYPING_WINDOW_MS = 250;
 
 /** The attachment for a socket the Worker forwarded: who, from where, and which session. */
 export function socketFromHandshake(request: Request, userId: string, origin: string): RoomSocket {
@@ -144,6 +147,13 @@ export class RoomSockets {
 	}
 
 	// ---------- typing ----------
+	//
+	// Like receipts, typing costs a frame only once per window for the whole room: a change of
+	// who is typing is noted, and the window (the first change after a quiet spell goes on the
+	// next tick) tells every socket what changed since the last one, as one frame. A client that
+	// toggles typing:start / typing:stop for every key costs the room a timer reset per frame
+	// and at most four broadcasts a second. A send stops its sender's typing at once, so
+	// `typing:false` still comes before the message.
 
 	private typists(): string[] {
 		return [...this.typingTimers.keys()];
@@ -156,7 +166,7 @@ export class RoomSockets {
 	startTyping(userId: string) {
 		const existing = this.typingTimers.get(userId);
 		if (existing) clearTimeout(existing);
-		else this.broadcast(this.typingEvent(userId, true), userId);
+		else this.noteTyping(userId, true);
 		// A one-shot timer: a room with a typist is active and does not hibernate within 2 s.
 		this.typingTimers.set(
 			userId,
@@ -164,11 +174,50 @@ export class RoomSockets {
 		);
 	}
 
-	stopTyping(userId: string) {
+	/** `now`: the sender just sent; others hear `typing:false` before the message, not a window later. */
+	stopTyping(userId: string, now = false) {
 		const timer = this.typingTimers.get(userId);
 		if (!timer) return;
 		clearTimeout(timer);
 		this.typingTimers.delete(userId);
-		this.broadcast(this.typingEvent(userId, false), userId);
+		if (!now) return this.noteTyping(userId, false);
+		this.typingChanges.delete(userId);
+		if (this.typingAnnounced.delete(userId)) this.broadcast(this.typingEvent(userId, false), userId);
+	}
+
+	/** Who others were last told is typing, and what changed since. */
+	private typingAnnounced = new Set<string>();
+	private typingChanges = new Map<string, boolean>();
+	private readonly typingWindow = new WindowTimer(
+		() => TYPING_WINDOW_MS,
+		() => this.sendTypingChanges(),
+	);
+
+	private noteTyping(userId: string, typing: boolean) {
+		this.typingChanges.set(userId, typing);
+		this.typingWindow.poke();
+	}
+
+	private sendTypingChanges() {
+		const changed: { userId: string; event: ServerEvent }[] = [];
+		for (const [userId, typing] of this.typingChanges) {
+			if (this.typingAnnounced.has(userId) === typing) continue;
+			if (typing) this.typingAnnounced.add(userId);
+			else this.typingAnnounced.delete(userId);
+			changed.push({ userId, event: this.typingEvent(userId, typing) });
+		}
+		this.typingChanges.clear();
+		if (changed.length === 0) return;
+		const all = frameText(changed.map((c) => c.event));
+		for (const ws of this.ctx.getWebSockets()) {
+			const { userId } = this.info(ws);
+			// Never to the typist: their own change is left out of their frame.
+			if (!changed.some((c) => c.userId === userId)) {
+				sendText(ws, all);
+				continue;
+			}
+			const others = changed.filter((c) => c.userId !== userId).map((c) => c.event);
+			if (others.length > 0) sendText(ws, frameText(others));
+		}
 	}
 }
