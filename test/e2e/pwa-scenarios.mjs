@@ -442,10 +442,10 @@ export const pwaScenarios = [
 	{
 		name: "pwa: a 4401 from the server signs the app out at once, from the close frame's code, without dialing again",
 		async run(ctx) {
-			const { A, B } = await pair(ctx, "Nils", "Nora");
+			const { A, B } = await pair(ctx, "Nils", "Nuala");
 			await ctx.api.direct(A, B);
 			const a = await open(ctx, A);
-			await openChat(a.page, "Nora Test");
+			await openChat(a.page, "Nuala Test");
 			await roomReady(a.page);
 			// Under wrangler dev the server's close leaves the connection half-open (see
 			// closeWithNotice in src/durable/frames.ts), so the close event comes late. The app must

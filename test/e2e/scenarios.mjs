@@ -732,7 +732,8 @@ export const scenarios = [
 				return list.length > 0 ? list : null;
 			}, "a notification is shown");
 			assert(shown.length === 1, `one notification, not one for the muted chat: ${JSON.stringify(shown)}`);
-			assert(shown[0].title === "Ned Test" && shown[0].body === "ping from Ned", JSON.stringify(shown[0]));
+			// The sender's name is isolated (FSI … PDI), so a name ending in a direction override cannot flip the rest.
+			assert(shown[0].title === "\u2068Ned Test\u2069" && shown[0].body === "ping from Ned", JSON.stringify(shown[0]));
 		},
 	},
 	...uiScenarios,
