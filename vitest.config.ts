@@ -30,6 +30,7 @@ export default defineConfig({
 							bindings: {
 								TEST_MIGRATIONS: migrations,
 								JWT_SECRET: "test-secret-that-is-at-least-32-characters-long",
+								ADMIN_TOKEN: "test-admin-token-that-is-at-least-32-characters",
 								APP_ENV: "test",
 								VAPID_PUBLIC_KEY,
 								VAPID_PRIVATE_KEY,

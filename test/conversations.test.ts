@@ -78,6 +78,9 @@ describe("direct conversations", () => {
 		]);
 		expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 201]);
 		expect(new Set(results.map((r) => r.body.conversation.id)).size).toBe(1);
+		// An empty direct chat is listed for whoever created it; both lists have it once it has a message.
+		const id = results[0]?.body.conversation.id;
+		await sendText(a, id, "hi");
 		expect((await list(a)).body.conversations).toHaveLength(1);
 		expect((await list(b)).body.conversations).toHaveLength(1);
 		expect(results[0]?.body.conversation.participants).toHaveLength(2);
@@ -225,6 +228,7 @@ describe("conversation list", () => {
 		const loud = await directChat(me, a);
 		const quiet = await directChat(me, b);
 		await api("PUT", `/conversations/${quiet.id}/mute`, { token: me.token, body: { muted: true } });
+		await sendText(me, quiet.id, "so b lists it too");
 		const muted = Object.fromEntries((await list(me)).body.conversations.map((c) => [c.id, c.muted]));
 		expect(muted).toEqual({ [loud.id]: false, [quiet.id]: true });
 		const theirs = (await list(b)).body.conversations.find((c) => c.id === quiet.id);

@@ -1,7 +1,10 @@
 // GET /search/messages (contract v2): whole-word and prefix matches, case- and accent-insensitive,
 // only the caller's conversations, never deleted-for-everyone or hidden messages, newest first,
 // plain-text snippets, cursor pages, and no query text that can fail the search.
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { ConversationRoom } from "../src/durable/ConversationRoom";
+import { roomStub } from "../src/durable/rpc";
 import { api, directChat, env, expectError, groupChat, registerUser, sendText, type TestUser } from "./helpers";
 
 interface Hit {
@@ -72,13 +75,13 @@ describe("GET /search/messages", () => {
 		expect(texts(await search(a, { q: word }))).toEqual([`${word} after the change`, `${word} hidden from Ben`]);
 		expect(texts(await search(a, { q: `${word} before` }))).toEqual([]);
 		expect(texts(await search(a, { q: `${word} change` }))).toEqual([`${word} after the change`]);
-		// The index holds exactly the live text: the deleted message is not in it at all.
-		const { results } = await env.DB.prepare(
-			"SELECT f.text FROM messages_fts f JOIN messages m ON m.rowid = f.rowid WHERE m.id = ?",
-		)
-			.bind(gone.id)
-			.all();
-		expect(results).toEqual([]);
+		// The room's index holds exactly the live text: the deleted message is not in it at all.
+		const indexed = await runInDurableObject(
+			roomStub(env, chat.id) as unknown as DurableObjectStub<ConversationRoom>,
+			(_room, state) =>
+				state.storage.sql.exec<{ rowid: number }>("SELECT rowid FROM messages_fts WHERE rowid = ?", gone.seq).toArray(),
+		);
+		expect(indexed).toEqual([]);
 	});
 
 	it("pages with a cursor, newest first, without repeats", async () => {

@@ -9,7 +9,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { type AppEnv, isDevelopment, rateLimitsOn } from "../server/config";
 import { listParticipants, readConversationForImport, setConversationTitle } from "../server/db/conversations";
-import { imageUsedInD1 } from "../server/db/messages";
+import { imageUsedInD1, type MessageSnapshot } from "../server/db/messages";
 import { deleteMember, insertMembers, readMembers, updateRole } from "../server/db/participants";
 import { displayNames, unknownUserIds } from "../server/db/users";
 import { checkImageForMessage } from "../server/images";
@@ -35,6 +35,7 @@ import { type Meta, type NewMessage, RoomLog } from "./room/log";
 import { checkActor, heirOnLeave, type MemberInfo, planAdd, planRemove, planRole } from "./room/members";
 import { type FlushReport, Outbox } from "./room/outbox";
 import { type ReceiptMove, ReceiptWindow } from "./room/receipts";
+import { type SearchCursor, searchLog } from "./room/search";
 import { RoomSockets, socketFromHandshake } from "./room/sockets";
 import { conversationView, conversationViews, receiptRecipients } from "./room/views";
 import { fail, ok, type RoomResult } from "./rpc";
@@ -135,6 +136,8 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 			if (!this.roomLog.meta()) {
 				this.roomLog.importConversation(data, origin ?? "");
 				log.info("room_imported", { conversationId: this.conversationId, messages: data.messages.length });
+				// D1's list figures for imported messages come from the log from now on (issue 21).
+				if (data.messages.length > 0) this.outbox.schedule({ figures: true });
 			}
 			return this.roomLog.meta();
 		})().finally(() => {
@@ -301,15 +304,6 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		}
 	}
 
-	/**
-	 * For REST routes that read D1 straight after a socket write (reports): resolves once D1 has
-	 * everything this room acked before the call; false if a flush failed or took too long.
-	 */
-	async inD1(): Promise<boolean> {
-		if (!this.roomLog.hasUnflushed()) return true;
-		return this.outbox.whenFlushed(REST_FLUSH_WAIT_MS);
-	}
-
 	// ---------- send path ----------
 
 	/** Validates, sequences, stores and broadcasts one message; idempotent on (sender, clientId). */
@@ -427,6 +421,48 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		const after = position !== null && "after" in position;
 		const next = rows.length > limit && last ? (after ? { after: last.seq } : { before: last.seq }) : null;
 		return ok({ messages, next });
+	}
+
+	/**
+	 * Issue 21: this room's messages matching `match` for a member, newest first below `after`,
+	 * each with the message it quotes (room/search.ts).
+	 */
+	async search(
+		userId: string,
+		match: string,
+		limit: number,
+		after: SearchCursor | null,
+	): Promise<RoomResult<{ hits: MessageSnapshot[] }>> {
+		const meta = await this.load();
+		if (!meta || !(await this.isMember(userId))) return fail(404, "conversation not found");
+		const rows = searchLog(this.ctx.storage.sql, {
+			conversationId: meta.conversation_id,
+			userId,
+			match,
+			limit,
+			after,
+		});
+		const quoted = this.roomLog.quoted(rows);
+		return ok({ hits: rows.map((row) => ({ ...row, quoted: quoted.get(row.reply_to_id ?? "") ?? null })) });
+	}
+
+	/** What a report copies of a message a member can see (reports live in D1); null when there is none. */
+	async reportable(userId: string, messageId: string): Promise<MessageRecord | null> {
+		const meta = await this.load();
+		if (!meta || !(await this.isMember(userId))) return null;
+		return this.roomLog.byId(messageId);
+	}
+
+	/**
+	 * The admin command's step for this conversation (scripts/messages-to-rooms.mjs): the room
+	 * holds everything D1's `messages` has of it (imported now if its log was empty) and D1 has
+	 * the list's figures from the log. `ok` once D1 took them.
+	 */
+	async moveFromD1(): Promise<{ ok: boolean; lastSeq: number }> {
+		const meta = await this.load();
+		if (!meta) return { ok: true, lastSeq: 0 };
+		this.outbox.schedule({ figures: true });
+		return { ok: await this.outbox.whenFlushed(REST_FLUSH_WAIT_MS), lastSeq: this.roomLog.meta()?.last_seq ?? 0 };
 	}
 
 	// ---------- receipts (watermarks) ----------
@@ -646,9 +682,16 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 
 	// ---------- members ----------
 
-	/** Called by the Worker after it created a conversation: members' lists gain it live. */
-	async conversationCreated(origin: string): Promise<void> {
-		if (await this.load(origin)) this.notifyMembers([]);
+	/**
+	 * Called by the Worker after it created a conversation: members' lists gain it live. A direct
+	 * chat reaches only its creator's list until it has a message (issue 22; the D1 list agrees).
+	 */
+	async conversationCreated(origin: string, creatorId?: string): Promise<void> {
+		const meta = await this.load(origin);
+		if (!meta) return;
+		if (meta.type !== "direct" || !creatorId) return this.notifyMembers([]);
+		const view = await conversationView(this.env, this.roomLog, creatorId);
+		if (view) this.hubs.deliver(creatorId, [view]);
 	}
 
 	/**

@@ -11,6 +11,8 @@ export interface Secrets {
 	/** Web Push VAPID key pair, base64url: the raw private scalar and the uncompressed public point. */
 	VAPID_PRIVATE_KEY?: string;
 	VAPID_PUBLIC_KEY?: string;
+	/** Bearer token of the admin command (`POST /admin/messages-to-rooms`), 32+ characters; unset: no such route. */
+	ADMIN_TOKEN?: string;
 }
 
 /** Vars that may be absent from an older wrangler.toml (and from `Env` until `npm run types`). */

@@ -33,23 +33,43 @@ export async function setMuted(env: AppEnv, conversationId: string, userId: stri
 	return row === null ? null : Boolean(row.muted);
 }
 
-/** Moves members' read and delivered watermarks, only ever forward (the outbox may replay). */
-export function raiseWatermarksStatement(
-	db: D1Database,
-	conversationId: string,
-	rows: { user_id: string; last_read_seq: number; last_delivered_seq: number }[],
-) {
+/** One member's row as a flush writes it: watermarks, and the badges and last visible message the room computed. */
+export interface MemberFigures {
+	user_id: string;
+	last_read_seq: number;
+	last_delivered_seq: number;
+	unread_count: number;
+	unread_mention_count: number;
+	/** `participants.last_visible`: null, a message snapshot's JSON, or 'none'. */
+	last_visible: string | null;
+}
+
+/**
+ * Moves members' read and delivered watermarks, only ever forward (the outbox may replay), and
+ * sets their badges and last visible message as the room has them now (it is their only writer).
+ */
+export function memberFiguresStatement(db: D1Database, conversationId: string, rows: MemberFigures[]) {
 	return db
 		.prepare(
 			`UPDATE participants SET
 			   last_read_seq = MAX(participants.last_read_seq, j.value ->> 'r'),
-			   last_delivered_seq = MAX(participants.last_delivered_seq, j.value ->> 'd')
+			   last_delivered_seq = MAX(participants.last_delivered_seq, j.value ->> 'd'),
+			   unread_count = j.value ->> 'n', unread_mention_count = j.value ->> 'm', last_visible = j.value ->> 'o'
 			 FROM json_each(?2) AS j
 			 WHERE participants.conversation_id = ?1 AND participants.user_id = j.value ->> 'u'`,
 		)
 		.bind(
 			conversationId,
-			JSON.stringify(rows.map((w) => ({ u: w.user_id, r: w.last_read_seq, d: w.last_delivered_seq }))),
+			JSON.stringify(
+				rows.map((w) => ({
+					u: w.user_id,
+					r: w.last_read_seq,
+					d: w.last_delivered_seq,
+					n: w.unread_count,
+					m: w.unread_mention_count,
+					o: w.last_visible,
+				})),
+			),
 		);
 }
 

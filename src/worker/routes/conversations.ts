@@ -220,7 +220,7 @@ export const conversationRoutes = openApiRouter<Vars>()
 			if (!existing) throw notFound("conversation");
 			const conversation = await conversationOrNotFound(c.env, origin, existing, me);
 			if (existing !== id) return c.json({ conversation }, 200);
-			c.executionCtx.waitUntil(roomStub(c.env, id).conversationCreated(origin));
+			c.executionCtx.waitUntil(roomStub(c.env, id).conversationCreated(origin, me));
 			return c.json({ conversation }, 201);
 		}
 

@@ -1,11 +1,16 @@
-// GET /search/messages — full-text search over the caller's conversations, from D1's FTS5
-// index (migrations/0003). D1 is at most one outbox flush (<= 250 ms) behind the rooms, so an
-// edit or deletion leaves the results within the contract's second.
+// GET /search/messages — full-text search over the caller's conversations. Each room indexes its
+// own messages (FTS5 in its SQLite, src/durable/room/search.ts; issue 21): the route asks every
+// room the caller is a member of in parallel (or just the one named by `conversationId`), merges
+// their newest-first pages and cuts one page with a cursor. Rooms answer from their log, which is
+// the source of truth, so an edit or deletion leaves the results at once.
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
+import type { SearchCursor } from "../../durable/room/search";
+import { roomStub } from "../../durable/rpc";
 import type { AppEnv } from "../../server/config";
-import { quotedMessages, searchMessages } from "../../server/db/messages";
-import { isMember } from "../../server/db/participants";
+import type { MessageSnapshot } from "../../server/db/messages";
+import { conversationIdsOf, isMember } from "../../server/db/participants";
+import { log } from "../../server/log";
 import { ftsQuery, snippetFor } from "../../server/search";
 import { toMessage } from "../../server/views";
 import { MessageSearchQuery, SearchPage } from "../../shared/schemas";
@@ -15,8 +20,8 @@ import { notFound } from "../errors";
 import { publicOrigin } from "../http";
 import { authed, errors, json, openApiRouter } from "../openapi";
 
-/** A page ends after this message: its D1 rowid (across conversations) or seq (within one). */
-const SearchCursor = z.union([z.object({ row: z.number().int() }), z.object({ seq: z.number().int() })]);
+/** A page ends after this message: its createdAt, conversation id and seq (the results' order). */
+const SearchCursorSchema: z.ZodType<SearchCursor> = z.object({ at: z.string(), c: z.string(), s: z.number().int() });
 
 const searchRoute = createRoute({
 	method: "get",
@@ -29,6 +34,13 @@ const searchRoute = createRoute({
 	responses: { 200: json(SearchPage), ...errors(400, 401, 404) },
 });
 
+/** Newest first: createdAt, then conversation id, then seq, all descending (the cursor's order). */
+function newerFirst(a: MessageSnapshot, b: MessageSnapshot): number {
+	if (a.created_at !== b.created_at) return a.created_at < b.created_at ? 1 : -1;
+	if (a.conversation_id !== b.conversation_id) return a.conversation_id < b.conversation_id ? 1 : -1;
+	return b.seq - a.seq;
+}
+
 export const searchRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVariables }>().openapi(
 	searchRoute,
 	async (c) => {
@@ -37,29 +49,33 @@ export const searchRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVar
 		if (query.conversationId !== undefined && !(await isMember(c.env, query.conversationId, me))) {
 			throw notFound("conversation");
 		}
-		const after = query.cursor ? await decodeCursor(c.env, query.cursor, SearchCursor) : null;
+		const after = query.cursor ? await decodeCursor(c.env, query.cursor, SearchCursorSchema) : null;
 		const match = ftsQuery(query.q);
 		// Only punctuation: no word can match it.
 		if (!match) return c.json({ results: [], nextCursor: null }, 200);
-		const hits = await searchMessages(c.env.DB, {
-			userId: me,
-			match,
-			conversationId: query.conversationId,
-			limit: query.limit + 1,
-			after,
-		});
+		const rooms = query.conversationId !== undefined ? [query.conversationId] : await conversationIdsOf(c.env, me);
+		// Every room answers its own newest `limit + 1` below the cursor; the merged page is then exact.
+		const answers = await Promise.all(
+			rooms.map(async (id) => {
+				const answer = await roomStub(c.env, id).search(me, match, query.limit + 1, after);
+				if (!answer.ok && answer.status !== 404) {
+					log.warn("search_room_failed", { conversationId: id, status: answer.status });
+				}
+				return answer.ok ? answer.value.hits : [];
+			}),
+		);
+		const hits = answers.flat().sort(newerFirst);
 		const page = hits.slice(0, query.limit);
 		const origin = publicOrigin(c);
-		const quoted = await quotedMessages(c.env.DB, page);
 		const results = await Promise.all(
-			page.map(async ({ row: _row, ...record }) => ({
-				message: await toMessage(c.env, origin, record, quoted),
+			page.map(async ({ quoted, ...record }) => ({
+				message: await toMessage(c.env, origin, record, new Map(quoted ? [[quoted.id, quoted]] : [])),
 				snippet: snippetFor(record.text ?? "", query.q),
 			})),
 		);
 		const last = page.at(-1);
-		const next =
-			hits.length > query.limit && last ? (query.conversationId ? { seq: last.seq } : { row: last.row }) : null;
+		const next: SearchCursor | null =
+			hits.length > query.limit && last ? { at: last.created_at, c: last.conversation_id, s: last.seq } : null;
 		return c.json({ results, nextCursor: next ? await encodeCursor(c.env, next) : null }, 200);
 	},
 );
