@@ -909,12 +909,27 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		await Promise.all(published);
 	}
 
-	/** Development-only numbers for the benchmark: constructor runs (hibernation), sockets, D1 flushes. */
-	async stats(): Promise<{ wakes: number; sockets: number; d1Flushes: number; hubDeliveries: number }> {
+	private totalChanges(): number {
+		try {
+			return this.ctx.storage.sql.exec<{ n: number }>("SELECT total_changes() AS n").one().n;
+		} catch {
+			return -1;
+		}
+	}
+
+	/**
+	 * Development-only numbers for the benchmark: constructor runs (hibernation), sockets, D1
+	 * flushes, statements and rows written since the object started, and the rows its own SQLite
+	 * changed since then (`total_changes()`: statements and triggers; FTS5's internal tables not counted).
+	 */
+	async stats() {
 		return {
 			wakes: this.wakes,
 			sockets: this.sockets.count(),
 			d1Flushes: this.outbox.flushes,
+			d1Statements: this.outbox.d1Statements,
+			d1RowsWritten: this.outbox.d1RowsWritten,
+			doRowsChanged: this.totalChanges(),
 			hubDeliveries: this.hubs.deliveries,
 		};
 	}

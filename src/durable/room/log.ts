@@ -126,6 +126,13 @@ export function conversationOfMessageId(messageId: string): string | null {
 	return cut > 0 ? messageId.slice(0, cut) : null;
 }
 
+/** The unread rule over rows `m` for reader `who` (an SQL expression): see `unreadCounts`. */
+const UNREAD_SUM = (who: string) => `SUM(m.kind != 'system' OR json_extract(m.system, '$.event') = 'created'
+  OR (json_extract(m.system, '$.event') = 'joined' AND json_extract(m.system, '$.targetId') = ${who}))`;
+/** The mention rule over the same rows: non-system messages that mention `who`. */
+const MENTION_SUM = (who: string) => `SUM(m.kind != 'system' AND m.mentions IS NOT NULL
+  AND EXISTS (SELECT 1 FROM json_each(m.mentions) WHERE value = ${who}))`;
+
 export class RoomLog {
 	/** Once the tables exist they stay: remembered so hot paths skip the catalogue query. */
 	private created = false;
@@ -521,11 +528,7 @@ export class RoomLog {
 	unreadCounts(userId: string, lastReadSeq: number): { unread: number; mentions: number } {
 		const row = this.sql
 			.exec<{ unread: number | null; mentions: number | null }>(
-				`SELECT
-				   SUM(kind != 'system' OR json_extract(system, '$.event') = 'created'
-				       OR (json_extract(system, '$.event') = 'joined' AND json_extract(system, '$.targetId') = ?1)) AS unread,
-				   SUM(kind != 'system' AND mentions IS NOT NULL
-				       AND EXISTS (SELECT 1 FROM json_each(m.mentions) WHERE value = ?1)) AS mentions
+				`SELECT ${UNREAD_SUM("?1")} AS unread, ${MENTION_SUM("?1")} AS mentions
 				 FROM messages m WHERE seq > ?2 AND sender_id != ?1 AND deleted_at IS NULL
 				 AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ?1 AND h.seq = m.seq)`,
 				userId,
@@ -533,6 +536,20 @@ export class RoomLog {
 			)
 			.one();
 		return { unread: row.unread ?? 0, mentions: row.mentions ?? 0 };
+	}
+
+	/** `unreadCounts` of every member at once (one pass; the outbox's figures after a new message), by user id. */
+	unreadCountsOfAll(): Map<string, { unread: number; mentions: number }> {
+		const rows = this.sql
+			.exec<{ user_id: string; unread: number | null; mentions: number | null }>(
+				`SELECT mem.user_id, ${UNREAD_SUM("mem.user_id")} AS unread, ${MENTION_SUM("mem.user_id")} AS mentions
+				 FROM members mem LEFT JOIN messages m ON m.seq > mem.last_read_seq AND m.sender_id != mem.user_id
+				   AND m.deleted_at IS NULL
+				   AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = mem.user_id AND h.seq = m.seq)
+				 GROUP BY mem.user_id`,
+			)
+			.toArray();
+		return new Map(rows.map((r) => [r.user_id, { unread: r.unread ?? 0, mentions: r.mentions ?? 0 }]));
 	}
 
 	/** Members who hid at least one message: only they can see an older last message. */
@@ -578,8 +595,12 @@ export class RoomLog {
 	 * One member's badges and, when they hid the conversation's latest message, their own last
 	 * visible one ('none' when they see no message at all), as `participants` stores them.
 	 */
-	figures(member: MemberRecord, latest: MessageRecord | null, hid: ReadonlySet<string>): Figures {
-		const counts = this.unreadCounts(member.user_id, member.last_read_seq);
+	figures(
+		member: MemberRecord,
+		latest: MessageRecord | null,
+		hid: ReadonlySet<string>,
+		counts = this.unreadCounts(member.user_id, member.last_read_seq),
+	): Figures {
 		let lastVisible: string | null = null;
 		if (latest && hid.has(member.user_id)) {
 			const visible = this.lastVisibleMessage(member.user_id);

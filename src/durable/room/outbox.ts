@@ -44,6 +44,9 @@ export class Outbox {
 	/** Every member's figures and the snapshot to be compared with D1's (after an import). */
 	private figuresRequested = false;
 	flushes = 0;
+	/** D1 statements sent and rows they wrote (D1's `meta.rows_written`), for the benchmark's stats. */
+	d1Statements = 0;
+	d1RowsWritten = 0;
 
 	constructor(
 		private readonly roomLog: RoomLog,
@@ -158,9 +161,10 @@ export class Outbox {
 		const moved = new Set(watermarks.map((w) => w.user_id));
 		const figureRows: MemberFigures[] = [];
 		const figuresWritten: { user_id: string; json: string }[] = [];
+		const counts = everyone ? this.roomLog.unreadCountsOfAll() : null;
 		for (const member of this.roomLog.members()) {
 			if (!everyone && !concerned.has(member.user_id)) continue;
-			const figures = this.roomLog.figures(member, latest, hid);
+			const figures = this.roomLog.figures(member, latest, hid, counts?.get(member.user_id));
 			const json = JSON.stringify(figures);
 			if (json === d1.members.get(member.user_id) && !moved.has(member.user_id)) continue;
 			figureRows.push({
@@ -203,6 +207,8 @@ export class Outbox {
 			return false;
 		}
 		this.flushes += 1;
+		this.d1Statements += statements.length;
+		for (const r of results) this.d1RowsWritten += r.meta?.rows_written ?? 0;
 		this.roomLog.markFlushed(messages, watermarks, hidden, {
 			lastMessage: snapshotChanged ? snapshot : undefined,
 			figures: figuresWritten,
