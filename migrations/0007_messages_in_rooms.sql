@@ -19,6 +19,11 @@ ALTER TABLE participants ADD COLUMN unread_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE participants ADD COLUMN unread_mention_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE participants ADD COLUMN last_visible TEXT;
 
+-- The list shows a direct conversation to a member who opened it (created it, or asked
+-- POST /conversations for it) at once, and to the other member only once it has a message
+-- (last_seq > 0). 1 for every existing row: nothing already listed disappears.
+ALTER TABLE participants ADD COLUMN listed INTEGER NOT NULL DEFAULT 1;
+
 -- One row per live image message: the media route serves a key, and the hourly sweep keeps an
 -- upload, while a row names it. content_type: the type the bytes were sniffed as at send time.
 CREATE TABLE image_refs (

@@ -134,6 +134,16 @@ describe("an empty direct chat (issue 22)", () => {
 		expect((await list(b)).map((c) => c.id)).toEqual([chat.id]);
 	});
 
+	it("is listed for the other person once they open it themselves, before any message", async () => {
+		const [a, b] = await Promise.all([registerUser("Asha"), registerUser("Ben")]);
+		const chat = await directChat(a, b);
+		expect(await list(b)).toEqual([]);
+		const opened = await api("POST", "/conversations", { token: b.token, body: { type: "direct", userId: a.user.id } });
+		expect(opened.status).toBe(200);
+		expect(opened.body.conversation.id).toBe(chat.id);
+		expect((await list(b)).map((c) => c.id)).toEqual([chat.id]);
+	});
+
 	it("does not reach the other person's realtime socket when opened, only with its first message", async () => {
 		const [a, b] = await Promise.all([registerUser("Asha"), registerUser("Ben")]);
 		const socketB = await track(realtimeSocket(b));

@@ -39,8 +39,8 @@ FROM p
 ORDER BY last_activity_at DESC, id DESC`;
 }
 
-/** The list shows a direct chat to the person who did not open it only once it has a message. */
-const LISTED = "AND (c.type = 'group' OR c.last_seq > 0 OR c.created_by = ?1)";
+/** The list shows a direct chat to a member who did not open it only once it has a message (issue 22). */
+const LISTED = "AND (p.listed = 1 OR c.last_seq > 0)";
 
 type ConversationListRow = ConversationRecord & { last_message: string | null };
 
@@ -162,10 +162,10 @@ export async function createDirectConversation(
 			.bind(c.id, c.directKey, c.createdBy, c.createdAt),
 		db
 			.prepare(
-				`INSERT INTO participants (conversation_id, user_id, role, joined_at)
-				 SELECT ?1, value, 'member', ?2 FROM json_each(?3) WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?1)`,
+				`INSERT INTO participants (conversation_id, user_id, role, joined_at, listed)
+				 SELECT ?1, value, 'member', ?2, value = ?4 FROM json_each(?3) WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?1)`,
 			)
-			.bind(c.id, c.createdAt, JSON.stringify(c.memberIds)),
+			.bind(c.id, c.createdAt, JSON.stringify(c.memberIds), c.createdBy),
 	]);
 	const row = await orm(env)
 		.select({ id: conversations.id })
@@ -173,6 +173,13 @@ export async function createDirectConversation(
 		.where(eq(conversations.directKey, c.directKey))
 		.get();
 	return row?.id ?? null;
+}
+
+/** The member opened the conversation (asked for it by POST /conversations): their list shows it from now on. */
+export async function markListed(env: AppEnv, conversationId: string, userId: string): Promise<void> {
+	await env.DB.prepare("UPDATE participants SET listed = 1 WHERE conversation_id = ? AND user_id = ? AND listed = 0")
+		.bind(conversationId, userId)
+		.run();
 }
 
 /** Creates a group with its creator as admin and the others as members, in one batch. */

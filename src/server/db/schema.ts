@@ -43,6 +43,8 @@ export const participants = sqliteTable(
 		unreadCount: integer("unread_count").notNull().default(0),
 		unreadMentionCount: integer("unread_mention_count").notNull().default(0),
 		lastVisible: text("last_visible"),
+		/** Listed before the conversation has a message: the member opened it (migration 0007). */
+		listed: integer("listed", { mode: "boolean" }).notNull().default(true),
 	},
 	(t) => [primaryKey({ columns: [t.conversationId, t.userId] })],
 );
