@@ -1,6 +1,8 @@
-// Message search: GET /search/messages over a D1 holding `messages` messages (default 100,000)
-// in `conversations` conversations, seeded straight into the local D1 of the bench's wrangler
-// dev with `wrangler d1 execute --local --file` (the FTS5 triggers index them as they go in).
+// Message search: GET /search/messages over `messages` messages (default 100,000) in
+// `conversations` conversations, seeded straight into D1's older `messages` table of the bench's
+// wrangler dev with `wrangler d1 execute --local --file`, as an older deployment left them: each
+// room imports (and indexes, FTS5 in its SQLite) its conversation the first time it is searched,
+// which the warm-up rounds cover (issue 21: search runs in the rooms).
 // The searcher is a member of `memberOf` of those conversations; everything else belongs to
 // seeded strangers, so the membership filter has real work to do. Text is drawn from a campus
 // vocabulary with a Zipf-like spread (a few very common words, a long tail), with accents, and
