@@ -8,7 +8,7 @@
 // then sends `directMessages` over REST with the other person reading each one (POST /read, as a
 // client with the chat open does; reading implies delivery), for D1 rows written per message there.
 //
-// many-rooms: `rooms` groups of 4 to 8 members, every member with the chat open on a room socket
+// many-rooms: `rooms` groups of 4 to 8 members (from a pool of at most 300 students), every member with the chat open on a room socket
 // that acknowledges each message:new with message:read (as the UI does), one sender per room at
 // `ratePerRoom` messages a second for `seconds`; meanwhile a member of `listRooms` of them loads
 // GET /conversations every 200 ms. D1 statements a second from the rooms, and the list's latency.
@@ -179,16 +179,22 @@ export async function runD1Growth(target, { conversations, perConversation, dire
 
 export async function runManyRooms(target, { rooms, ratePerRoom, seconds, listRooms, log }) {
 	const sizes = Array.from({ length: rooms }, (_, i) => 4 + (i % 5));
-	const people = sizes.reduce((t, n) => t + n - 1, 0) + 1;
+	// Students are in several groups: a pool of at most 300 people, each group of distinct members.
+	const people = Math.min(300, sizes.reduce((t, n) => t + n, 0) + 1);
 	const t0 = performance.now();
 	const users = await target.registerUsers(people, { prefix: "many-" });
-	const lister = users[0];
+	const [lister, ...pool] = users;
 	log?.(`  registered ${users.length} users in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-	let next = 1;
+	let next = 0;
 	const groups = sizes.map((n, i) => {
-		const members = users.slice(next, next + n - 1);
-		next += n - 1;
-		return i < listRooms ? [lister, ...members] : members;
+		const members = [];
+		while (members.length < n - 1) {
+			const u = pool[next++ % pool.length];
+			if (!members.includes(u)) members.push(u);
+		}
+		return i < listRooms
+			? [lister, ...members]
+			: [...members, pool[next++ % pool.length]].filter((u, k, all) => all.indexOf(u) === k);
 	});
 	const roomList = await mapLimit(groups, 8, async (members) => ({
 		id: await target.createRoom(members, "many rooms"),
