@@ -3,12 +3,15 @@
 // conversation and participants rows, not from a D1 row per message. Issue 22's two list rules
 // live here too: the last message shown is the last one visible to the caller (after "delete for
 // me"), and an empty direct chat is listed only for the person who opened it.
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Conversation } from "../src/shared/schemas";
 import { api, directChat, env, groupChat, registerUser, sendText, type TestUser } from "./helpers";
 import { closeSocketsAfterEach, realtimeSocket } from "./sockets";
 
 const track = closeSocketsAfterEach();
+// Closed sockets and flushes finish in the objects' background work (and log): let it end
+// before the file's runtime is torn down.
+afterAll(() => new Promise((resolve) => setTimeout(resolve, 1500)));
 
 async function list(user: TestUser): Promise<Conversation[]> {
 	const res = await api("GET", "/conversations", { token: user.token });
