@@ -59,9 +59,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Sum of the rooms' dev stats. */
 async function roomTotals(target, rooms) {
-	const stats = await mapLimit(rooms, 16, async ({ id, user }) => target.roomStats(id, user));
+	const stats = await mapLimit(rooms, 8, async ({ id, user }) => target.roomStats(id, user).catch(() => null));
 	const sum = (k) => stats.reduce((t, s) => t + (s?.[k] ?? 0), 0);
 	return {
+		answered: stats.filter((s) => s !== null).length,
 		d1Statements: sum("d1Statements"),
 		d1RowsWritten: sum("d1RowsWritten"),
 		doRowsChanged: sum("doRowsChanged"),
