@@ -111,6 +111,28 @@ describe("GET /search/messages", () => {
 		expect(inChat).toEqual(seen);
 	});
 
+	it("finds matches in less active conversations too, newest first across more than 16 rooms, with pages", async () => {
+		const me = await registerUser("Many");
+		const word = `mr${crypto.randomUUID().slice(0, 8)}`;
+		const chats: string[] = [];
+		for (let i = 0; i < 18; i++) chats.push((await directChat(me, await registerUser(`Peer${i}`))).id);
+		// The word only in the two oldest chats; then every other chat becomes more recently active.
+		await sendText(me, chats[0] as string, `${word} oldest`);
+		await sendText(me, chats[1] as string, `${word} older`);
+		for (const id of chats.slice(2)) await sendText(me, id, "just chatting");
+		expect(texts(await search(me, { q: word }))).toEqual([`${word} older`, `${word} oldest`]);
+		// A word in every chat: the newest page comes from the most active ones, and pages cover all.
+		for (const [i, id] of chats.entries()) await sendText(me, id, `${word} everywhere ${i}`);
+		const seen: string[] = [];
+		let cursor: string | null = null;
+		do {
+			const res = await search(me, { q: `${word} everywhere`, limit: "5", ...(cursor ? { cursor } : {}) });
+			seen.push(...texts(res));
+			cursor = res.body.nextCursor;
+		} while (cursor);
+		expect(seen).toEqual(chats.map((_, i) => `${word} everywhere ${i}`).reverse());
+	});
+
 	it("gives a plain-text snippet around the match in a long message", async () => {
 		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
 		const chat = await directChat(a, b);

@@ -22,6 +22,20 @@ export async function conversationIdsOf(env: AppEnv, userId: string): Promise<st
 	return rows.map((row) => row.conversationId);
 }
 
+/**
+ * The user's conversations with their last activity, most recent first: search asks the rooms in
+ * this order, as a room holds no message newer than its conversation's last activity.
+ */
+export async function conversationsByActivity(env: AppEnv, userId: string) {
+	const { results } = await env.DB.prepare(
+		`SELECT c.id, c.last_activity_at FROM participants p JOIN conversations c ON c.id = p.conversation_id
+		 WHERE p.user_id = ? ORDER BY c.last_activity_at DESC, c.id DESC`,
+	)
+		.bind(userId)
+		.all<{ id: string; last_activity_at: string }>();
+	return results;
+}
+
 /** Sets the member's mute flag, or toggles it when `muted` is undefined; null for a non-member. */
 export async function setMuted(env: AppEnv, conversationId: string, userId: string, muted: boolean | undefined) {
 	const row = await env.DB.prepare(

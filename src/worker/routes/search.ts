@@ -1,7 +1,8 @@
 // GET /search/messages — full-text search over the caller's conversations. Each room indexes its
-// own messages (FTS5 in its SQLite, src/durable/room/search.ts; issue 21): the route asks every
-// room the caller is a member of in parallel (or just the one named by `conversationId`), merges
-// their newest-first pages and cuts one page with a cursor. Rooms answer from their log, which is
+// own messages (FTS5 in its SQLite, src/durable/room/search.ts; issue 21): the route asks the
+// caller's 16 most recently active rooms in parallel, then, in parallel again, every other room
+// whose last activity is not older than the page's last result so far (or just the room named by
+// `conversationId`), merges their newest-first pages and cuts one page with a cursor. Rooms answer from their log, which is
 // the source of truth, so an edit or deletion leaves the results at once.
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
@@ -9,7 +10,7 @@ import type { SearchCursor } from "../../durable/room/search";
 import { roomStub } from "../../durable/rpc";
 import type { AppEnv } from "../../server/config";
 import type { MessageSnapshot } from "../../server/db/messages";
-import { conversationIdsOf, isMember } from "../../server/db/participants";
+import { conversationsByActivity, isMember } from "../../server/db/participants";
 import { log } from "../../server/log";
 import { ftsQuery, snippetFor } from "../../server/search";
 import { toMessage } from "../../server/views";
@@ -34,6 +35,9 @@ const searchRoute = createRoute({
 	responses: { 200: json(SearchPage), ...errors(400, 401, 404) },
 });
 
+/** Rooms asked first, most recently active first; the rest only if they can still add to the page. */
+const FIRST_WAVE = 16;
+
 /** Newest first: createdAt, then conversation id, then seq, all descending (the cursor's order). */
 function newerFirst(a: MessageSnapshot, b: MessageSnapshot): number {
 	if (a.created_at !== b.created_at) return a.created_at < b.created_at ? 1 : -1;
@@ -53,18 +57,32 @@ export const searchRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVar
 		const match = ftsQuery(query.q);
 		// Only punctuation: no word can match it.
 		if (!match) return c.json({ results: [], nextCursor: null }, 200);
-		const rooms = query.conversationId !== undefined ? [query.conversationId] : await conversationIdsOf(c.env, me);
 		// Every room answers its own newest `limit + 1` below the cursor; the merged page is then exact.
-		const answers = await Promise.all(
-			rooms.map(async (id) => {
-				const answer = await roomStub(c.env, id).search(me, match, query.limit + 1, after);
-				if (!answer.ok && answer.status !== 404) {
-					log.warn("search_room_failed", { conversationId: id, status: answer.status });
-				}
-				return answer.ok ? answer.value.hits : [];
-			}),
-		);
-		const hits = answers.flat().sort(newerFirst);
+		const ask = async (ids: string[]) =>
+			(
+				await Promise.all(
+					ids.map(async (id) => {
+						const answer = await roomStub(c.env, id).search(me, match, query.limit + 1, after);
+						if (!answer.ok && answer.status !== 404) {
+							log.warn("search_room_failed", { conversationId: id, status: answer.status });
+						}
+						return answer.ok ? answer.value.hits : [];
+					}),
+				)
+			).flat();
+		let hits: MessageSnapshot[];
+		if (query.conversationId !== undefined) hits = await ask([query.conversationId]);
+		else {
+			// The most recently active rooms first; then only the rooms that can still hold a message
+			// newer than the page's last one (none holds one newer than its last activity).
+			const rooms = await conversationsByActivity(c.env, me);
+			const first = rooms.slice(0, FIRST_WAVE);
+			hits = (await ask(first.map((r) => r.id))).sort(newerFirst);
+			const last = hits[query.limit];
+			const rest = rooms.slice(FIRST_WAVE).filter((r) => !last || r.last_activity_at >= last.created_at);
+			if (rest.length > 0) hits.push(...(await ask(rest.map((r) => r.id))));
+		}
+		hits.sort(newerFirst);
 		const page = hits.slice(0, query.limit);
 		const origin = publicOrigin(c);
 		const results = await Promise.all(
