@@ -70,6 +70,10 @@ function writeSeed(file, { searcherId, conversations, messages, memberOf }) {
 	const mine = [];
 	const rooms = [];
 	const created = new Date(now - 90 * 86400_000).toISOString();
+	// A conversation's last activity is its last message's time (the seeded messages below).
+	const slots = perConversation * conversations;
+	const lastAt = (c) =>
+		new Date(now - 90 * 86400_000 + ((perConversation * conversations + c) / slots) * 90 * 86400_000).toISOString();
 	for (let c = 0; c < conversations; c++) {
 		const id = randomUUID();
 		const member = c % Math.max(1, Math.floor(conversations / memberOf)) === 0 && mine.length < memberOf;
@@ -79,7 +83,7 @@ function writeSeed(file, { searcherId, conversations, messages, memberOf }) {
 		rooms.push({ id, people });
 		fs.writeSync(
 			out,
-			`INSERT INTO conversations (id, type, title, created_by, created_at, last_activity_at, last_seq) VALUES (${q(id)}, 'group', ${q(`Seeded ${c}`)}, ${q(people[0])}, ${q(created)}, ${q(new Date(now).toISOString())}, ${perConversation});\n` +
+			`INSERT INTO conversations (id, type, title, created_by, created_at, last_activity_at, last_seq) VALUES (${q(id)}, 'group', ${q(`Seeded ${c}`)}, ${q(people[0])}, ${q(created)}, ${q(lastAt(c))}, ${perConversation});\n` +
 				`INSERT INTO participants (conversation_id, user_id, role, joined_at) VALUES ${people
 					.map((u, i) => `(${q(id)}, ${q(u)}, ${i === 0 ? "'admin'" : "'member'"}, ${q(created)})`)
 					.join(", ")};\n`,
