@@ -21,6 +21,7 @@ import {
 } from "./lib/server.mjs";
 import { clientName, selectClient } from "./lib/sockets.mjs";
 import { AppTarget, FloorTarget } from "./lib/targets.mjs";
+import { runD1Growth, runManyRooms } from "./scenarios/d1.mjs";
 import { runFanout } from "./scenarios/fanout.mjs";
 import { FLOOD_KINDS, FLOOD_SOCKETS, runFlood } from "./scenarios/flood.mjs";
 import { runHibernation } from "./scenarios/hibernation.mjs";
@@ -47,7 +48,8 @@ const SCENARIOS = [
 const WITH_FLOOR = ["hibernation", "fanout", "openloop", "idle", "breakdown"];
 // Not in the default run: closed-loop fan-out against the floor with storage added
 // (DO SQLite, D1 group commit) beside the app and the plain floor, to see where time goes.
-const EXTRA = ["breakdown"];
+// d1-growth and many-rooms (issue 21): what D1 pays per message, and what one D1 serves.
+const EXTRA = ["breakdown", "d1-growth", "many-rooms"];
 const ALIASES = {
 	open: "openloop",
 	"open-loop": "openloop",
@@ -111,6 +113,8 @@ Sizes:
   --inbox-members 256 --inbox-messages 100          --idle-sockets 1000
   --rest-conversations 200 --rest-history 500 --rest-samples 300
   --search-messages 100000 --search-conversations 2000 --search-member-of 50 --search-samples 200
+  --d1-conversations 2000 --d1-per-conversation 50 --d1-direct-messages 50   (d1-growth, not in the default run)
+  --many-rooms 500 --many-rate 1 --many-seconds 30 --many-list-rooms 50      (many-rooms, not in the default run)
   --idle-wait 15      seconds of silence before the hibernation check
 
 Other:
@@ -151,6 +155,13 @@ function parse() {
 			"search-conversations": { type: "string" },
 			"search-member-of": { type: "string" },
 			"search-samples": { type: "string" },
+			"d1-conversations": { type: "string" },
+			"d1-per-conversation": { type: "string" },
+			"d1-direct-messages": { type: "string" },
+			"many-rooms": { type: "string" },
+			"many-rate": { type: "string" },
+			"many-seconds": { type: "string" },
+			"many-list-rooms": { type: "string" },
 			"idle-wait": { type: "string" },
 			"breakdown-sizes": { type: "string" },
 			realistic: { type: "string" },
@@ -235,6 +246,13 @@ function parse() {
 		searchConversations: num("search-conversations", 2000, 400),
 		searchMemberOf: num("search-member-of", 50, 20),
 		searchSamples: num("search-samples", 200, 50),
+		d1Conversations: num("d1-conversations", 2000, 200),
+		d1PerConversation: num("d1-per-conversation", 50, 50),
+		d1DirectMessages: num("d1-direct-messages", 50, 20),
+		manyRooms: num("many-rooms", 500, 50),
+		manyRate: num("many-rate", 1, 1),
+		manySeconds: num("many-seconds", 30, 10),
+		manyListRooms: num("many-list-rooms", 50, 20),
 		idleWaitMs: num("idle-wait", 15, 15) * 1000,
 		realistic: (list(values.realistic) ?? (q ? ["50x1", "64x5@1"] : ["50x1", "256x5@1", "256x20@1"])).map(
 			parseRealisticSpec,
@@ -296,7 +314,7 @@ async function startApp(opts, workDir, { name = "app", rateLimits = false } = {}
 			cwd: dir,
 			timeoutMs: 900_000,
 		});
-	return { server, base: server.base, seedSql };
+	return { server, base: server.base, seedSql, persist };
 }
 
 async function startFloor(opts, workDir) {
@@ -550,6 +568,25 @@ async function main() {
 					samples: opts.searchSamples,
 					seedSql: app.seedSql,
 					workDir,
+					log,
+				});
+			} else if (scenario === "d1-growth") {
+				if (!app.persist)
+					throw new Error("d1-growth: needs the bench's own wrangler dev (not --base) to read D1's file");
+				res.d1Growth = await runD1Growth(appT, {
+					conversations: opts.d1Conversations,
+					perConversation: opts.d1PerConversation,
+					directMessages: opts.d1DirectMessages,
+					persist: app.persist,
+					workDir,
+					log,
+				});
+			} else if (scenario === "many-rooms") {
+				res.manyRooms = await runManyRooms(appT, {
+					rooms: opts.manyRooms,
+					ratePerRoom: opts.manyRate,
+					seconds: opts.manySeconds,
+					listRooms: opts.manyListRooms,
 					log,
 				});
 			} else if (scenario === "idle") {

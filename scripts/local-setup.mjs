@@ -69,6 +69,11 @@ function hash(password) {
 
 const q = (value) => (value === null ? "NULL" : `'${String(value).replaceAll("'", "''")}'`);
 
+/** Migration 0007's statements that fill the list's figures from D1's `messages` (after its marker line). */
+const FILL_FROM_D1_MESSAGES = readFileSync(new URL("../migrations/0007_messages_in_rooms.sql", import.meta.url), "utf8")
+	.split("-- What D1 already holds")[1]
+	.replace(/^[^\n]*\n/, "");
+
 /** Demo students, a study group and a direct chat with a few messages. */
 export function seedSql() {
 	const now = Date.now();
@@ -111,6 +116,10 @@ export function seedSql() {
 			return `INSERT OR IGNORE INTO messages (id, conversation_id, seq, sender_id, client_id, kind, text, created_at) VALUES (${q(`${conversationId}-m${seq}`)}, ${q(conversationId)}, ${seq}, ${q(sender)}, ${q(`seed-${seq}`)}, 'text', ${q(text)}, ${q(at(lastMinutesAgo + list.length - seq))});`;
 		});
 	lines.push(...messages(group, groupMessages, 30), ...messages(direct, directMessages, 20));
+	// The demo messages are in D1's older `messages` table, which each room imports on its first
+	// load (issue 21); the list's snapshot and badges are filled from them the way migration 0007
+	// fills an older deployment's.
+	lines.push(FILL_FROM_D1_MESSAGES);
 	return lines.join("\n");
 }
 

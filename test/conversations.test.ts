@@ -225,6 +225,7 @@ describe("conversation list", () => {
 		const loud = await directChat(me, a);
 		const quiet = await directChat(me, b);
 		await api("PUT", `/conversations/${quiet.id}/mute`, { token: me.token, body: { muted: true } });
+		await sendText(me, quiet.id, "so b lists it too");
 		const muted = Object.fromEntries((await list(me)).body.conversations.map((c) => [c.id, c.muted]));
 		expect(muted).toEqual({ [loud.id]: false, [quiet.id]: true });
 		const theirs = (await list(b)).body.conversations.find((c) => c.id === quiet.id);

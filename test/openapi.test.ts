@@ -43,7 +43,12 @@ const CONTRACT = [
 	"post /push/subscriptions",
 	"delete /push/subscriptions",
 ];
-const ADDITIONS = ["post /conversations/{id}/delivered", "get /media/{key}", "put /uploads/local/{key}"];
+const ADDITIONS = [
+	"post /conversations/{id}/delivered",
+	"get /media/{key}",
+	"put /uploads/local/{key}",
+	"post /admin/messages-to-rooms",
+];
 
 interface Operation {
 	responses: Record<string, unknown>;
@@ -103,6 +108,7 @@ const INPUTS: Record<string, { body?: string; query?: string[] }> = {
 	"delete /messages/{id}/reactions/{emoji}": {},
 	"get /search/messages": { query: ["q", "conversationId", "limit", "cursor"] },
 	"patch /me": { body: "UpdateProfileBody" },
+	"post /admin/messages-to-rooms": { body: "MessagesToRoomsBody" },
 };
 
 /** Every REST route the app serves, as `method /path/{param}` (debug routes are not the API). */

@@ -58,14 +58,10 @@ describe("the group's first line", () => {
 		});
 		const first = await sendText(m1, group.id, "hello");
 		expect(first.seq).toBe(2);
-		const row = await env.DB.prepare("SELECT seq, kind, system FROM messages WHERE conversation_id = ? ORDER BY seq")
-			.bind(group.id)
-			.all<{ seq: number; kind: string; system: string | null }>();
-		expect(row.results.map((r) => [r.seq, r.kind])).toEqual([
-			[1, "system"],
-			[2, "text"],
+		expect((await history(admin, group.id)).map((m) => [m.seq, m.kind, m.system?.event ?? null])).toEqual([
+			[1, "system", "created"],
+			[2, "text", null],
 		]);
-		expect(JSON.parse(row.results[0]?.system ?? "null")).toMatchObject({ event: "created" });
 	});
 
 	it("is recorded once even when the room is asked again", async () => {

@@ -28,11 +28,14 @@ const setD1 = (id: string, db: "failing" | "real") =>
 		room.d1 = db === "failing" ? failingD1 : () => env.DB;
 	});
 
-async function d1Seqs(conversationId: string): Promise<number[]> {
-	const { results } = await env.DB.prepare("SELECT seq FROM messages WHERE conversation_id = ? ORDER BY seq")
-		.bind(conversationId)
-		.all<{ seq: number }>();
-	return results.map((r) => r.seq);
+/**
+ * What D1 has of the conversation as `user` sees it in their list (messages live only in the
+ * room since issue 21; D1 keeps the list's last message and badges): the last seq and unread count.
+ */
+async function listed(user: TestUser, conversationId: string): Promise<{ seq: number; unread: number }> {
+	const list = await api("GET", "/conversations", { token: user.token });
+	const entry = list.body.conversations.find((c: { id: string }) => c.id === conversationId);
+	return { seq: entry?.lastMessage?.seq ?? 0, unread: entry?.unreadCount ?? 0 };
 }
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, ms = 10_000): Promise<T> {
@@ -66,20 +69,20 @@ describe("the log and the D1 outbox", () => {
 		const sa = await track(roomSocket(a, id));
 		await sendOver(sa, "before", "before the outage");
 		await until(
-			() => d1Seqs(id),
-			(s) => s.length === 1,
+			() => listed(b, id),
+			(s) => s.seq === 1,
 		);
 		await setD1(id, "failing");
 		for (let i = 0; i < 10; i++) await sendOver(sa, `down-${i}`, `during the outage ${i}`);
-		expect(await d1Seqs(id)).toEqual([1]);
+		expect(await listed(b, id)).toEqual({ seq: 1, unread: 1 });
 		expect((await history(b, id)).map((m) => m.seq)).toEqual(range(1, 11));
 		await setD1(id, "real");
 		await runDurableObjectAlarm(roomStub(env, id));
 		const seqs = await until(
-			() => d1Seqs(id),
-			(s) => s.length === 11,
+			() => listed(b, id),
+			(s) => s.seq === 11,
 		);
-		expect(seqs).toEqual(range(1, 11));
+		expect(seqs).toEqual({ seq: 11, unread: 11 });
 		// The list caught up too: the last message and the unread count come from D1.
 		const list = await api("GET", "/conversations", { token: b.token });
 		const entry = list.body.conversations.find((c: { id: string }) => c.id === id);
@@ -95,21 +98,19 @@ describe("the log and the D1 outbox", () => {
 		await setD1(id, "failing");
 		const sent = [];
 		for (let i = 0; i < 5; i++) sent.push(await sendOver(sa, `evict-${i}`, `acked ${i}`));
-		expect(await d1Seqs(id)).toEqual([]);
+		expect(await listed(b, id)).toEqual({ seq: 0, unread: 0 });
 		await evictDurableObject(roomStub(env, id), { webSockets: "close" });
 		// The alarm the room set at its first write brings it back and it flushes (D1 is real again).
 		await runDurableObjectAlarm(roomStub(env, id));
 		const seqs = await until(
-			() => d1Seqs(id),
-			(s) => s.length === 5,
+			() => listed(b, id),
+			(s) => s.seq === 5,
 		);
-		expect(seqs).toEqual(range(1, 5));
-		const { results } = await env.DB.prepare(
-			"SELECT id, client_id FROM messages WHERE conversation_id = ? ORDER BY seq",
-		)
-			.bind(id)
-			.all<{ id: string; client_id: string }>();
-		expect(results.map((r) => r.id)).toEqual(sent.map((m) => m.id));
+		// Each acked message counted once in the badge, and the list's last message is the last acked.
+		expect(seqs).toEqual({ seq: 5, unread: 5 });
+		const list = await api("GET", "/conversations", { token: b.token });
+		expect(list.body.conversations.find((c: { id: string }) => c.id === id).lastMessage.id).toBe(sent.at(-1)?.id);
+		expect((await history(b, id)).map((m) => m.id)).toEqual(sent.map((m) => m.id));
 	});
 
 	it("after a restart keeps seqs gap-free and answers a retried clientId with the stored message", async () => {
@@ -127,7 +128,7 @@ describe("the log and the D1 outbox", () => {
 		expect(retried.body.message).toEqual(first);
 		const third = await sendText(a, id, "three");
 		expect(third.seq).toBe(3);
-		expect(await d1Seqs(id)).toEqual([1, 2, 3]);
+		expect(await listed(b, id)).toEqual({ seq: 3, unread: 3 });
 	});
 
 	it("answers a REST send only once D1 has it, so the list shows it at once", async () => {
@@ -135,7 +136,6 @@ describe("the log and the D1 outbox", () => {
 		const b = await registerUser("Ben");
 		const { id } = await directChat(a, b);
 		const msg = await sendText(a, id, "visible everywhere");
-		expect(await d1Seqs(id)).toEqual([msg.seq]);
 		const list = await api("GET", "/conversations", { token: b.token });
 		expect(list.body.conversations[0]).toMatchObject({ id, unreadCount: 1, lastMessage: { id: msg.id } });
 	});
@@ -184,7 +184,8 @@ describe("the log and the D1 outbox", () => {
 		const detail = await api("GET", `/conversations/${id}`, { token: a.token });
 		const ben = detail.body.conversation.participants.find((p: { user: { id: string } }) => p.user.id === b.user.id);
 		expect(ben.lastReadSeq).toBe(1);
-		expect(await d1Seqs(id)).toEqual([1, 2, 3, 4]);
+		// The list has it from the room: Ben's reply is the last message, and Asha has it unread.
+		expect(await listed(a, id)).toEqual({ seq: 4, unread: 1 });
 	});
 
 	it("deletes a message for everyone the moment it was acked over a socket, before D1 saw it", async () => {
@@ -200,10 +201,10 @@ describe("the log and the D1 outbox", () => {
 		const [stored] = await history(b, id);
 		expect(stored).toMatchObject({ id: message.id, text: null });
 		expect(stored?.deletedAt).not.toBeNull();
-		const row = await env.DB.prepare("SELECT deleted_at FROM messages WHERE id = ?")
-			.bind(message.id)
-			.first<{ deleted_at: string | null }>();
-		expect(row?.deleted_at).not.toBeNull();
+		// The list (D1) shows the tombstone too, and the badge no longer counts it.
+		const list = await api("GET", "/conversations", { token: b.token });
+		const entry = list.body.conversations.find((c: { id: string }) => c.id === id);
+		expect(entry).toMatchObject({ unreadCount: 0, lastMessage: { id: message.id, text: null } });
 	});
 });
 

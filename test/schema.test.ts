@@ -27,6 +27,8 @@ describe("drizzle schema and migrations", () => {
 				"auth_rate_limits",
 				"conversations",
 				"hidden_messages",
+				"image_refs",
+				"legacy_message_ids",
 				"messages",
 				"participants",
 				"push_subscriptions",

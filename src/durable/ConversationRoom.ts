@@ -7,7 +7,9 @@
 // sockets, blocks and membership rules. REST and socket paths share the same functions.
 import { DurableObject } from "cloudflare:workers";
 import { type AppEnv, isDevelopment, rateLimitsOn } from "../server/config";
+import type { MessageSnapshot } from "../server/db/messages";
 import { log } from "../server/log";
+import type { MessageRecord } from "../server/views";
 import type { Participant, Reaction, Role, SendMessageBody } from "../shared/schemas";
 import { readClientFrame, sendFrame, socketError } from "./frames";
 import { REST_FLUSH_WAIT_MS, RoomCore } from "./room/core";
@@ -16,6 +18,7 @@ import * as membership from "./room/membership";
 import type { HistoryPosition } from "./room/messages";
 import * as messages from "./room/messages";
 import { react } from "./room/reactions";
+import * as search from "./room/search";
 import { socketFromHandshake } from "./room/sockets";
 import { markDelivered, markRead, type ReceiptOptions, receiptNow, watermarks } from "./room/watermarks";
 import { fail, ok, type RoomResult } from "./rpc";
@@ -184,15 +187,6 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		if (Number.isFinite(nextExpiry)) await this.room.setAlarmBy(nextExpiry);
 	}
 
-	/**
-	 * For REST routes that read D1 straight after a socket write (reports): resolves once D1 has
-	 * everything this room acked before the call; false if a flush failed or took too long.
-	 */
-	async inD1(): Promise<boolean> {
-		if (!this.room.roomLog.hasUnflushed()) return true;
-		return this.room.outbox.whenFlushed(REST_FLUSH_WAIT_MS);
-	}
-
 	// ---------- messages (room/messages.ts, room/reactions.ts) ----------
 
 	/** Validates, sequences, stores and broadcasts one message; idempotent on (sender, clientId). */
@@ -207,6 +201,26 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 
 	editMessage(actorId: string, messageId: string, text: string, origin: string, opts: { viaRest?: boolean } = {}) {
 		return messages.editMessage(this.room, actorId, messageId, text, origin, opts);
+	}
+
+	/** This room's messages matching `match` for a member, newest first below `after` (room/search.ts). */
+	search(
+		userId: string,
+		match: string,
+		limit: number,
+		after: search.SearchCursor | null,
+	): Promise<RoomResult<{ hits: MessageSnapshot[] }>> {
+		return search.searchRoom(this.room, userId, match, limit, after);
+	}
+
+	/** What a report copies of a message a member can see (reports live in D1); null when there is none. */
+	reportable(userId: string, messageId: string): Promise<MessageRecord | null> {
+		return messages.reportable(this.room, userId, messageId);
+	}
+
+	/** The admin command's step for this conversation (scripts/messages-to-rooms.mjs); `ok` once D1 took the figures. */
+	moveFromD1(): Promise<{ ok: boolean; lastSeq: number }> {
+		return membership.moveFromD1(this.room);
 	}
 
 	react(
@@ -242,8 +256,8 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	// ---------- members (room/membership.ts) ----------
 
 	/** Called by the Worker after it created a conversation: members' lists gain it live. */
-	conversationCreated(origin: string): Promise<void> {
-		return membership.conversationCreated(this.room, origin);
+	conversationCreated(origin: string, creatorId?: string): Promise<void> {
+		return membership.conversationCreated(this.room, origin, creatorId);
 	}
 
 	/** Called by the Worker, and awaited, after it created a group: "<creator> created the group" at seq 1. */
@@ -282,12 +296,27 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		return membership.leave(this.room, userId, origin);
 	}
 
-	/** Development-only numbers for the benchmark: constructor runs (hibernation), sockets, D1 flushes. */
-	async stats(): Promise<{ wakes: number; sockets: number; d1Flushes: number; hubDeliveries: number }> {
+	private totalChanges(): number {
+		try {
+			return this.ctx.storage.sql.exec<{ n: number }>("SELECT total_changes() AS n").one().n;
+		} catch {
+			return -1;
+		}
+	}
+
+	/**
+	 * Development-only numbers for the benchmark: constructor runs (hibernation), sockets, D1
+	 * flushes, statements and rows written since the object started, and the rows its own SQLite
+	 * changed since then (`total_changes()`: statements and triggers; FTS5's internal tables not counted).
+	 */
+	async stats() {
 		return {
 			wakes: this.wakes,
 			sockets: this.room.sockets.count(),
 			d1Flushes: this.room.outbox.flushes,
+			d1Statements: this.room.outbox.d1Statements,
+			d1RowsWritten: this.room.outbox.d1RowsWritten,
+			doRowsChanged: this.totalChanges(),
 			hubDeliveries: this.room.hubs.deliveries,
 		};
 	}

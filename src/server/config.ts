@@ -11,7 +11,7 @@ export interface Secrets {
 	/** Web Push VAPID key pair, base64url: the raw private scalar and the uncompressed public point. */
 	VAPID_PRIVATE_KEY?: string;
 	VAPID_PUBLIC_KEY?: string;
-	/** Bearer token of the admin routes (`wrangler secret put ADMIN_TOKEN`, 32+ characters); unset: no admin routes. */
+	/** Bearer token of the admin routes (`wrangler secret put ADMIN_TOKEN`, 32+ characters): report review and the messages-to-rooms command; unset: no admin routes. */
 	ADMIN_TOKEN?: string;
 }
 

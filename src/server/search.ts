@@ -6,10 +6,10 @@
 // messages, and D1 runs one query at a time, so everyone waited): at most MAX_TERMS words, a
 // word shorter than MIN_PREFIX_LENGTH is matched as a whole word, never as a prefix (the prefix
 // "a" reads the posting list of every word beginning with a), and at most MAX_SHORT_TERMS such
-// words, only when the query has no longer word to narrow it. Across conversations, one page
-// walks at most MAX_SCAN index rows (searchMessages). The per-user and per-address search rate
-// is in src/worker/rateLimit.ts. Any other place that runs message search (a room's own index)
-// builds its query here, so the same bounds hold.
+// words, only when the query has no longer word to narrow it. Each room searches only its own
+// index (src/durable/room/search.ts), so a word common in conversations the caller is not in
+// costs them nothing. The per-user and per-address search rate is in src/worker/rateLimit.ts.
+// Every place that runs message search builds its query here, so the same bounds hold.
 
 /** More words than this add little and cost a posting-list read each. */
 export const MAX_TERMS = 8;
@@ -17,8 +17,6 @@ export const MAX_TERMS = 8;
 export const MIN_PREFIX_LENGTH = 2;
 /** At most this many short (whole-word) terms, and only in a query with no longer word. */
 export const MAX_SHORT_TERMS = 2;
-/** Index rows one page of a search across conversations may walk before it stops. */
-export const MAX_SCAN = 2000;
 /** Words as the unicode61 tokenizer sees them: runs of letters, marks and digits. */
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 

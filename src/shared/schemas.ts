@@ -529,3 +529,17 @@ export const VapidPublicKey = z.object({ publicKey: z.string() });
 export const PushSubscriptionResult = z.object({ subscription: z.object({ id: z.string() }) });
 export const BlockResult = z.object({ blocked: z.boolean() });
 export const ReportResult = z.object({ report: Report });
+
+/** POST /admin/messages-to-rooms (issue 21, admin only): where the command continues, and how many conversations a call takes. */
+export const MessagesToRoomsBody = z.object({
+	after: z.string().max(200).optional(),
+	limit: z.number().int().min(1).max(50).default(20),
+});
+export type MessagesToRoomsBody = z.infer<typeof MessagesToRoomsBody>;
+
+/** What one call of the admin command did: conversations moved, where to continue (null: done), and whether D1's message tables are gone. */
+export const MessagesToRoomsResult = z.object({
+	moved: z.number().int(),
+	next: z.string().nullable(),
+	dropped: z.boolean(),
+});

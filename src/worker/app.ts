@@ -14,6 +14,7 @@ import { blockRoutes } from "./routes/blocks";
 import { conversationRoutes } from "./routes/conversations";
 import { mediaRoutes } from "./routes/media";
 import { messageRoutes } from "./routes/messages";
+import { messagesToRoomsRoutes } from "./routes/messagesToRooms";
 import { openapiRoutes } from "./routes/openapi";
 import { profileRoutes } from "./routes/profile";
 import { pushRoutes } from "./routes/push";
@@ -41,7 +42,8 @@ const api = openApiRouter<{ Bindings: AppEnv }>()
 	.route("/", reportRoutes)
 	.route("/", searchRoutes)
 	.route("/", profileRoutes)
-	.route("/", adminRoutes);
+	.route("/", adminRoutes)
+	.route("/", messagesToRoomsRoutes);
 serveDocument(api);
 
 export const app = new Hono<{ Bindings: AppEnv }>()

@@ -68,6 +68,8 @@ const COMPONENTS: Record<string, z.ZodType> = {
 	UpdateProfileBody: wire.UpdateProfileBody,
 	ReactionsResult: wire.ReactionsResult,
 	SearchPage: wire.SearchPage,
+	MessagesToRoomsBody: wire.MessagesToRoomsBody,
+	MessagesToRoomsResult: wire.MessagesToRoomsResult,
 };
 for (const [name, schema] of Object.entries(COMPONENTS)) {
 	if (!zodToOpenAPIRegistry.has(schema)) zodToOpenAPIRegistry.add(schema, { _internal: { refId: name } });

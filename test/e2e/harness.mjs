@@ -173,7 +173,13 @@ export function apiClient(origin) {
 			const { user, token } = await call("POST", "/auth/register", { email, password, displayName });
 			return { user, token, email, password };
 		},
-		direct: (a, b) => call("POST", "/conversations", { type: "direct", userId: b.user.id }, a.token),
+		// Both open the chat, as two people who agreed to talk do: an empty direct chat is listed
+		// only for those who opened it (the other sees it with its first message).
+		direct: async (a, b) => {
+			const created = await call("POST", "/conversations", { type: "direct", userId: b.user.id }, a.token);
+			await call("POST", "/conversations", { type: "direct", userId: a.user.id }, b.token);
+			return created;
+		},
 		group: (a, title, members) =>
 			call("POST", "/conversations", { type: "group", title, memberIds: members.map((m) => m.user.id) }, a.token),
 		send: (a, conversationId, text) =>

@@ -24,6 +24,8 @@ export function load(room: RoomCore, origin?: string): Promise<Meta | null> {
 		if (!room.roomLog.meta()) {
 			room.roomLog.importConversation(data, origin ?? "");
 			log.info("room_imported", { conversationId: room.conversationId, messages: data.messages.length });
+			// D1's list figures for imported messages come from the log from now on.
+			if (data.messages.length > 0) room.outbox.schedule({ figures: true });
 		}
 		return room.roomLog.meta();
 	})().finally(() => {

@@ -12,6 +12,7 @@ import {
 	type QuotedRecord,
 } from "../../server/views";
 import type { Role, SystemEvent } from "../../shared/schemas";
+import { ensureSearchIndex, SEARCH_SCHEMA } from "./search";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -22,7 +23,9 @@ CREATE TABLE IF NOT EXISTS meta (
   created_at TEXT NOT NULL,
   last_activity_at TEXT NOT NULL,
   last_seq INTEGER NOT NULL,
-  origin TEXT NOT NULL DEFAULT ''
+  origin TEXT NOT NULL DEFAULT '',
+  -- the list's last-message snapshot as D1 has it (issue 21), to write it only when it changes
+  d1_last_message TEXT
 );
 CREATE TABLE IF NOT EXISTS members (
   user_id TEXT PRIMARY KEY,
@@ -33,7 +36,9 @@ CREATE TABLE IF NOT EXISTS members (
   muted INTEGER NOT NULL DEFAULT 0,
   -- watermark changes not yet in D1: bumped on every move, copied to flushed_version by a flush
   version INTEGER NOT NULL DEFAULT 0,
-  flushed_version INTEGER NOT NULL DEFAULT 0
+  flushed_version INTEGER NOT NULL DEFAULT 0,
+  -- the member's badges and last visible message as D1 has them (JSON), to write them only when they change
+  d1_figures TEXT
 );
 CREATE TABLE IF NOT EXISTS messages (
   seq INTEGER PRIMARY KEY,
@@ -71,6 +76,18 @@ CREATE INDEX IF NOT EXISTS hidden_unflushed ON hidden (user_id) WHERE flushed = 
 
 /** Columns added to `messages` by contract v2; rooms created before it gain them on load. */
 const V2_MESSAGE_COLUMNS = ["edited_at", "reply_to_id", "mentions", "reactions"] as const;
+/** Columns added by issue 21 (what D1 has of the list), by table; rooms created before gain them on load. */
+const D1_FIGURE_COLUMNS = [
+	["meta", "d1_last_message"],
+	["members", "d1_figures"],
+] as const;
+
+/** What a flush writes of one member besides watermarks: `participants` columns (issue 21). */
+export interface Figures {
+	unread_count: number;
+	unread_mention_count: number;
+	last_visible: string | null;
+}
 
 export type Meta = {
 	conversation_id: string;
@@ -155,6 +172,13 @@ export function conversationOfMessageId(messageId: string): string | null {
 	return cut > 0 ? messageId.slice(0, cut) : null;
 }
 
+/** The unread rule over rows `m` for reader `who` (an SQL expression): see `unreadCounts`. */
+const UNREAD_SUM = (who: string) => `SUM(m.kind != 'system' OR json_extract(m.system, '$.event') = 'created'
+  OR (json_extract(m.system, '$.event') = 'joined' AND json_extract(m.system, '$.targetId') = ${who}))`;
+/** The mention rule over the same rows: non-system messages that mention `who`. */
+const MENTION_SUM = (who: string) => `SUM(m.kind != 'system' AND m.mentions IS NOT NULL
+  AND EXISTS (SELECT 1 FROM json_each(m.mentions) WHERE value = ${who}))`;
+
 export class RoomLog {
 	/** Once the tables exist they stay: remembered so hot paths skip the catalogue query. */
 	private created = false;
@@ -204,18 +228,25 @@ export class RoomLog {
 		return this.created;
 	}
 
-	/** A room written before contract v2 gains the v2 message columns (once; ALTER is instant). */
+	/**
+	 * A room written before contract v2 gains the v2 message columns, and one written before
+	 * issue 21 its D1 figure columns and its search index (once; ALTER is instant).
+	 */
 	private migrateMessages() {
-		const have = new Set(
-			this.sql
-				.exec<{ name: string }>("SELECT name FROM pragma_table_info('messages')")
-				.toArray()
-				.map((c) => c.name),
-		);
+		const columnsOf = (table: string) =>
+			new Set(
+				this.sql
+					.exec<{ name: string }>(`SELECT name FROM pragma_table_info('${table}')`)
+					.toArray()
+					.map((c) => c.name),
+			);
+		const have = columnsOf("messages");
 		const missing = V2_MESSAGE_COLUMNS.filter((c) => !have.has(c));
-		if (missing.length === 0) return;
+		const missingFigures = D1_FIGURE_COLUMNS.filter(([table, column]) => !columnsOf(table).has(column));
 		this.storage.transactionSync(() => {
 			for (const column of missing) this.sql.exec(`ALTER TABLE messages ADD COLUMN ${column} TEXT`);
+			for (const [table, column] of missingFigures) this.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} TEXT`);
+			ensureSearchIndex(this.sql);
 		});
 	}
 
@@ -226,6 +257,7 @@ export class RoomLog {
 		this.hiders = null;
 		this.storage.transactionSync(() => {
 			for (const statement of SCHEMA.split(";")) if (statement.trim()) this.sql.exec(statement);
+			for (const statement of SEARCH_SCHEMA) this.sql.exec(statement);
 			const lastSeq = data.messages.reduce((max, m) => Math.max(max, m.seq), 0);
 			this.sql.exec(
 				"INSERT INTO meta (id, conversation_id, type, title, created_at, last_activity_at, last_seq, origin) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
@@ -601,11 +633,7 @@ export class RoomLog {
 	unreadCounts(userId: string, lastReadSeq: number): { unread: number; mentions: number } {
 		const row = this.sql
 			.exec<{ unread: number | null; mentions: number | null }>(
-				`SELECT
-				   SUM(kind != 'system' OR json_extract(system, '$.event') = 'created'
-				       OR (json_extract(system, '$.event') = 'joined' AND json_extract(system, '$.targetId') = ?1)) AS unread,
-				   SUM(kind != 'system' AND mentions IS NOT NULL
-				       AND EXISTS (SELECT 1 FROM json_each(m.mentions) WHERE value = ?1)) AS mentions
+				`SELECT ${UNREAD_SUM("?1")} AS unread, ${MENTION_SUM("?1")} AS mentions
 				 FROM messages m WHERE seq > ?2 AND sender_id != ?1 AND deleted_at IS NULL
 				 AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ?1 AND h.seq = m.seq)`,
 				userId,
@@ -613,6 +641,20 @@ export class RoomLog {
 			)
 			.one();
 		return { unread: row.unread ?? 0, mentions: row.mentions ?? 0 };
+	}
+
+	/** `unreadCounts` of every member at once (one pass; the outbox's figures after a new message), by user id. */
+	unreadCountsOfAll(): Map<string, { unread: number; mentions: number }> {
+		const rows = this.sql
+			.exec<{ user_id: string; unread: number | null; mentions: number | null }>(
+				`SELECT mem.user_id, ${UNREAD_SUM("mem.user_id")} AS unread, ${MENTION_SUM("mem.user_id")} AS mentions
+				 FROM members mem LEFT JOIN messages m ON m.seq > mem.last_read_seq AND m.sender_id != mem.user_id
+				   AND m.deleted_at IS NULL
+				   AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = mem.user_id AND h.seq = m.seq)
+				 GROUP BY mem.user_id`,
+			)
+			.toArray();
+		return new Map(rows.map((r) => [r.user_id, { unread: r.unread ?? 0, mentions: r.mentions ?? 0 }]));
 	}
 
 	/** Members who hid at least one message: only they can see an older last message. */
@@ -661,6 +703,46 @@ export class RoomLog {
 				)
 				.toArray()[0] ?? null
 		);
+	}
+
+	// ---------- what D1 keeps of the list (issue 21) ----------
+
+	/** A message as the list's snapshot (JSON of a `MessageSnapshot`: the row and its quote as they are now). */
+	snapshot(record: MessageRecord | null): string | null {
+		if (!record) return null;
+		return JSON.stringify({ ...record, quoted: this.quoted([record]).get(record.reply_to_id ?? "") ?? null });
+	}
+
+	/**
+	 * One member's badges and, when they hid the conversation's latest message, their own last
+	 * visible one ('none' when they see no message at all), as `participants` stores them.
+	 */
+	figures(
+		member: MemberRecord,
+		latest: MessageRecord | null,
+		hid: ReadonlySet<string>,
+		counts = this.unreadCounts(member.user_id, member.last_read_seq),
+	): Figures {
+		let lastVisible: string | null = null;
+		if (latest && hid.has(member.user_id)) {
+			const visible = this.lastVisibleMessage(member.user_id);
+			if (visible?.id !== latest.id) lastVisible = visible ? this.snapshot(visible) : "none";
+		}
+		return { unread_count: counts.unread, unread_mention_count: counts.mentions, last_visible: lastVisible };
+	}
+
+	/** The snapshot and each member's figures as D1 has them (null: never written, or written before issue 21). */
+	d1Figures(): { lastMessage: string | null; members: Map<string, string | null> } {
+		const meta = this.sql
+			.exec<{ d1_last_message: string | null }>("SELECT d1_last_message FROM meta WHERE id = 1")
+			.toArray()[0];
+		const members = this.sql
+			.exec<{ user_id: string; d1_figures: string | null }>("SELECT user_id, d1_figures FROM members")
+			.toArray();
+		return {
+			lastMessage: meta?.d1_last_message ?? null,
+			members: new Map(members.map((m) => [m.user_id, m.d1_figures])),
+		};
 	}
 
 	// ---------- the outbox: what D1 has not seen ----------
@@ -738,8 +820,13 @@ export class RoomLog {
 		messages: { seq: number; version: number }[],
 		watermarks: { user_id: string; version: number }[],
 		hidden: { user_id: string; seq: number }[],
+		d1: { lastMessage?: string | null; figures: { user_id: string; json: string }[] } = { figures: [] },
 	) {
 		this.storage.transactionSync(() => {
+			if (d1.lastMessage !== undefined)
+				this.sql.exec("UPDATE meta SET d1_last_message = ? WHERE id = 1", d1.lastMessage);
+			for (const f of d1.figures)
+				this.sql.exec("UPDATE members SET d1_figures = ? WHERE user_id = ?", f.json, f.user_id);
 			if (messages.length > 0) {
 				this.sql.exec(
 					`UPDATE messages SET flushed_version = MAX(messages.flushed_version, m.v)

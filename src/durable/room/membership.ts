@@ -7,7 +7,7 @@ import { displayNames, unknownUserIds } from "../../server/db/users";
 import type { Participant, Role, ServerEvent, SystemEvent } from "../../shared/schemas";
 import { systemSentence } from "../../shared/system";
 import { fail, ok, type RoomResult } from "../rpc";
-import type { RoomCore } from "./core";
+import { REST_FLUSH_WAIT_MS, type RoomCore } from "./core";
 import { load, syncMembers } from "./loading";
 import { checkActor, heirOnLeave, type MemberInfo, planAdd, planRemove, planRole } from "./members";
 import { notifyMembers, publish } from "./publishing";
@@ -18,8 +18,25 @@ import { watermarks } from "./watermarks";
 const CREATED_CLIENT_ID = "system:created";
 
 /** Called by the Worker after it created a conversation: members' lists gain it live. */
-export async function conversationCreated(room: RoomCore, origin: string): Promise<void> {
-	if (await load(room, origin)) notifyMembers(room, []);
+export async function conversationCreated(room: RoomCore, origin: string, creatorId?: string): Promise<void> {
+	const meta = await load(room, origin);
+	if (!meta) return;
+	// A direct chat reaches only its creator's list until it has a message (the D1 list agrees).
+	if (meta.type !== "direct" || !creatorId) return notifyMembers(room, []);
+	const view = await conversationView(room.env, room.roomLog, creatorId);
+	if (view) room.hubs.deliver(creatorId, [view]);
+}
+
+/**
+ * The admin command's step for this conversation (scripts/messages-to-rooms.mjs): the room
+ * holds everything D1's `messages` has of it (imported now if its log was empty) and D1 has
+ * the list's figures from the log. `ok` once D1 took them.
+ */
+export async function moveFromD1(room: RoomCore): Promise<{ ok: boolean; lastSeq: number }> {
+	const meta = await load(room);
+	if (!meta) return { ok: true, lastSeq: 0 };
+	room.outbox.schedule({ figures: true });
+	return { ok: await room.outbox.whenFlushed(REST_FLUSH_WAIT_MS), lastSeq: room.roomLog.meta()?.last_seq ?? 0 };
 }
 
 /**

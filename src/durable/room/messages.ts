@@ -5,7 +5,7 @@ import { imageUsedInD1 } from "../../server/db/messages";
 import { checkImageForMessage } from "../../server/images";
 import { log } from "../../server/log";
 import { takeToken } from "../../server/tokenBucket";
-import { toMessage } from "../../server/views";
+import { type MessageRecord, toMessage } from "../../server/views";
 import { EDIT_WINDOW_MS, type Message, type SendMessageBody, type ServerEvent } from "../../shared/schemas";
 import { fail, ok, type RoomResult } from "../rpc";
 import type { RoomCore } from "./core";
@@ -192,4 +192,11 @@ async function deleteImageIfUnused(room: RoomCore, key: string) {
 	} catch (err) {
 		log.warn("image_delete_failed", { key, error: String(err) });
 	}
+}
+
+/** What a report copies of a message a member can see (reports live in D1); null when there is none. */
+export async function reportable(room: RoomCore, userId: string, messageId: string): Promise<MessageRecord | null> {
+	const meta = await load(room);
+	if (!meta || !(await isMember(room, userId))) return null;
+	return room.roomLog.byId(messageId);
 }

@@ -1,11 +1,13 @@
-// The D1 outbox: what the room's log holds and D1 does not yet, written in batches of
-// idempotent upserts. At most one flush runs at a time and flushes start at most every
+// The D1 outbox: what D1 keeps of the room's log, written in batches of idempotent statements.
+// Since issue 21 no message row reaches D1: a flush writes the conversation's last seq, activity
+// and last-message snapshot, each member's watermarks with the badges and last visible message
+// the room computed for them (only members whose figures changed), and the live images' rows. At most one flush runs at a time and flushes start at most every
 // FLUSH_INTERVAL_MS under load (the first after a quiet spell starts at once). A failed
 // flush leaves everything marked unflushed; the room's alarm retries with backoff, so D1
 // converges after an outage and after an eviction that came between an ack and a flush.
 import { advanceConversationStatement } from "../../server/db/conversations";
-import { hideMessagesStatement, upsertMessagesStatement } from "../../server/db/messages";
-import { onlineMembersStatement, raiseWatermarksStatement } from "../../server/db/participants";
+import { imageRefsStatements } from "../../server/db/messages";
+import { type MemberFigures, memberFiguresStatement, onlineMembersStatement } from "../../server/db/participants";
 import { log } from "../../server/log";
 import type { MessageRecord } from "../../server/views";
 import type { RoomLog } from "./log";
@@ -39,7 +41,12 @@ export class Outbox {
 	private pendingWaiters: { resolve: (ok: boolean) => void }[] = [];
 	/** Inbox work requested without a log change (members changed, conversation created). */
 	private refreshRequested = false;
+	/** Every member's figures and the snapshot to be compared with D1's (after an import). */
+	private figuresRequested = false;
 	flushes = 0;
+	/** D1 statements sent and rows they wrote (D1's `meta.rows_written`), for the benchmark's stats. */
+	d1Statements = 0;
+	d1RowsWritten = 0;
 
 	constructor(
 		private readonly roomLog: RoomLog,
@@ -53,8 +60,9 @@ export class Outbox {
 	 * Schedules a flush: at once after a quiet spell, else one interval after the last one
 	 * started (a shorter one when a REST call is waiting for it).
 	 */
-	schedule(opts: { refreshInbox?: boolean; restWaiting?: boolean } = {}) {
+	schedule(opts: { refreshInbox?: boolean; restWaiting?: boolean; figures?: boolean } = {}) {
 		if (opts.refreshInbox) this.refreshRequested = true;
+		if (opts.figures) this.figuresRequested = true;
 		if (this.running) {
 			this.again = true;
 			return;
@@ -129,24 +137,52 @@ export class Outbox {
 		const hidden = this.roomLog.unflushedHidden();
 		const refresh = this.refreshRequested;
 		this.refreshRequested = false;
-		if (messages.length === 0 && watermarks.length === 0 && hidden.length === 0 && !refresh) return true;
+		const recount = this.figuresRequested;
+		this.figuresRequested = false;
+		if (messages.length === 0 && watermarks.length === 0 && hidden.length === 0 && !refresh && !recount) return true;
 		const db = this.db();
 		const id = meta.conversation_id;
+		const latest = this.roomLog.latestMessage();
+		const snapshot = this.roomLog.snapshot(latest);
+		const d1 = this.roomLog.d1Figures();
+		const snapshotChanged = snapshot !== d1.lastMessage;
+		// Whose badges or last visible message may have changed: everyone's when a message came,
+		// went or the latest changed (or member changes asked for a refresh); else the members
+		// whose watermarks moved, those who hid something now, and (after any edit or reaction)
+		// those with a last visible message of their own.
+		const hid = this.roomLog.usersWhoHid();
+		const everyone =
+			refresh || recount || snapshotChanged || messages.some((m) => m.flushed_version === 0 || m.deleted_at !== null);
+		const concerned = new Set([
+			...watermarks.map((w) => w.user_id),
+			...hidden.map((h) => h.user_id),
+			...(messages.length > 0 ? hid : []),
+		]);
+		const moved = new Set(watermarks.map((w) => w.user_id));
+		const figureRows: MemberFigures[] = [];
+		const figuresWritten: { user_id: string; json: string }[] = [];
+		const counts = everyone ? this.roomLog.unreadCountsOfAll() : null;
+		for (const member of this.roomLog.members()) {
+			if (!everyone && !concerned.has(member.user_id)) continue;
+			const figures = this.roomLog.figures(member, latest, hid, counts?.get(member.user_id));
+			const json = JSON.stringify(figures);
+			if (json === d1.members.get(member.user_id) && !moved.has(member.user_id)) continue;
+			figureRows.push({
+				user_id: member.user_id,
+				last_read_seq: member.last_read_seq,
+				last_delivered_seq: member.last_delivered_seq,
+				...figures,
+			});
+			figuresWritten.push({ user_id: member.user_id, json });
+		}
 		const statements: D1PreparedStatement[] = [];
 		// One statement per kind of row, each taking its rows as one JSON array: a flush is one
 		// D1 round trip of at most five statements, however busy the room was.
-		if (messages.length > 0) {
-			statements.push(
-				upsertMessagesStatement(
-					db,
-					id,
-					messages.map(({ version: _v, flushed_version: _f, ...row }) => row),
-				),
-				advanceConversationStatement(db, id, meta.last_seq, meta.last_activity_at),
-			);
+		if (snapshotChanged || messages.some((m) => m.flushed_version === 0)) {
+			statements.push(advanceConversationStatement(db, id, meta.last_seq, meta.last_activity_at, snapshot));
 		}
-		if (watermarks.length > 0) statements.push(raiseWatermarksStatement(db, id, watermarks));
-		if (hidden.length > 0) statements.push(hideMessagesStatement(db, hidden));
+		if (figureRows.length > 0) statements.push(memberFiguresStatement(db, id, figureRows));
+		statements.push(...imageRefsStatements(db, id, messages));
 		// Who is online rides in the same round trip: the inbox goes to online members only. It
 		// carries only what members' lists show: new messages, deletions (unread counts change),
 		// hides, and changes to the conversation's last message. A reaction to or an edit of an
@@ -156,11 +192,12 @@ export class Outbox {
 		);
 		const wantsInbox = listChanged || hidden.length > 0 || refresh;
 		if (wantsInbox) statements.push(onlineMembersStatement(db, id));
-		let results: D1Result[];
+		let results: D1Result[] = [];
 		try {
-			results = await db.batch(statements);
+			if (statements.length > 0) results = await db.batch(statements);
 		} catch (err) {
 			this.refreshRequested ||= refresh;
+			this.figuresRequested ||= recount;
 			log.error("outbox_flush_failed", {
 				conversationId: id,
 				messages: messages.length,
@@ -170,7 +207,12 @@ export class Outbox {
 			return false;
 		}
 		this.flushes += 1;
-		this.roomLog.markFlushed(messages, watermarks, hidden);
+		this.d1Statements += statements.length;
+		for (const r of results) this.d1RowsWritten += r.meta?.rows_written ?? 0;
+		this.roomLog.markFlushed(messages, watermarks, hidden, {
+			lastMessage: snapshotChanged ? snapshot : undefined,
+			figures: figuresWritten,
+		});
 		const online = wantsInbox ? ((results.at(-1)?.results ?? []) as { user_id: string }[]).map((r) => r.user_id) : [];
 		if (wantsInbox) {
 			this.onFlushed({

@@ -7,7 +7,6 @@ import type { Conversation, Participant } from "../../shared/schemas";
 import type { AppEnv } from "../config";
 import {
 	type ConversationRecord,
-	MESSAGE_COLUMN_NAMES,
 	MESSAGE_COLUMNS,
 	type MemberRecord,
 	type MessageRecord,
@@ -17,72 +16,34 @@ import {
 } from "../views";
 import { eitherBlocks } from "./blocks";
 import { orm } from "./client";
-import { quotedMessages } from "./messages";
+import { fromSnapshot } from "./messages";
 import { MUTED_NOW, membersStatement } from "./participants";
 import { conversations } from "./schema";
 
-const LAST_MESSAGE_COLUMNS = MESSAGE_COLUMN_NAMES.map((col) => `lm.${col} AS lm_${col}`).join(", ");
-
 /**
- * The contract's unreadCount for participant row `p` of user `userId`: messages from others,
- * not deleted, not hidden by the user, above their lastReadSeq. System messages count only when
- * they are why the chat is new to the user: the group's `created` line, or a `joined` whose
- * target is the user (someone added them). The same rule as `RoomLog.unreadCount`.
+ * Conversations of user ?1 chosen by `pick` (a filter, order and limit on p = participants,
+ * c = conversations), with what the room keeps on both rows (issue 21): the caller's badges and
+ * their last visible message (their own when they hid the conversation's latest, 'none' when
+ * they hid every message), else the conversation's. No message table is read.
  */
-function unreadCountOf(conversationId: string, userId: string) {
-	return `(SELECT COUNT(*) FROM messages m
-    WHERE m.conversation_id = ${conversationId} AND m.seq > p.last_read_seq AND m.sender_id != ${userId}
-      AND m.deleted_at IS NULL
-      AND (m.kind != 'system' OR json_extract(m.system, '$.event') = 'created'
-           OR (json_extract(m.system, '$.event') = 'joined' AND json_extract(m.system, '$.targetId') = ${userId}))
-      AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ${userId} AND h.message_id = m.id))`;
-}
-
-/**
- * The contract's unreadMentionCount: the unread messages above (same rule, non-system only)
- * whose `mentions` include the user. Only unread rows of this conversation are looked at (the
- * (conversation_id, seq) index), and json_each runs only on rows that mention someone.
- */
-function unreadMentionCountOf(conversationId: string, userId: string) {
-	return `(SELECT COUNT(*) FROM messages m
-    WHERE m.conversation_id = ${conversationId} AND m.seq > p.last_read_seq AND m.sender_id != ${userId}
-      AND m.deleted_at IS NULL AND m.mentions IS NOT NULL
-      AND EXISTS (SELECT 1 FROM json_each(m.mentions) WHERE value = ${userId})
-      AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ${userId} AND h.message_id = m.id))`;
-}
-
-// Conversations of user ?1 chosen by `pick` (a filter, order and limit on p = participants,
-// c = conversations), then for just those rows: the caller's unread count and the latest
-// message they have not hidden. Choosing the page first keeps the correlated subqueries off
-// rows that are not returned.
-function conversationSelect(pick: string) {
+function conversationSelect(pick: string, filter = "") {
 	return `
 WITH p AS (
-  SELECT c.id, c.type, c.title, c.created_at, c.last_activity_at, ${MUTED_NOW("p")} AS muted,
-    CASE WHEN ${MUTED_NOW("p")} THEN p.muted_until END AS muted_until, p.last_read_seq
+  SELECT c.id, c.type, c.title, c.created_at, c.last_activity_at, c.last_message, ${MUTED_NOW("p")} AS muted,
+    CASE WHEN ${MUTED_NOW("p")} THEN p.muted_until END AS muted_until,
+    p.unread_count, p.unread_mention_count, p.last_visible
   FROM participants p JOIN conversations c ON c.id = p.conversation_id
-  WHERE p.user_id = ?1 ${pick})
-SELECT p.id, p.type, p.title, p.created_at, p.last_activity_at, p.muted, p.muted_until,
-  ${unreadCountOf("p.id", "?1")} AS unread_count,
-  ${unreadMentionCountOf("p.id", "?1")} AS unread_mention_count,
-  ${LAST_MESSAGE_COLUMNS}
+  WHERE p.user_id = ?1 ${filter} ${pick})
+SELECT id, type, title, created_at, last_activity_at, muted, muted_until, unread_count, unread_mention_count,
+  CASE WHEN last_visible IS NULL THEN last_message WHEN last_visible = 'none' THEN NULL ELSE last_visible END AS last_message
 FROM p
-LEFT JOIN messages lm ON lm.id = (
-  SELECT m2.id FROM messages m2
-  WHERE m2.conversation_id = p.id
-    AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ?1 AND h.message_id = m2.id)
-  ORDER BY m2.seq DESC LIMIT 1)
-ORDER BY p.last_activity_at DESC, p.id DESC`;
+ORDER BY last_activity_at DESC, id DESC`;
 }
 
-type ConversationListRow = ConversationRecord & { [K in keyof MessageRecord as `lm_${K}`]: MessageRecord[K] | null };
+/** The list shows a direct chat to a member who did not open it only once it has a message (issue 22). */
+const LISTED = "AND (p.listed = 1 OR c.last_seq > 0)";
 
-function lastMessageOf(row: ConversationListRow): MessageRecord | null {
-	if (row.lm_id === null) return null;
-	const out: Record<string, unknown> = {};
-	for (const col of MESSAGE_COLUMN_NAMES) out[col] = row[`lm_${col}` as keyof ConversationListRow];
-	return out as unknown as MessageRecord;
-}
+type ConversationListRow = ConversationRecord & { last_message: string | null };
 
 /**
  * The list carries `participants` for direct chats and groups of up to this many members, so
@@ -142,9 +103,8 @@ export async function loadConversation(
 		.first<ConversationListRow>();
 	if (!row) return null;
 	const participants = opts.participants ? await listParticipants(env, conversationId, userId) : undefined;
-	const last = lastMessageOf(row);
-	const quoted = await quotedMessages(env.DB, last ? [last] : [], userId);
-	const conversation = await toConversation(env, origin, row, last, undefined, quoted);
+	const last = fromSnapshot(row.last_message);
+	const conversation = await toConversation(env, origin, row, last?.message ?? null, undefined, last?.quoted);
 	return participants ? { ...conversation, participants } : conversation;
 }
 
@@ -160,29 +120,25 @@ export async function listConversations(
 		? env.DB.prepare(
 				conversationSelect(
 					"AND (c.last_activity_at, c.id) < (?2, ?3) ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?4",
+					LISTED,
 				),
 			).bind(userId, after.at, after.id, limit + 1)
-		: env.DB.prepare(conversationSelect("ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?2")).bind(
+		: env.DB.prepare(conversationSelect("ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?2", LISTED)).bind(
 				userId,
 				limit + 1,
 			);
 	const { results } = await stmt.all<ConversationListRow>();
 	const page = results.slice(0, limit);
-	const lastMessages = page.map(lastMessageOf);
-	const [members, quoted] = await Promise.all([
-		participantsOfSmallConversations(
-			env,
-			page.map((row) => row.id),
-			userId,
-		),
-		quotedMessages(
-			env.DB,
-			lastMessages.filter((m) => m !== null),
-			userId,
-		),
-	]);
+	const members = await participantsOfSmallConversations(
+		env,
+		page.map((row) => row.id),
+		userId,
+	);
 	const conversations = await Promise.all(
-		page.map((row, i) => toConversation(env, origin, row, lastMessages[i] ?? null, members.get(row.id), quoted)),
+		page.map((row) => {
+			const last = fromSnapshot(row.last_message);
+			return toConversation(env, origin, row, last?.message ?? null, members.get(row.id), last?.quoted);
+		}),
 	);
 	const last = page.at(-1);
 	return { conversations, next: results.length > limit && last ? { at: last.last_activity_at, id: last.id } : null };
@@ -207,10 +163,10 @@ export async function createDirectConversation(
 			.bind(c.id, c.directKey, c.createdBy, c.createdAt),
 		db
 			.prepare(
-				`INSERT INTO participants (conversation_id, user_id, role, joined_at)
-				 SELECT ?1, value, 'member', ?2 FROM json_each(?3) WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?1)`,
+				`INSERT INTO participants (conversation_id, user_id, role, joined_at, listed)
+				 SELECT ?1, value, 'member', ?2, value = ?4 FROM json_each(?3) WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?1)`,
 			)
-			.bind(c.id, c.createdAt, JSON.stringify(c.memberIds)),
+			.bind(c.id, c.createdAt, JSON.stringify(c.memberIds), c.createdBy),
 	]);
 	const row = await orm(env)
 		.select({ id: conversations.id })
@@ -218,6 +174,13 @@ export async function createDirectConversation(
 		.where(eq(conversations.directKey, c.directKey))
 		.get();
 	return row?.id ?? null;
+}
+
+/** The member opened the conversation (asked for it by POST /conversations): their list shows it from now on. */
+export async function markListed(env: AppEnv, conversationId: string, userId: string): Promise<void> {
+	await env.DB.prepare("UPDATE participants SET listed = 1 WHERE conversation_id = ? AND user_id = ? AND listed = 0")
+		.bind(conversationId, userId)
+		.run();
 }
 
 /** Creates a group with its creator as admin and the others as members, in one batch. */
@@ -248,19 +211,25 @@ export async function setConversationTitle(env: AppEnv, conversationId: string, 
 	await orm(env).update(conversations).set({ title }).where(eq(conversations.id, conversationId)).run();
 }
 
-/** Moves the conversation's last seq and activity forward only (the outbox may replay). */
+/**
+ * Moves the conversation's last seq and activity forward only (the outbox may replay), and
+ * sets the list's last-message snapshot (JSON of a `MessageSnapshot`, or null) as the room has
+ * it now: the room is its only writer and flushes one at a time.
+ */
 export function advanceConversationStatement(
 	db: D1Database,
 	conversationId: string,
 	lastSeq: number,
 	lastActivityAt: string,
+	lastMessage: string | null,
 ) {
 	return db
 		.prepare(
-			`UPDATE conversations SET last_seq = MAX(last_seq, ?2), last_activity_at = MAX(last_activity_at, ?3)
+			`UPDATE conversations SET last_seq = MAX(last_seq, ?2), last_activity_at = MAX(last_activity_at, ?3),
+			   last_message = ?4
 			 WHERE id = ?1`,
 		)
-		.bind(conversationId, lastSeq, lastActivityAt);
+		.bind(conversationId, lastSeq, lastActivityAt, lastMessage);
 }
 
 const IMPORT_PAGE = 5_000;
@@ -279,42 +248,48 @@ export interface ConversationImport {
 	hidden: { user_id: string; message_id: string; hidden_at: string }[];
 }
 
-/** The conversation as D1 has it, or null when it does not exist. */
+/**
+ * The conversation as D1 has it, or null when it does not exist. Its messages and hides come
+ * from D1's `messages` and `hidden_messages` while those tables exist (an older deployment
+ * not yet moved by the admin command); once dropped, a conversation has none there.
+ */
 export async function readConversationForImport(db: D1Database, id: string): Promise<ConversationImport | null> {
-	const [conversation, members, hidden] = await db.batch<Record<string, unknown>>([
+	const [conversation, members, legacy] = await db.batch<Record<string, unknown>>([
 		db
 			.prepare(
 				"SELECT id AS conversation_id, type, title, created_at, last_activity_at FROM conversations WHERE id = ?",
 			)
 			.bind(id),
 		membersStatement(db, id),
-		db
-			.prepare(
-				`SELECT h.user_id, h.message_id, h.hidden_at FROM hidden_messages h JOIN messages m ON m.id = h.message_id
-				 WHERE m.conversation_id = ?`,
-			)
-			.bind(id),
+		db.prepare("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'hidden_messages'"),
 	]);
 	const meta = conversation?.results[0] as ConversationImport["meta"] | undefined;
 	if (!meta) return null;
 	const messages: MessageRecord[] = [];
-	for (let after = 0; ; ) {
-		const { results } = await db
-			.prepare(
-				`SELECT ${MESSAGE_COLUMNS}
-				 FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-			)
-			.bind(id, after, IMPORT_PAGE)
-			.all<MessageRecord>();
-		messages.push(...results);
-		const last = results.at(-1);
-		if (!last || results.length < IMPORT_PAGE) break;
-		after = last.seq;
+	let hidden: ConversationImport["hidden"] = [];
+	if ((legacy?.results.length ?? 0) > 0) {
+		hidden = (
+			await db
+				.prepare(
+					`SELECT h.user_id, h.message_id, h.hidden_at FROM hidden_messages h JOIN messages m ON m.id = h.message_id
+					 WHERE m.conversation_id = ?`,
+				)
+				.bind(id)
+				.all<ConversationImport["hidden"][number]>()
+		).results;
+		for (let after = 0; ; ) {
+			const { results } = await db
+				.prepare(
+					`SELECT ${MESSAGE_COLUMNS}
+					 FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+				)
+				.bind(id, after, IMPORT_PAGE)
+				.all<MessageRecord>();
+			messages.push(...results);
+			const last = results.at(-1);
+			if (!last || results.length < IMPORT_PAGE) break;
+			after = last.seq;
+		}
 	}
-	return {
-		meta,
-		members: (members?.results ?? []) as unknown as MemberRecord[],
-		messages,
-		hidden: (hidden?.results ?? []) as unknown as ConversationImport["hidden"],
-	};
+	return { meta, members: (members?.results ?? []) as unknown as MemberRecord[], messages, hidden };
 }

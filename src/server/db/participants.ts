@@ -22,6 +22,20 @@ export async function conversationIdsOf(env: AppEnv, userId: string): Promise<st
 	return rows.map((row) => row.conversationId);
 }
 
+/**
+ * The user's conversations with their last activity, most recent first: search asks the rooms in
+ * this order, as a room holds no message newer than its conversation's last activity.
+ */
+export async function conversationsByActivity(env: AppEnv, userId: string) {
+	const { results } = await env.DB.prepare(
+		`SELECT c.id, c.last_activity_at FROM participants p JOIN conversations c ON c.id = p.conversation_id
+		 WHERE p.user_id = ? ORDER BY c.last_activity_at DESC, c.id DESC`,
+	)
+		.bind(userId)
+		.all<{ id: string; last_activity_at: string }>();
+	return results;
+}
+
 /** SQL: whether the participant row `p` is muted now (a timed mute that has ended is not). */
 export const MUTED_NOW = (p: string) =>
 	`(${p}.muted = 1 AND (${p}.muted_until IS NULL OR ${p}.muted_until > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))`;
@@ -49,23 +63,43 @@ export async function setMuted(
 	return { muted: Boolean(row.muted), mutedUntil: row.muted ? row.muted_until : null };
 }
 
-/** Moves members' read and delivered watermarks, only ever forward (the outbox may replay). */
-export function raiseWatermarksStatement(
-	db: D1Database,
-	conversationId: string,
-	rows: { user_id: string; last_read_seq: number; last_delivered_seq: number }[],
-) {
+/** One member's row as a flush writes it: watermarks, and the badges and last visible message the room computed. */
+export interface MemberFigures {
+	user_id: string;
+	last_read_seq: number;
+	last_delivered_seq: number;
+	unread_count: number;
+	unread_mention_count: number;
+	/** `participants.last_visible`: null, a message snapshot's JSON, or 'none'. */
+	last_visible: string | null;
+}
+
+/**
+ * Moves members' read and delivered watermarks, only ever forward (the outbox may replay), and
+ * sets their badges and last visible message as the room has them now (it is their only writer).
+ */
+export function memberFiguresStatement(db: D1Database, conversationId: string, rows: MemberFigures[]) {
 	return db
 		.prepare(
 			`UPDATE participants SET
 			   last_read_seq = MAX(participants.last_read_seq, j.value ->> 'r'),
-			   last_delivered_seq = MAX(participants.last_delivered_seq, j.value ->> 'd')
+			   last_delivered_seq = MAX(participants.last_delivered_seq, j.value ->> 'd'),
+			   unread_count = j.value ->> 'n', unread_mention_count = j.value ->> 'm', last_visible = j.value ->> 'o'
 			 FROM json_each(?2) AS j
 			 WHERE participants.conversation_id = ?1 AND participants.user_id = j.value ->> 'u'`,
 		)
 		.bind(
 			conversationId,
-			JSON.stringify(rows.map((w) => ({ u: w.user_id, r: w.last_read_seq, d: w.last_delivered_seq }))),
+			JSON.stringify(
+				rows.map((w) => ({
+					u: w.user_id,
+					r: w.last_read_seq,
+					d: w.last_delivered_seq,
+					n: w.unread_count,
+					m: w.unread_mention_count,
+					o: w.last_visible,
+				})),
+			),
 		);
 }
 

@@ -1,5 +1,6 @@
 // Reports of messages for moderators: a copy of the message's text, sender and conversation as
-// D1 has them when reported, one per (message, reporter). Moderators work on the table in the D1
+// its room has them when reported (messages live only in rooms since issue 21), one per
+// (message, reporter). Moderators work on the table in the D1
 // console (README "Moderation").
 import type { AppEnv } from "../config";
 
@@ -12,25 +13,35 @@ export interface ReportRecord {
 }
 
 /**
- * Files the report if the message exists and the reporter is a member of its conversation;
- * the same reporter again gets their first report back (`created: false`). Null: no such
- * message for this user.
+ * Files the report of `message` (as its room read it) if the reporter is a member of its
+ * conversation; the same reporter again gets their first report back (`created: false`). Null:
+ * no such message for this user.
  */
 export async function fileReport(
 	env: AppEnv,
-	report: { id: string; messageId: string; reporterId: string; reason: string; note: string | null; createdAt: string },
+	message: { id: string; conversation_id: string; sender_id: string; text: string | null },
+	report: { id: string; reporterId: string; reason: string; note: string | null; createdAt: string },
 ): Promise<{ report: ReportRecord; created: boolean } | null> {
 	const db = env.DB;
 	const [, found] = await db.batch<ReportRecord>([
 		db
 			.prepare(
 				`INSERT INTO reports (id, message_id, conversation_id, sender_id, reporter_id, reason, note, message_text, status, created_at)
-				 SELECT ?1, m.id, m.conversation_id, m.sender_id, ?3, ?4, ?5, m.text, 'open', ?6
-				 FROM messages m JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = ?3
-				 WHERE m.id = ?2 AND true
+				 SELECT ?1, ?2, ?7, ?8, ?3, ?4, ?5, ?9, 'open', ?6
+				 FROM participants p WHERE p.conversation_id = ?7 AND p.user_id = ?3
 				 ON CONFLICT (message_id, reporter_id) DO NOTHING`,
 			)
-			.bind(report.id, report.messageId, report.reporterId, report.reason, report.note, report.createdAt),
+			.bind(
+				report.id,
+				message.id,
+				report.reporterId,
+				report.reason,
+				report.note,
+				report.createdAt,
+				message.conversation_id,
+				message.sender_id,
+				message.text,
+			),
 		// Membership is checked again: someone who left cannot read their old report back.
 		db
 			.prepare(
@@ -38,7 +49,7 @@ export async function fileReport(
 				 JOIN participants p ON p.conversation_id = r.conversation_id AND p.user_id = r.reporter_id
 				 WHERE r.message_id = ? AND r.reporter_id = ?`,
 			)
-			.bind(report.messageId, report.reporterId),
+			.bind(message.id, report.reporterId),
 	]);
 	const row = found?.results[0];
 	if (!row) return null;

@@ -25,6 +25,8 @@ export const conversations = sqliteTable("conversations", {
 	createdAt: text("created_at").notNull(),
 	lastActivityAt: text("last_activity_at").notNull(),
 	lastSeq: integer("last_seq").notNull().default(0),
+	/** The list's last-message snapshot, written by the room (migration 0007). */
+	lastMessage: text("last_message"),
 });
 
 export const participants = sqliteTable(
@@ -38,10 +40,20 @@ export const participants = sqliteTable(
 		lastDeliveredSeq: integer("last_delivered_seq").notNull().default(0),
 		muted: integer("muted", { mode: "boolean" }).notNull().default(false),
 		mutedUntil: text("muted_until"),
+		/** The member's badges and own last visible message, written by the room (migration 0007). */
+		unreadCount: integer("unread_count").notNull().default(0),
+		unreadMentionCount: integer("unread_mention_count").notNull().default(0),
+		lastVisible: text("last_visible"),
+		/** Listed before the conversation has a message: the member opened it (migration 0007). */
+		listed: integer("listed", { mode: "boolean" }).notNull().default(true),
 	},
 	(t) => [primaryKey({ columns: [t.conversationId, t.userId] })],
 );
 
+/**
+ * D1's copy of messages from before issue 21: read only by a room importing an older
+ * deployment's conversation, until the admin command (scripts/messages-to-rooms.mjs) drops it.
+ */
 export const messages = sqliteTable("messages", {
 	id: text("id").primaryKey(),
 	conversationId: text("conversation_id").notNull(),
@@ -73,6 +85,24 @@ export const hiddenMessages = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.userId, t.messageId] })],
 );
+
+/** The live image messages, one row each (migration 0007): the media route and the upload sweep read it. */
+export const imageRefs = sqliteTable(
+	"image_refs",
+	{
+		imageKey: text("image_key").notNull(),
+		messageId: text("message_id").notNull(),
+		conversationId: text("conversation_id").notNull(),
+		contentType: text("content_type"),
+	},
+	(t) => [primaryKey({ columns: [t.imageKey, t.messageId] })],
+);
+
+/** The conversation of each message id that does not start with it (ids from before the room rebuild). */
+export const legacyMessageIds = sqliteTable("legacy_message_ids", {
+	id: text("id").primaryKey(),
+	conversationId: text("conversation_id").notNull(),
+});
 
 export const uploads = sqliteTable("uploads", {
 	key: text("key").primaryKey(),

@@ -106,7 +106,7 @@ export async function unusedUploads(env: AppEnv, before: string, limit: number):
 	const { results } = await env.DB.prepare(
 		`SELECT u.key FROM uploads u
 		 WHERE u.created_at < ?
-		   AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.image_key = u.key AND m.deleted_at IS NULL)
+		   AND NOT EXISTS (SELECT 1 FROM image_refs r WHERE r.image_key = u.key)
 		   AND NOT EXISTS (SELECT 1 FROM users a WHERE a.avatar_key = u.key)
 		 ORDER BY u.created_at LIMIT ?`,
 	)

@@ -10,6 +10,7 @@ import {
 	createGroupConversation,
 	listConversations,
 	loadConversation,
+	markListed,
 } from "../../server/db/conversations";
 import { isMember, setMuted } from "../../server/db/participants";
 import { unknownUserIds, userExists } from "../../server/db/users";
@@ -230,9 +231,11 @@ export const conversationRoutes = openApiRouter<Vars>()
 				memberIds: [me, body.userId],
 			});
 			if (!existing) throw notFound("conversation");
+			// Opening the pair's chat lists it for the caller, even before it has a message.
+			if (existing !== id) await markListed(c.env, existing, me);
 			const conversation = await conversationOrNotFound(c.env, origin, existing, me);
 			if (existing !== id) return c.json({ conversation }, 200);
-			c.executionCtx.waitUntil(roomStub(c.env, id).conversationCreated(origin));
+			c.executionCtx.waitUntil(roomStub(c.env, id).conversationCreated(origin, me));
 			return c.json({ conversation }, 201);
 		}
 

@@ -26,7 +26,7 @@ import { authed, errors, json, jsonBody, openApiRouter } from "../openapi";
  * The conversation of a message the caller can see: from the id itself, or from D1 for older
  * ids (and for any id whose prefix is not a conversation of the caller's).
  */
-async function conversationOfMessage(env: AppEnv, messageId: string, userId: string): Promise<string> {
+export async function conversationOfMessage(env: AppEnv, messageId: string, userId: string): Promise<string> {
 	const fromId = conversationOfMessageId(messageId);
 	if (fromId && (await isMember(env, fromId, userId))) return fromId;
 	const conversationId = await conversationOfVisibleMessage(env, messageId, userId);

@@ -1,18 +1,17 @@
 // POST /messages/:id/report: a member reports a message for moderators, who read the reports
 // (with a copy of the text as it was) in the D1 console (README "Moderation"). The report is
-// copied from D1, which may be a flush behind the room (a message acked on the socket a moment
-// ago): the room is asked to flush first.
+// copied from the message's room, the only store of messages (issue 21), so a message acked on
+// the socket a moment ago is found.
 import { createRoute } from "@hono/zod-openapi";
-import { conversationOfMessageId } from "../../durable/room/log";
 import { roomStub } from "../../durable/rpc";
 import type { AppEnv } from "../../server/config";
-import { isMember } from "../../server/db/participants";
 import { fileReport } from "../../server/db/reports";
 import { log } from "../../server/log";
 import { IdParams, ReportBody, ReportResult } from "../../shared/schemas";
 import type { AuthVariables } from "../auth";
 import { notFound } from "../errors";
 import { authed, errors, json, jsonBody, openApiRouter } from "../openapi";
+import { conversationOfMessage } from "./messages";
 
 const reportMessage = createRoute({
 	method: "post",
@@ -30,17 +29,13 @@ export const reportRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVar
 		const messageId = c.req.valid("param").id;
 		const body = c.req.valid("json");
 		const reporterId = c.get("userId");
-		// Message ids start with their conversation's id (older ids may not: D1 alone answers those).
-		// Membership first, so a made-up id never reaches, or creates, a room.
-		const conversationId = conversationOfMessageId(messageId);
-		if (conversationId && (await isMember(c.env, conversationId, reporterId))) {
-			if (!(await roomStub(c.env, conversationId).inD1())) {
-				log.warn("report_before_flush", { conversationId, messageId });
-			}
-		}
-		const filed = await fileReport(c.env, {
+		// Message ids start with their conversation's id (older ids are looked up in D1). Membership
+		// first, so a made-up id never reaches, or creates, a room.
+		const conversationId = await conversationOfMessage(c.env, messageId, reporterId);
+		const message = await roomStub(c.env, conversationId).reportable(reporterId, messageId);
+		if (!message) throw notFound("message");
+		const filed = await fileReport(c.env, message, {
 			id: crypto.randomUUID(),
-			messageId,
 			reporterId,
 			reason: body.reason,
 			note: body.note?.trim() || null,

@@ -1,12 +1,18 @@
-// GET /search/messages — full-text search over the caller's conversations, from D1's FTS5
-// index (migrations/0003). D1 is at most one outbox flush (<= 250 ms) behind the rooms, so an
-// edit or deletion leaves the results within the contract's second.
+// GET /search/messages — full-text search over the caller's conversations. Each room indexes its
+// own messages (FTS5 in its SQLite, src/durable/room/search.ts; issue 21): the route asks the
+// caller's 16 most recently active rooms in parallel, then, in parallel again, every other room
+// whose last activity is not older than the page's last result so far (or just the room named by
+// `conversationId`), merges their newest-first pages and cuts one page with a cursor. Rooms answer from their log, which is
+// the source of truth, so an edit or deletion leaves the results at once.
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
+import type { SearchCursor } from "../../durable/room/search";
+import { roomStub } from "../../durable/rpc";
 import type { AppEnv } from "../../server/config";
-import { quotedMessages, searchMessages, searchScanFloor } from "../../server/db/messages";
-import { isMember } from "../../server/db/participants";
-import { ftsQuery, MAX_SCAN, snippetFor } from "../../server/search";
+import type { MessageSnapshot } from "../../server/db/messages";
+import { conversationsByActivity, isMember } from "../../server/db/participants";
+import { log } from "../../server/log";
+import { ftsQuery, snippetFor } from "../../server/search";
 import { toMessage } from "../../server/views";
 import { MessageSearchQuery, SearchPage } from "../../shared/schemas";
 import type { AuthVariables } from "../auth";
@@ -16,8 +22,8 @@ import { publicOrigin } from "../http";
 import { authed, errors, json, openApiRouter } from "../openapi";
 import { takeSearch } from "../rateLimit";
 
-/** A page ends after this message: its D1 rowid (across conversations) or seq (within one). */
-const SearchCursor = z.union([z.object({ row: z.number().int() }), z.object({ seq: z.number().int() })]);
+/** A page ends after this message: its createdAt, conversation id and seq (the results' order). */
+const SearchCursorSchema: z.ZodType<SearchCursor> = z.object({ at: z.string(), c: z.string(), s: z.number().int() });
 
 const searchRoute = createRoute({
 	method: "get",
@@ -30,6 +36,16 @@ const searchRoute = createRoute({
 	responses: { 200: json(SearchPage), ...errors(400, 401, 404, 429) },
 });
 
+/** Rooms asked first, most recently active first; the rest only if they can still add to the page. */
+const FIRST_WAVE = 16;
+
+/** Newest first: createdAt, then conversation id, then seq, all descending (the cursor's order). */
+function newerFirst(a: MessageSnapshot, b: MessageSnapshot): number {
+	if (a.created_at !== b.created_at) return a.created_at < b.created_at ? 1 : -1;
+	if (a.conversation_id !== b.conversation_id) return a.conversation_id < b.conversation_id ? 1 : -1;
+	return b.seq - a.seq;
+}
+
 export const searchRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVariables }>().openapi(
 	searchRoute,
 	async (c) => {
@@ -39,37 +55,47 @@ export const searchRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVar
 		if (query.conversationId !== undefined && !(await isMember(c.env, query.conversationId, me))) {
 			throw notFound("conversation");
 		}
-		const after = query.cursor ? await decodeCursor(c.env, query.cursor, SearchCursor) : null;
+		const after = query.cursor ? await decodeCursor(c.env, query.cursor, SearchCursorSchema) : null;
 		const match = ftsQuery(query.q);
 		// Only punctuation: no word can match it.
 		if (!match) return c.json({ results: [], nextCursor: null }, 200);
-		const hits = await searchMessages(c.env.DB, {
-			userId: me,
-			match,
-			conversationId: query.conversationId,
-			limit: query.limit + 1,
-			scan: MAX_SCAN,
-			after,
-		});
+		// Every room answers its own newest `limit + 1` below the cursor; the merged page is then exact.
+		const ask = async (ids: string[]) =>
+			(
+				await Promise.all(
+					ids.map(async (id) => {
+						const answer = await roomStub(c.env, id).search(me, match, query.limit + 1, after);
+						if (!answer.ok && answer.status !== 404) {
+							log.warn("search_room_failed", { conversationId: id, status: answer.status });
+						}
+						return answer.ok ? answer.value.hits : [];
+					}),
+				)
+			).flat();
+		let hits: MessageSnapshot[];
+		if (query.conversationId !== undefined) hits = await ask([query.conversationId]);
+		else {
+			// The most recently active rooms first; then only the rooms that can still hold a message
+			// newer than the page's last one (none holds one newer than its last activity).
+			const rooms = await conversationsByActivity(c.env, me);
+			const first = rooms.slice(0, FIRST_WAVE);
+			hits = (await ask(first.map((r) => r.id))).sort(newerFirst);
+			const last = hits[query.limit];
+			const rest = rooms.slice(FIRST_WAVE).filter((r) => !last || r.last_activity_at >= last.created_at);
+			if (rest.length > 0) hits.push(...(await ask(rest.map((r) => r.id))));
+		}
+		hits.sort(newerFirst);
 		const page = hits.slice(0, query.limit);
 		const origin = publicOrigin(c);
-		const quoted = await quotedMessages(c.env.DB, page, me);
 		const results = await Promise.all(
-			page.map(async ({ row: _row, ...record }) => ({
-				message: await toMessage(c.env, origin, record, quoted),
+			page.map(async ({ quoted, ...record }) => ({
+				message: await toMessage(c.env, origin, record, new Map(quoted ? [[quoted.id, quoted]] : [])),
 				snippet: snippetFor(record.text ?? "", query.q),
 			})),
 		);
 		const last = page.at(-1);
-		let next: z.infer<typeof SearchCursor> | null =
-			hits.length > query.limit && last ? (query.conversationId ? { seq: last.seq } : { row: last.row }) : null;
-		if (!next && !query.conversationId) {
-			// A short page across conversations may have stopped at the scan bound: the next page
-			// goes on below where this one stopped walking (possibly with fewer results than asked).
-			const below = after && "row" in after ? after.row : Number.MAX_SAFE_INTEGER;
-			const floor = await searchScanFloor(c.env.DB, match, below, MAX_SCAN);
-			if (floor !== null) next = { row: floor };
-		}
+		const next: SearchCursor | null =
+			hits.length > query.limit && last ? { at: last.created_at, c: last.conversation_id, s: last.seq } : null;
 		return c.json({ results, nextCursor: next ? await encodeCursor(c.env, next) : null }, 200);
 	},
 );
