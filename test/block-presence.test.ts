@@ -1,7 +1,7 @@
 // Issue 22.5: a block hides presence at once, on both sides, live (not at the next reload), and
 // an unblock brings it back live; each with no lastSeenAt given while hidden.
 import { describe, expect, it } from "vitest";
-import { api, directChat, registerUser } from "./helpers";
+import { api, directChat, registerUser, sendText } from "./helpers";
 import { closeSocketsAfterEach, type Frame, realtimeSocket } from "./sockets";
 
 const track = closeSocketsAfterEach();
@@ -11,7 +11,8 @@ const about = (userId: string, type: string) => (f: Frame) => f.type === type &&
 describe("presence follows a block live", () => {
 	it("a block sends each of the pair the other's user:offline with no lastSeenAt; an unblock sends user:online", async () => {
 		const [asha, ben] = await Promise.all([registerUser("Asha"), registerUser("Ben")]);
-		await directChat(asha, ben);
+		// A message, so the chat is in Ben's list too (a direct chat is listed for the other person once it has one).
+		await sendText(asha, (await directChat(asha, ben)).id, "hi");
 		const inboxAsha = await track(realtimeSocket(asha));
 		const inboxBen = await track(realtimeSocket(ben));
 		await inboxAsha.request("ping");

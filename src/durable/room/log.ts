@@ -708,9 +708,9 @@ export class RoomLog {
 	// ---------- what D1 keeps of the list (issue 21) ----------
 
 	/** A message as the list's snapshot (JSON of a `MessageSnapshot`: the row and its quote as they are now). */
-	snapshot(record: MessageRecord | null): string | null {
+	snapshot(record: MessageRecord | null, readerId?: string): string | null {
 		if (!record) return null;
-		return JSON.stringify({ ...record, quoted: this.quoted([record]).get(record.reply_to_id ?? "") ?? null });
+		return JSON.stringify({ ...record, quoted: this.quoted([record], readerId).get(record.reply_to_id ?? "") ?? null });
 	}
 
 	/**
@@ -725,8 +725,10 @@ export class RoomLog {
 	): Figures {
 		let lastVisible: string | null = null;
 		if (latest && hid.has(member.user_id)) {
+			// Their own snapshot when they hid the latest message, or the message it quotes.
 			const visible = this.lastVisibleMessage(member.user_id);
-			if (visible?.id !== latest.id) lastVisible = visible ? this.snapshot(visible) : "none";
+			const theirs = visible ? this.snapshot(visible, member.user_id) : "none";
+			if (visible?.id !== latest.id || theirs !== this.snapshot(latest)) lastVisible = theirs;
 		}
 		return { unread_count: counts.unread, unread_mention_count: counts.mentions, last_visible: lastVisible };
 	}

@@ -28,7 +28,7 @@ const moveRoute = createRoute({
 	tags: ["admin"],
 	summary:
 		"Admin (ADMIN_TOKEN): move the next conversations' messages from D1 into their rooms; drop D1's message tables when none is left",
-	security: [{ bearer: [] as string[] }],
+	security: [{ adminToken: [] as string[] }],
 	request: { body: jsonBody(MessagesToRoomsBody) },
 	responses: { 200: json(MessagesToRoomsResult), ...errors(400, 401, 404, 503) },
 });
