@@ -3,6 +3,7 @@
 // socket's frame and byte budget, then size, then JSON and schema), so a flooding socket costs
 // almost nothing per frame and is closed at its first frame over the budget.
 
+import { TokenBucket } from "../server/tokenBucket";
 import { ClientFrame, ERROR_CODES, type ErrorStatus, type ServerFrame } from "../shared/schemas";
 
 /** One frame for several events: the event itself when alone, else `{ type: "batch", data }`. */
@@ -83,8 +84,8 @@ export class FloodGuard {
 	private closed = false;
 
 	constructor(
-		private readonly frames: Budget,
-		private readonly bytes: Budget,
+		private readonly frames: TokenBucket,
+		private readonly bytes: TokenBucket,
 	) {}
 
 	/** "ok" to read the frame, "close" for the first frame over the budget, "drop" after that. */
@@ -93,28 +94,6 @@ export class FloodGuard {
 		if (this.frames.take() && this.bytes.take(size)) return "ok";
 		this.closed = true;
 		return "close";
-	}
-}
-
-/** A token bucket whose takes may cost more than one token (a frame's size). */
-class Budget {
-	private tokens: number;
-	private updated = Date.now();
-
-	constructor(
-		private readonly perSecond: number,
-		private readonly burst: number,
-	) {
-		this.tokens = burst;
-	}
-
-	take(cost = 1): boolean {
-		const now = Date.now();
-		this.tokens = Math.min(this.burst, this.tokens + ((now - this.updated) / 1000) * this.perSecond);
-		this.updated = now;
-		if (this.tokens < cost) return false;
-		this.tokens -= cost;
-		return true;
 	}
 }
 
@@ -136,8 +115,8 @@ export class FloodGuards {
 		let guard = this.guards.get(ws);
 		if (!guard) {
 			guard = new FloodGuard(
-				new Budget(this.limits.perSecond, this.limits.burst),
-				new Budget(this.limits.bytesPerSecond, this.limits.byteBurst),
+				new TokenBucket(this.limits.perSecond, this.limits.burst),
+				new TokenBucket(this.limits.bytesPerSecond, this.limits.byteBurst),
 			);
 			this.guards.set(ws, guard);
 		}

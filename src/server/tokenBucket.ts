@@ -10,12 +10,13 @@ export class TokenBucket {
 	) {
 		this.tokens = burst;
 	}
-	take(): boolean {
+	/** Takes `cost` tokens (a frame's size, for a byte budget) if there are that many. */
+	take(cost = 1): boolean {
 		const now = Date.now();
 		this.tokens = Math.min(this.burst, this.tokens + ((now - this.updated) / 1000) * this.ratePerSecond);
 		this.updated = now;
-		if (this.tokens < 1) return false;
-		this.tokens -= 1;
+		if (this.tokens < cost) return false;
+		this.tokens -= cost;
 		return true;
 	}
 }
