@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Message } from "../src/shared/schemas";
 import { api, directChat, expectError, groupChat, registerUser, sendText, type TestUser } from "./helpers";
-import { closeSocketsAfterEach, roomSocket } from "./sockets";
+import { closeSocketsAfterEach, type Frame, realtimeSocket, roomSocket } from "./sockets";
 
 const track = closeSocketsAfterEach();
 
@@ -76,6 +76,44 @@ describe("replies", () => {
 		expect(theirs.body.messages[0].replyTo).not.toHaveProperty("hidden");
 	});
 
+	it("live, a reply reaches the reader who hid its original with the quote hidden, and everyone else with its text", async () => {
+		const [a, b, c] = await Promise.all([registerUser("Ann"), registerUser("Ben"), registerUser("Cy")]);
+		const group = await groupChat(a, [b, c], "Quotes live");
+		const original = await sendText(a, group.id, "the text Ben chose not to see");
+		expect((await api("DELETE", `/messages/${original.id}?scope=me`, { token: b.token })).status).toBe(204);
+		const [benRoom, benLive, cyRoom, annRoom] = await Promise.all([
+			track(roomSocket(b, group.id)),
+			track(realtimeSocket(b)),
+			track(roomSocket(c, group.id)),
+			track(roomSocket(a, group.id)),
+		]);
+		const reply = await send(a, group.id, { text: "about that", replyToId: original.id });
+		expect(reply.status).toBe(201);
+		const id = reply.body.message.id;
+		const isReply = (f: Frame) =>
+			(f.type === "message:new" || f.type === "message:updated") && f.data.message.id === id;
+		const hidden = { id: original.id, text: null, hidden: true };
+		expect((await benRoom.waitFor(isReply)).data.message.replyTo).toMatchObject(hidden);
+		expect((await benLive.waitFor(isReply)).data.message.replyTo).toMatchObject(hidden);
+		for (const socket of [cyRoom, annRoom]) {
+			const quote = (await socket.waitFor(isReply)).data.message.replyTo;
+			expect(quote).toMatchObject({ id: original.id, text: "the text Ben chose not to see" });
+			expect(quote).not.toHaveProperty("hidden");
+		}
+		// An edit of the reply goes out the same way.
+		expect(
+			(await api("PATCH", `/messages/${id}`, { token: a.token, body: { text: "about that, edited" } })).status,
+		).toBe(200);
+		const edited = (f: Frame) => f.type === "message:updated" && f.data.message.id === id;
+		expect((await benRoom.waitFor(edited)).data.message.replyTo).toMatchObject(hidden);
+		expect((await cyRoom.waitFor(edited)).data.message.replyTo).toMatchObject({
+			text: "the text Ben chose not to see",
+		});
+		// Nobody's socket got the other copy.
+		expect(JSON.stringify(benRoom.frames)).not.toContain("the text Ben chose not to see");
+		expect(JSON.stringify(benLive.frames)).not.toContain("the text Ben chose not to see");
+	});
+
 	it("refuses a replyToId that is not a message of this conversation (400)", async () => {
 		const [a, b, c] = await Promise.all([registerUser("Ann"), registerUser("Ben"), registerUser("Cy")]);
 		const chat = await directChat(a, b);
@@ -130,7 +168,6 @@ describe("mentions", () => {
 	});
 
 	it("sends unreadMentionCount in conversation:updated on members' realtime sockets", async () => {
-		const { realtimeSocket } = await import("./sockets");
 		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
 		const group = await groupChat(a, [b]);
 		const inbox = await track(realtimeSocket(b));

@@ -657,6 +657,15 @@ export class RoomLog {
 		return new Map(rows.map((r) => [r.user_id, { unread: r.unread ?? 0, mentions: r.mentions ?? 0 }]));
 	}
 
+	/** The members who deleted one message for themselves (none, without SQL, in a room where nobody hid anything). */
+	hidersOf(messageId: string): string[] {
+		if (this.usersWhoHid().size === 0) return [];
+		return this.sql
+			.exec<{ user_id: string }>("SELECT user_id FROM hidden WHERE message_id = ?", messageId)
+			.toArray()
+			.map((r) => r.user_id);
+	}
+
 	/** Members who hid at least one message: only they can see an older last message. */
 	usersWhoHid(): Set<string> {
 		this.hiders ??= new Set(

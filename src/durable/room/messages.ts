@@ -32,7 +32,7 @@ export async function send(
 	const stored = room.roomLog.byClientId(senderId, body.clientId);
 	if (stored) {
 		await room.visibleToRest(opts.viaRest);
-		return ok({ message: await messageOut(room, stored, origin), created: false });
+		return ok({ message: await messageOut(room, stored, origin, senderId), created: false });
 	}
 	const blocked = room.blocks.writeRefusal(meta.type, senderId);
 	if (blocked) return blocked;
@@ -49,7 +49,7 @@ export async function send(
 		image = { key: body.imageKey, contentType: check.contentType, size: check.size };
 		// The same clientId may have been stored, or the sender removed, while the image was checked.
 		const raced = room.roomLog.byClientId(senderId, body.clientId);
-		if (raced) return ok({ message: await messageOut(room, raced, origin), created: false });
+		if (raced) return ok({ message: await messageOut(room, raced, origin, senderId), created: false });
 		if (!room.roomLog.member(senderId)) return fail(404, "conversation not found");
 	}
 	const record = room.roomLog.append(
@@ -134,7 +134,7 @@ export async function editMessage(
 	}
 	if (record.text === text) {
 		await room.visibleToRest(opts.viaRest);
-		return ok({ message: await messageOut(room, record, origin), changed: false });
+		return ok({ message: await messageOut(room, record, origin, actorId), changed: false });
 	}
 	room.roomLog.edit(messageId, text, new Date().toISOString());
 	room.afterWrite();
@@ -146,7 +146,9 @@ export async function editMessage(
 	if (room.roomLog.latestMessage()?.id === messageId) notifyMembers(room, [event]);
 	log.info("message_edited", { conversationId: meta.conversation_id, messageId });
 	await room.visibleToRest(opts.viaRest);
-	return ok({ message, changed: true });
+	// The editor's own answer shows the quote as they see it (the broadcast gave each reader theirs).
+	const theirs = edited.reply_to_id ? await messageOut(room, edited, origin, actorId) : message;
+	return ok({ message: theirs, changed: true });
 }
 
 /** Delete for me (hidden from the caller's history) or for everyone (sender or group admin). */

@@ -9,22 +9,58 @@ import type { FlushReport } from "./outbox";
 import type { ReceiptMove } from "./receipts";
 import { conversationViews, receiptRecipients } from "./views";
 
-/** A stored row as the contract's Message, its quoted message read from the log as it is now. */
-export function messageOut(room: RoomCore, row: MessageRecord, origin: string): Promise<MessageOut> {
-	return toMessage(room.env, origin, row, room.roomLog.quoted([row]));
+/**
+ * A stored row as the contract's Message, its quoted message read from the log as it is now
+ * (as `readerId` sees it, when given: marked hidden if they deleted it for themselves).
+ */
+export function messageOut(room: RoomCore, row: MessageRecord, origin: string, readerId?: string): Promise<MessageOut> {
+	return toMessage(room.env, origin, row, room.roomLog.quoted([row], readerId));
 }
 
 /**
- * Broadcasts `message:new` for a stored record, in seq order. An image waits for D1 first:
- * the media route serves an object only while D1 holds a live message that uses it.
+ * A reply as the members who deleted its original for themselves see it: the quote marked
+ * `hidden` with no text, as their history shows it. Null when nobody needs another copy (no
+ * quote, or nobody hid it), which costs no SQL in a room where nobody hid anything.
+ */
+function forHiders(room: RoomCore, message: Message): { hiders: Set<string>; message: Message } | null {
+	const quote = message.replyTo;
+	if (!quote || quote.hidden) return null;
+	const hiders = room.roomLog.hidersOf(quote.id);
+	if (hiders.length === 0) return null;
+	return { hiders: new Set(hiders), message: { ...message, replyTo: { ...quote, text: null, hidden: true } } };
+}
+
+/** An event carrying a message (`message:new`, `message:updated`) in the copy for the members who hid its quote. */
+function hidersCopy(room: RoomCore, event: ServerEvent): { hiders: Set<string>; event: ServerEvent } | null {
+	if (event.type !== "message:new" && event.type !== "message:updated") return null;
+	const copy = forHiders(room, event.data.message);
+	return copy && { hiders: copy.hiders, event: { type: event.type, data: { message: copy.message } } };
+}
+
+/** An event to every room socket, the members who hid a reply's original getting their own copy. */
+function broadcastToReaders(room: RoomCore, event: ServerEvent) {
+	const copy = hidersCopy(room, event);
+	room.sockets.broadcast(event, copy?.hiders);
+	if (copy) for (const userId of copy.hiders) room.sockets.sendToUser(userId, [{ event: copy.event }]);
+}
+
+/**
+ * Broadcasts `message:new` for a stored record, in seq order, and resolves with the message as
+ * its sender sees it. An image waits for D1 first: the media route serves an object only while
+ * D1 holds a live message that uses it.
  */
 export function publish(room: RoomCore, record: MessageRecord, origin: string): Promise<Message> {
 	const next = room.publishing.then(async () => {
 		if (record.kind === "image") await room.outbox.whenFlushed(REST_FLUSH_WAIT_MS);
 		const message = await messageOut(room, record, origin);
 		room.sockets.stopTyping(record.sender_id, true);
-		room.sockets.broadcast({ type: "message:new", data: { message } });
-		return message;
+		const copy = forHiders(room, message);
+		room.sockets.broadcast({ type: "message:new", data: { message } }, copy?.hiders);
+		if (!copy) return message;
+		for (const userId of copy.hiders) {
+			room.sockets.sendToUser(userId, [{ event: { type: "message:new", data: { message: copy.message } } }]);
+		}
+		return copy.hiders.has(record.sender_id) ? copy.message : message;
 	});
 	room.publishing = next.catch(() => undefined);
 	return next;
@@ -32,7 +68,7 @@ export function publish(room: RoomCore, record: MessageRecord, origin: string): 
 
 /** A change to a message is broadcast after every `message:new` already on its way (an image waits for D1). */
 export function broadcastInOrder(room: RoomCore, event: ServerEvent): Promise<void> {
-	const next = room.publishing.then(() => room.sockets.broadcast(event));
+	const next = room.publishing.then(() => broadcastToReaders(room, event));
 	room.publishing = next.catch(() => undefined);
 	return next;
 }
@@ -73,9 +109,13 @@ export function fanOutToMembers(room: RoomCore, report: FlushReport) {
 			];
 			const recipients = new Set([...report.online, ...extra.users]);
 			const views = report.changed ? await conversationViews(room.env, room.roomLog, recipients) : null;
+			// Members who hid a reply's original get that event in their own copy.
+			const copies = events.map((event) => hidersCopy(room, event));
+			const anyCopy = copies.some((c) => c !== null);
 			for (const userId of recipients) {
 				const view = views?.get(userId);
-				room.hubs.deliver(userId, view ? [...events, view] : events);
+				const theirs = anyCopy ? events.map((e, i) => (copies[i]?.hiders.has(userId) ? copies[i].event : e)) : events;
+				room.hubs.deliver(userId, view ? [...theirs, view] : theirs);
 			}
 		})().catch((err) => log.error("member_fanout_failed", { conversationId: room.conversationId, error: String(err) })),
 	);

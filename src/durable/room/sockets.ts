@@ -86,11 +86,12 @@ export class RoomSockets {
 		return this.ctx.getWebSockets().length;
 	}
 
-	/** One event to every open socket (or all but one user's), serialised once. */
-	broadcast(event: ServerEvent, exceptUserId?: string) {
+	/** One event to every open socket (or all but some users'), serialised once. */
+	broadcast(event: ServerEvent, except?: string | ReadonlySet<string>) {
 		const text = JSON.stringify(event);
+		const skip = typeof except === "string" ? new Set([except]) : except;
 		for (const ws of this.ctx.getWebSockets()) {
-			if (exceptUserId !== undefined && this.info(ws).userId === exceptUserId) continue;
+			if (skip?.has(this.info(ws).userId)) continue;
 			sendText(ws, text);
 		}
 	}

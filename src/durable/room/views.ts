@@ -27,12 +27,14 @@ export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: 
 	const hid = roomLog.usersWhoHid();
 	const latest = roomLog.latestMessage();
 	const built = new Map<string, Message>();
-	const message = async (row: MessageRecord | null) => {
+	// A member who hid something gets their own copy: a quote of a message they hid is hidden.
+	const message = async (row: MessageRecord | null, readerId?: string) => {
 		if (!row) return null;
-		let m = built.get(row.id);
+		const key = readerId === undefined ? row.id : `${row.id} ${readerId}`;
+		let m = built.get(key);
 		if (!m) {
-			m = await toMessage(env, meta.origin, row, roomLog.quoted([row]));
-			built.set(row.id, m);
+			m = await toMessage(env, meta.origin, row, roomLog.quoted([row], readerId));
+			built.set(key, m);
 		}
 		return m;
 	};
@@ -43,7 +45,8 @@ export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: 
 	const mentionLists = new Map<number, string[]>();
 	for (const member of members) {
 		const userId = member.user_id;
-		const last = hid.has(userId) ? roomLog.lastVisibleMessage(userId) : latest;
+		const hider = hid.has(userId);
+		const last = hider ? roomLog.lastVisibleMessage(userId) : latest;
 		const counts = shared(member)
 			? countUnread(rows, userId, member.last_read_seq, mentionLists)
 			: roomLog.unreadCounts(userId, member.last_read_seq);
@@ -56,7 +59,7 @@ export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: 
 					title: meta.title,
 					createdAt: meta.created_at,
 					lastActivityAt: meta.last_activity_at,
-					lastMessage: await message(last),
+					lastMessage: await message(last, hider ? userId : undefined),
 					unreadCount: counts.unread,
 					unreadMentionCount: counts.mentions,
 					...muteOf(member.muted),
