@@ -10,13 +10,11 @@ import type { ServerEvent } from "../../shared/schemas";
 import { RoomBlocks } from "./blocks";
 import { HubMailboxes } from "./inbox";
 import { type Meta, RoomLog } from "./log";
-import { Outbox } from "./outbox";
+import { Outbox, REST_FLUSH_WAIT_MS } from "./outbox";
 import { fanOutToMembers, sendReceipts } from "./publishing";
 import { ReceiptWindow } from "./receipts";
 import { RoomSockets } from "./sockets";
 
-/** A REST write answers once D1 has it (contract: consistency); past this it answers anyway. */
-export const REST_FLUSH_WAIT_MS = 10_000;
 /** If the object is evicted between a write and its flush, this alarm brings it back. */
 const BACKSTOP_MS = 1_000;
 

@@ -12,6 +12,9 @@ import { log } from "../../server/log";
 import type { MessageRecord } from "../../server/views";
 import type { RoomLog } from "./log";
 
+/** A REST write answers once D1 has it (contract: consistency); past this it answers anyway. */
+export const REST_FLUSH_WAIT_MS = 10_000;
+
 export const FLUSH_INTERVAL_MS = 250;
 /** A REST write waits for its flush: it need not wait a whole interval behind socket traffic. */
 const REST_FLUSH_INTERVAL_MS = 50;

@@ -4,8 +4,8 @@
 import { log } from "../../server/log";
 import { type MessageOut, type MessageRecord, toMessage } from "../../server/views";
 import type { Message, ServerEvent } from "../../shared/schemas";
-import { REST_FLUSH_WAIT_MS, type RoomCore } from "./core";
-import type { FlushReport } from "./outbox";
+import type { RoomCore } from "./core";
+import { type FlushReport, REST_FLUSH_WAIT_MS } from "./outbox";
 import type { ReceiptMove } from "./receipts";
 import { conversationViews, receiptRecipients } from "./views";
 

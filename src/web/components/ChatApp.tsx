@@ -1,7 +1,10 @@
-// The signed-in layout: list and chat side by side on desktop, one screen at a time on phones.
-// The open chat lives in the URL hash (#/c/<id>), so back navigation and reloads work on any host.
-import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
-import { installLayerKeys, layers } from "../layers";
+// The signed-in layout: list and chat side by side on desktop, one screen at a time on phones
+// (the open chat is in the URL: ../navigation.ts).
+import { useCallback, useEffect, useState } from "react";
+import { useDelayedConnection } from "../hooks/useDelayedConnection";
+import { useOpenConversationId } from "../hooks/useOpenConversationId";
+import { installLayerKeys } from "../layers";
+import { backToList, CHAT_HASH, markChatsOpenedFromList, navigateToConversation } from "../navigation";
 import { useChat, useChatStore } from "../store/context";
 import { mutedNow } from "../store/conversations";
 import { Button } from "./Button";
@@ -11,72 +14,6 @@ import { ConversationList } from "./ConversationList";
 import { EmptyState } from "./EmptyState";
 import { NewMessageDialog } from "./NewMessageDialog";
 import { Toast } from "./Toast";
-
-function subscribeHash(callback: () => void) {
-	window.addEventListener("hashchange", callback);
-	return () => window.removeEventListener("hashchange", callback);
-}
-
-const CHAT_HASH = /^#\/c\/([^/?#]+)/;
-
-/**
- * A chat opened from the list marks its history entry, so the in-app Back goes back to that
- * list entry instead of pushing a new one (issue 15.5): X, back, Y, back, then the system Back
- * leaves the chats instead of reopening Y.
- */
-function markChatsOpenedFromList(event: HashChangeEvent) {
-	const from = new URL(event.oldURL).hash;
-	if (CHAT_HASH.test(window.location.hash) && !CHAT_HASH.test(from))
-		window.history.replaceState({ ...(window.history.state ?? {}), campusChatFromList: true }, "");
-}
-
-export function backToList(): void {
-	layers.navigate(() => {
-		if (window.history.state?.campusChatFromList) window.history.back();
-		// Opened from a link or a reload: replace the entry, so the system Back does not return to the chat.
-		else window.location.replace("#/");
-	});
-}
-
-function useOpenConversationId(): string | null {
-	const hash = useSyncExternalStore(subscribeHash, () => window.location.hash);
-	const match = CHAT_HASH.exec(hash);
-	return match?.[1] ? decodeURIComponent(match[1]) : null;
-}
-
-function subscribeOnline(callback: () => void) {
-	window.addEventListener("online", callback);
-	window.addEventListener("offline", callback);
-	return () => {
-		window.removeEventListener("online", callback);
-		window.removeEventListener("offline", callback);
-	};
-}
-
-/**
- * Offline shows at once; "connecting" only if it lasts, so a quick reconnect does not flash a
- * banner. A browser that says it is offline is offline, whatever the sockets are doing (issue 22.17).
- */
-function useDelayedConnection() {
-	const browserOnline = useSyncExternalStore(subscribeOnline, () => navigator.onLine);
-	const socketState = useChat((s) => s.connection);
-	const connection = browserOnline ? socketState : "offline";
-	const [connectingTooLong, setConnectingTooLong] = useState(false);
-	useEffect(() => {
-		setConnectingTooLong(false);
-		if (connection !== "connecting") return;
-		const timer = setTimeout(() => setConnectingTooLong(true), 2000);
-		return () => clearTimeout(timer);
-	}, [connection]);
-	return connection === "connecting" && !connectingTooLong ? "online" : connection;
-}
-
-/** After the open layers' history entries are gone, so their going cannot undo the navigation (layers.ts). */
-export function navigateToConversation(id: string | null): void {
-	layers.navigate(() => {
-		window.location.hash = id ? `#/c/${encodeURIComponent(id)}` : "#/";
-	});
-}
 
 export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
 	const store = useChatStore();

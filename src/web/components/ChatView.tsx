@@ -1,16 +1,16 @@
 import { useState } from "react";
 import { lastSeen } from "../format";
+import { useNow } from "../hooks/useNow";
+import { backToList } from "../navigation";
 import { useChat } from "../store/context";
 import { mutedNow } from "../store/conversations";
 import { conversationTitle, otherParticipant } from "../store/messages";
 import { Avatar } from "./Avatar";
 import { ReplyGate } from "./BlockControl";
 import { IconButton } from "./Button";
-import { backToList } from "./ChatApp";
 import styles from "./ChatView.module.css";
 import { Composer } from "./Composer";
 import { ConversationInfoDialog } from "./ConversationInfoDialog";
-import { useNow } from "./ConversationList";
 import { EmptyState } from "./EmptyState";
 import { IconBack, IconInfo, IconSearch } from "./icons";
 import { MessageList } from "./MessageList";

@@ -5,6 +5,7 @@
 // the draft back; ↑ in an empty composer edits my last message.
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import { IMAGE_CONTENT_TYPES, MAX_TEXT_LENGTH } from "../../shared/schemas";
+import { isTouchScreen } from "../device";
 import { loadDraft, saveDraft } from "../drafts";
 import { lastEditable, startEditing, stopEditing, useEditing } from "../editing";
 import { failureText } from "../effects/store";
@@ -19,10 +20,6 @@ import { ImageFileInput, useObjectUrl } from "./ImageFileInput";
 import { IconAttach, IconCheck, IconClose, IconEmoji, IconSend } from "./icons";
 
 /** A phone or tablet: no hover and a coarse pointer. Read at each key press, so a docked tablet follows. */
-export function isTouchScreen(): boolean {
-	return typeof window.matchMedia === "function" && window.matchMedia("(hover: none) and (pointer: coarse)").matches;
-}
-
 export function Composer({ conversationId }: { conversationId: string }) {
 	const store = useChatStore();
 	const meId = useChat((s) => s.me.id);

@@ -2,12 +2,13 @@ import { useEffect, useState } from "react";
 import type { Conversation, Message, Participant, User } from "../../shared/schemas";
 import { isolate } from "../../shared/text";
 import { listTime, mutedText } from "../format";
+import { useNow } from "../hooks/useNow";
+import { navigateToConversation } from "../navigation";
 import { useChat } from "../store/context";
 import { mutedNow } from "../store/conversations";
 import { conversationTitle, otherParticipant, systemText } from "../store/messages";
 import { Avatar } from "./Avatar";
 import { Button, IconButton } from "./Button";
-import { navigateToConversation } from "./ChatApp";
 import styles from "./ConversationList.module.css";
 import { IconCompose, IconSearch } from "./icons";
 import { MutedMark } from "./MutedMark";
@@ -196,14 +197,4 @@ function previewText(
 		if (name) return `${isolate(name.split(" ")[0] ?? name)}: ${body}`;
 	}
 	return body;
-}
-
-/** Re-render periodically so relative times stay fresh. */
-export function useNow(intervalMs: number): Date {
-	const [now, setNow] = useState(() => new Date());
-	useEffect(() => {
-		const timer = setInterval(() => setNow(new Date()), intervalMs);
-		return () => clearInterval(timer);
-	}, [intervalMs]);
-	return now;
 }

@@ -4,8 +4,8 @@
 // Home/End go to a row's ends, Ctrl+Home/End to the first and last emoji, Enter picks; ArrowDown
 // from the search box enters the grid and Enter there picks the first match (issue 22.12).
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+import { isTouchScreen } from "../device";
 import { EMOJI_CATEGORIES, type Emoji, searchEmoji } from "../emoji";
-import { isTouchScreen } from "./Composer";
 import { Dialog } from "./Dialog";
 import styles from "./EmojiPicker.module.css";
 
