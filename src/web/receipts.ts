@@ -1,10 +1,12 @@
-// Receipts per burst, not per message (CONTRACT v2 "Scale rules", issue 10): a watermark is
-// reported at most once per key (a conversation) per window. The first report of a quiet key
-// goes at once; reports inside the window only raise the seq to send, and the latest one goes
-// when the window ends, so a burst of 30 messages costs two frames and the final seq is never
+// Receipts per burst, not per message (docs/contract.md "Scale rules"): a watermark is
+// reported at most once per key (a conversation) per report interval. (The room's own receipt
+// window, `RECEIPT_WINDOW_MS` in src/durable/room/receipts.ts, is the server's, and shorter.)
+// The first report of a quiet key goes at once; reports inside the interval only raise the seq
+// to send, and the latest one goes when the interval ends, so a burst of 30 messages costs two frames and the final seq is never
 // lost. Pure and timer-injectable so it is unit-tested without a browser.
 
-export const RECEIPT_WINDOW_MS = 500;
+/** How often this client reports one conversation's watermark at most. */
+export const RECEIPT_REPORT_INTERVAL_MS = 500;
 
 /** Hands one receipt to a socket or the API; false when nothing could take it (offline). */
 export type ReceiptSend = (key: string, seq: number) => boolean;
@@ -28,7 +30,7 @@ export class ReceiptThrottle {
 
 	constructor(
 		private readonly send: ReceiptSend,
-		private readonly windowMs = RECEIPT_WINDOW_MS,
+		private readonly windowMs = RECEIPT_REPORT_INTERVAL_MS,
 		private readonly timers: Timers = realTimers,
 	) {}
 

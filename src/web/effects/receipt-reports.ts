@@ -10,7 +10,7 @@ import type { Sockets } from "./sockets";
 import { isVisible, type Store } from "./store";
 
 export class ReceiptReports {
-	/** Receipts per burst (issue 10): delivered per conversation, read per open chat, each ≤ 1 per 500 ms. */
+	/** Receipts per burst (RECEIPT_REPORT_INTERVAL_MS): delivered per conversation, read per open chat, each ≤ 1 per 500 ms. */
 	private readonly delivered = new ReceiptThrottle((id, seq) => this.sendDelivered(id, seq));
 	private readonly read = new ReceiptThrottle((id, seq) => this.sendRead(id, seq));
 	private readTimer: ReturnType<typeof setTimeout> | undefined;
