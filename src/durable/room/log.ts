@@ -99,6 +99,9 @@ export type Meta = {
 	origin: string;
 };
 
+/** Members further behind than this get their badges from a query of their own. */
+export const SHARED_UNREAD_SPAN = 500;
+
 /** A live message as the unread badges see it (`unreadRowsAfter`). */
 export type UnreadRow = {
 	seq: number;
@@ -199,6 +202,11 @@ export class RoomLog {
 	private memberRows: Map<string, MemberRecord> | null = null;
 	/** Who hid a message (`usersWhoHid`), kept like the rows above. */
 	private hiders: Set<string> | null = null;
+	/** What D1 has of the list (`d1Figures`), valid while `memberRows` is the same map. */
+	private d1Known: {
+		rows: Map<string, MemberRecord>;
+		figures: { lastMessage: string | null; members: Map<string, string | null> };
+	} | null = null;
 
 	constructor(private readonly storage: DurableObjectStorage) {}
 
@@ -643,18 +651,32 @@ export class RoomLog {
 		return { unread: row.unread ?? 0, mentions: row.mentions ?? 0 };
 	}
 
-	/** `unreadCounts` of every member at once (one pass; the outbox's figures after a new message), by user id. */
+	/**
+	 * `unreadCounts` of every member at once (the outbox's figures after a new message), by user
+	 * id: the live rows after the furthest-behind member are read once and counted per member in
+	 * memory (`countUnread`); only members who hid something, or who are far behind, get a query
+	 * of their own. A statement joining members with messages cost a 256-member room more than
+	 * anything else in its flush.
+	 */
 	unreadCountsOfAll(): Map<string, { unread: number; mentions: number }> {
-		const rows = this.sql
-			.exec<{ user_id: string; unread: number | null; mentions: number | null }>(
-				`SELECT mem.user_id, ${UNREAD_SUM("mem.user_id")} AS unread, ${MENTION_SUM("mem.user_id")} AS mentions
-				 FROM members mem LEFT JOIN messages m ON m.seq > mem.last_read_seq AND m.sender_id != mem.user_id
-				   AND m.deleted_at IS NULL
-				   AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = mem.user_id AND h.seq = m.seq)
-				 GROUP BY mem.user_id`,
-			)
-			.toArray();
-		return new Map(rows.map((r) => [r.user_id, { unread: r.unread ?? 0, mentions: r.mentions ?? 0 }]));
+		const meta = this.meta();
+		const counts = new Map<string, { unread: number; mentions: number }>();
+		if (!meta) return counts;
+		const hid = this.usersWhoHid();
+		const members = this.members();
+		const shared = (m: MemberRecord) => !hid.has(m.user_id) && meta.last_seq - m.last_read_seq <= SHARED_UNREAD_SPAN;
+		const from = Math.min(...members.filter(shared).map((m) => m.last_read_seq));
+		const rows = Number.isFinite(from) ? this.unreadRowsAfter(from) : [];
+		const mentionLists = new Map<number, string[]>();
+		for (const m of members) {
+			counts.set(
+				m.user_id,
+				shared(m)
+					? countUnread(rows, m.user_id, m.last_read_seq, mentionLists)
+					: this.unreadCounts(m.user_id, m.last_read_seq),
+			);
+		}
+		return counts;
 	}
 
 	/** Members who hid at least one message: only they can see an older last message. */
@@ -735,16 +757,23 @@ export class RoomLog {
 
 	/** The snapshot and each member's figures as D1 has them (null: never written, or written before issue 21). */
 	d1Figures(): { lastMessage: string | null; members: Map<string, string | null> } {
+		// Kept in memory while the member rows are (this class writes both): a flush compares
+		// every member's figures with D1's, and reading them back each time cost a 256-member
+		// room a full scan of its members per flush.
+		const rows = this.rows();
+		if (this.d1Known && this.d1Known.rows === rows) return this.d1Known.figures;
 		const meta = this.sql
 			.exec<{ d1_last_message: string | null }>("SELECT d1_last_message FROM meta WHERE id = 1")
 			.toArray()[0];
 		const members = this.sql
 			.exec<{ user_id: string; d1_figures: string | null }>("SELECT user_id, d1_figures FROM members")
 			.toArray();
-		return {
+		const figures = {
 			lastMessage: meta?.d1_last_message ?? null,
 			members: new Map(members.map((m) => [m.user_id, m.d1_figures])),
 		};
+		this.d1Known = { rows, figures };
+		return figures;
 	}
 
 	// ---------- the outbox: what D1 has not seen ----------
@@ -827,8 +856,15 @@ export class RoomLog {
 		this.storage.transactionSync(() => {
 			if (d1.lastMessage !== undefined)
 				this.sql.exec("UPDATE meta SET d1_last_message = ? WHERE id = 1", d1.lastMessage);
-			for (const f of d1.figures)
-				this.sql.exec("UPDATE members SET d1_figures = ? WHERE user_id = ?", f.json, f.user_id);
+			// One statement for every member whose figures D1 took (it was one per member).
+			if (d1.figures.length > 0) {
+				this.sql.exec(
+					`UPDATE members SET d1_figures = m.j
+					 FROM (SELECT json_extract(value, '$[0]') AS u, json_extract(value, '$[1]') AS j FROM json_each(?)) AS m
+					 WHERE members.user_id = m.u`,
+					JSON.stringify(d1.figures.map((f) => [f.user_id, f.json])),
+				);
+			}
 			if (messages.length > 0) {
 				this.sql.exec(
 					`UPDATE messages SET flushed_version = MAX(messages.flushed_version, m.v)
@@ -848,5 +884,10 @@ export class RoomLog {
 			for (const h of hidden)
 				this.sql.exec("UPDATE hidden SET flushed = 1 WHERE user_id = ? AND seq = ?", h.user_id, h.seq);
 		});
+		const known = this.d1Known?.rows === this.memberRows ? this.d1Known?.figures : undefined;
+		if (known) {
+			if (d1.lastMessage !== undefined) known.lastMessage = d1.lastMessage;
+			for (const f of d1.figures) if (known.members.has(f.user_id)) known.members.set(f.user_id, f.json);
+		}
 	}
 }
