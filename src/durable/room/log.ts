@@ -202,11 +202,15 @@ export class RoomLog {
 	private memberRows: Map<string, MemberRecord> | null = null;
 	/** Who hid a message (`usersWhoHid`), kept like the rows above. */
 	private hiders: Set<string> | null = null;
-	/** What D1 has of the list (`d1Figures`), valid while `memberRows` is the same map. */
-	private d1Known: {
-		rows: Map<string, MemberRecord>;
-		figures: { lastMessage: string | null; members: Map<string, string | null> };
-	} | null = null;
+	/**
+	 * What D1 has of the list (`d1Figures`): the snapshot is stored in the meta row (one row), the
+	 * members' figures are kept in memory only. Writing them back to every member row after each
+	 * flush was the largest item of a 256-member room's profile; an object that starts afresh
+	 * knows none of them, so its first flush that concerns a member writes that member's row
+	 * again (idempotent, once per wake).
+	 */
+	private d1LastMessage: string | null | undefined;
+	private d1MemberFigures = new Map<string, string | null>();
 
 	constructor(private readonly storage: DurableObjectStorage) {}
 
@@ -260,6 +264,8 @@ export class RoomLog {
 
 	/** Writes what D1 knows in one transaction: the room's first write ever. */
 	importConversation(data: ConversationImport, origin: string) {
+		this.d1LastMessage = undefined;
+		this.d1MemberFigures.clear();
 		this.metaRow = undefined;
 		this.memberRows = null;
 		this.hiders = null;
@@ -377,6 +383,7 @@ export class RoomLog {
 
 	addMember(userId: string, role: Role, joinedAt: string) {
 		this.memberRows = null;
+		this.d1MemberFigures.delete(userId);
 		this.sql.exec("INSERT OR IGNORE INTO members (user_id, role, joined_at) VALUES (?, ?, ?)", userId, role, joinedAt);
 	}
 
@@ -410,6 +417,7 @@ export class RoomLog {
 
 	removeMember(userId: string) {
 		this.pendingMarks.delete(userId);
+		this.d1MemberFigures.delete(userId);
 		this.memberRows = null;
 		this.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
 	}
@@ -757,23 +765,12 @@ export class RoomLog {
 
 	/** The snapshot and each member's figures as D1 has them (null: never written, or written before issue 21). */
 	d1Figures(): { lastMessage: string | null; members: Map<string, string | null> } {
-		// Kept in memory while the member rows are (this class writes both): a flush compares
-		// every member's figures with D1's, and reading them back each time cost a 256-member
-		// room a full scan of its members per flush.
-		const rows = this.rows();
-		if (this.d1Known && this.d1Known.rows === rows) return this.d1Known.figures;
-		const meta = this.sql
-			.exec<{ d1_last_message: string | null }>("SELECT d1_last_message FROM meta WHERE id = 1")
-			.toArray()[0];
-		const members = this.sql
-			.exec<{ user_id: string; d1_figures: string | null }>("SELECT user_id, d1_figures FROM members")
-			.toArray();
-		const figures = {
-			lastMessage: meta?.d1_last_message ?? null,
-			members: new Map(members.map((m) => [m.user_id, m.d1_figures])),
-		};
-		this.d1Known = { rows, figures };
-		return figures;
+		if (this.d1LastMessage === undefined) {
+			this.d1LastMessage =
+				this.sql.exec<{ d1_last_message: string | null }>("SELECT d1_last_message FROM meta WHERE id = 1").toArray()[0]
+					?.d1_last_message ?? null;
+		}
+		return { lastMessage: this.d1LastMessage, members: this.d1MemberFigures };
 	}
 
 	// ---------- the outbox: what D1 has not seen ----------
@@ -856,15 +853,6 @@ export class RoomLog {
 		this.storage.transactionSync(() => {
 			if (d1.lastMessage !== undefined)
 				this.sql.exec("UPDATE meta SET d1_last_message = ? WHERE id = 1", d1.lastMessage);
-			// One statement for every member whose figures D1 took (it was one per member).
-			if (d1.figures.length > 0) {
-				this.sql.exec(
-					`UPDATE members SET d1_figures = m.j
-					 FROM (SELECT json_extract(value, '$[0]') AS u, json_extract(value, '$[1]') AS j FROM json_each(?)) AS m
-					 WHERE members.user_id = m.u`,
-					JSON.stringify(d1.figures.map((f) => [f.user_id, f.json])),
-				);
-			}
 			if (messages.length > 0) {
 				this.sql.exec(
 					`UPDATE messages SET flushed_version = MAX(messages.flushed_version, m.v)
@@ -884,10 +872,8 @@ export class RoomLog {
 			for (const h of hidden)
 				this.sql.exec("UPDATE hidden SET flushed = 1 WHERE user_id = ? AND seq = ?", h.user_id, h.seq);
 		});
-		const known = this.d1Known?.rows === this.memberRows ? this.d1Known?.figures : undefined;
-		if (known) {
-			if (d1.lastMessage !== undefined) known.lastMessage = d1.lastMessage;
-			for (const f of d1.figures) if (known.members.has(f.user_id)) known.members.set(f.user_id, f.json);
-		}
+		if (d1.lastMessage !== undefined) this.d1LastMessage = d1.lastMessage;
+		const rows = this.rows();
+		for (const f of d1.figures) if (rows.has(f.user_id)) this.d1MemberFigures.set(f.user_id, f.json);
 	}
 }
