@@ -113,6 +113,23 @@ describe("the log and the D1 outbox", () => {
 		expect((await history(b, id)).map((m) => m.id)).toEqual(sent.map((m) => m.id));
 	});
 
+	it("keeps a member's badge in the list right across restarts (a fresh room writes the figures D1 has again)", async () => {
+		const a = await registerUser("Asha");
+		const b = await registerUser("Ben");
+		const { id } = await directChat(a, b);
+		const sa = await track(roomSocket(a, id));
+		for (let i = 0; i < 2; i++) await sendOver(sa, `badge-${i}`, `badge ${i}`);
+		expect(await until(() => listed(b, id), (s) => s.unread === 2)).toEqual({ seq: 2, unread: 2 });
+		await evictDurableObject(roomStub(env, id), { webSockets: "close" });
+		// Read over REST after the restart: the room no longer remembers what D1 had, and writes it.
+		expect((await api("POST", `/conversations/${id}/read`, { token: b.token, body: { seq: 2 } })).status).toBe(200);
+		expect(await listed(b, id)).toEqual({ seq: 2, unread: 0 });
+		await evictDurableObject(roomStub(env, id));
+		await sendText(a, id, "after two restarts");
+		expect(await listed(b, id)).toEqual({ seq: 3, unread: 1 });
+		expect(await listed(a, id)).toEqual({ seq: 3, unread: 0 });
+	});
+
 	it("after a restart keeps seqs gap-free and answers a retried clientId with the stored message", async () => {
 		const a = await registerUser("Asha");
 		const b = await registerUser("Ben");
