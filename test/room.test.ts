@@ -119,7 +119,12 @@ describe("the log and the D1 outbox", () => {
 		const { id } = await directChat(a, b);
 		const sa = await track(roomSocket(a, id));
 		for (let i = 0; i < 2; i++) await sendOver(sa, `badge-${i}`, `badge ${i}`);
-		expect(await until(() => listed(b, id), (s) => s.unread === 2)).toEqual({ seq: 2, unread: 2 });
+		expect(
+			await until(
+				() => listed(b, id),
+				(s) => s.unread === 2,
+			),
+		).toEqual({ seq: 2, unread: 2 });
 		await evictDurableObject(roomStub(env, id), { webSockets: "close" });
 		// Read over REST after the restart: the room no longer remembers what D1 had, and writes it.
 		expect((await api("POST", `/conversations/${id}/read`, { token: b.token, body: { seq: 2 } })).status).toBe(200);
