@@ -135,6 +135,30 @@ describe("the log and the D1 outbox", () => {
 		expect(await listed(a, id)).toEqual({ seq: 3, unread: 0 });
 	});
 
+	it("keeps a read that D1 took when the room is evicted before it noted so, and sends it again harmlessly", async () => {
+		const a = await registerUser("Asha");
+		const b = await registerUser("Ben");
+		const { id } = await directChat(a, b);
+		const sa = await track(roomSocket(a, id));
+		const sb = await track(roomSocket(b, id));
+		for (let i = 0; i < 3; i++) await sendOver(sa, `took-${i}`, `took ${i}`);
+		sb.send({ type: "message:read", data: { seq: 2 } });
+		expect(
+			await until(
+				() => listed(b, id),
+				(s) => s.seq === 3 && s.unread === 1,
+			),
+		).toEqual({ seq: 3, unread: 1 });
+		// The room notes the version D1 took with its next watermark write; evicted first, it
+		// sees the read as unflushed, and its alarm sends it to D1 again.
+		await evictDurableObject(roomStub(env, id), { webSockets: "close" });
+		await runDurableObjectAlarm(roomStub(env, id));
+		const detail = await api("GET", `/conversations/${id}`, { token: a.token });
+		const ben = detail.body.conversation.participants.find((p: { user: { id: string } }) => p.user.id === b.user.id);
+		expect(ben).toMatchObject({ lastReadSeq: 2, lastDeliveredSeq: 2 });
+		expect(await listed(b, id)).toEqual({ seq: 3, unread: 1 });
+	});
+
 	it("after a restart keeps seqs gap-free and answers a retried clientId with the stored message", async () => {
 		const a = await registerUser("Asha");
 		const b = await registerUser("Ben");

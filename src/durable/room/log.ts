@@ -193,6 +193,8 @@ export class RoomLog {
 	 * at most 250 ms after the move).
 	 */
 	private pendingMarks = new Map<string, { read: number; delivered: number }>();
+	/** Members' watermark versions D1 has taken and the rows do not show yet (see markFlushed). */
+	private tookWatermarks = new Map<string, number>();
 	/**
 	 * The meta row and the member rows as SQLite has them, read once and kept in step by every
 	 * write below (this class is the only writer): a receipt, a send's membership check and a
@@ -266,6 +268,7 @@ export class RoomLog {
 	importConversation(data: ConversationImport, origin: string) {
 		this.d1LastMessage = undefined;
 		this.d1MemberFigures.clear();
+		this.tookWatermarks.clear();
 		this.metaRow = undefined;
 		this.memberRows = null;
 		this.hiders = null;
@@ -417,6 +420,7 @@ export class RoomLog {
 
 	removeMember(userId: string) {
 		this.pendingMarks.delete(userId);
+		this.tookWatermarks.delete(userId);
 		this.d1MemberFigures.delete(userId);
 		this.memberRows = null;
 		this.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
@@ -786,9 +790,11 @@ export class RoomLog {
 
 	/** Writes the watermark moves held in memory, all in one transaction. */
 	persistWatermarks() {
-		if (this.pendingMarks.size === 0) return;
+		if (this.pendingMarks.size === 0 && this.tookWatermarks.size === 0) return;
 		const marks = [...this.pendingMarks];
 		this.pendingMarks.clear();
+		const took = new Map(this.tookWatermarks);
+		this.tookWatermarks.clear();
 		const rows = this.rows();
 		for (const [userId, { read, delivered }] of marks) {
 			const row = rows.get(userId);
@@ -800,16 +806,38 @@ export class RoomLog {
 				});
 			}
 		}
-		// One statement for the room, however many members moved.
+		// One statement for the room, however many members moved; the same row write records the
+		// version D1 took at the last flush (`tookWatermarks`), so a member who moves in every
+		// window costs one row write per flush, not two.
+		if (marks.length > 0) {
+			this.sql.exec(
+				`UPDATE members SET
+				   last_read_seq = MAX(members.last_read_seq, m.r),
+				   last_delivered_seq = MAX(members.last_delivered_seq, m.d),
+				   version = members.version + 1,
+				   flushed_version = MAX(members.flushed_version, m.f)
+				 FROM (SELECT value ->> 0 AS u, value ->> 1 AS r, value ->> 2 AS d, value ->> 3 AS f FROM json_each(?)) AS m
+				 WHERE members.user_id = m.u`,
+				JSON.stringify(
+					marks.map(([userId, { read, delivered }]) => {
+						const version = took.get(userId) ?? 0;
+						took.delete(userId);
+						return [userId, read, delivered, version];
+					}),
+				),
+			);
+		}
+		this.writeFlushedVersions(took);
+	}
+
+	/** Members' versions D1 took, written to the rows that did not move since. */
+	private writeFlushedVersions(took: Map<string, number>) {
+		if (took.size === 0) return;
 		this.sql.exec(
-			`UPDATE members SET
-			   last_read_seq = MAX(members.last_read_seq, m.r),
-			   last_delivered_seq = MAX(members.last_delivered_seq, m.d),
-			   version = members.version + 1
-			 FROM (SELECT json_extract(value, '$[0]') AS u, json_extract(value, '$[1]') AS r, json_extract(value, '$[2]') AS d
-			       FROM json_each(?)) AS m
+			`UPDATE members SET flushed_version = MAX(members.flushed_version, m.v)
+			 FROM (SELECT value ->> 0 AS u, value ->> 1 AS v FROM json_each(?)) AS m
 			 WHERE members.user_id = m.u`,
-			JSON.stringify(marks.map(([userId, { read, delivered }]) => [userId, read, delivered])),
+			JSON.stringify([...took]),
 		);
 	}
 
@@ -831,7 +859,7 @@ export class RoomLog {
 
 	hasUnflushed(): boolean {
 		if (!this.hasTables()) return false;
-		if (this.pendingMarks.size > 0) return true;
+		if (this.pendingMarks.size > 0 || this.tookWatermarks.size > 0) return true;
 		return (
 			this.sql
 				.exec(
@@ -861,17 +889,15 @@ export class RoomLog {
 					JSON.stringify(messages.map((m) => [m.seq, m.version])),
 				);
 			}
-			if (watermarks.length > 0) {
-				this.sql.exec(
-					`UPDATE members SET flushed_version = MAX(members.flushed_version, m.v)
-					 FROM (SELECT json_extract(value, '$[0]') AS u, json_extract(value, '$[1]') AS v FROM json_each(?)) AS m
-					 WHERE members.user_id = m.u`,
-					JSON.stringify(watermarks.map((w) => [w.user_id, w.version])),
-				);
-			}
 			for (const h of hidden)
 				this.sql.exec("UPDATE hidden SET flushed = 1 WHERE user_id = ? AND seq = ?", h.user_id, h.seq);
 		});
+		// The members' versions D1 took go to SQLite with the next watermark write (persistWatermarks,
+		// at the next flush's start): until then the rows still look unflushed, which is safe (a
+		// room that restarts first sends those watermarks to D1 again; D1 keeps the higher one).
+		for (const w of watermarks) {
+			this.tookWatermarks.set(w.user_id, Math.max(this.tookWatermarks.get(w.user_id) ?? 0, w.version));
+		}
 		if (d1.lastMessage !== undefined) this.d1LastMessage = d1.lastMessage;
 		const rows = this.rows();
 		for (const f of d1.figures) if (rows.has(f.user_id)) this.d1MemberFigures.set(f.user_id, f.json);
