@@ -12,7 +12,7 @@ import { log } from "../server/log";
 import type { MessageRecord } from "../server/views";
 import type { Participant, Reaction, Role, SendMessageBody } from "../shared/schemas";
 import { readClientFrame, sendFrame, socketError } from "./frames";
-import { REST_FLUSH_WAIT_MS, RoomCore } from "./room/core";
+import { RoomCore } from "./room/core";
 import { isMember, load } from "./room/loading";
 import * as membership from "./room/membership";
 import type { HistoryPosition } from "./room/messages";
