@@ -113,6 +113,52 @@ describe("the log and the D1 outbox", () => {
 		expect((await history(b, id)).map((m) => m.id)).toEqual(sent.map((m) => m.id));
 	});
 
+	it("keeps a member's badge in the list right across restarts (a fresh room writes the figures D1 has again)", async () => {
+		const a = await registerUser("Asha");
+		const b = await registerUser("Ben");
+		const { id } = await directChat(a, b);
+		const sa = await track(roomSocket(a, id));
+		for (let i = 0; i < 2; i++) await sendOver(sa, `badge-${i}`, `badge ${i}`);
+		expect(
+			await until(
+				() => listed(b, id),
+				(s) => s.unread === 2,
+			),
+		).toEqual({ seq: 2, unread: 2 });
+		await evictDurableObject(roomStub(env, id), { webSockets: "close" });
+		// Read over REST after the restart: the room no longer remembers what D1 had, and writes it.
+		expect((await api("POST", `/conversations/${id}/read`, { token: b.token, body: { seq: 2 } })).status).toBe(200);
+		expect(await listed(b, id)).toEqual({ seq: 2, unread: 0 });
+		await evictDurableObject(roomStub(env, id));
+		await sendText(a, id, "after two restarts");
+		expect(await listed(b, id)).toEqual({ seq: 3, unread: 1 });
+		expect(await listed(a, id)).toEqual({ seq: 3, unread: 0 });
+	});
+
+	it("keeps a read that D1 took when the room is evicted before it noted so, and sends it again harmlessly", async () => {
+		const a = await registerUser("Asha");
+		const b = await registerUser("Ben");
+		const { id } = await directChat(a, b);
+		const sa = await track(roomSocket(a, id));
+		const sb = await track(roomSocket(b, id));
+		for (let i = 0; i < 3; i++) await sendOver(sa, `took-${i}`, `took ${i}`);
+		sb.send({ type: "message:read", data: { seq: 2 } });
+		expect(
+			await until(
+				() => listed(b, id),
+				(s) => s.seq === 3 && s.unread === 1,
+			),
+		).toEqual({ seq: 3, unread: 1 });
+		// The room notes the version D1 took with its next watermark write; evicted first, it
+		// sees the read as unflushed, and its alarm sends it to D1 again.
+		await evictDurableObject(roomStub(env, id), { webSockets: "close" });
+		await runDurableObjectAlarm(roomStub(env, id));
+		const detail = await api("GET", `/conversations/${id}`, { token: a.token });
+		const ben = detail.body.conversation.participants.find((p: { user: { id: string } }) => p.user.id === b.user.id);
+		expect(ben).toMatchObject({ lastReadSeq: 2, lastDeliveredSeq: 2 });
+		expect(await listed(b, id)).toEqual({ seq: 3, unread: 1 });
+	});
+
 	it("after a restart keeps seqs gap-free and answers a retried clientId with the stored message", async () => {
 		const a = await registerUser("Asha");
 		const b = await registerUser("Ben");

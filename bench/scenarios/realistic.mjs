@@ -344,6 +344,12 @@ export async function runRealistic(target, opts) {
 			receiptFramesSentPerMemberPerMessage: perMemberMsg(p.receiptFramesSent, members, acked),
 			d1Flushes: d1,
 			d1FlushesPerSec: d1 === null ? null : round((d1 / phaseMs) * 1000, 2),
+			// UserHub RPCs the room made (its inbox deliveries), per message acked: what a big
+			// group's list costs besides its sockets.
+			hubRpcsPerMessage:
+				typeof stats0?.hubDeliveries === "number" && typeof stats1?.hubDeliveries === "number" && acked > 0
+					? round((stats1.hubDeliveries - stats0.hubDeliveries) / acked, 1)
+					: null,
 			roomWakes: typeof stats1?.wakes === "number" && stats0 ? stats1.wakes - stats0.wakes : null,
 			statsAvailable: !!stats1,
 			wallMs: round(activeMs, 0),
@@ -364,7 +370,7 @@ export async function runRealistic(target, opts) {
 				`recv p50 ${result.recv.p50} p99 ${result.recv.p99} ms, ${result.framesPerMemberPerMessage} frames ` +
 				`(${result.eventsPerMemberPerMessage} events)/member/msg, CPU ${result.runtimeCpuMsPerMessage ?? "n/a"} ms/msg ` +
 				`(${result.runtimeCpuUsPerInboundFrame ?? "n/a"} µs/inbound frame), ` +
-				`D1 flushes/s ${result.d1FlushesPerSec ?? "n/a"}, harness CPU ${result.harnessCpuPct}%, lost ${lost} dbl ${result.doubled} ooo ${result.outOfOrder}` +
+				`D1 flushes/s ${result.d1FlushesPerSec ?? "n/a"}, hub RPCs/msg ${result.hubRpcsPerMessage ?? "n/a"}, harness CPU ${result.harnessCpuPct}%, lost ${lost} dbl ${result.doubled} ooo ${result.outOfOrder}` +
 				(result.sendErrors ? `, send errors ${result.sendErrors} ${JSON.stringify(p.errorSamples[0])}` : "") +
 				(drainEnd === "time cap" ? " (drain hit its time cap)" : ""),
 		);

@@ -157,6 +157,33 @@ function quickFrame(json: unknown): ClientFrame | null {
 }
 
 /**
+ * A receipt or a typing frame exactly as clients write it (`JSON.stringify({ type, data: { seq } })`,
+ * what the UI sends for every message it shows and every few keystrokes), read from the raw
+ * text without JSON.parse: the frames a client may send most often cost one anchored match or
+ * one map lookup. Any other spelling (spaces, a ref, other fields) is parsed as usual.
+ */
+const PLAIN_RECEIPT = /^\{"type":"message:(read|delivered)","data":\{"seq":(\d{1,15})\}\}$/;
+
+const PLAIN_TYPING = new Map<string, "typing:start" | "typing:stop">([
+	['{"type":"typing:start","data":{}}', "typing:start"],
+	['{"type":"typing:stop","data":{}}', "typing:stop"],
+	['{"type":"typing:start"}', "typing:start"],
+	['{"type":"typing:stop"}', "typing:stop"],
+]);
+
+function plainFrame(raw: string): ClientFrame | null {
+	if (raw.length > 80) return null;
+	// Typing, as the UI writes it, is the other per-keystroke frame.
+	const typing = PLAIN_TYPING.get(raw);
+	if (typing) return { type: typing };
+	const match = PLAIN_RECEIPT.exec(raw);
+	if (!match) return null;
+	const seq = Number(match[2]);
+	if (!Number.isSafeInteger(seq)) return null;
+	return { type: match[1] === "read" ? "message:read" : "message:delivered", data: { seq } };
+}
+
+/**
  * One client frame, checked in the order that costs least first: size, rate, JSON, schema.
  * A bad frame gets an `error` and null is returned (the socket stays open); frames over the
  * rate are dropped, and a socket that keeps flooding is closed.
@@ -180,6 +207,8 @@ export function readClientFrame(
 		sendFrame(ws, socketError(413, `frame larger than ${limits.maxBytes / 1024} KiB`, refInHead(raw)));
 		return null;
 	}
+	const receipt = typeof raw === "string" ? plainFrame(raw) : null;
+	if (receipt) return receipt;
 	let json: unknown;
 	try {
 		json = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw));

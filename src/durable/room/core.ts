@@ -57,10 +57,15 @@ export class RoomCore {
 		);
 	}
 
+	/** Read from the object's name once: every receipt window and typing frame asks for it. */
+	private id: string | undefined;
+
 	get conversationId(): string {
+		if (this.id !== undefined) return this.id;
 		const name = this.ctx.id.name;
 		if (!name?.startsWith("conversation:")) throw new Error("a room is named conversation:<id>");
-		return name.slice("conversation:".length);
+		this.id = name.slice("conversation:".length);
+		return this.id;
 	}
 
 	memberIds(): string[] {

@@ -99,6 +99,9 @@ export type Meta = {
 	origin: string;
 };
 
+/** Members further behind than this get their badges from a query of their own. */
+export const SHARED_UNREAD_SPAN = 500;
+
 /** A live message as the unread badges see it (`unreadRowsAfter`). */
 export type UnreadRow = {
 	seq: number;
@@ -190,6 +193,8 @@ export class RoomLog {
 	 * at most 250 ms after the move).
 	 */
 	private pendingMarks = new Map<string, { read: number; delivered: number }>();
+	/** Members' watermark versions D1 has taken and the rows do not show yet (see markFlushed). */
+	private tookWatermarks = new Map<string, number>();
 	/**
 	 * The meta row and the member rows as SQLite has them, read once and kept in step by every
 	 * write below (this class is the only writer): a receipt, a send's membership check and a
@@ -199,6 +204,15 @@ export class RoomLog {
 	private memberRows: Map<string, MemberRecord> | null = null;
 	/** Who hid a message (`usersWhoHid`), kept like the rows above. */
 	private hiders: Set<string> | null = null;
+	/**
+	 * What D1 has of the list (`d1Figures`): the snapshot is stored in the meta row (one row), the
+	 * members' figures are kept in memory only. Writing them back to every member row after each
+	 * flush was the largest item of a 256-member room's profile; an object that starts afresh
+	 * knows none of them, so its first flush that concerns a member writes that member's row
+	 * again (idempotent, once per wake).
+	 */
+	private d1LastMessage: string | null | undefined;
+	private d1MemberFigures = new Map<string, string | null>();
 
 	constructor(private readonly storage: DurableObjectStorage) {}
 
@@ -252,6 +266,9 @@ export class RoomLog {
 
 	/** Writes what D1 knows in one transaction: the room's first write ever. */
 	importConversation(data: ConversationImport, origin: string) {
+		this.d1LastMessage = undefined;
+		this.d1MemberFigures.clear();
+		this.tookWatermarks.clear();
 		this.metaRow = undefined;
 		this.memberRows = null;
 		this.hiders = null;
@@ -369,6 +386,7 @@ export class RoomLog {
 
 	addMember(userId: string, role: Role, joinedAt: string) {
 		this.memberRows = null;
+		this.d1MemberFigures.delete(userId);
 		this.sql.exec("INSERT OR IGNORE INTO members (user_id, role, joined_at) VALUES (?, ?, ?)", userId, role, joinedAt);
 	}
 
@@ -402,6 +420,8 @@ export class RoomLog {
 
 	removeMember(userId: string) {
 		this.pendingMarks.delete(userId);
+		this.tookWatermarks.delete(userId);
+		this.d1MemberFigures.delete(userId);
 		this.memberRows = null;
 		this.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
 	}
@@ -643,18 +663,32 @@ export class RoomLog {
 		return { unread: row.unread ?? 0, mentions: row.mentions ?? 0 };
 	}
 
-	/** `unreadCounts` of every member at once (one pass; the outbox's figures after a new message), by user id. */
+	/**
+	 * `unreadCounts` of every member at once (the outbox's figures after a new message), by user
+	 * id: the live rows after the furthest-behind member are read once and counted per member in
+	 * memory (`countUnread`); only members who hid something, or who are far behind, get a query
+	 * of their own. A statement joining members with messages cost a 256-member room more than
+	 * anything else in its flush.
+	 */
 	unreadCountsOfAll(): Map<string, { unread: number; mentions: number }> {
-		const rows = this.sql
-			.exec<{ user_id: string; unread: number | null; mentions: number | null }>(
-				`SELECT mem.user_id, ${UNREAD_SUM("mem.user_id")} AS unread, ${MENTION_SUM("mem.user_id")} AS mentions
-				 FROM members mem LEFT JOIN messages m ON m.seq > mem.last_read_seq AND m.sender_id != mem.user_id
-				   AND m.deleted_at IS NULL
-				   AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = mem.user_id AND h.seq = m.seq)
-				 GROUP BY mem.user_id`,
-			)
-			.toArray();
-		return new Map(rows.map((r) => [r.user_id, { unread: r.unread ?? 0, mentions: r.mentions ?? 0 }]));
+		const meta = this.meta();
+		const counts = new Map<string, { unread: number; mentions: number }>();
+		if (!meta) return counts;
+		const hid = this.usersWhoHid();
+		const members = this.members();
+		const shared = (m: MemberRecord) => !hid.has(m.user_id) && meta.last_seq - m.last_read_seq <= SHARED_UNREAD_SPAN;
+		const from = Math.min(...members.filter(shared).map((m) => m.last_read_seq));
+		const rows = Number.isFinite(from) ? this.unreadRowsAfter(from) : [];
+		const mentionLists = new Map<number, string[]>();
+		for (const m of members) {
+			counts.set(
+				m.user_id,
+				shared(m)
+					? countUnread(rows, m.user_id, m.last_read_seq, mentionLists)
+					: this.unreadCounts(m.user_id, m.last_read_seq),
+			);
+		}
+		return counts;
 	}
 
 	/** The members who deleted one message for themselves (none, without SQL, in a room where nobody hid anything). */
@@ -744,16 +778,12 @@ export class RoomLog {
 
 	/** The snapshot and each member's figures as D1 has them (null: never written, or written before issue 21). */
 	d1Figures(): { lastMessage: string | null; members: Map<string, string | null> } {
-		const meta = this.sql
-			.exec<{ d1_last_message: string | null }>("SELECT d1_last_message FROM meta WHERE id = 1")
-			.toArray()[0];
-		const members = this.sql
-			.exec<{ user_id: string; d1_figures: string | null }>("SELECT user_id, d1_figures FROM members")
-			.toArray();
-		return {
-			lastMessage: meta?.d1_last_message ?? null,
-			members: new Map(members.map((m) => [m.user_id, m.d1_figures])),
-		};
+		if (this.d1LastMessage === undefined) {
+			this.d1LastMessage =
+				this.sql.exec<{ d1_last_message: string | null }>("SELECT d1_last_message FROM meta WHERE id = 1").toArray()[0]
+					?.d1_last_message ?? null;
+		}
+		return { lastMessage: this.d1LastMessage, members: this.d1MemberFigures };
 	}
 
 	// ---------- the outbox: what D1 has not seen ----------
@@ -769,9 +799,11 @@ export class RoomLog {
 
 	/** Writes the watermark moves held in memory, all in one transaction. */
 	persistWatermarks() {
-		if (this.pendingMarks.size === 0) return;
+		if (this.pendingMarks.size === 0 && this.tookWatermarks.size === 0) return;
 		const marks = [...this.pendingMarks];
 		this.pendingMarks.clear();
+		const took = new Map(this.tookWatermarks);
+		this.tookWatermarks.clear();
 		const rows = this.rows();
 		for (const [userId, { read, delivered }] of marks) {
 			const row = rows.get(userId);
@@ -783,16 +815,38 @@ export class RoomLog {
 				});
 			}
 		}
-		// One statement for the room, however many members moved.
+		// One statement for the room, however many members moved; the same row write records the
+		// version D1 took at the last flush (`tookWatermarks`), so a member who moves in every
+		// window costs one row write per flush, not two.
+		if (marks.length > 0) {
+			this.sql.exec(
+				`UPDATE members SET
+				   last_read_seq = MAX(members.last_read_seq, m.r),
+				   last_delivered_seq = MAX(members.last_delivered_seq, m.d),
+				   version = members.version + 1,
+				   flushed_version = MAX(members.flushed_version, m.f)
+				 FROM (SELECT value ->> 0 AS u, value ->> 1 AS r, value ->> 2 AS d, value ->> 3 AS f FROM json_each(?)) AS m
+				 WHERE members.user_id = m.u`,
+				JSON.stringify(
+					marks.map(([userId, { read, delivered }]) => {
+						const version = took.get(userId) ?? 0;
+						took.delete(userId);
+						return [userId, read, delivered, version];
+					}),
+				),
+			);
+		}
+		this.writeFlushedVersions(took);
+	}
+
+	/** Members' versions D1 took, written to the rows that did not move since. */
+	private writeFlushedVersions(took: Map<string, number>) {
+		if (took.size === 0) return;
 		this.sql.exec(
-			`UPDATE members SET
-			   last_read_seq = MAX(members.last_read_seq, m.r),
-			   last_delivered_seq = MAX(members.last_delivered_seq, m.d),
-			   version = members.version + 1
-			 FROM (SELECT json_extract(value, '$[0]') AS u, json_extract(value, '$[1]') AS r, json_extract(value, '$[2]') AS d
-			       FROM json_each(?)) AS m
+			`UPDATE members SET flushed_version = MAX(members.flushed_version, m.v)
+			 FROM (SELECT value ->> 0 AS u, value ->> 1 AS v FROM json_each(?)) AS m
 			 WHERE members.user_id = m.u`,
-			JSON.stringify(marks.map(([userId, { read, delivered }]) => [userId, read, delivered])),
+			JSON.stringify([...took]),
 		);
 	}
 
@@ -814,7 +868,7 @@ export class RoomLog {
 
 	hasUnflushed(): boolean {
 		if (!this.hasTables()) return false;
-		if (this.pendingMarks.size > 0) return true;
+		if (this.pendingMarks.size > 0 || this.tookWatermarks.size > 0) return true;
 		return (
 			this.sql
 				.exec(
@@ -836,8 +890,6 @@ export class RoomLog {
 		this.storage.transactionSync(() => {
 			if (d1.lastMessage !== undefined)
 				this.sql.exec("UPDATE meta SET d1_last_message = ? WHERE id = 1", d1.lastMessage);
-			for (const f of d1.figures)
-				this.sql.exec("UPDATE members SET d1_figures = ? WHERE user_id = ?", f.json, f.user_id);
 			if (messages.length > 0) {
 				this.sql.exec(
 					`UPDATE messages SET flushed_version = MAX(messages.flushed_version, m.v)
@@ -846,16 +898,17 @@ export class RoomLog {
 					JSON.stringify(messages.map((m) => [m.seq, m.version])),
 				);
 			}
-			if (watermarks.length > 0) {
-				this.sql.exec(
-					`UPDATE members SET flushed_version = MAX(members.flushed_version, m.v)
-					 FROM (SELECT json_extract(value, '$[0]') AS u, json_extract(value, '$[1]') AS v FROM json_each(?)) AS m
-					 WHERE members.user_id = m.u`,
-					JSON.stringify(watermarks.map((w) => [w.user_id, w.version])),
-				);
-			}
 			for (const h of hidden)
 				this.sql.exec("UPDATE hidden SET flushed = 1 WHERE user_id = ? AND seq = ?", h.user_id, h.seq);
 		});
+		// The members' versions D1 took go to SQLite with the next watermark write (persistWatermarks,
+		// at the next flush's start): until then the rows still look unflushed, which is safe (a
+		// room that restarts first sends those watermarks to D1 again; D1 keeps the higher one).
+		for (const w of watermarks) {
+			this.tookWatermarks.set(w.user_id, Math.max(this.tookWatermarks.get(w.user_id) ?? 0, w.version));
+		}
+		if (d1.lastMessage !== undefined) this.d1LastMessage = d1.lastMessage;
+		const rows = this.rows();
+		for (const f of d1.figures) if (rows.has(f.user_id)) this.d1MemberFigures.set(f.user_id, f.json);
 	}
 }

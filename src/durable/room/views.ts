@@ -4,12 +4,9 @@
 import type { AppEnv } from "../../server/config";
 import { type MemberRecord, type MessageRecord, toMessage } from "../../server/views";
 import type { Message, ServerEvent } from "../../shared/schemas";
-import { countUnread, type RoomLog } from "./log";
+import { countUnread, type RoomLog, SHARED_UNREAD_SPAN } from "./log";
 import type { ReceiptMove } from "./receipts";
 import type { AddressedEvent } from "./sockets";
-
-/** Members further behind than this get their badges from a query of their own. */
-const SHARED_UNREAD_SPAN = 500;
 
 /**
  * `conversation:updated` for each of `userIds` as they see it: their unread count, mute and
