@@ -117,7 +117,7 @@ Sizes:
   --search-messages 100000 --search-conversations 2000 --search-member-of 50 --search-samples 200
   --d1-conversations 2000 --d1-per-conversation 50 --d1-direct-messages 50   (d1-growth, not in the default run)
   --many-rooms 500 --many-rate 1 --many-seconds 30 --many-list-rooms 50      (many-rooms, not in the default run)
-  --isolation-groups 50 --isolation-seconds 10 --isolation-parallel 8        (search-isolation, not in the default run)
+  --isolation-groups 50 --isolation-seconds 10 --isolation-parallel 8 --isolation-limits off|on (search-isolation, not in the default run)
   --idle-wait 15      seconds of silence before the hibernation check
 
 Other:
@@ -168,6 +168,7 @@ function parse() {
 			"isolation-groups": { type: "string" },
 			"isolation-seconds": { type: "string" },
 			"isolation-parallel": { type: "string" },
+			"isolation-limits": { type: "string" },
 			"idle-wait": { type: "string" },
 			"breakdown-sizes": { type: "string" },
 			realistic: { type: "string" },
@@ -262,6 +263,7 @@ function parse() {
 		isolationGroups: num("isolation-groups", 50, 20),
 		isolationSeconds: num("isolation-seconds", 10, 5),
 		isolationParallel: num("isolation-parallel", 8, 8),
+		isolationLimits: values["isolation-limits"] === "on",
 		idleWaitMs: num("idle-wait", 15, 15) * 1000,
 		realistic: (list(values.realistic) ?? (q ? ["50x1", "64x5@1"] : ["50x1", "256x5@1", "256x20@1"])).map(
 			parseRealisticSpec,
@@ -606,12 +608,21 @@ async function main() {
 					log,
 				});
 			} else if (scenario === "search-isolation") {
-				res.searchIsolation = await runSearchIsolation(appT, {
-					groups: opts.isolationGroups,
-					seconds: opts.isolationSeconds,
-					parallel: opts.isolationParallel,
-					log,
-				});
+				// Rate limits on: a second copy of the app, as for the flood.
+				const guarded = opts.isolationLimits
+					? await startApp(opts, workDir, { name: "guarded", rateLimits: true })
+					: null;
+				try {
+					res.searchIsolation = await runSearchIsolation(guarded ? new AppTarget(guarded.base) : appT, {
+						groups: opts.isolationGroups,
+						seconds: opts.isolationSeconds,
+						parallel: opts.isolationParallel,
+						limits: guarded ? "on" : "off",
+						log,
+					});
+				} finally {
+					await guarded?.server?.stop();
+				}
 			} else if (scenario === "idle") {
 				res.idle = [];
 				for (const [t, u, s] of both((...a) => a)) {
