@@ -31,6 +31,7 @@ import { runPresenceStorm } from "./scenarios/presence.mjs";
 import { parseRealisticSpec, RECEIPT_MODES, runRealistic } from "./scenarios/realistic.mjs";
 import { runRest } from "./scenarios/rest.mjs";
 import { runSearch } from "./scenarios/search.mjs";
+import { runSearchIsolation } from "./scenarios/searchIsolation.mjs";
 
 const SCENARIOS = [
 	"hibernation",
@@ -49,7 +50,8 @@ const WITH_FLOOR = ["hibernation", "fanout", "openloop", "idle", "breakdown"];
 // Not in the default run: closed-loop fan-out against the floor with storage added
 // (DO SQLite, D1 group commit) beside the app and the plain floor, to see where time goes.
 // d1-growth and many-rooms (issue 21): what D1 pays per message, and what one D1 serves.
-const EXTRA = ["breakdown", "d1-growth", "many-rooms"];
+// search-isolation (issue 20): one account searching in a loop beside others sending and listing.
+const EXTRA = ["breakdown", "d1-growth", "many-rooms", "search-isolation"];
 const ALIASES = {
 	open: "openloop",
 	"open-loop": "openloop",
@@ -115,6 +117,7 @@ Sizes:
   --search-messages 100000 --search-conversations 2000 --search-member-of 50 --search-samples 200
   --d1-conversations 2000 --d1-per-conversation 50 --d1-direct-messages 50   (d1-growth, not in the default run)
   --many-rooms 500 --many-rate 1 --many-seconds 30 --many-list-rooms 50      (many-rooms, not in the default run)
+  --isolation-groups 50 --isolation-seconds 10 --isolation-parallel 8 --isolation-limits off|on (search-isolation, not in the default run)
   --idle-wait 15      seconds of silence before the hibernation check
 
 Other:
@@ -162,6 +165,10 @@ function parse() {
 			"many-rate": { type: "string" },
 			"many-seconds": { type: "string" },
 			"many-list-rooms": { type: "string" },
+			"isolation-groups": { type: "string" },
+			"isolation-seconds": { type: "string" },
+			"isolation-parallel": { type: "string" },
+			"isolation-limits": { type: "string" },
 			"idle-wait": { type: "string" },
 			"breakdown-sizes": { type: "string" },
 			realistic: { type: "string" },
@@ -253,6 +260,10 @@ function parse() {
 		manyRate: num("many-rate", 1, 1),
 		manySeconds: num("many-seconds", 30, 10),
 		manyListRooms: num("many-list-rooms", 50, 20),
+		isolationGroups: num("isolation-groups", 50, 20),
+		isolationSeconds: num("isolation-seconds", 10, 5),
+		isolationParallel: num("isolation-parallel", 8, 8),
+		isolationLimits: values["isolation-limits"] === "on",
 		idleWaitMs: num("idle-wait", 15, 15) * 1000,
 		realistic: (list(values.realistic) ?? (q ? ["50x1", "64x5@1"] : ["50x1", "256x5@1", "256x20@1"])).map(
 			parseRealisticSpec,
@@ -297,13 +308,19 @@ async function startApp(opts, workDir, { name = "app", rateLimits = false } = {}
 		fs.writeFileSync(cfg, after);
 	}
 	const persist = path.join(workDir, `${name}-state`);
+	// The admin routes (the search scenario moves its seed into the rooms with one).
+	const adminToken = randomSecret(40);
 	log(`${name}: snapshot in ${dir}; applying D1 migrations`);
 	wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: dir });
 	const server = await startWrangler({
 		name,
 		cwd: dir,
 		persistTo: persist,
-		vars: rateLimits ? { JWT_SECRET: randomSecret(40) } : { RATE_LIMITS: "off", JWT_SECRET: randomSecret(40) },
+		vars: {
+			...(rateLimits ? {} : { RATE_LIMITS: "off" }),
+			JWT_SECRET: randomSecret(40),
+			ADMIN_TOKEN: adminToken,
+		},
 		healthPath: "/api/v1/health",
 		logFile: path.join(workDir, `${name}.log`),
 	});
@@ -314,7 +331,7 @@ async function startApp(opts, workDir, { name = "app", rateLimits = false } = {}
 			cwd: dir,
 			timeoutMs: 900_000,
 		});
-	return { server, base: server.base, seedSql, persist };
+	return { server, base: server.base, seedSql, persist, adminToken };
 }
 
 async function startFloor(opts, workDir) {
@@ -567,6 +584,7 @@ async function main() {
 					memberOf: opts.searchMemberOf,
 					samples: opts.searchSamples,
 					seedSql: app.seedSql,
+					adminToken: app.adminToken,
 					workDir,
 					log,
 				});
@@ -589,6 +607,22 @@ async function main() {
 					listRooms: opts.manyListRooms,
 					log,
 				});
+			} else if (scenario === "search-isolation") {
+				// Rate limits on: a second copy of the app, as for the flood.
+				const guarded = opts.isolationLimits
+					? await startApp(opts, workDir, { name: "guarded", rateLimits: true })
+					: null;
+				try {
+					res.searchIsolation = await runSearchIsolation(guarded ? new AppTarget(guarded.base) : appT, {
+						groups: opts.isolationGroups,
+						seconds: opts.isolationSeconds,
+						parallel: opts.isolationParallel,
+						limits: guarded ? "on" : "off",
+						log,
+					});
+				} finally {
+					await guarded?.server?.stop();
+				}
 			} else if (scenario === "idle") {
 				res.idle = [];
 				for (const [t, u, s] of both((...a) => a)) {

@@ -134,6 +134,35 @@ describe("GET /search/messages", () => {
 		expect(seen).toEqual(chats.map((_, i) => `${word} everywhere ${i}`).reverse());
 	});
 
+	it("asks rooms in waves, most active first, and still finds a match in the least active of 50 conversations", async () => {
+		const me = await registerUser("Waves");
+		const peer = await registerUser("WavesPeer");
+		const word = `wv${crypto.randomUUID().slice(0, 8)}`;
+		const chats: string[] = [];
+		for (let i = 0; i < 50; i++) chats.push((await groupChat(me, [peer], `Wave ${i}`)).id);
+		// The word in the least active chat only (every later chat is more recently active): the
+		// search has to reach the last wave (16, then 32, then the rest).
+		await sendText(peer, chats[0] as string, `${word} in the quietest chat`);
+		for (const id of chats.slice(1)) await sendText(peer, id, "nothing to see");
+		expect(texts(await search(me, { q: word }))).toEqual([`${word} in the quietest chat`]);
+		// A full first page from the most active chats; the page after it continues exactly.
+		for (const [i, id] of chats.entries()) await sendText(peer, id, `${word} again ${i}`);
+		const first = await search(me, { q: `${word} again`, limit: "3" });
+		expect(texts(first)).toEqual([`${word} again 49`, `${word} again 48`, `${word} again 47`]);
+		const second = await search(me, { q: `${word} again`, limit: "3", cursor: first.body.nextCursor });
+		expect(texts(second)).toEqual([`${word} again 46`, `${word} again 45`, `${word} again 44`]);
+		// The word's older match in chat 0 comes last, after every "again".
+		const all: string[] = [];
+		let cursor: string | null = null;
+		do {
+			const res = await search(me, { q: word, limit: "20", ...(cursor ? { cursor } : {}) });
+			all.push(...texts(res));
+			cursor = res.body.nextCursor;
+		} while (cursor);
+		expect(all).toHaveLength(51);
+		expect(all.at(-1)).toBe(`${word} in the quietest chat`);
+	});
+
 	it("gives a plain-text snippet around the match in a long message", async () => {
 		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
 		const chat = await directChat(a, b);

@@ -8,10 +8,12 @@
 // then sends `directMessages` over REST with the other person reading each one (POST /read, as a
 // client with the chat open does; reading implies delivery), for D1 rows written per message there.
 //
-// many-rooms: `rooms` groups of 4 to 8 members (from a pool of at most 300 students), every member with the chat open on a room socket
-// that acknowledges each message:new with message:read (as the UI does), one sender per room at
-// `ratePerRoom` messages a second for `seconds`; meanwhile a member of `listRooms` of them loads
-// GET /conversations every 200 ms. D1 statements a second from the rooms, and the list's latency.
+// many-rooms: `rooms` groups of 4 to 8 members (from a pool of at most 300 students), like the UI:
+// every user's realtime socket open, every member with the chat open on a room socket that reads
+// what arrives with the UI's throttled receipts (one `message:read` per chat per 500 ms window,
+// with the latest seq), one sender per room at `ratePerRoom` messages a second for `seconds`;
+// meanwhile a member of `listRooms` of them loads GET /conversations every 200 ms. D1 statements
+// a second from the rooms' outboxes (the rooms' dev stats), rows per message, the list's latency.
 import fs from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -178,7 +180,7 @@ export async function runD1Growth(target, { conversations, perConversation, dire
 	return result;
 }
 
-export async function runManyRooms(target, { rooms, ratePerRoom, seconds, listRooms, log }) {
+export async function runManyRooms(target, { rooms, ratePerRoom, seconds, listRooms, readWindowMs = 500, log }) {
 	const sizes = Array.from({ length: rooms }, (_, i) => 4 + (i % 5));
 	// Students are in several groups: a pool of at most 300 people, each group of distinct members.
 	const people = Math.min(300, sizes.reduce((t, n) => t + n, 0) + 1);
@@ -202,26 +204,40 @@ export async function runManyRooms(target, { rooms, ratePerRoom, seconds, listRo
 		members,
 		user: members[0],
 	}));
-	// Every member's room socket, reading what arrives (the chat is open).
+	// Like the UI: every user's realtime socket (the list's live updates), then every member's
+	// room socket (the chat open), reading what arrives with the UI's throttled receipts: at most
+	// one `message:read` (it implies delivered) per chat per read window, with the latest seq.
 	const sockets = [];
+	const realtime = [];
 	const senders = [];
 	let received = 0;
+	const inGroups = [...new Set(roomList.flatMap((r) => r.members))];
+	await mapLimit(inGroups, 8, async (u) => {
+		realtime.push(await openSocket(await target.realtimeSocketUrl(u), () => {}));
+	});
 	await mapLimit(roomList, 8, async (room) => {
 		for (const [k, member] of room.members.entries()) {
+			let readSeq = 0;
+			let timer = null;
 			const ws = await openSocket(await target.roomSocketUrl(member, room.id), (text) => {
 				const frame = JSON.parse(text);
 				for (const f of frame.type === "batch" ? frame.data : [frame]) {
 					if (f.type !== "message:new") continue;
 					received += 1;
 					if (f.data.message.senderId === member.id) continue;
-					ws.send(JSON.stringify({ type: "message:read", data: { seq: f.data.message.seq } }));
+					readSeq = Math.max(readSeq, f.data.message.seq);
+					if (timer !== null) continue;
+					timer = setTimeout(() => {
+						timer = null;
+						if (ws.readyState === 1) ws.send(JSON.stringify({ type: "message:read", data: { seq: readSeq } }));
+					}, readWindowMs);
 				}
 			});
 			sockets.push(ws);
 			if (k === 1) senders.push({ ws, room });
 		}
 	});
-	log?.(`  ${roomList.length} rooms, ${sockets.length} room sockets open`);
+	log?.(`  ${roomList.length} rooms, ${sockets.length} room sockets and ${realtime.length} realtime sockets open`);
 	await sleep(2000);
 	const before = await roomTotals(target, roomList);
 	const list = new Samples(2048);
@@ -258,9 +274,12 @@ export async function runManyRooms(target, { rooms, ratePerRoom, seconds, listRo
 	await lister$;
 	const after = await roomTotals(target, roomList);
 	closeAll(sockets);
+	closeAll(realtime);
 	const result = {
 		rooms: roomList.length,
 		members: sockets.length,
+		realtimeSockets: realtime.length,
+		readWindowMs,
 		ratePerRoom,
 		seconds: round(elapsed, 1),
 		messagesSent: sent,
@@ -269,6 +288,8 @@ export async function runManyRooms(target, { rooms, ratePerRoom, seconds, listRo
 		d1FlushesPerSecond: round((after.d1Flushes - before.d1Flushes) / elapsed, 1),
 		d1RowsWrittenPerSecond: round((after.d1RowsWritten - before.d1RowsWritten) / elapsed, 1),
 		d1RowsWrittenPerMessage: round((after.d1RowsWritten - before.d1RowsWritten) / Math.max(1, sent), 2),
+		d1StatementsPerMessage: round((after.d1Statements - before.d1Statements) / Math.max(1, sent), 3),
+		statsAnswered: `${after.answered}/${roomList.length}`,
 		list: { rooms: listRooms, ...list.summary() },
 	};
 	log?.(`  ${JSON.stringify(result)}`);

@@ -1,8 +1,9 @@
 // Message search: GET /search/messages over `messages` messages (default 100,000) in
-// `conversations` conversations, seeded straight into D1's older `messages` table of the bench's
-// wrangler dev with `wrangler d1 execute --local --file`, as an older deployment left them: each
-// room imports (and indexes, FTS5 in its SQLite) its conversation the first time it is searched,
-// which the warm-up rounds cover (issue 21: search runs in the rooms).
+// `conversations` conversations. Messages live only in their rooms (issue 21): the seed goes into
+// D1's older `messages` table of the bench's wrangler dev (`wrangler d1 execute --local --file`,
+// as an older deployment left them), then the admin command `POST /admin/messages-to-rooms`
+// moves every conversation into its room (log + FTS5 index in the room's SQLite) and drops D1's
+// message tables, as a deployment does once; the timed rounds then search rooms only.
 // The searcher is a member of `memberOf` of those conversations; everything else belongs to
 // seeded strangers, so the membership filter has real work to do. Text is drawn from a campus
 // vocabulary with a Zipf-like spread (a few very common words, a long tail), with accents, and
@@ -12,7 +13,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { answers, sleep } from "../lib/server.mjs";
 import { round, Samples } from "../lib/stats.mjs";
-import { mapLimit } from "../lib/targets.mjs";
 
 const VOCABULARY = (
 	"the a to and you is it for on in of that we are at do this be have can with so just not what " +
@@ -130,7 +130,10 @@ async function waitHealthy(base, ms = 60_000) {
 	}
 }
 
-export async function runSearch(target, { messages, conversations, memberOf, samples, seedSql, workDir, log }) {
+export async function runSearch(
+	target,
+	{ messages, conversations, memberOf, samples, seedSql, adminToken, workDir, log },
+) {
 	const [searcher] = await target.registerUsers(1, { prefix: "search-" });
 	const file = path.join(workDir, "search-seed.sql");
 	const t0 = performance.now();
@@ -142,14 +145,24 @@ export async function runSearch(target, { messages, conversations, memberOf, sam
 	log?.(
 		`  seeded ${written} messages in ${conversations} conversations (searcher in ${mine.length}; ${sizeMiB.toFixed(1)} MiB SQL) in ${(seedMs / 1000).toFixed(1)} s`,
 	);
-	// Each room imports its conversation from D1 once, on its first load (what the admin command
-	// does for a whole deployment): load the searcher's rooms first, a few at a time, so the timed
-	// rounds measure searching, not 300 imports at once.
+	// Every conversation into its room, as the admin command does for a deployment; D1's message
+	// tables are dropped at the end, so nothing of the seed is left in D1.
 	const t1 = performance.now();
-	await mapLimit(mine, 8, (id) =>
-		target.request("GET", `/conversations/${id}/messages`, { token: searcher.token, query: { limit: 1 } }),
+	let after;
+	let moved = 0;
+	for (;;) {
+		const step = await target.request("POST", "/admin/messages-to-rooms", {
+			token: adminToken,
+			body: after ? { after, limit: 50 } : { limit: 50 },
+		});
+		moved += step.moved;
+		if (step.dropped) break;
+		after = step.next;
+	}
+	const moveMs = performance.now() - t1;
+	log?.(
+		`  moved ${moved} conversations into their rooms (D1's message tables dropped) in ${(moveMs / 1000).toFixed(1)} s`,
 	);
-	log?.(`  loaded the searcher's ${mine.length} rooms in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
 
 	const shapes = [
 		{ label: "common word (the)", query: { q: "the" } },
@@ -197,6 +210,7 @@ export async function runSearch(target, { messages, conversations, memberOf, sam
 		memberOf: mine.length,
 		samples,
 		seedMs: round(seedMs, 0),
+		moveMs: round(moveMs, 0),
 		shapes: results,
 	};
 }

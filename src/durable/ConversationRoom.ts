@@ -209,8 +209,9 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		match: string,
 		limit: number,
 		after: search.SearchCursor | null,
+		notBefore: string | null = null,
 	): Promise<RoomResult<{ hits: MessageSnapshot[] }>> {
-		return search.searchRoom(this.room, userId, match, limit, after);
+		return search.searchRoom(this.room, userId, match, limit, after, notBefore);
 	}
 
 	/** What a report copies of a message a member can see (reports live in D1); null when there is none. */

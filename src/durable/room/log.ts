@@ -89,6 +89,18 @@ export interface Figures {
 	last_visible: string | null;
 }
 
+/**
+ * D1's figures for a member of a conversation that has no message yet (its participant row's
+ * defaults), as `figures` writes them: a room importing such a conversation records them, so its
+ * first flush does not rewrite a row that already says the same (the 0.02 of "3.02 rows per
+ * message", docs/benchmarks.md).
+ */
+const UNTOUCHED_FIGURES = JSON.stringify({
+	unread_count: 0,
+	unread_mention_count: 0,
+	last_visible: null,
+} satisfies Figures);
+
 export type Meta = {
 	conversation_id: string;
 	type: "direct" | "group";
@@ -288,13 +300,14 @@ export class RoomLog {
 			);
 			for (const m of data.members) {
 				this.sql.exec(
-					"INSERT INTO members (user_id, role, joined_at, last_read_seq, last_delivered_seq, muted) VALUES (?, ?, ?, ?, ?, ?)",
+					"INSERT INTO members (user_id, role, joined_at, last_read_seq, last_delivered_seq, muted, d1_figures) VALUES (?, ?, ?, ?, ?, ?, ?)",
 					m.user_id,
 					m.role,
 					m.joined_at,
 					m.last_read_seq,
 					m.last_delivered_seq,
 					m.muted,
+					data.messages.length === 0 ? UNTOUCHED_FIGURES : null,
 				);
 			}
 			for (const m of data.messages) {

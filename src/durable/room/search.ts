@@ -52,12 +52,20 @@ export interface SearchCursor {
 
 /**
  * Up to `limit` of this room's messages matching `match` (an FTS5 query of quoted terms only,
- * from `ftsQuery`), newest first, below `after`: never system messages, deleted for everyone, or
- * hidden by `userId`.
+ * from `ftsQuery`), newest first, below `after` and not older than `notBefore` (a createdAt the
+ * merged page already holds `limit` results newer than: nothing older can make it): never
+ * system messages, deleted for everyone, or hidden by `userId`.
  */
 export function searchLog(
 	sql: SqlStorage,
-	opts: { conversationId: string; userId: string; match: string; limit: number; after: SearchCursor | null },
+	opts: {
+		conversationId: string;
+		userId: string;
+		match: string;
+		limit: number;
+		after: SearchCursor | null;
+		notBefore?: string | null;
+	},
 ): MessageRecord[] {
 	const { after, conversationId } = opts;
 	// (created_at, conversation_id, seq) < (at, c, s), with conversation_id this room's.
@@ -68,6 +76,10 @@ export function searchLog(
 		else if (conversationId > after.c) below = "AND m.created_at < ?3";
 		else below = "AND (m.created_at < ?3 OR (m.created_at = ?3 AND m.seq < ?4))";
 		params.push(after.at, after.s);
+	}
+	if (opts.notBefore) {
+		params.push(opts.notBefore);
+		below += ` AND m.created_at >= ?${params.length}`;
 	}
 	params.push(opts.limit);
 	const limitParam = `?${params.length}`;
@@ -84,17 +96,35 @@ export function searchLog(
 		.toArray();
 }
 
-/** `searchLog` for a member of this room, each hit with the message it quotes (as that member sees it). */
+/**
+ * `searchLog` for a member of this room, each hit with the message it quotes (as that member
+ * sees it). The search-only path: a room that holds its conversation answers from its meta and
+ * member rows (in memory once read) and the FTS table; nothing else is loaded, no socket is
+ * touched, nothing is written (a hibernated or evicted room wakes for the call and its sockets
+ * stay hibernated). Only a room that never held its conversation goes through `load` (the
+ * import from D1 of an older deployment).
+ */
 export async function searchRoom(
 	room: RoomCore,
 	userId: string,
 	match: string,
 	limit: number,
 	after: SearchCursor | null,
+	notBefore: string | null = null,
 ): Promise<RoomResult<{ hits: MessageSnapshot[] }>> {
-	const meta = await load(room);
-	if (!meta || !(await isMember(room, userId))) return fail(404, "conversation not found");
-	const rows = searchLog(room.ctx.storage.sql, { conversationId: meta.conversation_id, userId, match, limit, after });
+	const meta = room.roomLog.meta() ?? (await load(room));
+	if (!meta || !(room.roomLog.member(userId) !== null || (await isMember(room, userId)))) {
+		return fail(404, "conversation not found");
+	}
+	const rows = searchLog(room.ctx.storage.sql, {
+		conversationId: meta.conversation_id,
+		userId,
+		match,
+		limit,
+		after,
+		notBefore,
+	});
+	if (rows.length === 0) return ok({ hits: [] });
 	const quoted = room.roomLog.quoted(rows, userId);
 	return ok({ hits: rows.map((row) => ({ ...row, quoted: quoted.get(row.reply_to_id ?? "") ?? null })) });
 }
