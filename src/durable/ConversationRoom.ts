@@ -17,6 +17,7 @@ import { isMember, load } from "./room/loading";
 import * as membership from "./room/membership";
 import type { HistoryPosition } from "./room/messages";
 import * as messages from "./room/messages";
+import * as polls from "./room/polls";
 import { react } from "./room/reactions";
 import * as search from "./room/search";
 import { socketFromHandshake } from "./room/sockets";
@@ -231,6 +232,16 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		opts: { viaRest?: boolean } = {},
 	): Promise<RoomResult<{ reactions: Reaction[] }>> {
 		return react(this.room, actorId, messageId, emoji, change, opts);
+	}
+
+	/** Issue 23.3: the caller's whole choice in a poll (empty withdraws it); room/polls.ts. */
+	vote(actorId: string, messageId: string, optionIds: string[], origin: string, opts: { viaRest?: boolean } = {}) {
+		return polls.vote(this.room, actorId, messageId, optionIds, origin, opts);
+	}
+
+	/** Issue 23.3: the poll's creator or a group admin closes it; later votes get 409. */
+	closePoll(actorId: string, messageId: string, origin: string, opts: { viaRest?: boolean } = {}) {
+		return polls.closePoll(this.room, actorId, messageId, origin, opts);
 	}
 
 	/** Delete for me (hidden from the caller's history) or for everyone (sender or group admin). */

@@ -11,6 +11,7 @@ import { fail, ok, type RoomResult } from "../rpc";
 import type { RoomCore } from "./core";
 import { isMember, load } from "./loading";
 import type { NewMessage } from "./log";
+import { newPoll } from "./polls";
 import { broadcastInOrder, messageOut, notifyMembers, publish } from "./publishing";
 
 const REST_SENDS_PER_SECOND = 20;
@@ -52,13 +53,15 @@ export async function send(
 		if (raced) return ok({ message: await messageOut(room, raced, origin), created: false });
 		if (!room.roomLog.member(senderId)) return fail(404, "conversation not found");
 	}
+	const poll = body.kind === "poll" ? newPoll(body.poll) : null;
 	const record = room.roomLog.append(
 		{
 			senderId,
 			clientId: body.clientId,
 			kind: body.kind,
-			text: body.text ?? null,
+			text: body.kind === "poll" ? (poll?.text ?? null) : (body.text ?? null),
 			image,
+			poll: poll?.poll ?? null,
 			system: null,
 			replyToId: body.replyToId ?? null,
 			mentions: [...new Set(body.mentions ?? [])],
@@ -128,6 +131,7 @@ export async function editMessage(
 	if (blocked) return blocked;
 	if (record.sender_id !== actorId) return fail(403, "only the sender can edit a message");
 	if (record.kind === "system") return fail(409, "system messages cannot be edited");
+	if (record.kind === "poll") return fail(409, "a poll cannot be edited");
 	if (record.deleted_at) return fail(409, "the message was deleted");
 	if (Date.now() - Date.parse(record.created_at) > EDIT_WINDOW_MS) {
 		return fail(403, "a message can be edited only within 15 minutes of sending it");
