@@ -18,6 +18,7 @@ import { IconAlert, IconCheck, IconClock, IconMore, IconReadCheck } from "./icon
 import styles from "./MessageBubble.module.css";
 import extras from "./MessageExtras.module.css";
 import { IsolatedText } from "./PersonText";
+import { PollCard } from "./PollCard";
 import { ReactionChips } from "./ReactionChips";
 import { ReplyQuote } from "./ReplyQuote";
 import { ReportDialog } from "./ReportDialog";
@@ -170,7 +171,9 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 									<img src={m.image.url} alt="" loading="lazy" data-testid="message-image" />
 								</button>
 							) : null}
-							{m.text ? (
+							{m.kind === "poll" && m.poll ? (
+								<PollCard message={m} conversation={conversation} />
+							) : m.text ? (
 								<p className={styles["message-text"]} data-testid="message-text">
 									<RichText text={m.text} mentions={m.mentions} />
 								</p>
