@@ -17,6 +17,7 @@ import { isMember, load } from "./room/loading";
 import * as membership from "./room/membership";
 import type { HistoryPosition } from "./room/messages";
 import * as messages from "./room/messages";
+import * as pins from "./room/pins";
 import * as polls from "./room/polls";
 import { react } from "./room/reactions";
 import * as search from "./room/search";
@@ -242,6 +243,20 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 	/** Issue 23.3: the poll's creator or a group admin closes it; later votes get 409. */
 	closePoll(actorId: string, messageId: string, origin: string, opts: { viaRest?: boolean } = {}) {
 		return polls.closePoll(this.room, actorId, messageId, origin, opts);
+	}
+
+	/** Issue 23.4: the conversation's pins, newest first (room/pins.ts). */
+	listPins(userId: string, origin: string) {
+		return pins.listPins(this.room, userId, origin);
+	}
+
+	/** Issue 23.4: pin (a group admin, or either person in a direct chat); at most 10. */
+	pin(actorId: string, messageId: string, origin: string) {
+		return pins.pin(this.room, actorId, messageId, origin);
+	}
+
+	unpin(actorId: string, messageId: string, origin: string) {
+		return pins.unpin(this.room, actorId, messageId, origin);
 	}
 
 	/** Delete for me (hidden from the caller's history) or for everyone (sender or group admin). */

@@ -43,12 +43,14 @@ export const ImageRef = z.object({
 export type ImageRef = z.infer<typeof ImageRef>;
 
 export const SystemEvent = z.object({
-	event: z.enum(["joined", "left", "removed", "role_changed", "created", "renamed"]),
+	event: z.enum(["joined", "left", "removed", "role_changed", "created", "renamed", "pinned"]),
 	actorId: z.string(),
 	targetId: z.string(),
 	role: Role.optional(),
 	/** `renamed`: the group's new title. */
 	title: z.string().optional(),
+	/** Issue 23.4, `pinned`: the message pinned (targetId is the actor). */
+	messageId: z.string().optional(),
 });
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
@@ -152,6 +154,13 @@ export const Conversation = z.object({
 	participants: z.array(Participant).optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
+
+// ---------- issue 23.4: pinned messages ----------
+export const MAX_PINS = 10;
+/** A pinned message, as it is now, with who pinned it and when. */
+export const Pin = z.object({ message: Message, pinnedBy: z.string(), pinnedAt: z.string() });
+export type Pin = z.infer<typeof Pin>;
+export const PinList = z.object({ pins: z.array(Pin) });
 
 // ---------- request bodies ----------
 const email = z.string().trim().toLowerCase().pipe(z.email().max(254));
@@ -455,6 +464,11 @@ export const ServerFrame = z.discriminatedUnion("type", [
 	/** Added after v2 (issue 22.6): someone who shares a conversation changed their name or photo (no presence in it). */
 	z.object({ type: z.literal("user:updated"), data: z.object({ user: User }) }),
 	z.object({ type: z.literal("conversation:updated"), data: z.object({ conversation: Conversation }) }),
+	/** Issue 23.4: the conversation's pins changed (newest pin first), to its room's sockets. */
+	z.object({
+		type: z.literal("conversation:pins"),
+		data: z.object({ conversationId: z.string(), pins: z.array(Pin) }),
+	}),
 	z.object({
 		type: z.literal("member:added"),
 		data: z.object({ conversationId: z.string(), participant: Participant }),
@@ -504,6 +518,8 @@ export const PathId = z
 	.regex(/^[A-Za-z0-9_-]+$/);
 export const IdParams = z.object({ id: PathId });
 export const MemberParams = z.object({ id: PathId, userId: PathId });
+/** Issue 23.4: PUT/DELETE /conversations/:id/pins/:messageId. */
+export const PinParams = z.object({ id: PathId, messageId: PathId });
 
 export const ListQuery = z.object({ limit: Limit, cursor: z.string().max(500).optional() });
 export const HistoryQuery = ListQuery.extend({

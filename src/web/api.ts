@@ -19,6 +19,7 @@ import {
 	MessageResult,
 	MuteResult,
 	ParticipantResult,
+	PinList,
 	type PushSubscriptionBody,
 	PushSubscriptionResult,
 	ReactionsResult,
@@ -276,6 +277,19 @@ export const apiV2 = {
 		),
 	updateProfile: (patch: { displayName?: string; avatarImageKey?: string | null }) =>
 		call(() => v1.me.$patch({ json: patch }), UserResult),
+};
+
+// ---------- issue 23.4: pinned messages ----------
+const pinsOf = v1.conversations[":id"].pins;
+export const pinApi = {
+	list: (conversationId: string) => call(() => pinsOf.$get({ param: { id: enc(conversationId) } }), PinList),
+	pin: (conversationId: string, messageId: string) =>
+		call(() => pinsOf[":messageId"].$put({ param: { id: enc(conversationId), messageId: enc(messageId) } }), PinList),
+	unpin: (conversationId: string, messageId: string) =>
+		call(
+			() => pinsOf[":messageId"].$delete({ param: { id: enc(conversationId), messageId: enc(messageId) } }),
+			PinList,
+		),
 };
 
 // ---------- issue 23.3: polls ----------

@@ -29,6 +29,15 @@ CREATE TABLE IF NOT EXISTS poll_votes (
 );
 `;
 
+/** Issue 23.4: the conversation's pinned messages (at most 10; room/pins.ts). */
+const PIN_SCHEMA = `
+CREATE TABLE IF NOT EXISTS pins (
+  message_id TEXT PRIMARY KEY,
+  pinned_by TEXT NOT NULL,
+  pinned_at TEXT NOT NULL
+);
+`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -89,7 +98,8 @@ CREATE TABLE IF NOT EXISTS hidden (
   PRIMARY KEY (user_id, seq)
 );
 CREATE INDEX IF NOT EXISTS hidden_unflushed ON hidden (user_id) WHERE flushed = 0;
-${POLL_SCHEMA}`;
+${POLL_SCHEMA}
+${PIN_SCHEMA}`;
 
 /** Columns added to `messages` by contract v2; rooms created before it gain them on load. */
 const V2_MESSAGE_COLUMNS = ["edited_at", "reply_to_id", "mentions", "reactions"] as const;
@@ -269,6 +279,7 @@ export class RoomLog {
 			for (const [table, column] of missingFigures) this.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} TEXT`);
 			ensureSearchIndex(this.sql);
 			this.sql.exec(POLL_SCHEMA);
+			this.sql.exec(PIN_SCHEMA);
 		});
 	}
 
@@ -647,6 +658,35 @@ export class RoomLog {
 			);
 		}
 		return next;
+	}
+
+	// ---------- pins (issue 23.4; room/pins.ts) ----------
+
+	/** The pinned messages, newest pin first. */
+	pins(): { message_id: string; pinned_by: string; pinned_at: string }[] {
+		return this.sql
+			.exec<{ message_id: string; pinned_by: string; pinned_at: string }>(
+				"SELECT message_id, pinned_by, pinned_at FROM pins ORDER BY pinned_at DESC, rowid DESC",
+			)
+			.toArray();
+	}
+
+	/**
+	 * Pins a message unless it is already pinned or `max` are; one synchronous step, so two
+	 * pins at once cannot both take the last place.
+	 */
+	addPin(messageId: string, by: string, now: string, max: number): "added" | "already" | "full" {
+		return this.storage.transactionSync(() => {
+			if (this.sql.exec("SELECT 1 FROM pins WHERE message_id = ?", messageId).toArray().length > 0) return "already";
+			if (this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM pins").one().n >= max) return "full";
+			this.sql.exec("INSERT INTO pins (message_id, pinned_by, pinned_at) VALUES (?, ?, ?)", messageId, by, now);
+			return "added";
+		});
+	}
+
+	/** Unpins a message; true when it was pinned. */
+	removePin(messageId: string): boolean {
+		return this.sql.exec("DELETE FROM pins WHERE message_id = ? RETURNING message_id", messageId).toArray().length > 0;
 	}
 
 	/** The messages `rows` reply to, as they are now, by id; marked `hidden` for a `readerId` who hid them. */

@@ -11,6 +11,7 @@ import { fail, ok, type RoomResult } from "../rpc";
 import type { RoomCore } from "./core";
 import { isMember, load } from "./loading";
 import type { NewMessage } from "./log";
+import { pinsChanged } from "./pins";
 import { newPoll } from "./polls";
 import { broadcastInOrder, messageOut, notifyMembers, publish } from "./publishing";
 
@@ -183,6 +184,8 @@ export async function deleteMessage(
 		type: "message:deleted",
 		data: { conversationId: meta.conversation_id, messageId, seq: record.seq },
 	});
+	// Issue 23.4: a message deleted for everyone leaves the pins.
+	if (room.roomLog.removePin(messageId)) await pinsChanged(room, meta.origin);
 	await room.visibleToRest(true);
 	if (record.image_key) room.ctx.waitUntil(deleteImageIfUnused(room, record.image_key));
 	return ok(null);

@@ -334,6 +334,9 @@ function MessageActions({
 	const amAdmin =
 		conversation.type === "group" && participants?.some((p) => p.user.id === me.id && p.role === "admin") === true;
 	const canDeleteForEveryone = mine || amAdmin;
+	// Issue 23.4: admins pin in a group, both people in a direct chat.
+	const canPinHere = conversation.type === "direct" || amAdmin;
+	const isPinned = useChat((s) => s.pins[conversation.id]?.some((p) => p.message.id === message.id) === true);
 	const who = mine ? "your message" : `${senderName}'s message`;
 
 	useEffect(() => {
@@ -491,6 +494,18 @@ function MessageActions({
 					{message.text ? (
 						<button type="button" role="menuitem" onClick={() => void copy()}>
 							Copy text
+						</button>
+					) : null}
+					{canPinHere ? (
+						<button
+							type="button"
+							role="menuitem"
+							onClick={() => {
+								setOpen(false);
+								void store.pinMessage(message, !isPinned);
+							}}
+						>
+							{isPinned ? "Unpin" : "Pin"}
 						</button>
 					) : null}
 					{mine ? null : (

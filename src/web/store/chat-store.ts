@@ -3,7 +3,7 @@
 // the server, the sockets and the timers. It owns the sockets, so React (StrictMode included)
 // never opens two: components only read snapshots and call methods.
 import type { Conversation, Message, Role, User } from "../../shared/schemas";
-import { ApiError, api, apiV2, pollApi, type ReportReason, safetyApi, uploadFile } from "../api";
+import { ApiError, api, apiV2, pinApi, pollApi, type ReportReason, safetyApi, uploadFile } from "../api";
 import { History } from "../effects/history";
 import { MessageNotifications } from "../effects/notifications";
 import { ReceiptReports } from "../effects/receipt-reports";
@@ -450,6 +450,28 @@ export class ChatStore implements Store {
 			if (held() === before) this.dispatch({ type: "message/updated", message: answer.message });
 		} catch (error) {
 			this.announce(failureText(error, "your vote wasn't counted"), "error");
+		}
+	}
+
+	/** Issue 23.4: the chat's pins, read when it opens (then kept live by conversation:pins). */
+	async loadPins(conversationId: string): Promise<void> {
+		try {
+			const { pins } = await pinApi.list(conversationId);
+			this.dispatch({ type: "pins/received", conversationId, pins });
+		} catch {
+			// Offline or gone: the bar shows what it had.
+		}
+	}
+
+	async pinMessage(message: Message, on: boolean): Promise<void> {
+		try {
+			const { pins } = on
+				? await pinApi.pin(message.conversationId, message.id)
+				: await pinApi.unpin(message.conversationId, message.id);
+			this.dispatch({ type: "pins/received", conversationId: message.conversationId, pins });
+			this.announce(on ? "Pinned." : "Unpinned.");
+		} catch (error) {
+			this.announce(failureText(error, on ? "the message wasn't pinned" : "the message wasn't unpinned"), "error");
 		}
 	}
 
