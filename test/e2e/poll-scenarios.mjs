@@ -94,11 +94,11 @@ export const pollScenarios = [
 	{
 		name: "23.3 phone: a multiple-choice poll, two answers tapped and retracted",
 		async run(ctx) {
-			const A = await ctx.api.register("Pia Test");
-			const B = await ctx.api.register("Piet Test");
+			const A = await ctx.api.register("Quilla Test");
+			const B = await ctx.api.register("Quentin Test");
 			const chat = await ctx.api.direct(A, B);
 			const { page } = await open(ctx, A, PHONE);
-			await openChatBy(page, "Piet Test");
+			await openChatBy(page, "Quentin Test");
 			await makePoll(page, "What should we revise?", ["Graphs", "Trees", "Heaps"], { multiple: true });
 			const card = pollCard(page, "What should we revise?");
 			await card.waitFor();
@@ -109,7 +109,7 @@ export const pollScenarios = [
 			await until(async () => same(await counts(card), [1, 0, 1]), "and the second");
 			assert((await card.locator('[data-testid="poll-total"]').innerText()) === "1 vote", "one voter");
 
-			// Piet votes elsewhere: it shows here live.
+			// Quentin votes elsewhere: it shows here live.
 			const history = await ctx.api.call(
 				"GET",
 				`/conversations/${chat.conversation.id}/messages?limit=1`,
@@ -119,7 +119,7 @@ export const pollScenarios = [
 			const message = history.messages[0];
 			assert(message?.kind === "poll", "the poll is the chat's last message");
 			await ctx.api.call("PUT", `/messages/${message.id}/votes`, { optionIds: ["o2"] }, B.token);
-			await until(async () => same(await counts(card), [1, 1, 1]), "Piet's vote shows live");
+			await until(async () => same(await counts(card), [1, 1, 1]), "Quentin's vote shows live");
 			await page.screenshot({ path: shot("phone-poll.png") });
 
 			await card.getByRole("button", { name: "Retract vote" }).tap();
