@@ -62,6 +62,8 @@ describe("sending messages", () => {
 			replyTo: null,
 			mentions: [],
 			reactions: [],
+			// Issue 23.3: always present, null but on a poll.
+			poll: null,
 		});
 		const second = await send(b, chat.id, { clientId: "c-1", kind: "text", text: "hi back" });
 		expect(second.status).toBe(201);

@@ -108,6 +108,11 @@ const INPUTS: Record<string, { body?: string; query?: string[] }> = {
 	"delete /messages/{id}/reactions/{emoji}": {},
 	"get /search/messages": { query: ["q", "conversationId", "limit", "cursor"] },
 	"patch /me": { body: "UpdateProfileBody" },
+	"put /messages/{id}/votes": { body: "VoteBody" },
+	"post /messages/{id}/poll/close": {},
+	"get /conversations/{id}/pins": {},
+	"put /conversations/{id}/pins/{messageId}": {},
+	"delete /conversations/{id}/pins/{messageId}": {},
 	"post /admin/messages-to-rooms": { body: "MessagesToRoomsBody" },
 };
 

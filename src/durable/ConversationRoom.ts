@@ -17,6 +17,8 @@ import { isMember, load } from "./room/loading";
 import * as membership from "./room/membership";
 import type { HistoryPosition } from "./room/messages";
 import * as messages from "./room/messages";
+import * as pins from "./room/pins";
+import * as polls from "./room/polls";
 import { react } from "./room/reactions";
 import * as search from "./room/search";
 import { socketFromHandshake } from "./room/sockets";
@@ -232,6 +234,30 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		opts: { viaRest?: boolean } = {},
 	): Promise<RoomResult<{ reactions: Reaction[] }>> {
 		return react(this.room, actorId, messageId, emoji, change, opts);
+	}
+
+	/** Issue 23.3: the caller's whole choice in a poll (empty withdraws it); room/polls.ts. */
+	vote(actorId: string, messageId: string, optionIds: string[], origin: string, opts: { viaRest?: boolean } = {}) {
+		return polls.vote(this.room, actorId, messageId, optionIds, origin, opts);
+	}
+
+	/** Issue 23.3: the poll's creator or a group admin closes it; later votes get 409. */
+	closePoll(actorId: string, messageId: string, origin: string, opts: { viaRest?: boolean } = {}) {
+		return polls.closePoll(this.room, actorId, messageId, origin, opts);
+	}
+
+	/** Issue 23.4: the conversation's pins, newest first (room/pins.ts). */
+	listPins(userId: string, origin: string) {
+		return pins.listPins(this.room, userId, origin);
+	}
+
+	/** Issue 23.4: pin (a group admin, or either person in a direct chat); at most 10. */
+	pin(actorId: string, messageId: string, origin: string) {
+		return pins.pin(this.room, actorId, messageId, origin);
+	}
+
+	unpin(actorId: string, messageId: string, origin: string) {
+		return pins.unpin(this.room, actorId, messageId, origin);
 	}
 
 	/** Delete for me (hidden from the caller's history) or for everyone (sender or group admin). */

@@ -2,7 +2,9 @@
 import {
 	type Conversation,
 	type Message,
+	type MessageKind,
 	type Participant,
+	type Poll,
 	REPLY_QUOTE_LENGTH,
 	type Reaction,
 	type ReplyTo,
@@ -29,7 +31,7 @@ export type MessageRecord = {
 	seq: number;
 	sender_id: string;
 	client_id: string;
-	kind: "text" | "image" | "system";
+	kind: MessageKind;
 	text: string | null;
 	image_key: string | null;
 	image_content_type: string | null;
@@ -43,6 +45,8 @@ export type MessageRecord = {
 	mentions: string | null;
 	/** JSON array of `{ emoji, userIds }`, or null. */
 	reactions: string | null;
+	/** Issue 23.3, rooms only (D1 never had it): a poll message's `Poll` as JSON, kept by room/polls.ts. */
+	poll?: string | null;
 };
 
 /** What a reply shows of the message it quotes, read when the reply is shown. */
@@ -58,6 +62,7 @@ export type MessageOut = Message & {
 	replyTo: ReplyTo | null;
 	mentions: string[];
 	reactions: Reaction[];
+	poll: Poll | null;
 };
 
 /** A message row's reactions; a message deleted for everyone has none. */
@@ -118,6 +123,8 @@ export interface ConversationRecord {
 
 export const MESSAGE_COLUMNS =
 	"id, conversation_id, seq, sender_id, client_id, kind, text, image_key, image_content_type, image_size, system, created_at, deleted_at, edited_at, reply_to_id, mentions, reactions";
+/** What a room's log reads of a message: MESSAGE_COLUMNS and the columns only rooms have (issue 23). */
+export const ROOM_MESSAGE_COLUMNS = `${MESSAGE_COLUMNS}, poll`;
 /** MESSAGE_COLUMNS one by one, for queries that prefix or alias each column. */
 export const MESSAGE_COLUMN_NAMES = MESSAGE_COLUMNS.split(", ");
 export const USER_COLUMNS = "id, email, display_name, avatar_url, online, last_seen_at";
@@ -174,6 +181,7 @@ export async function toMessage(
 		replyTo: row.reply_to_id ? toReplyTo(quoted.get(row.reply_to_id) ?? missingQuote(row.reply_to_id)) : null,
 		mentions: mentionsOf(row),
 		reactions: reactionsOf(row),
+		poll: !deleted && row.kind === "poll" && row.poll ? (JSON.parse(row.poll) as Poll) : null,
 	};
 }
 

@@ -43,12 +43,14 @@ export const ImageRef = z.object({
 export type ImageRef = z.infer<typeof ImageRef>;
 
 export const SystemEvent = z.object({
-	event: z.enum(["joined", "left", "removed", "role_changed", "created", "renamed"]),
+	event: z.enum(["joined", "left", "removed", "role_changed", "created", "renamed", "pinned"]),
 	actorId: z.string(),
 	targetId: z.string(),
 	role: Role.optional(),
 	/** `renamed`: the group's new title. */
 	title: z.string().optional(),
+	/** Issue 23.4, `pinned`: the message pinned (targetId is the actor). */
+	messageId: z.string().optional(),
 });
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
@@ -58,12 +60,48 @@ export type Reaction = z.infer<typeof Reaction>;
 export const MAX_REACTION_EMOJI = 20;
 export const MAX_EMOJI_BYTES = 32;
 
+/** Message kinds (one line per kind, so issue 23's merges stay simple). */
+export const MessageKind = z.enum(["text", "image", "system", "poll"]);
+export type MessageKind = z.infer<typeof MessageKind>;
+
+// ---------- issue 23.3: polls ----------
+export const POLL_QUESTION_MAX = 300;
+export const POLL_OPTION_MAX = 100;
+export const POLL_MIN_OPTIONS = 2;
+export const POLL_MAX_OPTIONS = 12;
+/** One answer of a poll: who chose it, in the order they voted (`count` is `voterIds.length`). */
+export const PollOption = z.object({
+	id: z.string(),
+	text: z.string(),
+	count: z.number().int(),
+	voterIds: z.array(z.string()),
+});
+export type PollOption = z.infer<typeof PollOption>;
+/**
+ * A `poll` message's poll, as it is now: the same object for every member (one shared
+ * `message:updated` per change); a member's own choice is the options whose voterIds hold them.
+ */
+export const Poll = z.object({
+	question: z.string(),
+	multiple: z.boolean(),
+	options: z.array(PollOption),
+	/** Distinct members who voted (a multiple-choice voter counts once). */
+	voterCount: z.number().int(),
+	closedAt: z.string().nullable(),
+	closedBy: z.string().nullable(),
+});
+export type Poll = z.infer<typeof Poll>;
+/** The plain text a poll message carries for clients that know only v2 (and for pushes and the list). */
+export function pollText(question: string): string {
+	return `📊 Poll: ${question}`;
+}
+
 /** The message a reply quotes, as it is now: a deleted original shows `deletedAt` and no text. */
 export const ReplyTo = z.object({
 	id: z.string(),
 	seq: z.number().int(),
 	senderId: z.string(),
-	kind: z.enum(["text", "image", "system"]),
+	kind: MessageKind,
 	text: z.string().nullable(),
 	deletedAt: z.string().nullable(),
 	/** An addition: the reader deleted the original for themselves; its text is not shown (null). */
@@ -81,7 +119,7 @@ export const Message = z.object({
 	seq: z.number().int(),
 	senderId: z.string(),
 	clientId: z.string(),
-	kind: z.enum(["text", "image", "system"]),
+	kind: MessageKind,
 	text: z.string().nullable(),
 	// `z.union([X, z.null()])` rather than `X.nullable()` for named objects: the OpenAPI generator
 	// would otherwise mark the named component itself as nullable (same meaning, same type).
@@ -95,6 +133,8 @@ export const Message = z.object({
 	replyTo: z.union([ReplyTo, z.null()]).optional(),
 	mentions: z.array(z.string()).optional(),
 	reactions: z.array(Reaction).optional(),
+	/** Issue 23.3: a `poll` message's poll (null for every other kind, and once deleted). */
+	poll: z.union([Poll, z.null()]).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -114,6 +154,13 @@ export const Conversation = z.object({
 	participants: z.array(Participant).optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
+
+// ---------- issue 23.4: pinned messages ----------
+export const MAX_PINS = 10;
+/** A pinned message, as it is now, with who pinned it and when. */
+export const Pin = z.object({ message: Message, pinnedBy: z.string(), pinnedAt: z.string() });
+export type Pin = z.infer<typeof Pin>;
+export const PinList = z.object({ pins: z.array(Pin) });
 
 // ---------- request bodies ----------
 const email = z.string().trim().toLowerCase().pipe(z.email().max(254));
@@ -183,6 +230,31 @@ const replyFields = {
 	mentions: z.array(id).max(MAX_MENTIONS, `at most ${MAX_MENTIONS} mentions`).optional(),
 };
 
+/**
+ * Issue 23.3: a new poll. Question 1-300 characters, 2-12 options of 1-100 characters each
+ * (trimmed), no two options the same (ignoring case and surrounding spaces); single choice
+ * unless `multiple`.
+ */
+export const CreatePoll = z.object({
+	question: z
+		.string()
+		.trim()
+		.min(1, "question must not be empty")
+		.max(POLL_QUESTION_MAX, `question must be at most ${POLL_QUESTION_MAX} characters`),
+	options: z
+		.array(
+			z
+				.string()
+				.trim()
+				.min(1, "an option must not be empty")
+				.max(POLL_OPTION_MAX, `an option must be at most ${POLL_OPTION_MAX} characters`),
+		)
+		.min(POLL_MIN_OPTIONS, `a poll has at least ${POLL_MIN_OPTIONS} options`)
+		.max(POLL_MAX_OPTIONS, `a poll has at most ${POLL_MAX_OPTIONS} options`)
+		.refine((options) => new Set(options.map((o) => o.toLowerCase())).size === options.length, "options must differ"),
+	multiple: z.boolean().default(false),
+});
+export type CreatePoll = z.infer<typeof CreatePoll>;
 export const SendMessageBody = z.discriminatedUnion("kind", [
 	z.object({ clientId, kind: z.literal("text"), text: messageText, ...replyFields }),
 	z.object({
@@ -192,8 +264,18 @@ export const SendMessageBody = z.discriminatedUnion("kind", [
 		text: messageText.optional(),
 		...replyFields,
 	}),
+	z.object({ clientId, kind: z.literal("poll"), poll: CreatePoll, ...replyFields }),
 ]);
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
+
+/** PUT /messages/:id/votes (issue 23.3): the caller's whole choice; empty withdraws it. */
+export const VoteBody = z.object({
+	optionIds: z
+		.array(z.string().min(1).max(20))
+		.max(POLL_MAX_OPTIONS)
+		.refine((ids) => new Set(ids).size === ids.length, "optionIds must not repeat"),
+});
+export type VoteBody = z.infer<typeof VoteBody>;
 
 /** PATCH /messages/:id (contract v2): the new text (or caption), as a send's text. */
 export const EditMessageBody = z.object({ text: messageText });
@@ -382,6 +464,11 @@ export const ServerFrame = z.discriminatedUnion("type", [
 	/** Added after v2 (issue 22.6): someone who shares a conversation changed their name or photo (no presence in it). */
 	z.object({ type: z.literal("user:updated"), data: z.object({ user: User }) }),
 	z.object({ type: z.literal("conversation:updated"), data: z.object({ conversation: Conversation }) }),
+	/** Issue 23.4: the conversation's pins changed (newest pin first), to its room's sockets. */
+	z.object({
+		type: z.literal("conversation:pins"),
+		data: z.object({ conversationId: z.string(), pins: z.array(Pin) }),
+	}),
 	z.object({
 		type: z.literal("member:added"),
 		data: z.object({ conversationId: z.string(), participant: Participant }),
@@ -431,6 +518,8 @@ export const PathId = z
 	.regex(/^[A-Za-z0-9_-]+$/);
 export const IdParams = z.object({ id: PathId });
 export const MemberParams = z.object({ id: PathId, userId: PathId });
+/** Issue 23.4: PUT/DELETE /conversations/:id/pins/:messageId. */
+export const PinParams = z.object({ id: PathId, messageId: PathId });
 
 export const ListQuery = z.object({ limit: Limit, cursor: z.string().max(500).optional() });
 export const HistoryQuery = ListQuery.extend({
@@ -459,6 +548,8 @@ export const ConversationPage = z.object({ conversations: z.array(Conversation),
 export const MessagePage = z.object({ messages: z.array(Message), nextCursor });
 export const MessageResult = z.object({ message: Message });
 export const ReactionsResult = z.object({ reactions: z.array(Reaction) });
+/** Issue 23.3: a vote's or a close's answer: the poll message as it is now, and the caller's choice. */
+export const VoteResult = z.object({ message: Message, myOptionIds: z.array(z.string()) });
 export const SearchPage = z.object({
 	results: z.array(z.object({ message: Message, snippet: z.string() })),
 	nextCursor,

@@ -22,6 +22,8 @@ function sentence(system: SystemEvent, name: Namer, isReader: (id: string) => bo
 			return `${actor} created the group`;
 		case "renamed":
 			return `${actor} renamed the group to “${system.title ?? ""}”`;
+		case "pinned":
+			return `${actor} pinned a message`;
 		case "role_changed":
 			return system.role === "admin"
 				? `${targetAsSubject} ${is} now an admin`

@@ -19,6 +19,7 @@ import {
 	MessageResult,
 	MuteResult,
 	ParticipantResult,
+	PinList,
 	type PushSubscriptionBody,
 	PushSubscriptionResult,
 	ReactionsResult,
@@ -31,6 +32,7 @@ import {
 	UserList,
 	UserResult,
 	VapidPublicKey,
+	VoteResult,
 } from "../shared/schemas";
 import type { AppType } from "./.app-types/worker/app";
 
@@ -173,6 +175,7 @@ export const api = {
 		body: (
 			| { clientId: string; kind: "text"; text: string }
 			| { clientId: string; kind: "image"; imageKey: string; text?: string }
+			| { clientId: string; kind: "poll"; poll: { question: string; options: string[]; multiple: boolean } }
 		) & { replyToId?: string; mentions?: string[] },
 	) => call(() => conversation.messages.$post({ param: { id: enc(id) }, json: body }), MessageResult),
 	deleteMessage: (messageId: string, scope: "me" | "everyone") =>
@@ -274,4 +277,25 @@ export const apiV2 = {
 		),
 	updateProfile: (patch: { displayName?: string; avatarImageKey?: string | null }) =>
 		call(() => v1.me.$patch({ json: patch }), UserResult),
+};
+
+// ---------- issue 23.4: pinned messages ----------
+const pinsOf = v1.conversations[":id"].pins;
+export const pinApi = {
+	list: (conversationId: string) => call(() => pinsOf.$get({ param: { id: enc(conversationId) } }), PinList),
+	pin: (conversationId: string, messageId: string) =>
+		call(() => pinsOf[":messageId"].$put({ param: { id: enc(conversationId), messageId: enc(messageId) } }), PinList),
+	unpin: (conversationId: string, messageId: string) =>
+		call(
+			() => pinsOf[":messageId"].$delete({ param: { id: enc(conversationId), messageId: enc(messageId) } }),
+			PinList,
+		),
+};
+
+// ---------- issue 23.3: polls ----------
+export const pollApi = {
+	/** The caller's whole choice (empty withdraws it). */
+	vote: (messageId: string, optionIds: string[]) =>
+		call(() => message.votes.$put({ param: { id: enc(messageId) }, json: { optionIds } }), VoteResult),
+	close: (messageId: string) => call(() => message.poll.close.$post({ param: { id: enc(messageId) } }), VoteResult),
 };

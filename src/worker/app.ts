@@ -16,6 +16,7 @@ import { mediaRoutes } from "./routes/media";
 import { messageRoutes } from "./routes/messages";
 import { messagesToRoomsRoutes } from "./routes/messagesToRooms";
 import { openapiRoutes } from "./routes/openapi";
+import { pinRoutes } from "./routes/pins";
 import { profileRoutes } from "./routes/profile";
 import { pushRoutes } from "./routes/push";
 import { realtimeRoutes } from "./routes/realtime";
@@ -35,6 +36,7 @@ const api = openApiRouter<{ Bindings: AppEnv }>()
 	.route("/", realtimeRoutes)
 	.route("/", conversationRoutes)
 	.route("/", messageRoutes)
+	.route("/", pinRoutes)
 	.route("/", uploadRoutes)
 	.route("/", mediaRoutes)
 	.route("/", pushRoutes)

@@ -70,6 +70,14 @@ const COMPONENTS: Record<string, z.ZodType> = {
 	SearchPage: wire.SearchPage,
 	MessagesToRoomsBody: wire.MessagesToRoomsBody,
 	MessagesToRoomsResult: wire.MessagesToRoomsResult,
+	// issue 23.3 and 23.4
+	Poll: wire.Poll,
+	PollOption: wire.PollOption,
+	CreatePoll: wire.CreatePoll,
+	VoteBody: wire.VoteBody,
+	VoteResult: wire.VoteResult,
+	Pin: wire.Pin,
+	PinList: wire.PinList,
 };
 for (const [name, schema] of Object.entries(COMPONENTS)) {
 	if (!zodToOpenAPIRegistry.has(schema)) zodToOpenAPIRegistry.add(schema, { _internal: { refId: name } });

@@ -6,6 +6,8 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { featureScenarios } from "./feature-scenarios.mjs";
 import { apiClient, buildWeb, checkSecurityHeaders, cspViolations, launchBrowser, ROOT, startApp } from "./harness.mjs";
+import { pinScenarios } from "./pin-scenarios.mjs";
+import { pollScenarios } from "./poll-scenarios.mjs";
 import { pwaScenarios } from "./pwa-scenarios.mjs";
 import { scenarios } from "./scenarios.mjs";
 import { splitScenarios } from "./split-scenarios.mjs";
@@ -42,6 +44,8 @@ async function main() {
 		...splitScenarios,
 		...trustScenarios,
 		...writingScenarios,
+		...pollScenarios,
+		...pinScenarios,
 	]) {
 		if (only && !only.some((part) => scenario.name.includes(part))) continue;
 		const started = Date.now();

@@ -10,9 +10,33 @@ import {
 	type MessageRecord,
 	QUOTED_COLUMNS,
 	type QuotedRecord,
+	ROOM_MESSAGE_COLUMNS,
 } from "../../server/views";
-import type { Role, SystemEvent } from "../../shared/schemas";
+import type { Poll, Role, SystemEvent } from "../../shared/schemas";
 import { ensureSearchIndex, SEARCH_SCHEMA } from "./search";
+
+/**
+ * Issue 23.3: every member's current choice in every poll, one row per chosen option. The poll
+ * column of the message is rebuilt from these rows in the same transaction as each vote.
+ */
+const POLL_SCHEMA = `
+CREATE TABLE IF NOT EXISTS poll_votes (
+  message_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  option_id TEXT NOT NULL,
+  voted_at TEXT NOT NULL,
+  PRIMARY KEY (message_id, user_id, option_id)
+);
+`;
+
+/** Issue 23.4: the conversation's pinned messages (at most 10; room/pins.ts). */
+const PIN_SCHEMA = `
+CREATE TABLE IF NOT EXISTS pins (
+  message_id TEXT PRIMARY KEY,
+  pinned_by TEXT NOT NULL,
+  pinned_at TEXT NOT NULL
+);
+`;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -60,6 +84,8 @@ CREATE TABLE IF NOT EXISTS messages (
   reactions TEXT,
   version INTEGER NOT NULL DEFAULT 1,
   flushed_version INTEGER NOT NULL DEFAULT 0,
+  -- issue 23.3: a poll message's Poll as JSON (rebuilt from poll_votes at every vote)
+  poll TEXT,
   UNIQUE (sender_id, client_id)
 );
 CREATE INDEX IF NOT EXISTS messages_unflushed ON messages (seq) WHERE flushed_version < version;
@@ -72,10 +98,13 @@ CREATE TABLE IF NOT EXISTS hidden (
   PRIMARY KEY (user_id, seq)
 );
 CREATE INDEX IF NOT EXISTS hidden_unflushed ON hidden (user_id) WHERE flushed = 0;
-`;
+${POLL_SCHEMA}
+${PIN_SCHEMA}`;
 
 /** Columns added to `messages` by contract v2; rooms created before it gain them on load. */
 const V2_MESSAGE_COLUMNS = ["edited_at", "reply_to_id", "mentions", "reactions"] as const;
+/** Columns added to `messages` by issue 23 (rooms only); rooms created before gain them on load. */
+const ISSUE23_MESSAGE_COLUMNS = ["poll"] as const;
 /** Columns added by issue 21 (what D1 has of the list), by table; rooms created before gain them on load. */
 const D1_FIGURE_COLUMNS = [
 	["meta", "d1_last_message"],
@@ -163,9 +192,11 @@ export function countUnread(
 export interface NewMessage {
 	senderId: string;
 	clientId: string;
-	kind: "text" | "image" | "system";
+	kind: "text" | "image" | "system" | "poll";
 	text: string | null;
 	image: { key: string; contentType: string; size: number } | null;
+	/** Issue 23.3: a new poll, no votes yet. */
+	poll?: Poll | null;
 	system: SystemEvent | null;
 	/** Contract v2: the message this one replies to (checked to be of this conversation). */
 	replyToId?: string | null;
@@ -267,12 +298,14 @@ export class RoomLog {
 					.map((c) => c.name),
 			);
 		const have = columnsOf("messages");
-		const missing = V2_MESSAGE_COLUMNS.filter((c) => !have.has(c));
+		const missing = [...V2_MESSAGE_COLUMNS, ...ISSUE23_MESSAGE_COLUMNS].filter((c) => !have.has(c));
 		const missingFigures = D1_FIGURE_COLUMNS.filter(([table, column]) => !columnsOf(table).has(column));
 		this.storage.transactionSync(() => {
 			for (const column of missing) this.sql.exec(`ALTER TABLE messages ADD COLUMN ${column} TEXT`);
 			for (const [table, column] of missingFigures) this.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} TEXT`);
 			ensureSearchIndex(this.sql);
+			this.sql.exec(POLL_SCHEMA);
+			this.sql.exec(PIN_SCHEMA);
 		});
 	}
 
@@ -477,7 +510,7 @@ export class RoomLog {
 		return (
 			this.sql
 				.exec<MessageRecord>(
-					`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender_id = ? AND client_id = ?`,
+					`SELECT ${ROOM_MESSAGE_COLUMNS} FROM messages WHERE sender_id = ? AND client_id = ?`,
 					senderId,
 					clientId,
 				)
@@ -487,8 +520,9 @@ export class RoomLog {
 
 	byId(messageId: string): MessageRecord | null {
 		return (
-			this.sql.exec<MessageRecord>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`, messageId).toArray()[0] ??
-			null
+			this.sql
+				.exec<MessageRecord>(`SELECT ${ROOM_MESSAGE_COLUMNS} FROM messages WHERE id = ?`, messageId)
+				.toArray()[0] ?? null
 		);
 	}
 
@@ -515,10 +549,11 @@ export class RoomLog {
 			reply_to_id: message.replyToId ?? null,
 			mentions: message.mentions?.length ? JSON.stringify(message.mentions) : null,
 			reactions: null,
+			poll: message.poll ? JSON.stringify(message.poll) : null,
 		};
 		this.storage.transactionSync(() => {
 			this.sql.exec(
-				`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				`INSERT INTO messages (${ROOM_MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				record.id,
 				record.conversation_id,
 				record.seq,
@@ -536,6 +571,7 @@ export class RoomLog {
 				record.reply_to_id,
 				record.mentions,
 				record.reactions,
+				record.poll,
 			);
 			this.sql.exec("UPDATE meta SET last_seq = ?, last_activity_at = ? WHERE id = 1", seq, now);
 		});
@@ -565,6 +601,125 @@ export class RoomLog {
 	/** A message's reactions as JSON (null when none); D1 gets them with the next flush. */
 	setReactions(messageId: string, reactions: string | null) {
 		this.sql.exec("UPDATE messages SET reactions = ?, version = version + 1 WHERE id = ?", reactions, messageId);
+	}
+
+	// ---------- polls (issue 23.3; room/polls.ts) ----------
+
+	/**
+	 * Makes `optionIds` the member's whole choice in a poll (empty: none) and rebuilds the
+	 * message's poll from every vote, all in one synchronous transaction, so concurrent votes
+	 * are never lost. Returns the poll as it is now and whether anything changed.
+	 */
+	setPollVote(messageId: string, userId: string, optionIds: string[], now: string): { poll: Poll; changed: boolean } {
+		return this.storage.transactionSync(() => {
+			const current = this.pollVotesOf(messageId, userId);
+			const same = current.length === optionIds.length && optionIds.every((id) => current.includes(id));
+			if (!same) {
+				this.sql.exec("DELETE FROM poll_votes WHERE message_id = ? AND user_id = ?", messageId, userId);
+				for (const optionId of optionIds) {
+					this.sql.exec(
+						"INSERT INTO poll_votes (message_id, user_id, option_id, voted_at) VALUES (?, ?, ?, ?)",
+						messageId,
+						userId,
+						optionId,
+						now,
+					);
+				}
+			}
+			return { poll: this.rebuildPoll(messageId, !same), changed: !same };
+		});
+	}
+
+	/** The options a member chose in a poll, in option order of the poll's rows. */
+	pollVotesOf(messageId: string, userId: string): string[] {
+		return this.sql
+			.exec<{ option_id: string }>(
+				"SELECT option_id FROM poll_votes WHERE message_id = ? AND user_id = ? ORDER BY rowid",
+				messageId,
+				userId,
+			)
+			.toArray()
+			.map((r) => r.option_id);
+	}
+
+	/** Closes a poll (once): no more votes. */
+	closePoll(messageId: string, by: string, now: string): Poll {
+		return this.storage.transactionSync(() => {
+			const poll = this.rebuildPoll(messageId, false);
+			if (poll.closedAt) return poll;
+			const closed = { ...poll, closedAt: now, closedBy: by };
+			this.sql.exec(
+				"UPDATE messages SET poll = ?, version = version + 1 WHERE id = ?",
+				JSON.stringify(closed),
+				messageId,
+			);
+			return closed;
+		});
+	}
+
+	/** The message's poll with every option's voters read from poll_votes (written back when `write`). */
+	private rebuildPoll(messageId: string, write: boolean): Poll {
+		const row = this.sql.exec<{ poll: string | null }>("SELECT poll FROM messages WHERE id = ?", messageId).one();
+		const poll = JSON.parse(row.poll ?? "null") as Poll;
+		const votes = this.sql
+			.exec<{ user_id: string; option_id: string }>(
+				"SELECT user_id, option_id FROM poll_votes WHERE message_id = ? ORDER BY voted_at, rowid",
+				messageId,
+			)
+			.toArray();
+		const byOption = new Map<string, string[]>(poll.options.map((o) => [o.id, []]));
+		const voters = new Set<string>();
+		for (const v of votes) {
+			const list = byOption.get(v.option_id);
+			if (!list) continue;
+			list.push(v.user_id);
+			voters.add(v.user_id);
+		}
+		const next: Poll = {
+			...poll,
+			options: poll.options.map((o) => {
+				const voterIds = byOption.get(o.id) ?? [];
+				return { ...o, count: voterIds.length, voterIds };
+			}),
+			voterCount: voters.size,
+		};
+		if (write) {
+			this.sql.exec(
+				"UPDATE messages SET poll = ?, version = version + 1 WHERE id = ?",
+				JSON.stringify(next),
+				messageId,
+			);
+		}
+		return next;
+	}
+
+	// ---------- pins (issue 23.4; room/pins.ts) ----------
+
+	/** The pinned messages, newest pin first. */
+	pins(): { message_id: string; pinned_by: string; pinned_at: string }[] {
+		return this.sql
+			.exec<{ message_id: string; pinned_by: string; pinned_at: string }>(
+				"SELECT message_id, pinned_by, pinned_at FROM pins ORDER BY pinned_at DESC, rowid DESC",
+			)
+			.toArray();
+	}
+
+	/**
+	 * Pins a message unless it is already pinned or `max` are; one synchronous step, so two
+	 * pins at once cannot both take the last place.
+	 */
+	addPin(messageId: string, by: string, now: string, max: number): "added" | "already" | "full" {
+		return this.storage.transactionSync(() => {
+			if (this.sql.exec("SELECT 1 FROM pins WHERE message_id = ?", messageId).toArray().length > 0) return "already";
+			if (this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM pins").one().n >= max) return "full";
+			this.sql.exec("INSERT INTO pins (message_id, pinned_by, pinned_at) VALUES (?, ?, ?)", messageId, by, now);
+			return "added";
+		});
+	}
+
+	/** Unpins a message; true when it was pinned. */
+	removePin(messageId: string): boolean {
+		return this.sql.exec("DELETE FROM pins WHERE message_id = ? RETURNING message_id", messageId).toArray().length > 0;
 	}
 
 	/** The messages `rows` reply to, as they are now, by id; marked `hidden` for a `readerId` who hid them. */
@@ -610,7 +765,7 @@ export class RoomLog {
 		if (position && "after" in position) {
 			return this.sql
 				.exec<MessageRecord>(
-					`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE seq > ? AND ${notHidden} ORDER BY seq ASC LIMIT ?`,
+					`SELECT ${ROOM_MESSAGE_COLUMNS} FROM messages m WHERE seq > ? AND ${notHidden} ORDER BY seq ASC LIMIT ?`,
 					position.after,
 					userId,
 					limit,
@@ -619,7 +774,7 @@ export class RoomLog {
 		}
 		return this.sql
 			.exec<MessageRecord>(
-				`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE seq < ? AND ${notHidden} ORDER BY seq DESC LIMIT ?`,
+				`SELECT ${ROOM_MESSAGE_COLUMNS} FROM messages m WHERE seq < ? AND ${notHidden} ORDER BY seq DESC LIMIT ?`,
 				position ? position.before : Number.MAX_SAFE_INTEGER,
 				userId,
 				limit,
@@ -742,8 +897,9 @@ export class RoomLog {
 
 	latestMessage(): MessageRecord | null {
 		return (
-			this.sql.exec<MessageRecord>(`SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY seq DESC LIMIT 1`).toArray()[0] ??
-			null
+			this.sql
+				.exec<MessageRecord>(`SELECT ${ROOM_MESSAGE_COLUMNS} FROM messages ORDER BY seq DESC LIMIT 1`)
+				.toArray()[0] ?? null
 		);
 	}
 
@@ -752,7 +908,7 @@ export class RoomLog {
 		return (
 			this.sql
 				.exec<MessageRecord>(
-					`SELECT ${MESSAGE_COLUMNS} FROM messages m
+					`SELECT ${ROOM_MESSAGE_COLUMNS} FROM messages m
 					 WHERE NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ? AND h.seq = m.seq)
 					 ORDER BY seq DESC LIMIT 1`,
 					userId,
@@ -804,7 +960,7 @@ export class RoomLog {
 	unflushedMessages(limit: number): (MessageRecord & { version: number; flushed_version: number })[] {
 		return this.sql
 			.exec<MessageRecord & { version: number; flushed_version: number }>(
-				`SELECT ${MESSAGE_COLUMNS}, version, flushed_version FROM messages WHERE flushed_version < version ORDER BY seq LIMIT ?`,
+				`SELECT ${ROOM_MESSAGE_COLUMNS}, version, flushed_version FROM messages WHERE flushed_version < version ORDER BY seq LIMIT ?`,
 				limit,
 			)
 			.toArray();

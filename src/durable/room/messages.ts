@@ -11,6 +11,8 @@ import { fail, ok, type RoomResult } from "../rpc";
 import type { RoomCore } from "./core";
 import { isMember, load } from "./loading";
 import type { NewMessage } from "./log";
+import { pinsChanged } from "./pins";
+import { newPoll } from "./polls";
 import { broadcastInOrder, messageOut, notifyMembers, publish } from "./publishing";
 
 const REST_SENDS_PER_SECOND = 20;
@@ -52,13 +54,15 @@ export async function send(
 		if (raced) return ok({ message: await messageOut(room, raced, origin, senderId), created: false });
 		if (!room.roomLog.member(senderId)) return fail(404, "conversation not found");
 	}
+	const poll = body.kind === "poll" ? newPoll(body.poll) : null;
 	const record = room.roomLog.append(
 		{
 			senderId,
 			clientId: body.clientId,
 			kind: body.kind,
-			text: body.text ?? null,
+			text: body.kind === "poll" ? (poll?.text ?? null) : (body.text ?? null),
 			image,
+			poll: poll?.poll ?? null,
 			system: null,
 			replyToId: body.replyToId ?? null,
 			mentions: [...new Set(body.mentions ?? [])],
@@ -128,6 +132,7 @@ export async function editMessage(
 	if (blocked) return blocked;
 	if (record.sender_id !== actorId) return fail(403, "only the sender can edit a message");
 	if (record.kind === "system") return fail(409, "system messages cannot be edited");
+	if (record.kind === "poll") return fail(409, "a poll cannot be edited");
 	if (record.deleted_at) return fail(409, "the message was deleted");
 	if (Date.now() - Date.parse(record.created_at) > EDIT_WINDOW_MS) {
 		return fail(403, "a message can be edited only within 15 minutes of sending it");
@@ -181,6 +186,8 @@ export async function deleteMessage(
 		type: "message:deleted",
 		data: { conversationId: meta.conversation_id, messageId, seq: record.seq },
 	});
+	// Issue 23.4: a message deleted for everyone leaves the pins.
+	if (room.roomLog.removePin(messageId)) await pinsChanged(room, meta.origin);
 	await room.visibleToRest(true);
 	if (record.image_key) room.ctx.waitUntil(deleteImageIfUnused(room, record.image_key));
 	return ok(null);

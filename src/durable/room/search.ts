@@ -3,7 +3,7 @@
 // index had (unicode61 remove_diacritics 2: words and prefixes, case- and accent-insensitive).
 // `GET /search/messages` asks each of the caller's rooms (src/worker/routes/search.ts) and merges.
 import type { MessageSnapshot } from "../../server/db/messages";
-import { MESSAGE_COLUMNS, type MessageRecord } from "../../server/views";
+import { type MessageRecord, ROOM_MESSAGE_COLUMNS } from "../../server/views";
 import { fail, ok, type RoomResult } from "../rpc";
 import type { RoomCore } from "./core";
 import { isMember, load } from "./loading";
@@ -85,7 +85,7 @@ export function searchLog(
 	const limitParam = `?${params.length}`;
 	return sql
 		.exec<MessageRecord>(
-			`SELECT ${MESSAGE_COLUMNS} FROM messages m
+			`SELECT ${ROOM_MESSAGE_COLUMNS} FROM messages m
 			 WHERE m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)
 			   AND m.deleted_at IS NULL AND m.kind != 'system'
 			   AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = ?2 AND h.seq = m.seq)

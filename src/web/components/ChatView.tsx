@@ -15,6 +15,7 @@ import { EmptyState } from "./EmptyState";
 import { IconBack, IconInfo, IconSearch } from "./icons";
 import { MessageList } from "./MessageList";
 import { MutedMark } from "./MutedMark";
+import { PinnedBar } from "./PinnedBar";
 import { SearchDialog } from "./SearchDialog";
 import { TypingIndicator } from "./TypingIndicator";
 
@@ -92,6 +93,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 					<IconInfo />
 				</IconButton>
 			</header>
+			<PinnedBar conversation={conversation} />
 			<MessageList conversation={conversation} />
 			<TypingIndicator conversationId={conversationId} />
 			<ReplyGate conversationId={conversationId} otherUser={otherUser}>

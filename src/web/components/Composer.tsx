@@ -17,7 +17,8 @@ import styles from "./Composer.module.css";
 import { EditBanner, MentionList, ReplyBanner } from "./ComposerExtras";
 import { EmojiPicker } from "./EmojiPicker";
 import { ImageFileInput, useObjectUrl } from "./ImageFileInput";
-import { IconAttach, IconCheck, IconClose, IconEmoji, IconSend } from "./icons";
+import { IconAttach, IconCheck, IconClose, IconEmoji, IconPoll, IconSend } from "./icons";
+import { PollDialog } from "./PollDialog";
 
 /** A phone or tablet: no hover and a coarse pointer. Read at each key press, so a docked tablet follows. */
 export function Composer({ conversationId }: { conversationId: string }) {
@@ -48,6 +49,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 	const users = useChat((s) => s.users);
 	const [mention, setMention] = useState<MentionQuery | null>(null);
 	const [pickingEmoji, setPickingEmoji] = useState(false);
+	const [makingPoll, setMakingPoll] = useState(false);
 	/** Where the caret was when the picker opened: the emoji goes there. */
 	const caret = useRef<{ start: number; end: number } | null>(null);
 	const [activeMention, setActiveMention] = useState(0);
@@ -321,6 +323,15 @@ export function Composer({ conversationId }: { conversationId: string }) {
 					<IconAttach />
 				</IconButton>
 				<ImageFileInput ref={fileInput} onPick={pick} testId="file-input" />
+				<IconButton
+					onClick={() => setMakingPoll(true)}
+					aria-label="Poll"
+					title="New poll"
+					aria-haspopup="dialog"
+					disabled={Boolean(editing)}
+				>
+					<IconPoll />
+				</IconButton>
 				<label className="sr-only" htmlFor={`composer-${conversationId}`}>
 					{editing ? "Edit message" : "Message"}
 				</label>
@@ -359,6 +370,15 @@ export function Composer({ conversationId }: { conversationId: string }) {
 					{editing ? <IconCheck /> : <IconSend />}
 				</button>
 			</div>
+			{makingPoll ? (
+				<PollDialog
+					conversationId={conversationId}
+					onClose={() => {
+						setMakingPoll(false);
+						requestAnimationFrame(() => textarea.current?.focus());
+					}}
+				/>
+			) : null}
 			{pickingEmoji ? (
 				<EmojiPicker
 					title="Choose an emoji"

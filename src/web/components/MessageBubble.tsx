@@ -18,6 +18,7 @@ import { IconAlert, IconCheck, IconClock, IconMore, IconReadCheck } from "./icon
 import styles from "./MessageBubble.module.css";
 import extras from "./MessageExtras.module.css";
 import { IsolatedText } from "./PersonText";
+import { PollCard } from "./PollCard";
 import { ReactionChips } from "./ReactionChips";
 import { ReplyQuote } from "./ReplyQuote";
 import { ReportDialog } from "./ReportDialog";
@@ -170,7 +171,9 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 									<img src={m.image.url} alt="" loading="lazy" data-testid="message-image" />
 								</button>
 							) : null}
-							{m.text ? (
+							{m.kind === "poll" && m.poll ? (
+								<PollCard message={m} conversation={conversation} />
+							) : m.text ? (
 								<p className={styles["message-text"]} data-testid="message-text">
 									<RichText text={m.text} mentions={m.mentions} />
 								</p>
@@ -331,6 +334,9 @@ function MessageActions({
 	const amAdmin =
 		conversation.type === "group" && participants?.some((p) => p.user.id === me.id && p.role === "admin") === true;
 	const canDeleteForEveryone = mine || amAdmin;
+	// Issue 23.4: admins pin in a group, both people in a direct chat.
+	const canPinHere = conversation.type === "direct" || amAdmin;
+	const isPinned = useChat((s) => s.pins[conversation.id]?.some((p) => p.message.id === message.id) === true);
 	const who = mine ? "your message" : `${senderName}'s message`;
 
 	useEffect(() => {
@@ -488,6 +494,18 @@ function MessageActions({
 					{message.text ? (
 						<button type="button" role="menuitem" onClick={() => void copy()}>
 							Copy text
+						</button>
+					) : null}
+					{canPinHere ? (
+						<button
+							type="button"
+							role="menuitem"
+							onClick={() => {
+								setOpen(false);
+								void store.pinMessage(message, !isPinned);
+							}}
+						>
+							{isPinned ? "Unpin" : "Pin"}
 						</button>
 					) : null}
 					{mine ? null : (

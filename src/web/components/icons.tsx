@@ -25,6 +25,12 @@ export const IconEmoji = () => (
 		<path d="M8.5 14.5a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01" />
 	</svg>
 );
+/** Issue 23.3: a bar chart, for the composer's "Poll" button. */
+export const IconPoll = () => (
+	<svg aria-hidden="true" {...base} {...line}>
+		<path d="M5 20V10M12 20V4M19 20v-7" />
+	</svg>
+);
 export const IconBack = () => (
 	<svg aria-hidden="true" {...base} {...line} strokeWidth="2.2">
 		<path d="M15 18 9 12l6-6" />

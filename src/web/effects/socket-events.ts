@@ -38,6 +38,9 @@ export function handleSocketEvent(
 		case "message:updated":
 			store.dispatch({ type: "message/updated", message: event.data.message });
 			break;
+		case "conversation:pins":
+			store.dispatch({ type: "pins/received", conversationId: event.data.conversationId, pins: event.data.pins });
+			break;
 		case "message:reactions":
 			store.dispatch({
 				type: "message/reactions",

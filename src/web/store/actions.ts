@@ -2,7 +2,7 @@
 // effects/socket-events.ts; requests and timers dispatch them from the other effects. Actions
 // carry what a reducer cannot know by itself (who I am, which chat is in view, the time), so
 // every reducer stays a pure function of (state, action).
-import type { Conversation, Message, Participant, Reaction, User } from "../../shared/schemas";
+import type { Conversation, Message, Participant, Pin, Reaction, User } from "../../shared/schemas";
 import type { ConnectionState, Notice, PendingMessage, ReadMarker } from "./state";
 
 export type ChatAction =
@@ -64,4 +64,6 @@ export type ChatAction =
 	| { type: "jump/done"; nonce: number }
 	| { type: "me/updated"; user: User }
 	// issue 22.6: someone's new name or photo (user:updated), applied wherever they show
-	| { type: "user/updated"; user: User };
+	| { type: "user/updated"; user: User }
+	// issue 23.4: a conversation's pins (GET .../pins, conversation:pins, my pin's answer)
+	| { type: "pins/received"; conversationId: string; pins: Pin[] };

@@ -3,7 +3,7 @@
 // the server, the sockets and the timers. It owns the sockets, so React (StrictMode included)
 // never opens two: components only read snapshots and call methods.
 import type { Conversation, Message, Role, User } from "../../shared/schemas";
-import { ApiError, api, apiV2, type ReportReason, safetyApi, uploadFile } from "../api";
+import { ApiError, api, apiV2, pinApi, pollApi, type ReportReason, safetyApi, uploadFile } from "../api";
 import { History } from "../effects/history";
 import { MessageNotifications } from "../effects/notifications";
 import { ReceiptReports } from "../effects/receipt-reports";
@@ -415,6 +415,73 @@ export class ChatStore implements Store {
 		const problem = this.sending.sendImage(conversationId, file, caption, extra);
 		if (!problem) this.cancelReply(conversationId);
 		return problem;
+	}
+
+	/**
+	 * Issue 23.3: sends a poll at once (no outbox: the dialog stays open and shows a refusal, and
+	 * a retry reuses the same clientId, so a poll is never sent twice).
+	 */
+	async sendPoll(
+		conversationId: string,
+		poll: { question: string; options: string[]; multiple: boolean },
+		clientId: string,
+	): Promise<void> {
+		const replyToId = this.state.replyingTo[conversationId];
+		const { message } = await api.sendMessage(conversationId, {
+			clientId,
+			kind: "poll",
+			poll,
+			...(replyToId ? { replyToId } : {}),
+		});
+		this.cancelReply(conversationId);
+		this.onMessage(message, "room");
+	}
+
+	/**
+	 * My whole choice in a poll. The answer replaces the poll only if no frame changed it
+	 * meanwhile (the room's message:updated, which carries my vote too, is then the newer truth).
+	 */
+	async votePoll(message: Message, optionIds: string[]): Promise<void> {
+		const held = () =>
+			this.state.threads[message.conversationId]?.messages.find((m) => m.id === message.id)?.poll ?? null;
+		const before = held();
+		try {
+			const answer = await pollApi.vote(message.id, optionIds);
+			if (held() === before) this.dispatch({ type: "message/updated", message: answer.message });
+		} catch (error) {
+			this.announce(failureText(error, "your vote wasn't counted"), "error");
+		}
+	}
+
+	/** Issue 23.4: the chat's pins, read when it opens (then kept live by conversation:pins). */
+	async loadPins(conversationId: string): Promise<void> {
+		try {
+			const { pins } = await pinApi.list(conversationId);
+			this.dispatch({ type: "pins/received", conversationId, pins });
+		} catch {
+			// Offline or gone: the bar shows what it had.
+		}
+	}
+
+	async pinMessage(message: Message, on: boolean): Promise<void> {
+		try {
+			const { pins } = on
+				? await pinApi.pin(message.conversationId, message.id)
+				: await pinApi.unpin(message.conversationId, message.id);
+			this.dispatch({ type: "pins/received", conversationId: message.conversationId, pins });
+			this.announce(on ? "Pinned." : "Unpinned.");
+		} catch (error) {
+			this.announce(failureText(error, on ? "the message wasn't pinned" : "the message wasn't unpinned"), "error");
+		}
+	}
+
+	async closePoll(message: Message): Promise<void> {
+		try {
+			const answer = await pollApi.close(message.id);
+			this.dispatch({ type: "message/updated", message: answer.message });
+		} catch (error) {
+			this.announce(failureText(error, "the poll wasn't closed"), "error");
+		}
 	}
 
 	retry(conversationId: string, clientId: string): void {

@@ -114,6 +114,7 @@ export function canEdit(m: Message, meId: string, now = Date.now()): boolean {
 	return (
 		m.senderId === meId &&
 		m.kind !== "system" &&
+		m.kind !== "poll" &&
 		m.deletedAt === null &&
 		now - new Date(m.createdAt).getTime() < EDIT_WINDOW_MS
 	);

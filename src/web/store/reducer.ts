@@ -5,6 +5,7 @@ import { blocks } from "./blocks";
 import { conversations } from "./conversations";
 import { participants, profileOf } from "./participants";
 import { pending } from "./pending";
+import { pins } from "./pins";
 import { presence } from "./presence";
 import { session } from "./session";
 import type { ChatState, SessionState } from "./state";
@@ -42,6 +43,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
 		users: presence(state.users, action),
 		typing: typing(state.typing, action),
 		blocks: blocks(state.blocks, action),
+		pins: pins(state.pins, action),
 	};
 	const unchanged =
 		after === before &&
@@ -52,6 +54,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
 		next.participants === state.participants &&
 		next.users === state.users &&
 		next.typing === state.typing &&
-		next.blocks === state.blocks;
+		next.blocks === state.blocks &&
+		next.pins === state.pins;
 	return unchanged ? state : next;
 }

@@ -1,6 +1,6 @@
 // The shape of the client state. Each slice has its own reducer beside this file; the views
 // read it through `useChat` (context.tsx).
-import type { Conversation, Message, Participant, User } from "../../shared/schemas";
+import type { Conversation, Message, Participant, Pin, User } from "../../shared/schemas";
 
 export type ConnectionState = "connecting" | "online" | "offline";
 
@@ -84,6 +84,8 @@ export interface ChatState extends SessionState {
 	typing: Record<string, Record<string, number>>;
 	/** People I blocked, and chats where the server refused my message (blocks.ts). */
 	blocks: BlocksState;
+	/** Issue 23.4: conversationId → its pinned messages, newest pin first (pins.ts). */
+	pins: Record<string, Pin[]>;
 }
 
 export interface BlocksState {
@@ -110,6 +112,7 @@ export function initialState(me: User): ChatState {
 		readMarker: null,
 		notice: null,
 		blocks: { users: {}, loaded: false, refused: {} },
+		pins: {},
 		replyingTo: {},
 		jump: null,
 	};

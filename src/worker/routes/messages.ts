@@ -16,6 +16,8 @@ import {
 	ReactionParams,
 	ReactionsResult,
 	reactionEmoji,
+	VoteBody,
+	VoteResult,
 } from "../../shared/schemas";
 import type { AuthVariables } from "../auth";
 import { badRequest, notFound } from "../errors";
@@ -89,6 +91,27 @@ const removeReaction = createRoute({
 	responses: { 200: json(ReactionsResult), ...errors(400, 401, 404, 409) },
 });
 
+const votePoll = createRoute({
+	method: "put",
+	path: "/messages/{id}/votes",
+	tags: ["messages"],
+	summary:
+		"Issue 23.3: the caller's whole choice in a poll (optionIds; empty withdraws it); the same choice again changes nothing; 409 once closed",
+	...authed,
+	request: { params: IdParams, body: jsonBody(VoteBody) },
+	responses: { 200: json(VoteResult), ...errors(400, 401, 403, 404, 409, 413) },
+});
+
+const closePoll = createRoute({
+	method: "post",
+	path: "/messages/{id}/poll/close",
+	tags: ["messages"],
+	summary: "Issue 23.3: close a poll (its creator, or a group admin); closing it again answers it as it is",
+	...authed,
+	request: { params: IdParams },
+	responses: { 200: json(VoteResult), ...errors(401, 403, 404, 409) },
+});
+
 export const messageRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVariables }>()
 	.openapi(deleteMessage, async (c) => {
 		const { id } = c.req.valid("param");
@@ -124,5 +147,22 @@ export const messageRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVa
 		const result = unwrap(
 			await roomStub(c.env, conversationId).react(me, id, emojiParam(emoji), "remove", { viaRest: true }),
 		);
+		return c.json(result, 200);
+	})
+	.openapi(votePoll, async (c) => {
+		const { id } = c.req.valid("param");
+		const { optionIds } = c.req.valid("json");
+		const me = c.get("userId");
+		const conversationId = await conversationOfMessage(c.env, id, me);
+		const result = unwrap(
+			await roomStub(c.env, conversationId).vote(me, id, optionIds, publicOrigin(c), { viaRest: true }),
+		);
+		return c.json(result, 200);
+	})
+	.openapi(closePoll, async (c) => {
+		const { id } = c.req.valid("param");
+		const me = c.get("userId");
+		const conversationId = await conversationOfMessage(c.env, id, me);
+		const result = unwrap(await roomStub(c.env, conversationId).closePoll(me, id, publicOrigin(c), { viaRest: true }));
 		return c.json(result, 200);
 	});
