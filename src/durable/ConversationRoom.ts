@@ -278,6 +278,10 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		return membership.addMembers(this.room, actorId, userIds, origin);
 	}
 
+	joinByInvite(userId: string, inviteId: string, origin: string): Promise<RoomResult<{ joined: boolean }>> {
+		return membership.joinByInvite(this.room, userId, inviteId, origin);
+	}
+
 	removeMember(actorId: string, targetId: string, origin: string): Promise<RoomResult<null>> {
 		return membership.removeMember(this.room, actorId, targetId, origin);
 	}

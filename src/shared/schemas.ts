@@ -543,3 +543,43 @@ export const MessagesToRoomsResult = z.object({
 	next: z.string().nullable(),
 	dropped: z.boolean(),
 });
+
+// ---------- invite links (issue 23.5, an addition) ----------
+/** Live (not revoked, expired or used up) invite links a group may hold at once. */
+export const MAX_LIVE_INVITES = 20;
+/** Longest an invite link may be set to last: a year (leave `expiresAt` out for no end). */
+export const INVITE_MAX_MS = 366 * 24 * 60 * 60 * 1000;
+/** POST /conversations/:id/invites: when it stops working (optional) and how many joins it allows (optional; 1: single-use). */
+export const CreateInviteBody = z
+	.object({
+		expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+		maxUses: z.number().int().min(1).max(MAX_GROUP_MEMBERS).nullable().optional(),
+	})
+	.default({});
+export type CreateInviteBody = z.infer<typeof CreateInviteBody>;
+/** An invite link as its group's admins list it; `token` only in the answer that created it (the link is `<app origin>/join/<token>`). */
+export const Invite = z.object({
+	id: z.string(),
+	conversationId: z.string(),
+	createdBy: z.string(),
+	createdAt: z.string(),
+	expiresAt: z.string().nullable(),
+	maxUses: z.number().int().nullable(),
+	uses: z.number().int(),
+	token: z.string().optional(),
+});
+export type Invite = z.infer<typeof Invite>;
+export const InviteResult = z.object({ invite: Invite });
+export const InviteList = z.object({ invites: z.array(Invite) });
+/** GET /invites/:token: what anyone signed in may see before joining (no member list). */
+export const InvitePreview = z.object({
+	title: z.string().nullable(),
+	memberCount: z.number().int(),
+	expiresAt: z.string().nullable(),
+	/** The caller is already a member (joining answers the conversation at once). */
+	member: z.boolean(),
+});
+export const InvitePreviewResult = z.object({ invite: InvitePreview });
+/** An invite link's token: 43 base64url characters; anything else is simply not found. */
+export const InviteTokenParams = z.object({ token: PathId });
+export const InviteParams = z.object({ id: PathId, inviteId: PathId });

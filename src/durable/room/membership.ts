@@ -2,6 +2,7 @@
 // they run one at a time, check the actor against membership freshly read from D1 (rules in
 // room/members.ts), write D1's participants first and take seqs for their system messages.
 import { listParticipants, setConversationTitle } from "../../server/db/conversations";
+import { returnInviteUse, takeInviteUse } from "../../server/db/invites";
 import { deleteMember, insertMembers, updateRole } from "../../server/db/participants";
 import { displayNames, unknownUserIds } from "../../server/db/users";
 import type { Participant, Role, ServerEvent, SystemEvent } from "../../shared/schemas";
@@ -137,6 +138,43 @@ export function addMembers(room: RoomCore, actorId: string, userIds: string[], o
 		}
 		await room.visibleToRest(true);
 		return ok(null);
+	});
+}
+
+/**
+ * Joining a group by an invite link (issue 23.5): the same path as an admin adding someone (D1's
+ * participants first, a "… joined" line, `member:added`), with the link's use taken in D1 in the
+ * statement that checks it is still live, so a single-use link lets one person in however many
+ * try at once. Already a member: nothing changes and no use is taken. Answers once D1 has it.
+ */
+export function joinByInvite(room: RoomCore, userId: string, inviteId: string, origin: string) {
+	return oneMemberChangeAtATime(room, async (): Promise<RoomResult<{ joined: boolean }>> => {
+		const meta = await load(room, origin);
+		if (meta?.type !== "group") return fail(404, "invite link not found");
+		await syncMembers(room);
+		const members: MemberInfo[] = room.roomLog
+			.members()
+			.map((m) => ({ userId: m.user_id, role: m.role, joinedAt: m.joined_at }));
+		if (members.some((m) => m.userId === userId)) return ok({ joined: false });
+		const plan = planAdd(members, [userId]);
+		if (!plan.ok) return plan;
+		const now = new Date().toISOString();
+		if (!(await takeInviteUse(room.env.DB, inviteId, now))) {
+			return fail(404, "this invite link no longer works", { reason: "used_up" });
+		}
+		try {
+			await insertMembers(room.env.DB, room.conversationId, [userId], now);
+		} catch (error) {
+			await returnInviteUse(room.env.DB, inviteId);
+			throw error;
+		}
+		room.roomLog.addMember(userId, "member", now);
+		await recordSystems(room, userId, [{ event: "joined", actorId: userId, targetId: userId }], origin);
+		for (const participant of await participants(room, [userId])) {
+			announce(room, { type: "member:added", data: { conversationId: room.conversationId, participant } });
+		}
+		await room.visibleToRest(true);
+		return ok({ joined: true });
 	});
 }
 

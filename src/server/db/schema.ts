@@ -173,6 +173,19 @@ export const reports = sqliteTable("reports", {
 	closedAt: text("closed_at"),
 });
 
+/** Invite links to a group (issue 23.5, migration 0009); only the token's SHA-256 is stored. */
+export const conversationInvites = sqliteTable("conversation_invites", {
+	id: text("id").primaryKey(),
+	conversationId: text("conversation_id").notNull(),
+	tokenHash: text("token_hash").notNull(),
+	createdBy: text("created_by").notNull(),
+	createdAt: text("created_at").notNull(),
+	expiresAt: text("expires_at"),
+	maxUses: integer("max_uses"),
+	uses: integer("uses").notNull().default(0),
+	revokedAt: text("revoked_at"),
+});
+
 export type UserRow = typeof users.$inferSelect;
 export type ConversationRow = typeof conversations.$inferSelect;
 export type ParticipantRow = typeof participants.$inferSelect;
