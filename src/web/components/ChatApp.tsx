@@ -1,6 +1,7 @@
 // The signed-in layout: list and chat side by side on desktop, one screen at a time on phones.
 // The open chat lives in the URL hash (#/c/<id>), so back navigation and reloads work on any host.
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { joinTokenFromPath } from "../invites";
 import { installLayerKeys, layers } from "../layers";
 import { useChat, useChatStore } from "../store/context";
 import { mutedNow } from "../store/conversations";
@@ -9,6 +10,7 @@ import styles from "./ChatApp.module.css";
 import { ChatView } from "./ChatView";
 import { ConversationList } from "./ConversationList";
 import { EmptyState } from "./EmptyState";
+import { JoinInviteDialog } from "./JoinInviteDialog";
 import { NewMessageDialog } from "./NewMessageDialog";
 import { Toast } from "./Toast";
 
@@ -84,6 +86,13 @@ export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
 	const connection = useDelayedConnection();
 	const conversations = useChat((s) => s.conversations);
 	const [composing, setComposing] = useState(false);
+	// An invite link (/join/<token>, issue 23.5) opened this page, maybe before signing in.
+	const [joinToken, setJoinToken] = useState(() => joinTokenFromPath(window.location.pathname));
+	const closeJoin = useCallback(() => {
+		setJoinToken(null);
+		// After the dialog's history entry is gone, so going back does not bring the path back.
+		layers.navigate(() => window.history.replaceState(window.history.state, "", `/${window.location.hash}`));
+	}, []);
 
 	useEffect(() => {
 		if (!openId) return;
@@ -145,6 +154,7 @@ export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
 				</main>
 			</div>
 			<Toast />
+			{joinToken ? <JoinInviteDialog token={joinToken} onClose={closeJoin} /> : null}
 			{composing ? (
 				<NewMessageDialog
 					onClose={closeComposer}

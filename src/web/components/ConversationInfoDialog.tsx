@@ -17,6 +17,7 @@ import styles from "./ConversationInfoDialog.module.css";
 import { useNow } from "./ConversationList";
 import { Dialog, DialogActions } from "./Dialog";
 import { Field, FormError, LengthHint, TextInput } from "./Field";
+import { InviteLinks } from "./InviteLinks";
 import { PeopleSearch } from "./PeopleSearch";
 import { PersonText } from "./PersonText";
 
@@ -147,6 +148,7 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 					<p className="muted small">Up to {MAX_GROUP_MEMBERS} members. A group always keeps at least one admin.</p>
 				) : null}
 			</section>
+			{isGroup && amAdmin ? <InviteLinks conversationId={conversation.id} /> : null}
 			{!isGroup && otherUser ? <BlockButton user={otherUser} /> : null}
 			{isGroup ? (
 				<DialogActions>

@@ -583,6 +583,13 @@ export class ChatStore implements Store {
 		if (!conversation.participants) await this.loadDetails(id, true);
 	}
 
+	/** Joins a group by its invite link (issue 23.5); answers the conversation's id. */
+	async joinInvite(token: string): Promise<string> {
+		const { conversation } = await api.joinInvite(token);
+		this.upsertConversation(conversation);
+		return conversation.id;
+	}
+
 	async removeMember(id: string, userId: string): Promise<void> {
 		await api.removeMember(id, userId);
 		this.handleEvent({ type: "member:removed", data: { conversationId: id, userId } }, "room");
