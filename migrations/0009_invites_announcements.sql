@@ -15,3 +15,7 @@ CREATE TABLE conversation_invites (
 	revoked_at TEXT
 );
 CREATE INDEX conversation_invites_by_conversation ON conversation_invites (conversation_id, created_at);
+
+-- Announcement groups: while only_admins_send = 1 only the group's admins may send messages
+-- (the room checks its own copy of the flag on its send path; D1 has it for the list and REST).
+ALTER TABLE conversations ADD COLUMN only_admins_send INTEGER NOT NULL DEFAULT 0;

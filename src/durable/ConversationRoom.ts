@@ -77,14 +77,14 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		const info = this.room.sockets.info(ws);
 		const reply = <T>(result: RoomResult<T>) => {
 			if (!frame.ref) {
-				if (!result.ok) sendFrame(ws, socketError(result.status, result.message));
+				if (!result.ok) sendFrame(ws, socketError(result.status, result.message, undefined, result.details));
 				return;
 			}
 			sendFrame(
 				ws,
 				result.ok
 					? { type: "ack", ref: frame.ref, data: result.value }
-					: socketError(result.status, result.message, frame.ref),
+					: socketError(result.status, result.message, frame.ref, result.details),
 			);
 		};
 		try {
@@ -267,6 +267,10 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 
 	rename(actorId: string, title: string, origin: string): Promise<RoomResult<{ changed: boolean }>> {
 		return membership.rename(this.room, actorId, title, origin);
+	}
+
+	onlyAdminsSend(actorId: string, on: boolean, origin: string): Promise<RoomResult<{ changed: boolean }>> {
+		return membership.onlyAdminsSend(this.room, actorId, on, origin);
 	}
 
 	/** Mute and other per-user changes made in D1: the room's copy follows, the user's devices refresh. */

@@ -43,12 +43,14 @@ export const ImageRef = z.object({
 export type ImageRef = z.infer<typeof ImageRef>;
 
 export const SystemEvent = z.object({
-	event: z.enum(["joined", "left", "removed", "role_changed", "created", "renamed"]),
+	event: z.enum(["joined", "left", "removed", "role_changed", "created", "renamed", "only_admins_send"]),
 	actorId: z.string(),
 	targetId: z.string(),
 	role: Role.optional(),
 	/** `renamed`: the group's new title. */
 	title: z.string().optional(),
+	/** `only_admins_send` (issue 23.5): the group's new setting. */
+	onlyAdminsSend: z.boolean().optional(),
 });
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
@@ -111,6 +113,8 @@ export const Conversation = z.object({
 	muted: z.boolean(),
 	/** Added after v2 (issue 22.20): when a timed mute ends; null when muted until undone, or not muted. */
 	mutedUntil: z.string().nullable().optional(),
+	/** Added after v2 (issue 23.5): only the group's admins may send messages (always false for a direct chat). */
+	onlyAdminsSend: z.boolean().optional(),
 	participants: z.array(Participant).optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
@@ -264,10 +268,19 @@ export const MuteBody = z
 export const AddMembersBody = z.object({ userIds: z.array(id).min(1).max(MAX_GROUP_MEMBERS) });
 export const RoleBody = z.object({ role: Role });
 export const MAX_TITLE_LENGTH = 100;
-/** PATCH /conversations/:id (contract v2): a group's new title, 1 to 100 characters after trimming. */
-export const RenameConversationBody = z.object({
-	title: nameText("title", MAX_TITLE_LENGTH),
-});
+/**
+ * PATCH /conversations/:id (contract v2): a group's new title, 1 to 100 characters after trimming;
+ * and (issue 23.5) whether only admins may send. At least one of the two.
+ */
+export const RenameConversationBody = z
+	.object({
+		title: nameText("title", MAX_TITLE_LENGTH).optional(),
+		onlyAdminsSend: z.boolean().optional(),
+	})
+	.refine((b) => b.title !== undefined || b.onlyAdminsSend !== undefined, {
+		message: "give title, onlyAdminsSend or both",
+		path: ["title"],
+	});
 export type RenameConversationBody = z.infer<typeof RenameConversationBody>;
 export const UploadBody = z.object({
 	contentType: z.string().min(1).max(100),
@@ -401,7 +414,8 @@ export const ServerFrame = z.discriminatedUnion("type", [
 	z.object({
 		type: z.literal("error"),
 		ref: z.string().optional(),
-		error: z.object({ code: z.string(), message: z.string() }),
+		// `details` (an addition, issue 23.5): the REST envelope's details, e.g. `{ reason: "only_admins_send" }`.
+		error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 	}),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -1,7 +1,7 @@
 // Member changes in a group (add, remove, role, leave, rename) and the conversation's creation:
 // they run one at a time, check the actor against membership freshly read from D1 (rules in
 // room/members.ts), write D1's participants first and take seqs for their system messages.
-import { listParticipants, setConversationTitle } from "../../server/db/conversations";
+import { listParticipants, setConversationTitle, setOnlyAdminsSend } from "../../server/db/conversations";
 import { returnInviteUse, takeInviteUse } from "../../server/db/invites";
 import { deleteMember, insertMembers, updateRole } from "../../server/db/participants";
 import { displayNames, unknownUserIds } from "../../server/db/users";
@@ -78,6 +78,31 @@ export function rename(room: RoomCore, actorId: string, title: string, origin: s
 		await setConversationTitle(room.env, room.conversationId, title);
 		room.roomLog.setTitle(title);
 		await recordSystems(room, actorId, [{ event: "renamed", actorId, targetId: actorId, title }], origin);
+		notifyMembers(room, []);
+		await room.visibleToRest(true);
+		return ok({ changed: true });
+	});
+}
+
+/**
+ * An announcement group (issue 23.5, admins only): while on, only admins may send. D1's
+ * `conversations.only_admins_send`, the log's meta (which the send path reads from memory), a
+ * system message, and every online member's conversation view after the next flush. The same
+ * setting again changes nothing. Answers once D1 has it.
+ */
+export function onlyAdminsSend(room: RoomCore, actorId: string, on: boolean, origin: string) {
+	return oneMemberChangeAtATime(room, async (): Promise<RoomResult<{ changed: boolean }>> => {
+		const group = await groupFor(room, actorId, true, origin);
+		if (!group.ok) return group;
+		if (Boolean(group.value.meta.only_admins_send) === on) return ok({ changed: false });
+		await setOnlyAdminsSend(room.env, room.conversationId, on);
+		room.roomLog.setOnlyAdminsSend(on);
+		await recordSystems(
+			room,
+			actorId,
+			[{ event: "only_admins_send", actorId, targetId: actorId, onlyAdminsSend: on }],
+			origin,
+		);
 		notifyMembers(room, []);
 		await room.visibleToRest(true);
 		return ok({ changed: true });

@@ -27,6 +27,8 @@ export const conversations = sqliteTable("conversations", {
 	lastSeq: integer("last_seq").notNull().default(0),
 	/** The list's last-message snapshot, written by the room (migration 0007). */
 	lastMessage: text("last_message"),
+	/** Issue 23.5: only admins may send (migration 0009). */
+	onlyAdminsSend: integer("only_admins_send").notNull().default(0),
 });
 
 export const participants = sqliteTable(
