@@ -190,6 +190,9 @@ export const api = {
 		),
 	renameConversation: (id: string, title: string) =>
 		call(() => conversation.$patch({ param: { id: enc(id) }, json: { title } }), ConversationResult),
+	/** Issue 23.5: an announcement group (only admins send) or not. */
+	setOnlyAdminsSend: (id: string, onlyAdminsSend: boolean) =>
+		call(() => conversation.$patch({ param: { id: enc(id) }, json: { onlyAdminsSend } }), ConversationResult),
 	addMembers: (id: string, userIds: string[]) =>
 		call(() => conversation.members.$post({ param: { id: enc(id) }, json: { userIds } }), ConversationResult),
 	removeMember: (id: string, userId: string) =>

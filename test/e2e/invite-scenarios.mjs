@@ -1,7 +1,21 @@
 // Issue 23.5 in the browser: invite links. An admin makes a link in Group info and copies it;
 // someone opens it (signed in on a desktop, or signed out on a phone: the sign-in comes first),
-// sees the group's name and member count, and joins; a revoked link says so.
-import { assert, axeViolations, DESKTOP, open, openAs, PHONE, PHONE_CONTEXT, until } from "./harness.mjs";
+// sees the group's name and member count, and joins; a revoked link says so. Announcement
+// groups: an admin turns on "Only admins can send messages" and a member's composer becomes a
+// notice, live, and comes back when it is turned off.
+import {
+	assert,
+	axeViolations,
+	DESKTOP,
+	open,
+	openAs,
+	openChatBy,
+	PHONE,
+	PHONE_CONTEXT,
+	sendText,
+	until,
+	waitForMessage,
+} from "./harness.mjs";
 
 export const inviteScenarios = [
 	{
@@ -88,6 +102,51 @@ export const inviteScenarios = [
 				.getByRole("dialog", { name: "Join group" })
 				.getByText("This invite link was turned off by a group admin.")
 				.waitFor();
+		},
+	},
+	{
+		name: "23.5 desktop admin and phone member: only admins can send; the member's composer becomes a notice live, and comes back",
+		async run(ctx) {
+			const A = await ctx.api.register("Asha Rep");
+			const B = await ctx.api.register("Ben Reader");
+			await ctx.api.group(A, "Class Channel", [B]);
+			const a = await open(ctx, A, DESKTOP);
+			const b = await open(ctx, B, PHONE);
+			await openChatBy(a.page, "Class Channel");
+			await openChatBy(b.page, "Class Channel");
+			await b.page.getByRole("textbox", { name: "Message" }).waitFor();
+
+			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
+			const info = a.page.getByRole("dialog", { name: "Group info" });
+			const toggle = info.getByRole("checkbox", { name: "Only admins can send messages" });
+			await toggle.check();
+			await until(async () => toggle.isChecked(), "the switch stays on");
+			assert((await axeViolations(a.page)).length === 0, "group info is axe clean with the switch");
+			await info.getByRole("button", { name: "Close" }).click();
+			await a.page
+				.locator('[data-testid="system-message"]', { hasText: "You allowed only admins to send messages" })
+				.waitFor();
+
+			// Ben's phone: the notice instead of the composer, and the line, without a reload.
+			await b.page.getByTestId("reply-notice").getByText("Only admins can send messages").waitFor();
+			assert((await b.page.getByRole("textbox", { name: "Message" }).count()) === 0, "no composer for a member");
+			await b.page
+				.locator('[data-testid="system-message"]', { hasText: "Asha Rep allowed only admins to send messages" })
+				.waitFor();
+			assert((await axeViolations(b.page)).length === 0, "the notice is axe clean on a phone");
+
+			// Asha still posts, and Ben reads it.
+			await sendText(a.page, "Exam moved to room 101");
+			await waitForMessage(b.page, "Exam moved to room 101");
+
+			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
+			await a.page
+				.getByRole("dialog", { name: "Group info" })
+				.getByRole("checkbox", { name: "Only admins can send messages" })
+				.uncheck();
+			await b.page.getByRole("textbox", { name: "Message" }).waitFor();
+			await sendText(b.page, "Thanks!");
+			await waitForMessage(a.page, "Thanks!");
 		},
 	},
 ];

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { lastSeen } from "../format";
 import { useChat } from "../store/context";
-import { mutedNow } from "../store/conversations";
+import { mutedNow, sendingLockedForMe } from "../store/conversations";
 import { conversationTitle, otherParticipant } from "../store/messages";
 import { Avatar } from "./Avatar";
 import { ReplyGate } from "./BlockControl";
@@ -94,7 +94,11 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 			</header>
 			<MessageList conversation={conversation} />
 			<TypingIndicator conversationId={conversationId} />
-			<ReplyGate conversationId={conversationId} otherUser={otherUser}>
+			<ReplyGate
+				conversationId={conversationId}
+				otherUser={otherUser}
+				adminsOnly={sendingLockedForMe(conversation, participants, me.id)}
+			>
 				<Composer conversationId={conversationId} />
 			</ReplyGate>
 			{searchOpen ? <SearchDialog conversationId={conversationId} onClose={() => setSearchOpen(false)} /> : null}

@@ -577,6 +577,11 @@ export class ChatStore implements Store {
 		this.upsertConversation(conversation);
 	}
 
+	async setOnlyAdminsSend(id: string, on: boolean): Promise<void> {
+		const { conversation } = await api.setOnlyAdminsSend(id, on);
+		this.upsertConversation(conversation);
+	}
+
 	async addMembers(id: string, userIds: string[]): Promise<void> {
 		const { conversation } = await api.addMembers(id, userIds);
 		this.upsertConversation(conversation);
