@@ -71,7 +71,7 @@ export const inviteScenarios = [
 		name: "23.5 phone: a signed-out student opens a link, signs in, sees the group and joins; a revoked link says it was turned off",
 		async run(ctx) {
 			const A = await ctx.api.register("Asha Poster");
-			const B = await ctx.api.register("Ben Phone");
+			const B = await ctx.api.register("Ben Joins By Phone");
 			const { conversation } = await ctx.api.group(A, "Notice Board", []);
 			const { invite } = await ctx.api.call("POST", `/conversations/${conversation.id}/invites`, {}, A.token);
 			const revoked = await ctx.api.call("POST", `/conversations/${conversation.id}/invites`, {}, A.token);

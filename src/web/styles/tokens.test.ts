@@ -63,6 +63,8 @@ describe("the dark theme (issue 23.7)", () => {
 		}
 		expect(contrast(darkToken("mine-text"), darkToken("mine"))).toBeGreaterThanOrEqual(4.5);
 		expect(contrast(darkToken("on-brand"), darkToken("brand"))).toBeGreaterThanOrEqual(4.5);
+		// A primary button under the pointer (hover) is --brand-strong.
+		expect(contrast(darkToken("on-brand"), darkToken("brand-strong"))).toBeGreaterThanOrEqual(4.5);
 		expect(contrast(darkToken("brand-text-strong"), darkToken("brand-soft"))).toBeGreaterThanOrEqual(4.5);
 		expect(contrast(darkToken("inverse-text"), darkToken("inverse-bg"))).toBeGreaterThanOrEqual(4.5);
 		expect(contrast(darkToken("inverse-text"), darkToken("toast-error-bg"))).toBeGreaterThanOrEqual(4.5);
