@@ -25,6 +25,7 @@ describe("drizzle schema and migrations", () => {
 		expect(tables.map((t) => t.name).sort()).toEqual(
 			[
 				"auth_rate_limits",
+				"conversation_invites",
 				"conversations",
 				"hidden_messages",
 				"image_refs",

@@ -79,14 +79,14 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		const info = this.room.sockets.info(ws);
 		const reply = <T>(result: RoomResult<T>) => {
 			if (!frame.ref) {
-				if (!result.ok) sendFrame(ws, socketError(result.status, result.message));
+				if (!result.ok) sendFrame(ws, socketError(result.status, result.message, undefined, result.details));
 				return;
 			}
 			sendFrame(
 				ws,
 				result.ok
 					? { type: "ack", ref: frame.ref, data: result.value }
-					: socketError(result.status, result.message, frame.ref),
+					: socketError(result.status, result.message, frame.ref, result.details),
 			);
 		};
 		try {
@@ -296,6 +296,10 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 		return membership.rename(this.room, actorId, title, origin);
 	}
 
+	onlyAdminsSend(actorId: string, on: boolean, origin: string): Promise<RoomResult<{ changed: boolean }>> {
+		return membership.onlyAdminsSend(this.room, actorId, on, origin);
+	}
+
 	/** Mute and other per-user changes made in D1: the room's copy follows, the user's devices refresh. */
 	conversationChangedFor(userId: string, change: { muted?: boolean; mutedUntil?: string | null }): Promise<void> {
 		return membership.conversationChangedFor(this.room, userId, change);
@@ -303,6 +307,10 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 
 	addMembers(actorId: string, userIds: string[], origin: string): Promise<RoomResult<null>> {
 		return membership.addMembers(this.room, actorId, userIds, origin);
+	}
+
+	joinByInvite(userId: string, inviteId: string, origin: string): Promise<RoomResult<{ joined: boolean }>> {
+		return membership.joinByInvite(this.room, userId, inviteId, origin);
 	}
 
 	removeMember(actorId: string, targetId: string, origin: string): Promise<RoomResult<null>> {

@@ -48,8 +48,12 @@ export function closeWithNotice(ws: WebSocket, code: number, reason: string) {
 	}
 }
 
-export function socketError(status: ErrorStatus, message: string, ref?: string): ServerFrame {
-	return { type: "error", ...(ref === undefined ? {} : { ref }), error: { code: ERROR_CODES[status], message } };
+export function socketError(status: ErrorStatus, message: string, ref?: string, details?: unknown): ServerFrame {
+	return {
+		type: "error",
+		...(ref === undefined ? {} : { ref }),
+		error: { code: ERROR_CODES[status], message, ...(details === undefined ? {} : { details }) },
+	};
 }
 
 export function refOf(value: unknown): string | undefined {

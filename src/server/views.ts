@@ -117,6 +117,8 @@ export interface ConversationRecord {
 	muted: number;
 	/** Issue 22.20: when a timed mute ends (null: until undone, or not muted). */
 	muted_until?: string | null;
+	/** Issue 23.5: only admins may send (0 or 1). */
+	only_admins_send?: number;
 	unread_count: number;
 	unread_mention_count: number;
 }
@@ -209,6 +211,7 @@ export async function toConversation(
 		unreadMentionCount: row.unread_mention_count,
 		muted: Boolean(row.muted),
 		mutedUntil: row.muted ? (row.muted_until ?? null) : null,
+		onlyAdminsSend: Boolean(row.only_admins_send),
 		...(participants ? { participants: participants.map(toParticipant) } : {}),
 	};
 }

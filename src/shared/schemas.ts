@@ -43,7 +43,7 @@ export const ImageRef = z.object({
 export type ImageRef = z.infer<typeof ImageRef>;
 
 export const SystemEvent = z.object({
-	event: z.enum(["joined", "left", "removed", "role_changed", "created", "renamed", "pinned"]),
+	event: z.enum(["joined", "left", "removed", "role_changed", "created", "renamed", "pinned", "only_admins_send"]),
 	actorId: z.string(),
 	targetId: z.string(),
 	role: Role.optional(),
@@ -51,6 +51,8 @@ export const SystemEvent = z.object({
 	title: z.string().optional(),
 	/** Issue 23.4, `pinned`: the message pinned (targetId is the actor). */
 	messageId: z.string().optional(),
+	/** `only_admins_send` (issue 23.5): the group's new setting. */
+	onlyAdminsSend: z.boolean().optional(),
 });
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
@@ -151,6 +153,8 @@ export const Conversation = z.object({
 	muted: z.boolean(),
 	/** Added after v2 (issue 22.20): when a timed mute ends; null when muted until undone, or not muted. */
 	mutedUntil: z.string().nullable().optional(),
+	/** Added after v2 (issue 23.5): only the group's admins may send messages (always false for a direct chat). */
+	onlyAdminsSend: z.boolean().optional(),
 	participants: z.array(Participant).optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
@@ -346,10 +350,19 @@ export const MuteBody = z
 export const AddMembersBody = z.object({ userIds: z.array(id).min(1).max(MAX_GROUP_MEMBERS) });
 export const RoleBody = z.object({ role: Role });
 export const MAX_TITLE_LENGTH = 100;
-/** PATCH /conversations/:id (contract v2): a group's new title, 1 to 100 characters after trimming. */
-export const RenameConversationBody = z.object({
-	title: nameText("title", MAX_TITLE_LENGTH),
-});
+/**
+ * PATCH /conversations/:id (contract v2): a group's new title, 1 to 100 characters after trimming;
+ * and (issue 23.5) whether only admins may send. At least one of the two.
+ */
+export const RenameConversationBody = z
+	.object({
+		title: nameText("title", MAX_TITLE_LENGTH).optional(),
+		onlyAdminsSend: z.boolean().optional(),
+	})
+	.refine((b) => b.title !== undefined || b.onlyAdminsSend !== undefined, {
+		message: "give title, onlyAdminsSend or both",
+		path: ["title"],
+	});
 export type RenameConversationBody = z.infer<typeof RenameConversationBody>;
 export const UploadBody = z.object({
 	contentType: z.string().min(1).max(100),
@@ -488,7 +501,8 @@ export const ServerFrame = z.discriminatedUnion("type", [
 	z.object({
 		type: z.literal("error"),
 		ref: z.string().optional(),
-		error: z.object({ code: z.string(), message: z.string() }),
+		// `details` (an addition, issue 23.5): the REST envelope's details, e.g. `{ reason: "only_admins_send" }`.
+		error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 	}),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
@@ -634,3 +648,43 @@ export const MessagesToRoomsResult = z.object({
 	next: z.string().nullable(),
 	dropped: z.boolean(),
 });
+
+// ---------- invite links (issue 23.5, an addition) ----------
+/** Live (not revoked, expired or used up) invite links a group may hold at once. */
+export const MAX_LIVE_INVITES = 20;
+/** Longest an invite link may be set to last: a year (leave `expiresAt` out for no end). */
+export const INVITE_MAX_MS = 366 * 24 * 60 * 60 * 1000;
+/** POST /conversations/:id/invites: when it stops working (optional) and how many joins it allows (optional; 1: single-use). */
+export const CreateInviteBody = z
+	.object({
+		expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+		maxUses: z.number().int().min(1).max(MAX_GROUP_MEMBERS).nullable().optional(),
+	})
+	.default({});
+export type CreateInviteBody = z.infer<typeof CreateInviteBody>;
+/** An invite link as its group's admins list it; `token` only in the answer that created it (the link is `<app origin>/join/<token>`). */
+export const Invite = z.object({
+	id: z.string(),
+	conversationId: z.string(),
+	createdBy: z.string(),
+	createdAt: z.string(),
+	expiresAt: z.string().nullable(),
+	maxUses: z.number().int().nullable(),
+	uses: z.number().int(),
+	token: z.string().optional(),
+});
+export type Invite = z.infer<typeof Invite>;
+export const InviteResult = z.object({ invite: Invite });
+export const InviteList = z.object({ invites: z.array(Invite) });
+/** GET /invites/:token: what anyone signed in may see before joining (no member list). */
+export const InvitePreview = z.object({
+	title: z.string().nullable(),
+	memberCount: z.number().int(),
+	expiresAt: z.string().nullable(),
+	/** The caller is already a member (joining answers the conversation at once). */
+	member: z.boolean(),
+});
+export const InvitePreviewResult = z.object({ invite: InvitePreview });
+/** An invite link's token: 43 base64url characters; anything else is simply not found. */
+export const InviteTokenParams = z.object({ token: PathId });
+export const InviteParams = z.object({ id: PathId, inviteId: PathId });

@@ -24,6 +24,10 @@ function sentence(system: SystemEvent, name: Namer, isReader: (id: string) => bo
 			return `${actor} renamed the group to “${system.title ?? ""}”`;
 		case "pinned":
 			return `${actor} pinned a message`;
+		case "only_admins_send":
+			return system.onlyAdminsSend
+				? `${actor} allowed only admins to send messages`
+				: `${actor} allowed everyone to send messages`;
 		case "role_changed":
 			return system.role === "admin"
 				? `${targetAsSubject} ${is} now an admin`

@@ -15,6 +15,9 @@ import {
 	BlockResult,
 	ConversationPage,
 	ConversationResult,
+	InviteList,
+	InvitePreviewResult,
+	InviteResult,
 	MessagePage,
 	MessageResult,
 	MuteResult,
@@ -190,6 +193,9 @@ export const api = {
 		),
 	renameConversation: (id: string, title: string) =>
 		call(() => conversation.$patch({ param: { id: enc(id) }, json: { title } }), ConversationResult),
+	/** Issue 23.5: an announcement group (only admins send) or not. */
+	setOnlyAdminsSend: (id: string, onlyAdminsSend: boolean) =>
+		call(() => conversation.$patch({ param: { id: enc(id) }, json: { onlyAdminsSend } }), ConversationResult),
 	addMembers: (id: string, userIds: string[]) =>
 		call(() => conversation.members.$post({ param: { id: enc(id) }, json: { userIds } }), ConversationResult),
 	removeMember: (id: string, userId: string) =>
@@ -202,6 +208,16 @@ export const api = {
 	leave: (id: string) => call(() => conversation.leave.$post({ param: { id: enc(id) } })),
 	createUpload: (contentType: string, size: number) =>
 		call(() => v1.uploads.$post({ json: { contentType, size } }), UploadTarget),
+	// Invite links (issue 23.5).
+	createInvite: (id: string, body: { expiresAt?: string; maxUses?: number }) =>
+		call(() => conversation.invites.$post({ param: { id: enc(id) }, json: body }), InviteResult),
+	listInvites: (id: string) => call(() => conversation.invites.$get({ param: { id: enc(id) } }), InviteList),
+	revokeInvite: (id: string, inviteId: string) =>
+		call(() => conversation.invites[":inviteId"].$delete({ param: { id: enc(id), inviteId: enc(inviteId) } })),
+	previewInvite: (token: string) =>
+		call(() => v1.invites[":token"].$get({ param: { token: enc(token) } }), InvitePreviewResult),
+	joinInvite: (token: string) =>
+		call(() => v1.invites[":token"].join.$post({ param: { token: enc(token) } }), ConversationResult),
 };
 
 /**

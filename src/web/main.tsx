@@ -7,6 +7,10 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./components/App";
 import { registerServiceWorker } from "./pwa/register";
+import { applyTheme, loadTheme } from "./theme";
+
+// Before the first render, so the page never paints in the other theme (issue 23.7).
+applyTheme(loadTheme());
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");

@@ -12,6 +12,7 @@ import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { blockRoutes } from "./routes/blocks";
 import { conversationRoutes } from "./routes/conversations";
+import { inviteRoutes } from "./routes/invites";
 import { mediaRoutes } from "./routes/media";
 import { messageRoutes } from "./routes/messages";
 import { messagesToRoomsRoutes } from "./routes/messagesToRooms";
@@ -35,6 +36,7 @@ const api = openApiRouter<{ Bindings: AppEnv }>()
 	.route("/", authRoutes)
 	.route("/", realtimeRoutes)
 	.route("/", conversationRoutes)
+	.route("/", inviteRoutes)
 	.route("/", messageRoutes)
 	.route("/", pinRoutes)
 	.route("/", uploadRoutes)

@@ -78,6 +78,12 @@ const COMPONENTS: Record<string, z.ZodType> = {
 	VoteResult: wire.VoteResult,
 	Pin: wire.Pin,
 	PinList: wire.PinList,
+	CreateInviteBody: wire.CreateInviteBody,
+	Invite: wire.Invite,
+	InviteResult: wire.InviteResult,
+	InviteList: wire.InviteList,
+	InvitePreview: wire.InvitePreview,
+	InvitePreviewResult: wire.InvitePreviewResult,
 };
 for (const [name, schema] of Object.entries(COMPONENTS)) {
 	if (!zodToOpenAPIRegistry.has(schema)) zodToOpenAPIRegistry.add(schema, { _internal: { refId: name } });

@@ -264,7 +264,9 @@ export async function checkSecurityHeaders(origin) {
  * viewport; `options.contextOptions` (e.g. touch) and `options.setup(context)` run before the first page.
  */
 export async function openAs(browser, origin, account, viewport = { width: 1280, height: 800 }, options = {}) {
-	const context = await browser.newContext({ viewport, baseURL: origin, ...options.contextOptions });
+	// E2E_COLOR_SCHEME=dark runs every scenario on a dark system (issue 23.7: axe clean in both).
+	const colorScheme = process.env.E2E_COLOR_SCHEME === "dark" ? { colorScheme: "dark" } : {};
+	const context = await browser.newContext({ viewport, baseURL: origin, ...colorScheme, ...options.contextOptions });
 	const who = account?.user.displayName ?? "anon";
 	await watchCsp(context, who);
 	await options.setup?.(context);

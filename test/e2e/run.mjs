@@ -1,16 +1,18 @@
 // Browser tests: `npm run test:e2e` (E2E_SKIP_BUILD=1 reuses dist/web, E2E_ONLY picks scenarios,
-// E2E_TRACE=1 logs each page's API calls and socket frames). Builds the UI, starts the real app under wrangler dev with a
+// E2E_TRACE=1 logs each page's API calls and socket frames, E2E_COLOR_SCHEME=dark runs them on a dark system). Builds the UI, starts the real app under wrangler dev with a
 // fresh database, runs the scenarios in headless Chromium, always stops wrangler, and ends
 // with "N passed, M failed".
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { featureScenarios } from "./feature-scenarios.mjs";
 import { apiClient, buildWeb, checkSecurityHeaders, cspViolations, launchBrowser, ROOT, startApp } from "./harness.mjs";
+import { inviteScenarios } from "./invite-scenarios.mjs";
 import { pinScenarios } from "./pin-scenarios.mjs";
 import { pollScenarios } from "./poll-scenarios.mjs";
 import { pwaScenarios } from "./pwa-scenarios.mjs";
 import { scenarios } from "./scenarios.mjs";
 import { splitScenarios } from "./split-scenarios.mjs";
+import { themeScenarios } from "./theme-scenarios.mjs";
 import { trustScenarios } from "./trust-scenarios.mjs";
 import { writingScenarios } from "./writing-scenarios.mjs";
 
@@ -46,6 +48,8 @@ async function main() {
 		...writingScenarios,
 		...pollScenarios,
 		...pinScenarios,
+		...inviteScenarios,
+		...themeScenarios,
 	]) {
 		if (only && !only.some((part) => scenario.name.includes(part))) continue;
 		const started = Date.now();

@@ -49,7 +49,9 @@ CREATE TABLE IF NOT EXISTS meta (
   last_seq INTEGER NOT NULL,
   origin TEXT NOT NULL DEFAULT '',
   -- the list's last-message snapshot as D1 has it (issue 21), to write it only when it changes
-  d1_last_message TEXT
+  d1_last_message TEXT,
+  -- issue 23.5: only admins may send (checked on the send path from memory)
+  only_admins_send INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS members (
   user_id TEXT PRIMARY KEY,
@@ -110,6 +112,8 @@ const D1_FIGURE_COLUMNS = [
 	["meta", "d1_last_message"],
 	["members", "d1_figures"],
 ] as const;
+/** Columns added by issue 23.5, with their SQL type; rooms created before gain them on load. */
+const ANNOUNCEMENT_COLUMNS = [["meta", "only_admins_send", "INTEGER NOT NULL DEFAULT 0"]] as const;
 
 /** What a flush writes of one member besides watermarks: `participants` columns (issue 21). */
 export interface Figures {
@@ -138,6 +142,8 @@ export type Meta = {
 	last_activity_at: string;
 	last_seq: number;
 	origin: string;
+	/** Issue 23.5: 1 while only admins may send. */
+	only_admins_send: number;
 };
 
 /** Members further behind than this get their badges from a query of their own. */
@@ -300,9 +306,12 @@ export class RoomLog {
 		const have = columnsOf("messages");
 		const missing = [...V2_MESSAGE_COLUMNS, ...ISSUE23_MESSAGE_COLUMNS].filter((c) => !have.has(c));
 		const missingFigures = D1_FIGURE_COLUMNS.filter(([table, column]) => !columnsOf(table).has(column));
+		const missingAnnouncement = ANNOUNCEMENT_COLUMNS.filter(([table, column]) => !columnsOf(table).has(column));
 		this.storage.transactionSync(() => {
 			for (const column of missing) this.sql.exec(`ALTER TABLE messages ADD COLUMN ${column} TEXT`);
 			for (const [table, column] of missingFigures) this.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} TEXT`);
+			for (const [table, column, type] of missingAnnouncement)
+				this.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
 			ensureSearchIndex(this.sql);
 			this.sql.exec(POLL_SCHEMA);
 			this.sql.exec(PIN_SCHEMA);
@@ -322,7 +331,7 @@ export class RoomLog {
 			for (const statement of SEARCH_SCHEMA) this.sql.exec(statement);
 			const lastSeq = data.messages.reduce((max, m) => Math.max(max, m.seq), 0);
 			this.sql.exec(
-				"INSERT INTO meta (id, conversation_id, type, title, created_at, last_activity_at, last_seq, origin) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+				"INSERT INTO meta (id, conversation_id, type, title, created_at, last_activity_at, last_seq, origin, only_admins_send) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
 				data.meta.conversation_id,
 				data.meta.type,
 				data.meta.title,
@@ -330,6 +339,7 @@ export class RoomLog {
 				data.meta.last_activity_at,
 				lastSeq,
 				origin,
+				data.meta.only_admins_send ? 1 : 0,
 			);
 			for (const m of data.members) {
 				this.sql.exec(
@@ -385,6 +395,12 @@ export class RoomLog {
 	setTitle(title: string) {
 		this.metaRow = undefined;
 		this.sql.exec("UPDATE meta SET title = ? WHERE id = 1", title);
+	}
+
+	/** Issue 23.5: only admins may send (the room writes D1's `conversations.only_admins_send` itself, before this). */
+	setOnlyAdminsSend(on: boolean) {
+		this.metaRow = undefined;
+		this.sql.exec("UPDATE meta SET only_admins_send = ? WHERE id = 1", on ? 1 : 0);
 	}
 
 	setOrigin(origin: string) {

@@ -1,7 +1,8 @@
 // Member changes in a group (add, remove, role, leave, rename) and the conversation's creation:
 // they run one at a time, check the actor against membership freshly read from D1 (rules in
 // room/members.ts), write D1's participants first and take seqs for their system messages.
-import { listParticipants, setConversationTitle } from "../../server/db/conversations";
+import { listParticipants, setConversationTitle, setOnlyAdminsSend } from "../../server/db/conversations";
+import { returnInviteUse, takeInviteUse } from "../../server/db/invites";
 import { deleteMember, insertMembers, updateRole } from "../../server/db/participants";
 import { displayNames, unknownUserIds } from "../../server/db/users";
 import type { Participant, Role, ServerEvent, SystemEvent } from "../../shared/schemas";
@@ -84,6 +85,31 @@ export function rename(room: RoomCore, actorId: string, title: string, origin: s
 	});
 }
 
+/**
+ * An announcement group (issue 23.5, admins only): while on, only admins may send. D1's
+ * `conversations.only_admins_send`, the log's meta (which the send path reads from memory), a
+ * system message, and every online member's conversation view after the next flush. The same
+ * setting again changes nothing. Answers once D1 has it.
+ */
+export function onlyAdminsSend(room: RoomCore, actorId: string, on: boolean, origin: string) {
+	return oneMemberChangeAtATime(room, async (): Promise<RoomResult<{ changed: boolean }>> => {
+		const group = await groupFor(room, actorId, true, origin);
+		if (!group.ok) return group;
+		if (Boolean(group.value.meta.only_admins_send) === on) return ok({ changed: false });
+		await setOnlyAdminsSend(room.env, room.conversationId, on);
+		room.roomLog.setOnlyAdminsSend(on);
+		await recordSystems(
+			room,
+			actorId,
+			[{ event: "only_admins_send", actorId, targetId: actorId, onlyAdminsSend: on }],
+			origin,
+		);
+		notifyMembers(room, []);
+		await room.visibleToRest(true);
+		return ok({ changed: true });
+	});
+}
+
 /** Mute and other per-user changes made in D1: the room's copy follows, the user's devices refresh. */
 export async function conversationChangedFor(
 	room: RoomCore,
@@ -138,6 +164,43 @@ export function addMembers(room: RoomCore, actorId: string, userIds: string[], o
 		}
 		await room.visibleToRest(true);
 		return ok(null);
+	});
+}
+
+/**
+ * Joining a group by an invite link (issue 23.5): the same path as an admin adding someone (D1's
+ * participants first, a "… joined" line, `member:added`), with the link's use taken in D1 in the
+ * statement that checks it is still live, so a single-use link lets one person in however many
+ * try at once. Already a member: nothing changes and no use is taken. Answers once D1 has it.
+ */
+export function joinByInvite(room: RoomCore, userId: string, inviteId: string, origin: string) {
+	return oneMemberChangeAtATime(room, async (): Promise<RoomResult<{ joined: boolean }>> => {
+		const meta = await load(room, origin);
+		if (meta?.type !== "group") return fail(404, "invite link not found");
+		await syncMembers(room);
+		const members: MemberInfo[] = room.roomLog
+			.members()
+			.map((m) => ({ userId: m.user_id, role: m.role, joinedAt: m.joined_at }));
+		if (members.some((m) => m.userId === userId)) return ok({ joined: false });
+		const plan = planAdd(members, [userId]);
+		if (!plan.ok) return plan;
+		const now = new Date().toISOString();
+		if (!(await takeInviteUse(room.env.DB, inviteId, now))) {
+			return fail(404, "this invite link no longer works", { reason: "used_up" });
+		}
+		try {
+			await insertMembers(room.env.DB, room.conversationId, [userId], now);
+		} catch (error) {
+			await returnInviteUse(room.env.DB, inviteId);
+			throw error;
+		}
+		room.roomLog.addMember(userId, "member", now);
+		await recordSystems(room, userId, [{ event: "joined", actorId: userId, targetId: userId }], origin);
+		for (const participant of await participants(room, [userId])) {
+			announce(room, { type: "member:added", data: { conversationId: room.conversationId, participant } });
+		}
+		await room.visibleToRest(true);
+		return ok({ joined: true });
 	});
 }
 

@@ -38,6 +38,10 @@ export async function send(
 	}
 	const blocked = room.blocks.writeRefusal(meta.type, senderId);
 	if (blocked) return blocked;
+	// An announcement group (issue 23.5): the flag and the roles are in memory, no D1 read.
+	if (meta.only_admins_send && room.roomLog.member(senderId)?.role !== "admin") {
+		return fail(403, "only admins can send messages in this group", { reason: "only_admins_send" });
+	}
 	const invalid = checkReplyAndMentions(room, body);
 	if (invalid) return invalid;
 	if (opts.viaRest && rateLimitsOn(room.env)) {

@@ -60,6 +60,7 @@ export async function conversationViews(env: AppEnv, roomLog: RoomLog, userIds: 
 					unreadCount: counts.unread,
 					unreadMentionCount: counts.mentions,
 					...muteOf(member.muted),
+					onlyAdminsSend: Boolean(meta.only_admins_send),
 				},
 			},
 		});

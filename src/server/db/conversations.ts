@@ -29,12 +29,12 @@ import { conversations } from "./schema";
 function conversationSelect(pick: string, filter = "") {
 	return `
 WITH p AS (
-  SELECT c.id, c.type, c.title, c.created_at, c.last_activity_at, c.last_message, ${MUTED_NOW("p")} AS muted,
+  SELECT c.id, c.type, c.title, c.created_at, c.last_activity_at, c.last_message, c.only_admins_send, ${MUTED_NOW("p")} AS muted,
     CASE WHEN ${MUTED_NOW("p")} THEN p.muted_until END AS muted_until,
     p.unread_count, p.unread_mention_count, p.last_visible
   FROM participants p JOIN conversations c ON c.id = p.conversation_id
   WHERE p.user_id = ?1 ${filter} ${pick})
-SELECT id, type, title, created_at, last_activity_at, muted, muted_until, unread_count, unread_mention_count,
+SELECT id, type, title, created_at, last_activity_at, only_admins_send, muted, muted_until, unread_count, unread_mention_count,
   CASE WHEN last_visible IS NULL THEN last_message WHEN last_visible = 'none' THEN NULL ELSE last_visible END AS last_message
 FROM p
 ORDER BY last_activity_at DESC, id DESC`;
@@ -211,6 +211,15 @@ export async function setConversationTitle(env: AppEnv, conversationId: string, 
 	await orm(env).update(conversations).set({ title }).where(eq(conversations.id, conversationId)).run();
 }
 
+/** Issue 23.5: whether only the group's admins may send (the room keeps its own copy). */
+export async function setOnlyAdminsSend(env: AppEnv, conversationId: string, on: boolean): Promise<void> {
+	await orm(env)
+		.update(conversations)
+		.set({ onlyAdminsSend: on ? 1 : 0 })
+		.where(eq(conversations.id, conversationId))
+		.run();
+}
+
 /**
  * Moves the conversation's last seq and activity forward only (the outbox may replay), and
  * sets the list's last-message snapshot (JSON of a `MessageSnapshot`, or null) as the room has
@@ -242,6 +251,8 @@ export interface ConversationImport {
 		title: string | null;
 		created_at: string;
 		last_activity_at: string;
+		/** Issue 23.5 (0 or 1). */
+		only_admins_send?: number;
 	};
 	members: MemberRecord[];
 	messages: MessageRecord[];
@@ -257,7 +268,7 @@ export async function readConversationForImport(db: D1Database, id: string): Pro
 	const [conversation, members, legacy] = await db.batch<Record<string, unknown>>([
 		db
 			.prepare(
-				"SELECT id AS conversation_id, type, title, created_at, last_activity_at FROM conversations WHERE id = ?",
+				"SELECT id AS conversation_id, type, title, created_at, last_activity_at, only_admins_send FROM conversations WHERE id = ?",
 			)
 			.bind(id),
 		membersStatement(db, id),

@@ -27,6 +27,8 @@ export const conversations = sqliteTable("conversations", {
 	lastSeq: integer("last_seq").notNull().default(0),
 	/** The list's last-message snapshot, written by the room (migration 0007). */
 	lastMessage: text("last_message"),
+	/** Issue 23.5: only admins may send (migration 0009). */
+	onlyAdminsSend: integer("only_admins_send").notNull().default(0),
 });
 
 export const participants = sqliteTable(
@@ -171,6 +173,19 @@ export const reports = sqliteTable("reports", {
 		.default("open"),
 	createdAt: text("created_at").notNull(),
 	closedAt: text("closed_at"),
+});
+
+/** Invite links to a group (issue 23.5, migration 0009); only the token's SHA-256 is stored. */
+export const conversationInvites = sqliteTable("conversation_invites", {
+	id: text("id").primaryKey(),
+	conversationId: text("conversation_id").notNull(),
+	tokenHash: text("token_hash").notNull(),
+	createdBy: text("created_by").notNull(),
+	createdAt: text("created_at").notNull(),
+	expiresAt: text("expires_at"),
+	maxUses: integer("max_uses"),
+	uses: integer("uses").notNull().default(0),
+	revokedAt: text("revoked_at"),
 });
 
 export type UserRow = typeof users.$inferSelect;

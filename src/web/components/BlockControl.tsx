@@ -100,13 +100,21 @@ interface ReplyGateProps {
 	otherUser: User | undefined;
 	/** The composer, shown when nothing stands in the way. */
 	children: ReactNode;
+	/** An announcement group where I am not an admin (issue 23.5). */
+	adminsOnly?: boolean;
 }
 
 /** Instead of the composer: why I can't write here, with Unblock when it is my own block. */
-export function ReplyGate({ conversationId, otherUser, children }: ReplyGateProps) {
+export function ReplyGate({ conversationId, otherUser, children, adminsOnly = false }: ReplyGateProps) {
 	const blockedUser = useChat((s) => (otherUser ? s.blocks.users[otherUser.id] : undefined));
 	const refused = useChat((s) => conversationId in s.blocks.refused);
 	if (blockedUser) return <BlockedNotice user={otherUser ?? blockedUser} />;
+	if (adminsOnly)
+		return (
+			<div className={styles["reply-notice"]} data-testid="reply-notice" role="status">
+				<p>Only admins can send messages. You can still read and react.</p>
+			</div>
+		);
 	if (refused)
 		return (
 			<div className={styles["reply-notice"]} data-testid="reply-notice" role="status">

@@ -3,7 +3,8 @@
 import { useCallback, useEffect, useState } from "react";
 import { useDelayedConnection } from "../hooks/useDelayedConnection";
 import { useOpenConversationId } from "../hooks/useOpenConversationId";
-import { installLayerKeys } from "../layers";
+import { joinTokenFromPath } from "../invites";
+import { installLayerKeys, layers } from "../layers";
 import { backToList, CHAT_HASH, markChatsOpenedFromList, navigateToConversation } from "../navigation";
 import { useChat, useChatStore } from "../store/context";
 import { mutedNow } from "../store/conversations";
@@ -12,6 +13,7 @@ import styles from "./ChatApp.module.css";
 import { ChatView } from "./ChatView";
 import { ConversationList } from "./ConversationList";
 import { EmptyState } from "./EmptyState";
+import { JoinInviteDialog } from "./JoinInviteDialog";
 import { NewMessageDialog } from "./NewMessageDialog";
 import { Toast } from "./Toast";
 
@@ -21,6 +23,13 @@ export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
 	const connection = useDelayedConnection();
 	const conversations = useChat((s) => s.conversations);
 	const [composing, setComposing] = useState(false);
+	// An invite link (/join/<token>, issue 23.5) opened this page, maybe before signing in.
+	const [joinToken, setJoinToken] = useState(() => joinTokenFromPath(window.location.pathname));
+	const closeJoin = useCallback(() => {
+		setJoinToken(null);
+		// After the dialog's history entry is gone, so going back does not bring the path back.
+		layers.navigate(() => window.history.replaceState(window.history.state, "", `/${window.location.hash}`));
+	}, []);
 
 	useEffect(() => {
 		if (!openId) return;
@@ -82,6 +91,7 @@ export function ChatApp({ onSignOut }: { onSignOut: () => void }) {
 				</main>
 			</div>
 			<Toast />
+			{joinToken ? <JoinInviteDialog token={joinToken} onClose={closeJoin} /> : null}
 			{composing ? (
 				<NewMessageDialog
 					onClose={closeComposer}

@@ -3,7 +3,7 @@ import { lastSeen } from "../format";
 import { useNow } from "../hooks/useNow";
 import { backToList } from "../navigation";
 import { useChat } from "../store/context";
-import { mutedNow } from "../store/conversations";
+import { mutedNow, sendingLockedForMe } from "../store/conversations";
 import { conversationTitle, otherParticipant } from "../store/messages";
 import { Avatar } from "./Avatar";
 import { ReplyGate } from "./BlockControl";
@@ -96,7 +96,11 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 			<PinnedBar conversation={conversation} />
 			<MessageList conversation={conversation} />
 			<TypingIndicator conversationId={conversationId} />
-			<ReplyGate conversationId={conversationId} otherUser={otherUser}>
+			<ReplyGate
+				conversationId={conversationId}
+				otherUser={otherUser}
+				adminsOnly={sendingLockedForMe(conversation, participants, me.id)}
+			>
 				<Composer conversationId={conversationId} />
 			</ReplyGate>
 			{searchOpen ? <SearchDialog conversationId={conversationId} onClose={() => setSearchOpen(false)} /> : null}

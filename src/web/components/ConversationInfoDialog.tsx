@@ -17,6 +17,7 @@ import { ConfirmDialog } from "./ConfirmDialog";
 import styles from "./ConversationInfoDialog.module.css";
 import { Dialog, DialogActions } from "./Dialog";
 import { Field, FormError, LengthHint, TextInput } from "./Field";
+import { InviteLinks } from "./InviteLinks";
 import { PeopleSearch } from "./PeopleSearch";
 import { PersonText } from "./PersonText";
 
@@ -90,6 +91,19 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 				conversation={conversation}
 				onChange={(muted, until) => act(() => store.setMuted(conversation.id, muted, until), "other")}
 			/>
+			{isGroup && amAdmin ? (
+				<AdminsOnlyControl
+					on={conversation.onlyAdminsSend === true}
+					onChange={(on) =>
+						act(async () => {
+							await store.setOnlyAdminsSend(conversation.id, on);
+							store.announce(on ? "Only admins can send messages now" : "Everyone can send messages now");
+						}, "other")
+					}
+				/>
+			) : isGroup && conversation.onlyAdminsSend ? (
+				<p className="muted small">Only admins can send messages in this group.</p>
+			) : null}
 			{error ? <FormError>{error}</FormError> : null}
 			<section aria-labelledby="members-heading">
 				<div className={styles["section-head"]}>
@@ -147,6 +161,7 @@ export function ConversationInfoDialog({ conversation, onClose }: { conversation
 					<p className="muted small">Up to {MAX_GROUP_MEMBERS} members. A group always keeps at least one admin.</p>
 				) : null}
 			</section>
+			{isGroup && amAdmin ? <InviteLinks conversationId={conversation.id} /> : null}
 			{!isGroup && otherUser ? <BlockButton user={otherUser} /> : null}
 			{isGroup ? (
 				<DialogActions>
@@ -416,6 +431,31 @@ function MuteControl({
 					{mutedText(conversation.mutedUntil, now)}
 				</span>
 			) : null}
+		</div>
+	);
+}
+
+/**
+ * "Only admins can send messages" (issue 23.5), for a group's admins: the switch moves at once
+ * and follows the server's answer (or goes back when the change failed).
+ */
+function AdminsOnlyControl({ on, onChange }: { on: boolean; onChange: (on: boolean) => Promise<void> }) {
+	const [pending, setPending] = useState<boolean | null>(null);
+	return (
+		<div className={styles.toggle}>
+			<label className={styles["admins-only"]}>
+				<input
+					type="checkbox"
+					checked={pending ?? on}
+					disabled={pending !== null}
+					onChange={(e) => {
+						const next = e.target.checked;
+						setPending(next);
+						void onChange(next).finally(() => setPending(null));
+					}}
+				/>
+				Only admins can send messages
+			</label>
 		</div>
 	);
 }

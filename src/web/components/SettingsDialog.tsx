@@ -14,6 +14,7 @@ import {
 } from "../pwa/push";
 import { blockedPeople } from "../store/blocks";
 import { useChat, useChatStore } from "../store/context";
+import { chooseTheme, loadTheme, THEME_CHOICES, type ThemeChoice } from "../theme";
 import { Avatar } from "./Avatar";
 import { useBlocking } from "./BlockControl";
 import { Button, IconButton } from "./Button";
@@ -51,6 +52,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
 	return (
 		<Dialog title="Settings" onClose={onClose} className={styles.settings}>
 			<NotificationsSetting />
+			<ThemeSetting />
 			<BlockedPeople loadFailed={loadFailed} />
 			<ChangePassword />
 		</Dialog>
@@ -278,6 +280,39 @@ function ChangePassword() {
 					Change password…
 				</Button>
 			)}
+		</section>
+	);
+}
+
+/** Appearance (issue 23.7): System, Light or Dark, kept on this device. */
+function ThemeSetting() {
+	const [choice, setChoice] = useState<ThemeChoice>(() => loadTheme());
+	const id = useId();
+	return (
+		<section className={styles.section} aria-labelledby={`${id}-h`}>
+			<h3 id={`${id}-h`}>Appearance</h3>
+			<div className={styles.switch}>
+				<label htmlFor={`${id}-theme`} className={styles["switch-text"]}>
+					<span>Theme</span>
+					<span className="small muted">System follows your device's light or dark setting.</span>
+				</label>
+				<select
+					id={`${id}-theme`}
+					className={styles["theme-select"]}
+					value={choice}
+					onChange={(e) => {
+						const next = e.target.value as ThemeChoice;
+						setChoice(next);
+						chooseTheme(next);
+					}}
+				>
+					{THEME_CHOICES.map((c) => (
+						<option key={c.value} value={c.value}>
+							{c.label}
+						</option>
+					))}
+				</select>
+			</div>
 		</section>
 	);
 }

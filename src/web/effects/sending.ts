@@ -17,6 +17,8 @@ import { errorText, type Store } from "./store";
 
 /** What the blocked side sees, as the rules say it (issue 22.5): no sending here; the history stays readable. */
 export const REFUSED_TEXT = "You can't send messages in this chat. You can still read its history.";
+/** An announcement group refused the send (issue 23.5): the chat shows its own notice instead of the composer. */
+export const ADMINS_ONLY_TEXT = "Only admins can send messages in this group.";
 
 /** Contract v2: what a send may carry besides its text or image. */
 export type SendExtras = Pick<PendingMessage, "replyToId" | "mentions">;
@@ -192,6 +194,10 @@ export class Sending {
 			this.backoff.set(conversationId, b);
 			return;
 		}
+		if (kind === "refused" && adminsOnly(error)) {
+			this.update(conversationId, clientId, { status: "failed", error: ADMINS_ONLY_TEXT });
+			return;
+		}
 		if (kind === "refused") {
 			this.update(conversationId, clientId, { status: "failed", error: REFUSED_TEXT });
 			this.store.dispatch({ type: "conversation/replyRefused", id: conversationId, refused: true });
@@ -199,4 +205,12 @@ export class Sending {
 		}
 		this.update(conversationId, clientId, { status: "failed", error: errorText(error) });
 	}
+}
+
+/** A 403 whose reason is the group's "only admins can send" (issue 23.5), not a block. */
+function adminsOnly(error: unknown): boolean {
+	const details = error instanceof ApiError ? error.details : undefined;
+	return (
+		typeof details === "object" && details !== null && "reason" in details && details.reason === "only_admins_send"
+	);
 }

@@ -644,10 +644,22 @@ export class ChatStore implements Store {
 		this.upsertConversation(conversation);
 	}
 
+	async setOnlyAdminsSend(id: string, on: boolean): Promise<void> {
+		const { conversation } = await api.setOnlyAdminsSend(id, on);
+		this.upsertConversation(conversation);
+	}
+
 	async addMembers(id: string, userIds: string[]): Promise<void> {
 		const { conversation } = await api.addMembers(id, userIds);
 		this.upsertConversation(conversation);
 		if (!conversation.participants) await this.loadDetails(id, true);
+	}
+
+	/** Joins a group by its invite link (issue 23.5); answers the conversation's id. */
+	async joinInvite(token: string): Promise<string> {
+		const { conversation } = await api.joinInvite(token);
+		this.upsertConversation(conversation);
+		return conversation.id;
 	}
 
 	async removeMember(id: string, userId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { conversations, mutedNow, muteEndFor } from "./conversations";
+import { conversations, mutedNow, muteEndFor, sendingLockedForMe } from "./conversations";
 import { conversation, message, participant } from "./fixtures";
 
 const at = (s: number) => `2026-01-01T00:00:${String(s).padStart(2, "0")}.000Z`;
@@ -162,5 +162,21 @@ describe("mute for a while (issue 22.20)", () => {
 			mutedUntil: "2026-03-02T18:00:00.000Z",
 		});
 		expect(unmuted[0]).toMatchObject({ muted: false, mutedUntil: null });
+	});
+});
+
+describe("an announcement group's composer (issue 23.5)", () => {
+	const members = [
+		{ user: { id: "admin" }, role: "admin" },
+		{ user: { id: "student" }, role: "member" },
+	];
+	const group = { type: "group" as const, onlyAdminsSend: true };
+	it("is locked for members, open for admins, and open when the flag is off or the chat is direct", () => {
+		expect(sendingLockedForMe(group, members, "student")).toBe(true);
+		expect(sendingLockedForMe(group, members, "admin")).toBe(false);
+		expect(sendingLockedForMe({ ...group, onlyAdminsSend: false }, members, "student")).toBe(false);
+		expect(sendingLockedForMe({ type: "direct", onlyAdminsSend: true }, members, "student")).toBe(false);
+		// Participants not loaded yet: the server still refuses, the composer is not hidden on a guess.
+		expect(sendingLockedForMe(group, undefined, "student")).toBe(false);
 	});
 });

@@ -148,3 +148,16 @@ export function muteEndFor(choice: MuteChoice, now = Date.now()): string | null 
 	const found = MUTE_CHOICES.find((c) => c.value === choice);
 	return found?.ms ? new Date(now + found.ms).toISOString() : null;
 }
+
+/**
+ * An announcement group (issue 23.5) where I am not an admin: the chat shows a notice instead
+ * of the composer. Unknown participants (still loading) do not lock it; the server decides anyway.
+ */
+export function sendingLockedForMe(
+	c: Pick<Conversation, "type" | "onlyAdminsSend">,
+	participants: readonly { user: { id: string }; role: string }[] | undefined,
+	meId: string,
+): boolean {
+	if (c.type !== "group" || !c.onlyAdminsSend || !participants) return false;
+	return participants.find((p) => p.user.id === meId)?.role !== "admin";
+}

@@ -103,7 +103,8 @@ const rename = createRoute({
 	method: "patch",
 	path: "/conversations/{id}",
 	tags: ["groups"],
-	summary: "Rename a group (admin only; a system message records it; the same title again changes nothing)",
+	summary:
+		"Rename a group and/or set whether only admins send (admin only; a system message records each change; the same value again changes nothing)",
 	...authed,
 	request: { params: IdParams, body: jsonBody(RenameConversationBody) },
 	responses: { 200: json(ConversationResult), ...errors(400, 401, 403, 404, 409, 413) },
@@ -275,7 +276,8 @@ export const conversationRoutes = openApiRouter<Vars>()
 		const me = c.get("userId");
 		const origin = publicOrigin(c);
 		const room = await memberRoom(c.env, id, me);
-		unwrap(await room.rename(me, body.title, origin));
+		if (body.title !== undefined) unwrap(await room.rename(me, body.title, origin));
+		if (body.onlyAdminsSend !== undefined) unwrap(await room.onlyAdminsSend(me, body.onlyAdminsSend, origin));
 		return c.json({ conversation: await conversationOrNotFound(c.env, origin, id, me) }, 200);
 	})
 	.openapi(history, async (c) => {
