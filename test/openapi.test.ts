@@ -93,7 +93,7 @@ const INPUTS: Record<string, { body?: string; query?: string[] }> = {
 	"post /conversations/{id}/leave": {},
 	"post /uploads": { body: "UploadBody" },
 	"put /uploads/local/{key}": { body: "binary", query: ["exp", "sig"] },
-	"get /media/{key}": { query: ["exp", "sig"] },
+	"get /media/{key}": { query: ["exp", "sig", "name", "view"] },
 	"get /push/vapid-public-key": {},
 	"post /push/subscriptions": { body: "PushSubscriptionBody" },
 	"delete /push/subscriptions": { body: "PushUnsubscribeBody" },

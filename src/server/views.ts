@@ -1,5 +1,6 @@
 // Rows (snake_case, as D1 returns them) to the contract's objects.
 import {
+	type Attachment,
 	type Conversation,
 	type Message,
 	type Participant,
@@ -29,8 +30,9 @@ export type MessageRecord = {
 	seq: number;
 	sender_id: string;
 	client_id: string;
-	kind: "text" | "image" | "system";
+	kind: "text" | "image" | "system" | "file" | "voice";
 	text: string | null;
+	/** The media of an image, file or voice message (`image_refs` keeps it served while a live message uses it). */
 	image_key: string | null;
 	image_content_type: string | null;
 	image_size: number | null;
@@ -43,6 +45,10 @@ export type MessageRecord = {
 	mentions: string | null;
 	/** JSON array of `{ emoji, userIds }`, or null. */
 	reactions: string | null;
+	/** Issue 23: a file's or voice note's `{ name, durationMs? }` as JSON (room log only; older rows lack it). */
+	attachment?: string | null;
+	/** Issue 23: 1 when forwarded (room log only). */
+	forwarded?: number | null;
 };
 
 /** What a reply shows of the message it quotes, read when the reply is shown. */
@@ -58,6 +64,7 @@ export type MessageOut = Message & {
 	replyTo: ReplyTo | null;
 	mentions: string[];
 	reactions: Reaction[];
+	attachment: Attachment | null;
 };
 
 /** A message row's reactions; a message deleted for everyone has none. */
@@ -116,8 +123,13 @@ export interface ConversationRecord {
 	unread_mention_count: number;
 }
 
-export const MESSAGE_COLUMNS =
+/** The message columns D1's older `messages` table has (what a room imports). */
+export const LEGACY_MESSAGE_COLUMNS =
 	"id, conversation_id, seq, sender_id, client_id, kind, text, image_key, image_content_type, image_size, system, created_at, deleted_at, edited_at, reply_to_id, mentions, reactions";
+/** Columns the room log added for issue 23's files, voice notes and forwards. */
+export const ATTACHMENT_COLUMNS = "attachment, forwarded";
+/** A room log message row's columns. */
+export const MESSAGE_COLUMNS = `${LEGACY_MESSAGE_COLUMNS}, ${ATTACHMENT_COLUMNS}`;
 /** MESSAGE_COLUMNS one by one, for queries that prefix or alias each column. */
 export const MESSAGE_COLUMN_NAMES = MESSAGE_COLUMNS.split(", ");
 export const USER_COLUMNS = "id, email, display_name, avatar_url, online, last_seen_at";
@@ -158,6 +170,7 @@ export async function toMessage(
 					size: row.image_size ?? 0,
 				}
 			: null;
+	const attachment = deleted ? null : await toAttachment(env, origin, row);
 	return {
 		id: row.id,
 		conversationId: row.conversation_id,
@@ -174,6 +187,23 @@ export async function toMessage(
 		replyTo: row.reply_to_id ? toReplyTo(quoted.get(row.reply_to_id) ?? missingQuote(row.reply_to_id)) : null,
 		mentions: mentionsOf(row),
 		reactions: reactionsOf(row),
+		attachment,
+		...(row.forwarded ? { forwarded: true as const } : {}),
+	};
+}
+
+/** A file's or voice note's media, with a URL signed for its download name; null for other kinds. */
+async function toAttachment(env: AppEnv, origin: string, row: MessageRecord): Promise<Attachment | null> {
+	if ((row.kind !== "file" && row.kind !== "voice") || !row.image_key) return null;
+	const meta = row.attachment ? (JSON.parse(row.attachment) as { name: string; durationMs?: number }) : null;
+	const name = meta?.name ?? "download";
+	return {
+		key: row.image_key,
+		url: await signMediaUrl(env, origin, row.image_key, undefined, name),
+		name,
+		contentType: row.image_content_type ?? "application/octet-stream",
+		size: row.image_size ?? 0,
+		...(meta?.durationMs !== undefined ? { durationMs: meta.durationMs } : {}),
 	};
 }
 

@@ -5,6 +5,7 @@
 
 import type { ConversationImport } from "../../server/db/conversations";
 import {
+	LEGACY_MESSAGE_COLUMNS,
 	MESSAGE_COLUMNS,
 	type MemberRecord,
 	type MessageRecord,
@@ -58,6 +59,8 @@ CREATE TABLE IF NOT EXISTS messages (
   reply_to_id TEXT,
   mentions TEXT,
   reactions TEXT,
+  attachment TEXT,
+  forwarded INTEGER,
   version INTEGER NOT NULL DEFAULT 1,
   flushed_version INTEGER NOT NULL DEFAULT 0,
   UNIQUE (sender_id, client_id)
@@ -76,6 +79,11 @@ CREATE INDEX IF NOT EXISTS hidden_unflushed ON hidden (user_id) WHERE flushed = 
 
 /** Columns added to `messages` by contract v2; rooms created before it gain them on load. */
 const V2_MESSAGE_COLUMNS = ["edited_at", "reply_to_id", "mentions", "reactions"] as const;
+/** Columns added by issue 23 (files, voice notes, forwards); rooms created before gain them on load. */
+const ATTACHMENT_MESSAGE_COLUMNS = [
+	["attachment", "TEXT"],
+	["forwarded", "INTEGER"],
+] as const;
 /** Columns added by issue 21 (what D1 has of the list), by table; rooms created before gain them on load. */
 const D1_FIGURE_COLUMNS = [
 	["meta", "d1_last_message"],
@@ -148,10 +156,15 @@ export function countUnread(
 export interface NewMessage {
 	senderId: string;
 	clientId: string;
-	kind: "text" | "image" | "system";
+	kind: "text" | "image" | "system" | "file" | "voice";
 	text: string | null;
+	/** An image's, file's or voice note's upload. */
 	image: { key: string; contentType: string; size: number } | null;
 	system: SystemEvent | null;
+	/** Issue 23: a file's or voice note's name and length. */
+	attachment?: { name: string; durationMs?: number } | null;
+	/** Issue 23: forwarded from another chat. */
+	forwarded?: boolean;
 	/** Contract v2: the message this one replies to (checked to be of this conversation). */
 	replyToId?: string | null;
 	/** Contract v2: mentioned members, deduplicated. */
@@ -242,9 +255,12 @@ export class RoomLog {
 			);
 		const have = columnsOf("messages");
 		const missing = V2_MESSAGE_COLUMNS.filter((c) => !have.has(c));
+		const missingAttachment = ATTACHMENT_MESSAGE_COLUMNS.filter(([c]) => !have.has(c));
 		const missingFigures = D1_FIGURE_COLUMNS.filter(([table, column]) => !columnsOf(table).has(column));
 		this.storage.transactionSync(() => {
 			for (const column of missing) this.sql.exec(`ALTER TABLE messages ADD COLUMN ${column} TEXT`);
+			for (const [column, type] of missingAttachment)
+				this.sql.exec(`ALTER TABLE messages ADD COLUMN ${column} ${type}`);
 			for (const [table, column] of missingFigures) this.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} TEXT`);
 			ensureSearchIndex(this.sql);
 		});
@@ -283,7 +299,7 @@ export class RoomLog {
 			for (const m of data.messages) {
 				// Already in D1: flushed_version = version.
 				this.sql.exec(
-					`INSERT INTO messages (${MESSAGE_COLUMNS}, version, flushed_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1)`,
+					`INSERT INTO messages (${LEGACY_MESSAGE_COLUMNS}, version, flushed_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1)`,
 					m.id,
 					m.conversation_id,
 					m.seq,
@@ -482,10 +498,12 @@ export class RoomLog {
 			reply_to_id: message.replyToId ?? null,
 			mentions: message.mentions?.length ? JSON.stringify(message.mentions) : null,
 			reactions: null,
+			attachment: message.attachment ? JSON.stringify(message.attachment) : null,
+			forwarded: message.forwarded ? 1 : null,
 		};
 		this.storage.transactionSync(() => {
 			this.sql.exec(
-				`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				record.id,
 				record.conversation_id,
 				record.seq,
@@ -503,6 +521,8 @@ export class RoomLog {
 				record.reply_to_id,
 				record.mentions,
 				record.reactions,
+				record.attachment,
+				record.forwarded,
 			);
 			this.sql.exec("UPDATE meta SET last_seq = ?, last_activity_at = ? WHERE id = 1", seq, now);
 		});

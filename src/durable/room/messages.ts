@@ -1,8 +1,10 @@
 // Messages: send (validated, sequenced, stored, broadcast; idempotent on sender and clientId),
 // edit within 15 minutes, delete for me or for everyone, and a member's history from the log.
+
+import { FILE_RULE, VOICE_RULE, voiceFileName } from "../../server/attachments";
 import { rateLimitsOn } from "../../server/config";
 import { imageUsedInD1 } from "../../server/db/messages";
-import { checkImageForMessage } from "../../server/images";
+import { checkImageForMessage, checkUploadForMessage } from "../../server/images";
 import { log } from "../../server/log";
 import { takeToken } from "../../server/tokenBucket";
 import { type MessageRecord, toMessage } from "../../server/views";
@@ -43,10 +45,21 @@ export async function send(
 			return fail(429, "sending too fast, slow down");
 	}
 	let image: NewMessage["image"] = null;
-	if (body.kind === "image") {
-		const check = await checkImageForMessage(room.env, body.imageKey, senderId);
+	let attachment: NewMessage["attachment"] = null;
+	if (body.kind === "image" || body.kind === "file" || body.kind === "voice") {
+		const key = body.kind === "image" ? body.imageKey : body.attachmentKey;
+		const check =
+			body.kind === "image"
+				? await checkImageForMessage(room.env, key, senderId)
+				: await checkUploadForMessage<string>(room.env, key, senderId, body.kind === "file" ? FILE_RULE : VOICE_RULE);
 		if (!check.ok) return fail(check.status, check.message);
-		image = { key: body.imageKey, contentType: check.contentType, size: check.size };
+		image = { key, contentType: check.contentType, size: check.size };
+		if (body.kind === "file") attachment = { name: body.name };
+		if (body.kind === "voice")
+			attachment = {
+				name: voiceFileName(check.contentType as Parameters<typeof voiceFileName>[0]),
+				durationMs: body.durationMs,
+			};
 		// The same clientId may have been stored, or the sender removed, while the image was checked.
 		const raced = room.roomLog.byClientId(senderId, body.clientId);
 		if (raced) return ok({ message: await messageOut(room, raced, origin), created: false });
@@ -57,8 +70,9 @@ export async function send(
 			senderId,
 			clientId: body.clientId,
 			kind: body.kind,
-			text: body.text ?? null,
+			text: "text" in body ? (body.text ?? null) : null,
 			image,
+			attachment,
 			system: null,
 			replyToId: body.replyToId ?? null,
 			mentions: [...new Set(body.mentions ?? [])],
