@@ -6,6 +6,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { featureScenarios } from "./feature-scenarios.mjs";
 import { apiClient, buildWeb, checkSecurityHeaders, cspViolations, launchBrowser, ROOT, startApp } from "./harness.mjs";
+import { mediaScenarios } from "./media-scenarios.mjs";
 import { pwaScenarios } from "./pwa-scenarios.mjs";
 import { scenarios } from "./scenarios.mjs";
 import { splitScenarios } from "./split-scenarios.mjs";
@@ -42,6 +43,7 @@ async function main() {
 		...splitScenarios,
 		...trustScenarios,
 		...writingScenarios,
+		...mediaScenarios,
 	]) {
 		if (only && !only.some((part) => scenario.name.includes(part))) continue;
 		const started = Date.now();

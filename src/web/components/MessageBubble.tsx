@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState } from "react";
+import { formatBytes, formatDuration, mediaLabel } from "../../shared/media";
 import type { Conversation, Message } from "../../shared/schemas";
 import { startEditing, useEditing } from "../editing";
 import { failureText } from "../effects/store";
@@ -9,6 +10,8 @@ import { useChat, useChatStore } from "../store/context";
 import { canEdit, receiptFor, systemText } from "../store/messages";
 import type { PendingMessage } from "../store/state";
 import { quoteOf } from "../store/threads";
+import { FileCard, VoicePlayer } from "./Attachment";
+import attachmentStyles from "./Attachment.module.css";
 import { Avatar } from "./Avatar";
 import { LinkButton } from "./Button";
 import { ConfirmDialog } from "./ConfirmDialog";
@@ -169,6 +172,10 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 								>
 									<img src={m.image.url} alt="" loading="lazy" data-testid="message-image" />
 								</button>
+							) : null}
+							{m.kind === "file" && m.attachment ? <FileCard attachment={m.attachment} /> : null}
+							{m.kind === "voice" && m.attachment ? (
+								<VoicePlayer attachment={m.attachment} from={mine ? "you" : senderName} />
 							) : null}
 							{m.text ? (
 								<p className={styles["message-text"]} data-testid="message-text">
@@ -567,13 +574,19 @@ function MessageActions({
  * "Actions for your message at 4:40 PM: “See you at…”": the time alone is not unique (two
  * messages in a minute read the same), so the start of the text, or "a photo", follows (issue 22.12).
  */
-export function actionsLabel(who: string, time: string, message: Pick<Message, "text" | "image">): string {
+export function actionsLabel(
+	who: string,
+	time: string,
+	message: Pick<Message, "text" | "image"> & Partial<Pick<Message, "kind" | "attachment">>,
+): string {
 	const words = message.text?.replace(/\s+/gu, " ").trim() ?? "";
 	const gist = words
 		? `“${[...words].length > 40 ? `${[...words].slice(0, 40).join("").trimEnd()}…` : words}”`
 		: message.image
 			? "a photo"
-			: "";
+			: message.kind === "file" || message.kind === "voice"
+				? (mediaLabel({ kind: message.kind, attachment: message.attachment }) ?? "")
+				: "";
 	return `Actions for ${who} at ${time}${gist ? `: ${gist}` : ""}`;
 }
 
@@ -608,6 +621,7 @@ export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 							) : null}
 						</span>
 					) : null}
+					{p.kind === "file" || p.kind === "voice" ? <PendingAttachment pending={p} /> : null}
 					{p.text ? (
 						<p className={styles["message-text"]} data-testid="message-text">
 							{p.text}
@@ -646,5 +660,33 @@ export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 				</div>
 			) : null}
 		</li>
+	);
+}
+
+/** Issue 23: a file or voice note on its way: what it is, the upload's progress and Cancel. */
+function PendingAttachment({ pending: p }: { pending: PendingMessage }) {
+	const store = useChatStore();
+	const label = p.kind === "file" ? `📎 ${p.fileName ?? "File"}` : `🎤 Voice note ${formatDuration(p.durationMs ?? 0)}`;
+	const inFlight = p.status === "uploading" || p.status === "waiting";
+	return (
+		<div data-testid="pending-attachment">
+			<bdi className={styles["message-text"]}>{label}</bdi>
+			{p.file ? <span className="small"> · {formatBytes(p.file.size)}</span> : null}
+			{inFlight ? (
+				<div className={attachmentStyles["pending-row"]}>
+					{p.status === "uploading" ? (
+						<progress max={1} value={p.progress ?? 0} aria-label={`Uploading ${label}`} data-testid="upload-progress" />
+					) : null}
+					<button
+						type="button"
+						className={attachmentStyles.cancel}
+						onClick={() => store.cancelUpload(p.conversationId, p.clientId)}
+						data-testid="upload-cancel"
+					>
+						Cancel
+					</button>
+				</div>
+			) : null}
+		</div>
 	);
 }

@@ -417,6 +417,23 @@ export class ChatStore implements Store {
 		return problem;
 	}
 
+	/** Issue 23: a document with an optional caption; returns an error to show, or null. */
+	sendFile(conversationId: string, file: File, caption: string, extra: SendExtras = {}): string | null {
+		const problem = this.sending.sendFile(conversationId, file, caption, extra);
+		if (!problem) this.cancelReply(conversationId);
+		return problem;
+	}
+
+	/** Issue 23: a recorded voice note and its length. */
+	sendVoice(conversationId: string, recording: Blob, durationMs: number): string | null {
+		return this.sending.sendVoice(conversationId, recording, durationMs);
+	}
+
+	/** Issue 23: stops an upload in flight and drops its message. */
+	cancelUpload(conversationId: string, clientId: string): void {
+		this.sending.cancel(conversationId, clientId);
+	}
+
 	retry(conversationId: string, clientId: string): void {
 		this.sending.retry(conversationId, clientId);
 	}
