@@ -70,6 +70,9 @@ const COMPONENTS: Record<string, z.ZodType> = {
 	SearchPage: wire.SearchPage,
 	MessagesToRoomsBody: wire.MessagesToRoomsBody,
 	MessagesToRoomsResult: wire.MessagesToRoomsResult,
+	Attachment: wire.Attachment,
+	ForwardBody: wire.ForwardBody,
+	ForwardResult: wire.ForwardResult,
 };
 for (const [name, schema] of Object.entries(COMPONENTS)) {
 	if (!zodToOpenAPIRegistry.has(schema)) zodToOpenAPIRegistry.add(schema, { _internal: { refId: name } });

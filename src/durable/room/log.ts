@@ -583,6 +583,11 @@ export class RoomLog {
 		);
 	}
 
+	/** Issue 23: `userId` deleted this message for themselves. */
+	hiddenFor(userId: string, seq: number): boolean {
+		return this.sql.exec("SELECT 1 FROM hidden WHERE user_id = ? AND seq = ?", userId, seq).toArray().length > 0;
+	}
+
 	/** Another live message of this conversation still shows the image. */
 	imageStillUsed(key: string): boolean {
 		return (
