@@ -15,6 +15,7 @@ import {
 	BlockResult,
 	ConversationPage,
 	ConversationResult,
+	ForwardResult,
 	MessagePage,
 	MessageResult,
 	MuteResult,
@@ -281,6 +282,12 @@ export const apiV2 = {
 		call(
 			() => message.report.$post({ param: { id: enc(messageId) }, json: { reason, ...(note ? { note } : {}) } }),
 			ReportResult,
+		),
+	/** Issue 23: the message to 1 to 5 of my chats; the same clientId again answers the same copies. */
+	forwardMessage: (messageId: string, conversationIds: string[], clientId: string) =>
+		call(
+			() => message.forward.$post({ param: { id: enc(messageId) }, json: { conversationIds, clientId } }),
+			ForwardResult,
 		),
 	updateProfile: (patch: { displayName?: string; avatarImageKey?: string | null }) =>
 		call(() => v1.me.$patch({ json: patch }), UserResult),

@@ -1,6 +1,18 @@
-// Issue 23: files and voice notes, at desktop (mouse) and phone (touch) sizes. The voice
+// Issue 23: files, voice notes and forwarding, at desktop (mouse) and phone (touch) sizes. The voice
 // scenarios run in their own Chromium with a fake microphone (FAKE_MEDIA_ARGS).
-import { assert, FAKE_MEDIA_ARGS, launchBrowser, open, openChatBy, PHONE, pair, roomReady, until } from "./harness.mjs";
+import {
+	assert,
+	bubble,
+	FAKE_MEDIA_ARGS,
+	isTouch,
+	launchBrowser,
+	open,
+	openChatBy,
+	PHONE,
+	pair,
+	roomReady,
+	until,
+} from "./harness.mjs";
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
@@ -40,6 +52,46 @@ async function hold(page, locator, ms, slideX = 0) {
 	}
 	await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
 	await cdp.detach();
+}
+
+/** The message's actions menu: a long press on a phone, hover and "…" on a desktop. */
+async function openMenu(page, message) {
+	if (await isTouch(page)) {
+		const box = await message.locator('[data-testid="bubble"]').boundingBox();
+		assert(box, "the bubble is on screen");
+		const cdp = await page.context().newCDPSession(page);
+		const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+		await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [point] });
+		await page.getByRole("menu").waitFor({ timeout: 3000 });
+		await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+		await cdp.detach();
+	} else {
+		await message.hover();
+		await message.locator("[data-message-actions]").click();
+	}
+	const menu = page.getByRole("menu");
+	await menu.waitFor();
+	return menu;
+}
+
+/** Forward → tick these chats → Forward, as the screen's user would (tap or click). */
+async function forwardTo(page, message, titles) {
+	const menu = await openMenu(page, message);
+	const touch = await isTouch(page);
+	const item = menu.getByRole("menuitem", { name: "Forward" });
+	if (touch) await item.tap();
+	else await item.click();
+	const dialog = page.getByRole("dialog", { name: "Forward to…" });
+	await dialog.waitFor();
+	for (const title of titles) {
+		const box = dialog.getByRole("checkbox", { name: title });
+		if (touch) await box.tap();
+		else await box.check();
+	}
+	const go = dialog.getByRole("button", { name: "Forward", exact: true });
+	if (touch) await go.tap();
+	else await go.click();
+	await until(async () => (await dialog.count()) === 0, "the dialog closes once forwarded");
 }
 
 export const mediaScenarios = [
@@ -174,6 +226,53 @@ export const mediaScenarios = [
 			} finally {
 				await browser.close();
 			}
+		},
+	},
+	{
+		name: "23.6 forward: a file from a desktop to two chats without a new upload, a text from a phone; both marked Forwarded",
+		async run(ctx) {
+			const { A, B } = await pair(ctx, "Fern", "Fox");
+			const C = await ctx.api.register("Flo Test");
+			await ctx.api.direct(A, B);
+			await ctx.api.direct(A, C);
+			await ctx.api.group(A, "Forward Club", [B, C]);
+			const a = await open(ctx, A);
+			await openChatBy(a.page, "Fox Test");
+			await a.page
+				.locator('[data-testid="document-input"]')
+				.setInputFiles({ name: "timetable.pdf", mimeType: "application/pdf", buffer: PDF });
+			await a.page.getByRole("textbox", { name: "Message" }).fill("New timetable");
+			await a.page.getByRole("button", { name: "Send", exact: true }).click();
+			const original = bubble(a.page, "New timetable");
+			await original.locator('[data-testid="file-card"]').waitFor({ timeout: 20_000 });
+			const uploads = [];
+			a.page.on("request", (r) => {
+				if (new URL(r.url()).pathname.startsWith("/api/v1/uploads")) uploads.push(r.url());
+			});
+			await forwardTo(a.page, original, ["Flo Test", "Forward Club"]);
+			await a.page.getByText("Forwarded to 2 chats").waitFor();
+			assert(uploads.length === 0, `no new upload (${uploads.length})`);
+
+			// Flo, on a phone, sees it in both chats, marked, and downloads the same file.
+			const c = await open(ctx, C, PHONE);
+			await openChatBy(c.page, "Fern Test");
+			const copy = bubble(c.page, "New timetable");
+			await copy.locator('[data-testid="forwarded"]').waitFor({ timeout: 15_000 });
+			const href = await copy.locator('[data-testid="file-download"]').getAttribute("href");
+			const got = await headersOf(c.page, href);
+			assert(got.status === 200 && got.disposition?.includes('filename="timetable.pdf"'), JSON.stringify(got));
+			await c.page.getByRole("button", { name: "Back to conversations" }).tap();
+			await openChatBy(c.page, "Forward Club");
+			await bubble(c.page, "New timetable").locator('[data-testid="forwarded"]').waitFor({ timeout: 15_000 });
+
+			// Flo forwards a text from the phone back to Fern.
+			await c.page.getByRole("textbox", { name: "Message" }).fill("Room 4B, 9:00");
+			await c.page.getByRole("button", { name: "Send", exact: true }).tap();
+			const text = bubble(c.page, "Room 4B, 9:00");
+			await until(async () => (await text.getAttribute("data-message-id")) !== null, "the text is sent");
+			await forwardTo(c.page, text, ["Fern Test"]);
+			await openChatBy(a.page, "Flo Test");
+			await bubble(a.page, "Room 4B, 9:00").locator('[data-testid="forwarded"]').waitFor({ timeout: 15_000 });
 		},
 	},
 ];

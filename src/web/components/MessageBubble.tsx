@@ -16,6 +16,7 @@ import { Avatar } from "./Avatar";
 import { LinkButton } from "./Button";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { EmojiPicker } from "./EmojiPicker";
+import { ForwardDialog } from "./ForwardDialog";
 import { ImageViewer } from "./ImageViewer";
 import { IconAlert, IconCheck, IconClock, IconMore, IconReadCheck } from "./icons";
 import styles from "./MessageBubble.module.css";
@@ -160,6 +161,11 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 						</span>
 					) : (
 						<>
+							{m.forwarded ? (
+								<span className={attachmentStyles.forwarded} data-testid="forwarded">
+									Forwarded
+								</span>
+							) : null}
 							{m.replyTo ? (
 								<ReplyQuote quote={m.replyTo} onJump={(seq) => store.jumpTo(m.conversationId, seq)} />
 							) : null}
@@ -329,6 +335,7 @@ function MessageActions({
 	const [confirming, setConfirming] = useState<"me" | "everyone" | null>(null);
 	const [picking, setPicking] = useState(false);
 	const [reporting, setReporting] = useState(false);
+	const [forwarding, setForwarding] = useState(false);
 	const menuId = useId();
 	const button = useRef<HTMLButtonElement>(null);
 	const menu = useRef<HTMLDivElement>(null);
@@ -492,6 +499,16 @@ function MessageActions({
 							Edit
 						</button>
 					) : null}
+					<button
+						type="button"
+						role="menuitem"
+						onClick={() => {
+							setOpen(false);
+							setForwarding(true);
+						}}
+					>
+						Forward
+					</button>
 					{message.text ? (
 						<button type="button" role="menuitem" onClick={() => void copy()}>
 							Copy text
@@ -540,6 +557,15 @@ function MessageActions({
 					onClose={() => {
 						setPicking(false);
 						requestAnimationFrame(() => button.current?.focus());
+					}}
+				/>
+			) : null}
+			{forwarding ? (
+				<ForwardDialog
+					message={message}
+					onClose={() => {
+						setForwarding(false);
+						button.current?.focus();
 					}}
 				/>
 			) : null}

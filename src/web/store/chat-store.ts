@@ -502,6 +502,18 @@ export class ChatStore implements Store {
 		}
 	}
 
+	/**
+	 * Issue 23: forwards `message` to these chats (at most 5); the copies are handled like a
+	 * socket's, so an open target chat and the list show them at once.
+	 */
+	async forwardMessage(message: Message, conversationIds: string[], clientId: string): Promise<void> {
+		const { messages } = await apiV2.forwardMessage(message.id, conversationIds, clientId);
+		this.applyEvents(
+			messages.map((copy) => ({ type: "message:new" as const, data: { message: copy } })),
+			"realtime",
+		);
+	}
+
 	async reportMessage(message: Message, reason: ReportReason, note?: string): Promise<void> {
 		await apiV2.reportMessage(message.id, reason, note?.trim() || undefined);
 	}
