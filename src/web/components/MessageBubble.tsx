@@ -80,7 +80,7 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 	const mine = m.senderId === me.id;
 	const deleted = m.deletedAt !== null;
 	const senderName = sender?.displayName ?? "Someone";
-	const bigEmoji = !deleted && !m.image && isEmojiOnly(m.text);
+	const bigEmoji = !deleted && !m.image && !m.attachment && isEmojiOnly(m.text);
 	const avatarColumn = conversation.type === "group" && !mine;
 
 	// A long press opens the actions menu on touch screens (a short tap only reveals the button).
