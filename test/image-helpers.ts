@@ -9,6 +9,13 @@ export const PNG_1X1 = Uint8Array.from(
 	(ch) => ch.charCodeAt(0),
 );
 
+/** A small PDF (issue 23 files). */
+export const PDF = new TextEncoder().encode(
+	"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+);
+/** The first bytes of a WebM (EBML header) as MediaRecorder writes it (issue 23 voice notes). */
+export const WEBM = Uint8Array.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81, 0x01]);
+
 export interface UploadTicket {
 	key: string;
 	uploadUrl: string;

@@ -64,6 +64,8 @@ describe("sending messages", () => {
 			reactions: [],
 			// Issue 23.3: always present, null but on a poll.
 			poll: null,
+			// Issue 23: always present, null except on file and voice messages; `forwarded` only on forwarded copies.
+			attachment: null,
 		});
 		const second = await send(b, chat.id, { clientId: "c-1", kind: "text", text: "hi back" });
 		expect(second.status).toBe(201);

@@ -13,6 +13,7 @@ import type { MessageRecord } from "../server/views";
 import type { Participant, Reaction, Role, SendMessageBody } from "../shared/schemas";
 import { readClientFrame, sendFrame, socketError } from "./frames";
 import { RoomCore } from "./room/core";
+import * as forward from "./room/forward";
 import { isMember, load } from "./room/loading";
 import * as membership from "./room/membership";
 import type { HistoryPosition } from "./room/messages";
@@ -258,6 +259,21 @@ export class ConversationRoom extends DurableObject<AppEnv> {
 
 	unpin(actorId: string, messageId: string, origin: string) {
 		return pins.unpin(this.room, actorId, messageId, origin);
+	}
+
+	/** Issue 23: the copy of a message `userId` can see, for forwarding (room/forward.ts). */
+	forwardable(userId: string, messageId: string): Promise<RoomResult<forward.ForwardCopy>> {
+		return forward.forwardable(this.room, userId, messageId);
+	}
+
+	/** Issue 23: whether `senderId` may forward into this room (member, not blocked). */
+	canForwardInto(senderId: string): Promise<RoomResult<null>> {
+		return forward.canForwardInto(this.room, senderId);
+	}
+
+	/** Issue 23: a forwarded copy as `senderId`'s message; idempotent on clientId. */
+	forwardInto(senderId: string, clientId: string, copy: forward.ForwardCopy, origin: string) {
+		return forward.forwardInto(this.room, senderId, clientId, copy, origin);
 	}
 
 	/** Delete for me (hidden from the caller's history) or for everyone (sender or group admin). */

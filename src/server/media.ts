@@ -35,19 +35,33 @@ export function mediaExpiry(now = Date.now()): number {
  */
 export const AVATAR_URL_LIFETIME_MS = 365 * 24 * HOUR_MS;
 
+/** What a media URL signs: the key and expiry, and a file's download name (issue 23) when it has one. */
+function mediaPayload(key: string, exp: number, name: string | undefined): string {
+	return name === undefined ? `${key}\n${exp}` : `${key}\n${exp}\n${name}`;
+}
+
 export async function signMediaUrl(
 	env: AppEnv,
 	origin: string,
 	key: string,
 	expiresAt = mediaExpiry(),
+	name?: string,
 ): Promise<string> {
 	const exp = Math.floor(expiresAt / 1000);
-	const sig = await signPayload(env, "media", `${key}\n${exp}`);
-	return `${origin}/api/v1/media/${key.split("/").map(encodeURIComponent).join("/")}?exp=${exp}&sig=${sig}`;
+	const sig = await signPayload(env, "media", mediaPayload(key, exp, name));
+	const path = key.split("/").map(encodeURIComponent).join("/");
+	const named = name === undefined ? "" : `&name=${encodeURIComponent(name)}`;
+	return `${origin}/api/v1/media/${path}?exp=${exp}&sig=${sig}${named}`;
 }
 
-export async function verifyMediaUrl(env: AppEnv, key: string, exp: string | undefined, sig: string | undefined) {
+export async function verifyMediaUrl(
+	env: AppEnv,
+	key: string,
+	exp: string | undefined,
+	sig: string | undefined,
+	name?: string,
+) {
 	const expSeconds = Number(exp);
 	if (!sig || !Number.isInteger(expSeconds) || expSeconds * 1000 < Date.now()) return false;
-	return verifyPayload(env, "media", `${key}\n${expSeconds}`, sig);
+	return verifyPayload(env, "media", mediaPayload(key, expSeconds, name), sig);
 }

@@ -1,5 +1,6 @@
 // Rows (snake_case, as D1 returns them) to the contract's objects.
 import {
+	type Attachment,
 	type Conversation,
 	type Message,
 	type MessageKind,
@@ -33,6 +34,7 @@ export type MessageRecord = {
 	client_id: string;
 	kind: MessageKind;
 	text: string | null;
+	/** The media of an image, file or voice message (`image_refs` keeps it served while a live message uses it). */
 	image_key: string | null;
 	image_content_type: string | null;
 	image_size: number | null;
@@ -47,6 +49,10 @@ export type MessageRecord = {
 	reactions: string | null;
 	/** Issue 23.3, rooms only (D1 never had it): a poll message's `Poll` as JSON, kept by room/polls.ts. */
 	poll?: string | null;
+	/** Issue 23: a file's or voice note's `{ name, durationMs? }` as JSON (room log only; older rows lack it). */
+	attachment?: string | null;
+	/** Issue 23: 1 when forwarded (room log only). */
+	forwarded?: number | null;
 };
 
 /** What a reply shows of the message it quotes, read when the reply is shown. */
@@ -63,6 +69,7 @@ export type MessageOut = Message & {
 	mentions: string[];
 	reactions: Reaction[];
 	poll: Poll | null;
+	attachment: Attachment | null;
 };
 
 /** A message row's reactions; a message deleted for everyone has none. */
@@ -123,12 +130,13 @@ export interface ConversationRecord {
 	unread_mention_count: number;
 }
 
-export const MESSAGE_COLUMNS =
+/** The message columns D1's older `messages` table has (what a room imports). */
+export const LEGACY_MESSAGE_COLUMNS =
 	"id, conversation_id, seq, sender_id, client_id, kind, text, image_key, image_content_type, image_size, system, created_at, deleted_at, edited_at, reply_to_id, mentions, reactions";
-/** What a room's log reads of a message: MESSAGE_COLUMNS and the columns only rooms have (issue 23). */
-export const ROOM_MESSAGE_COLUMNS = `${MESSAGE_COLUMNS}, poll`;
-/** MESSAGE_COLUMNS one by one, for queries that prefix or alias each column. */
-export const MESSAGE_COLUMN_NAMES = MESSAGE_COLUMNS.split(", ");
+/** Columns only the room log has (issue 23: polls, files and voice notes, forwards); D1 never had them. */
+export const ROOM_ONLY_MESSAGE_COLUMNS = "poll, attachment, forwarded";
+/** What a room's log reads and writes of a message. */
+export const ROOM_MESSAGE_COLUMNS = `${LEGACY_MESSAGE_COLUMNS}, ${ROOM_ONLY_MESSAGE_COLUMNS}`;
 export const USER_COLUMNS = "id, email, display_name, avatar_url, online, last_seen_at";
 
 export function toUser(row: UserRecord): User {
@@ -167,6 +175,7 @@ export async function toMessage(
 					size: row.image_size ?? 0,
 				}
 			: null;
+	const attachment = deleted ? null : await toAttachment(env, origin, row);
 	return {
 		id: row.id,
 		conversationId: row.conversation_id,
@@ -184,6 +193,23 @@ export async function toMessage(
 		mentions: mentionsOf(row),
 		reactions: reactionsOf(row),
 		poll: !deleted && row.kind === "poll" && row.poll ? (JSON.parse(row.poll) as Poll) : null,
+		attachment,
+		...(row.forwarded ? { forwarded: true as const } : {}),
+	};
+}
+
+/** A file's or voice note's media, with a URL signed for its download name; null for other kinds. */
+async function toAttachment(env: AppEnv, origin: string, row: MessageRecord): Promise<Attachment | null> {
+	if ((row.kind !== "file" && row.kind !== "voice") || !row.image_key) return null;
+	const meta = row.attachment ? (JSON.parse(row.attachment) as { name: string; durationMs?: number }) : null;
+	const name = meta?.name ?? "download";
+	return {
+		key: row.image_key,
+		url: await signMediaUrl(env, origin, row.image_key, undefined, name),
+		name,
+		contentType: row.image_content_type ?? "application/octet-stream",
+		size: row.image_size ?? 0,
+		...(meta?.durationMs !== undefined ? { durationMs: meta.durationMs } : {}),
 	};
 }
 

@@ -8,6 +8,34 @@ export const MAX_JSON_BODY_BYTES = 64 * 1024;
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 export const MAX_GROUP_MEMBERS = 256;
 export const IMAGE_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"] as const;
+/**
+ * Issue 23: documents a `file` message may carry (PDF, Office, OpenDocument, text, CSV, ZIP), up
+ * to 25 MB (25,000,000 bytes, so a "26 MB" file is refused whichever megabyte is meant). Never
+ * HTML, SVG or anything a browser would run: the media route serves these as attachments.
+ */
+export const FILE_CONTENT_TYPES = [
+	"application/pdf",
+	"application/msword",
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	"application/vnd.ms-excel",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"application/vnd.ms-powerpoint",
+	"application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	"application/vnd.oasis.opendocument.text",
+	"application/vnd.oasis.opendocument.spreadsheet",
+	"application/vnd.oasis.opendocument.presentation",
+	"text/plain",
+	"text/csv",
+	"application/zip",
+] as const;
+export const MAX_FILE_BYTES = 25_000_000;
+/** Issue 23: a `voice` message's recording (MediaRecorder: Opus in WebM or Ogg, AAC in MP4), up to 10 MiB and 5 minutes. */
+export const VOICE_CONTENT_TYPES = ["audio/webm", "audio/ogg", "audio/mp4"] as const;
+export const MAX_VOICE_BYTES = 10 * 1024 * 1024;
+export const MAX_VOICE_MS = 5 * 60_000;
+export const MAX_FILE_NAME_LENGTH = 200;
+/** Issue 23: forward one message to at most this many chats at once. */
+export const MAX_FORWARD_TARGETS = 5;
 export const TYPING_EXPIRY_MS = 2000;
 
 // ---------- objects ----------
@@ -42,6 +70,20 @@ export const ImageRef = z.object({
 });
 export type ImageRef = z.infer<typeof ImageRef>;
 
+/**
+ * Issue 23: what a `file` or `voice` message carries. `url` is signed and expiring like an
+ * image's and downloads as `name`; `durationMs` only on voice notes.
+ */
+export const Attachment = z.object({
+	key: z.string(),
+	url: z.string(),
+	name: z.string(),
+	contentType: z.string(),
+	size: z.number().int(),
+	durationMs: z.number().int().optional(),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
 export const SystemEvent = z.object({
 	event: z.enum(["joined", "left", "removed", "role_changed", "created", "renamed", "pinned", "only_admins_send"]),
 	actorId: z.string(),
@@ -63,7 +105,7 @@ export const MAX_REACTION_EMOJI = 20;
 export const MAX_EMOJI_BYTES = 32;
 
 /** Message kinds (one line per kind, so issue 23's merges stay simple). */
-export const MessageKind = z.enum(["text", "image", "system", "poll"]);
+export const MessageKind = z.enum(["text", "image", "system", "poll", "file", "voice"]);
 export type MessageKind = z.infer<typeof MessageKind>;
 
 // ---------- issue 23.3: polls ----------
@@ -137,6 +179,10 @@ export const Message = z.object({
 	reactions: z.array(Reaction).optional(),
 	/** Issue 23.3: a `poll` message's poll (null for every other kind, and once deleted). */
 	poll: z.union([Poll, z.null()]).optional(),
+	/** Issue 23: a `file` or `voice` message's media (null otherwise; absent from older servers). */
+	attachment: z.union([Attachment, z.null()]).optional(),
+	/** Issue 23: the message was forwarded from another chat (absent otherwise). */
+	forwarded: z.literal(true).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -259,6 +305,33 @@ export const CreatePoll = z.object({
 	multiple: z.boolean().default(false),
 });
 export type CreatePoll = z.infer<typeof CreatePoll>;
+
+/** Issue 23: a file's name as it downloads: 1 to 200 characters, no control or direction-override characters. */
+const fileName = nameText("name", MAX_FILE_NAME_LENGTH);
+
+/** Issue 23: a document (an upload of type FILE_CONTENT_TYPES) with its name and an optional caption. */
+export const FileMessageBody = z.object({
+	clientId,
+	kind: z.literal("file"),
+	attachmentKey: z.string().min(1).max(300),
+	name: fileName,
+	text: messageText.optional(),
+	...replyFields,
+});
+
+/** Issue 23: a voice note (an upload of type VOICE_CONTENT_TYPES) and its length, 1 ms to 5 minutes. */
+export const VoiceMessageBody = z.object({
+	clientId,
+	kind: z.literal("voice"),
+	attachmentKey: z.string().min(1).max(300),
+	durationMs: z
+		.number()
+		.int()
+		.min(1, "durationMs must be above 0")
+		.max(MAX_VOICE_MS, `durationMs must be at most ${MAX_VOICE_MS}`),
+	...replyFields,
+});
+
 export const SendMessageBody = z.discriminatedUnion("kind", [
 	z.object({ clientId, kind: z.literal("text"), text: messageText, ...replyFields }),
 	z.object({
@@ -269,6 +342,8 @@ export const SendMessageBody = z.discriminatedUnion("kind", [
 		...replyFields,
 	}),
 	z.object({ clientId, kind: z.literal("poll"), poll: CreatePoll, ...replyFields }),
+	FileMessageBody,
+	VoiceMessageBody,
 ]);
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 
@@ -549,6 +624,8 @@ export const ReactionParams = z.object({ id: PathId, emoji: z.string() });
 export const DeleteQuery = z.object({ scope: z.enum(["me", "everyone"]).default("me") });
 /** Media and local upload URLs: the signature is the credential (checked by the route, so 404 when wrong). */
 export const SignedQuery = z.object({ exp: z.string().optional(), sig: z.string().optional() });
+/** GET /media/<key>: plus (issue 23) a file's download name, signed with the key, and `view=1` to show a PDF inline. */
+export const MediaQuery = SignedQuery.extend({ name: z.string().optional(), view: z.string().optional() });
 /** Socket handshakes: a single-use ticket from POST /realtime/ticket (or a bearer header). */
 export const TicketQuery = z.object({ ticket: z.string().optional() });
 
@@ -634,6 +711,18 @@ export const VapidPublicKey = z.object({ publicKey: z.string() });
 export const PushSubscriptionResult = z.object({ subscription: z.object({ id: z.string() }) });
 export const BlockResult = z.object({ blocked: z.boolean() });
 export const ReportResult = z.object({ report: Report });
+
+/** Issue 23: POST /messages/:id/forward — the chats (1 to 5, the caller's) and one clientId for every copy. */
+export const ForwardBody = z.object({
+	conversationIds: z
+		.array(id)
+		.min(1, "give at least one conversation")
+		.max(MAX_FORWARD_TARGETS, `at most ${MAX_FORWARD_TARGETS} conversations`)
+		.refine((ids) => new Set(ids).size === ids.length, "conversationIds must not repeat"),
+	clientId,
+});
+export type ForwardBody = z.infer<typeof ForwardBody>;
+export const ForwardResult = z.object({ messages: z.array(Message) });
 
 /** POST /admin/messages-to-rooms (issue 21, admin only): where the command continues, and how many conversations a call takes. */
 export const MessagesToRoomsBody = z.object({

@@ -15,6 +15,7 @@ import {
 	BlockResult,
 	ConversationPage,
 	ConversationResult,
+	ForwardResult,
 	InviteList,
 	InvitePreviewResult,
 	InviteResult,
@@ -179,6 +180,8 @@ export const api = {
 			| { clientId: string; kind: "text"; text: string }
 			| { clientId: string; kind: "image"; imageKey: string; text?: string }
 			| { clientId: string; kind: "poll"; poll: { question: string; options: string[]; multiple: boolean } }
+			| { clientId: string; kind: "file"; attachmentKey: string; name: string; text?: string }
+			| { clientId: string; kind: "voice"; attachmentKey: string; durationMs: number }
 		) & { replyToId?: string; mentions?: string[] },
 	) => call(() => conversation.messages.$post({ param: { id: enc(id) }, json: body }), MessageResult),
 	deleteMessage: (messageId: string, scope: "me" | "everyone") =>
@@ -224,9 +227,17 @@ export const api = {
  * PUT the file's bytes to the presigned URL with exactly the returned headers and no auth.
  * XMLHttpRequest rather than fetch because only it reports upload progress.
  */
-export function uploadFile(upload: Upload, file: Blob, onProgress: (fraction: number) => void): Promise<void> {
+export function uploadFile(
+	upload: Upload,
+	file: Blob,
+	onProgress: (fraction: number) => void,
+	signal?: AbortSignal,
+): Promise<void> {
 	return new Promise((resolve, reject) => {
 		const xhr = new XMLHttpRequest();
+		// Issue 23: Cancel on an uploading file stops the PUT at once.
+		signal?.addEventListener("abort", () => xhr.abort(), { once: true });
+		xhr.onabort = () => reject(new DOMException("The upload was cancelled", "AbortError"));
 		xhr.open(upload.method || "PUT", upload.uploadUrl);
 		for (const [name, value] of Object.entries(upload.headers)) {
 			// The browser sets Content-Length itself from the body; it refuses to let scripts set it.
@@ -290,6 +301,12 @@ export const apiV2 = {
 		call(
 			() => message.report.$post({ param: { id: enc(messageId) }, json: { reason, ...(note ? { note } : {}) } }),
 			ReportResult,
+		),
+	/** Issue 23: the message to 1 to 5 of my chats; the same clientId again answers the same copies. */
+	forwardMessage: (messageId: string, conversationIds: string[], clientId: string) =>
+		call(
+			() => message.forward.$post({ param: { id: enc(messageId) }, json: { conversationIds, clientId } }),
+			ForwardResult,
 		),
 	updateProfile: (patch: { displayName?: string; avatarImageKey?: string | null }) =>
 		call(() => v1.me.$patch({ json: patch }), UserResult),

@@ -84,6 +84,9 @@ const COMPONENTS: Record<string, z.ZodType> = {
 	InviteList: wire.InviteList,
 	InvitePreview: wire.InvitePreview,
 	InvitePreviewResult: wire.InvitePreviewResult,
+	Attachment: wire.Attachment,
+	ForwardBody: wire.ForwardBody,
+	ForwardResult: wire.ForwardResult,
 };
 for (const [name, schema] of Object.entries(COMPONENTS)) {
 	if (!zodToOpenAPIRegistry.has(schema)) zodToOpenAPIRegistry.add(schema, { _internal: { refId: name } });

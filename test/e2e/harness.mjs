@@ -144,9 +144,13 @@ export async function startViteDev(apiOrigin) {
 	return { origin: `http://127.0.0.1:${port}`, close: () => server.close() };
 }
 
-export async function launchBrowser() {
-	return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+/** `extraArgs`: flags one scenario needs (issue 23's voice notes: Chromium's fake microphone). */
+export async function launchBrowser(extraArgs = []) {
+	return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
 }
+
+/** Chromium records from a fake microphone (a beep) and grants it without asking. */
+export const FAKE_MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"];
 
 /** A tiny REST client for setting up data the scenario is not about. */
 export function apiClient(origin) {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { featureScenarios } from "./feature-scenarios.mjs";
 import { apiClient, buildWeb, checkSecurityHeaders, cspViolations, launchBrowser, ROOT, startApp } from "./harness.mjs";
 import { inviteScenarios } from "./invite-scenarios.mjs";
+import { mediaScenarios } from "./media-scenarios.mjs";
 import { pinScenarios } from "./pin-scenarios.mjs";
 import { pollScenarios } from "./poll-scenarios.mjs";
 import { pwaScenarios } from "./pwa-scenarios.mjs";
@@ -50,6 +51,7 @@ async function main() {
 		...pinScenarios,
 		...inviteScenarios,
 		...themeScenarios,
+		...mediaScenarios,
 	]) {
 		if (only && !only.some((part) => scenario.name.includes(part))) continue;
 		const started = Date.now();

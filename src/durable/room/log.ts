@@ -5,7 +5,7 @@
 
 import type { ConversationImport } from "../../server/db/conversations";
 import {
-	MESSAGE_COLUMNS,
+	LEGACY_MESSAGE_COLUMNS,
 	type MemberRecord,
 	type MessageRecord,
 	QUOTED_COLUMNS,
@@ -84,6 +84,8 @@ CREATE TABLE IF NOT EXISTS messages (
   reply_to_id TEXT,
   mentions TEXT,
   reactions TEXT,
+  attachment TEXT,
+  forwarded INTEGER,
   version INTEGER NOT NULL DEFAULT 1,
   flushed_version INTEGER NOT NULL DEFAULT 0,
   -- issue 23.3: a poll message's Poll as JSON (rebuilt from poll_votes at every vote)
@@ -107,6 +109,11 @@ ${PIN_SCHEMA}`;
 const V2_MESSAGE_COLUMNS = ["edited_at", "reply_to_id", "mentions", "reactions"] as const;
 /** Columns added to `messages` by issue 23 (rooms only); rooms created before gain them on load. */
 const ISSUE23_MESSAGE_COLUMNS = ["poll"] as const;
+/** Columns added by issue 23 (files, voice notes, forwards); rooms created before gain them on load. */
+const ATTACHMENT_MESSAGE_COLUMNS = [
+	["attachment", "TEXT"],
+	["forwarded", "INTEGER"],
+] as const;
 /** Columns added by issue 21 (what D1 has of the list), by table; rooms created before gain them on load. */
 const D1_FIGURE_COLUMNS = [
 	["meta", "d1_last_message"],
@@ -198,12 +205,17 @@ export function countUnread(
 export interface NewMessage {
 	senderId: string;
 	clientId: string;
-	kind: "text" | "image" | "system" | "poll";
+	kind: "text" | "image" | "system" | "poll" | "file" | "voice";
 	text: string | null;
+	/** An image's, file's or voice note's upload. */
 	image: { key: string; contentType: string; size: number } | null;
 	/** Issue 23.3: a new poll, no votes yet. */
 	poll?: Poll | null;
 	system: SystemEvent | null;
+	/** Issue 23: a file's or voice note's name and length. */
+	attachment?: { name: string; durationMs?: number } | null;
+	/** Issue 23: forwarded from another chat. */
+	forwarded?: boolean;
 	/** Contract v2: the message this one replies to (checked to be of this conversation). */
 	replyToId?: string | null;
 	/** Contract v2: mentioned members, deduplicated. */
@@ -305,10 +317,13 @@ export class RoomLog {
 			);
 		const have = columnsOf("messages");
 		const missing = [...V2_MESSAGE_COLUMNS, ...ISSUE23_MESSAGE_COLUMNS].filter((c) => !have.has(c));
+		const missingAttachment = ATTACHMENT_MESSAGE_COLUMNS.filter(([c]) => !have.has(c));
 		const missingFigures = D1_FIGURE_COLUMNS.filter(([table, column]) => !columnsOf(table).has(column));
 		const missingAnnouncement = ANNOUNCEMENT_COLUMNS.filter(([table, column]) => !columnsOf(table).has(column));
 		this.storage.transactionSync(() => {
 			for (const column of missing) this.sql.exec(`ALTER TABLE messages ADD COLUMN ${column} TEXT`);
+			for (const [column, type] of missingAttachment)
+				this.sql.exec(`ALTER TABLE messages ADD COLUMN ${column} ${type}`);
 			for (const [table, column] of missingFigures) this.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} TEXT`);
 			for (const [table, column, type] of missingAnnouncement)
 				this.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
@@ -356,7 +371,7 @@ export class RoomLog {
 			for (const m of data.messages) {
 				// Already in D1: flushed_version = version.
 				this.sql.exec(
-					`INSERT INTO messages (${MESSAGE_COLUMNS}, version, flushed_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1)`,
+					`INSERT INTO messages (${LEGACY_MESSAGE_COLUMNS}, version, flushed_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1)`,
 					m.id,
 					m.conversation_id,
 					m.seq,
@@ -566,10 +581,12 @@ export class RoomLog {
 			mentions: message.mentions?.length ? JSON.stringify(message.mentions) : null,
 			reactions: null,
 			poll: message.poll ? JSON.stringify(message.poll) : null,
+			attachment: message.attachment ? JSON.stringify(message.attachment) : null,
+			forwarded: message.forwarded ? 1 : null,
 		};
 		this.storage.transactionSync(() => {
 			this.sql.exec(
-				`INSERT INTO messages (${ROOM_MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				`INSERT INTO messages (${ROOM_MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				record.id,
 				record.conversation_id,
 				record.seq,
@@ -588,6 +605,8 @@ export class RoomLog {
 				record.mentions,
 				record.reactions,
 				record.poll,
+				record.attachment,
+				record.forwarded,
 			);
 			this.sql.exec("UPDATE meta SET last_seq = ?, last_activity_at = ? WHERE id = 1", seq, now);
 		});
@@ -765,6 +784,11 @@ export class RoomLog {
 			message.id,
 			now,
 		);
+	}
+
+	/** Issue 23: `userId` deleted this message for themselves. */
+	hiddenFor(userId: string, seq: number): boolean {
+		return this.sql.exec("SELECT 1 FROM hidden WHERE user_id = ? AND seq = ?", userId, seq).toArray().length > 0;
 	}
 
 	/** Another live message of this conversation still shows the image. */

@@ -1,8 +1,10 @@
 // Messages: send (validated, sequenced, stored, broadcast; idempotent on sender and clientId),
 // edit within 15 minutes, delete for me or for everyone, and a member's history from the log.
+
+import { FILE_RULE, VOICE_RULE, voiceFileName } from "../../server/attachments";
 import { rateLimitsOn } from "../../server/config";
 import { imageUsedInD1 } from "../../server/db/messages";
-import { checkImageForMessage } from "../../server/images";
+import { checkImageForMessage, checkUploadForMessage } from "../../server/images";
 import { log } from "../../server/log";
 import { takeToken } from "../../server/tokenBucket";
 import { type MessageRecord, toMessage } from "../../server/views";
@@ -10,7 +12,7 @@ import { EDIT_WINDOW_MS, type Message, type SendMessageBody, type ServerEvent } 
 import { fail, ok, type RoomResult } from "../rpc";
 import type { RoomCore } from "./core";
 import { isMember, load } from "./loading";
-import type { NewMessage } from "./log";
+import type { Meta, NewMessage } from "./log";
 import { pinsChanged } from "./pins";
 import { newPoll } from "./polls";
 import { broadcastInOrder, messageOut, notifyMembers, publish } from "./publishing";
@@ -38,10 +40,8 @@ export async function send(
 	}
 	const blocked = room.blocks.writeRefusal(meta.type, senderId);
 	if (blocked) return blocked;
-	// An announcement group (issue 23.5): the flag and the roles are in memory, no D1 read.
-	if (meta.only_admins_send && room.roomLog.member(senderId)?.role !== "admin") {
-		return fail(403, "only admins can send messages in this group", { reason: "only_admins_send" });
-	}
+	const adminsOnly = announcementRefusal(room, meta, senderId);
+	if (adminsOnly) return adminsOnly;
 	const invalid = checkReplyAndMentions(room, body);
 	if (invalid) return invalid;
 	if (opts.viaRest && rateLimitsOn(room.env)) {
@@ -49,10 +49,21 @@ export async function send(
 			return fail(429, "sending too fast, slow down");
 	}
 	let image: NewMessage["image"] = null;
-	if (body.kind === "image") {
-		const check = await checkImageForMessage(room.env, body.imageKey, senderId);
+	let attachment: NewMessage["attachment"] = null;
+	if (body.kind === "image" || body.kind === "file" || body.kind === "voice") {
+		const key = body.kind === "image" ? body.imageKey : body.attachmentKey;
+		const check =
+			body.kind === "image"
+				? await checkImageForMessage(room.env, key, senderId)
+				: await checkUploadForMessage<string>(room.env, key, senderId, body.kind === "file" ? FILE_RULE : VOICE_RULE);
 		if (!check.ok) return fail(check.status, check.message);
-		image = { key: body.imageKey, contentType: check.contentType, size: check.size };
+		image = { key, contentType: check.contentType, size: check.size };
+		if (body.kind === "file") attachment = { name: body.name };
+		if (body.kind === "voice")
+			attachment = {
+				name: voiceFileName(check.contentType as Parameters<typeof voiceFileName>[0]),
+				durationMs: body.durationMs,
+			};
 		// The same clientId may have been stored, or the sender removed, while the image was checked.
 		const raced = room.roomLog.byClientId(senderId, body.clientId);
 		if (raced) return ok({ message: await messageOut(room, raced, origin, senderId), created: false });
@@ -64,8 +75,9 @@ export async function send(
 			senderId,
 			clientId: body.clientId,
 			kind: body.kind,
-			text: body.kind === "poll" ? (poll?.text ?? null) : (body.text ?? null),
+			text: body.kind === "poll" ? (poll?.text ?? null) : "text" in body ? (body.text ?? null) : null,
 			image,
+			attachment,
 			poll: poll?.poll ?? null,
 			system: null,
 			replyToId: body.replyToId ?? null,
@@ -77,6 +89,15 @@ export async function send(
 	const message = await publish(room, record, origin);
 	await room.visibleToRest(opts.viaRest);
 	return ok({ message, created: true });
+}
+
+/**
+ * An announcement group (issue 23.5) refuses a message from anyone but an admin: a send, a poll
+ * or a forwarded copy. The flag and the roles are in memory, no D1 read.
+ */
+export function announcementRefusal(room: RoomCore, meta: Meta, senderId: string): RoomResult<never> | null {
+	if (!meta.only_admins_send || room.roomLog.member(senderId)?.role === "admin") return null;
+	return fail(403, "only admins can send messages in this group", { reason: "only_admins_send" });
 }
 
 /** Contract v2: `replyToId` names a message of this conversation, `mentions` current members. */

@@ -46,12 +46,12 @@ function broadcastToReaders(room: RoomCore, event: ServerEvent) {
 
 /**
  * Broadcasts `message:new` for a stored record, in seq order, and resolves with the message as
- * its sender sees it. An image waits for D1 first: the media route serves an object only while
- * D1 holds a live message that uses it.
+ * its sender sees it. A message with media (an image, a file, a voice note) waits for D1 first:
+ * the media route serves an object only while D1 holds a live message that uses it.
  */
 export function publish(room: RoomCore, record: MessageRecord, origin: string): Promise<Message> {
 	const next = room.publishing.then(async () => {
-		if (record.kind === "image") await room.outbox.whenFlushed(REST_FLUSH_WAIT_MS);
+		if (record.image_key !== null) await room.outbox.whenFlushed(REST_FLUSH_WAIT_MS);
 		const message = await messageOut(room, record, origin);
 		room.sockets.stopTyping(record.sender_id, true);
 		const copy = forHiders(room, message);

@@ -7,7 +7,7 @@ import type { Conversation, Participant } from "../../shared/schemas";
 import type { AppEnv } from "../config";
 import {
 	type ConversationRecord,
-	MESSAGE_COLUMNS,
+	LEGACY_MESSAGE_COLUMNS,
 	type MemberRecord,
 	type MessageRecord,
 	type ParticipantRecord,
@@ -291,7 +291,7 @@ export async function readConversationForImport(db: D1Database, id: string): Pro
 		for (let after = 0; ; ) {
 			const { results } = await db
 				.prepare(
-					`SELECT ${MESSAGE_COLUMNS}
+					`SELECT ${LEGACY_MESSAGE_COLUMNS}
 					 FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
 				)
 				.bind(id, after, IMPORT_PAGE)

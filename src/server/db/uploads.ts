@@ -28,9 +28,9 @@ export async function findUpload(env: AppEnv, key: string) {
 
 /** What sending an image checks: whose upload it is, its size, age and pinned etag. */
 export async function findUploadForSend(env: AppEnv, key: string) {
-	return env.DB.prepare("SELECT uploader_id, size, created_at, etag FROM uploads WHERE key = ?")
+	return env.DB.prepare("SELECT uploader_id, content_type, size, created_at, etag FROM uploads WHERE key = ?")
 		.bind(key)
-		.first<{ uploader_id: string; size: number; created_at: string; etag: string | null }>();
+		.first<{ uploader_id: string; content_type: string; size: number; created_at: string; etag: string | null }>();
 }
 
 /**

@@ -1,5 +1,7 @@
 // Which new messages become a push for one user, and sending them: called by the user's hub
 // when it has no realtime socket open (src/durable/UserHub.ts), outside any room's send path.
+
+import { mediaLabel } from "../../shared/media";
 import { type Message, PUSH_BODY_MAX, type PushPayload } from "../../shared/schemas";
 import { cutGraphemes, isolate } from "../../shared/text";
 import type { AppEnv } from "../config";
@@ -11,6 +13,8 @@ import { vapidKeys } from "./vapid";
 /** What the notification shows: text only, never image data, cut between graphemes (never inside an emoji). */
 export function pushBody(message: Message): string {
 	const text = message.text?.trim() ?? "";
+	const media = mediaLabel(message);
+	if (media) return cutGraphemes(text ? `${media}: ${text}` : media, PUSH_BODY_MAX);
 	return cutGraphemes(text || (message.kind === "image" ? "Sent a photo" : "New message"), PUSH_BODY_MAX);
 }
 

@@ -4,7 +4,9 @@
 // is being edited, Send becomes Save, Escape or Cancel leaves the message as it was and brings
 // the draft back; ↑ in an empty composer edits my last message.
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+import { formatBytes as formatFileSize } from "../../shared/media";
 import { IMAGE_CONTENT_TYPES, MAX_TEXT_LENGTH } from "../../shared/schemas";
+import { FILE_ACCEPT, fileBadge, fileProblem } from "../attachments";
 import { isTouchScreen } from "../device";
 import { loadDraft, saveDraft } from "../drafts";
 import { lastEditable, startEditing, stopEditing, useEditing } from "../editing";
@@ -17,8 +19,9 @@ import styles from "./Composer.module.css";
 import { EditBanner, MentionList, ReplyBanner } from "./ComposerExtras";
 import { EmojiPicker } from "./EmojiPicker";
 import { ImageFileInput, useObjectUrl } from "./ImageFileInput";
-import { IconAttach, IconCheck, IconClose, IconEmoji, IconPoll, IconSend } from "./icons";
+import { IconAttach, IconCheck, IconClose, IconEmoji, IconFile, IconPoll, IconSend } from "./icons";
 import { PollDialog } from "./PollDialog";
+import { VoiceRecorder } from "./VoiceRecorder";
 
 /** A phone or tablet: no hover and a coarse pointer. Read at each key press, so a docked tablet follows. */
 export function Composer({ conversationId }: { conversationId: string }) {
@@ -27,6 +30,9 @@ export function Composer({ conversationId }: { conversationId: string }) {
 	// ChatView is keyed by conversation, so each chat's composer starts from its own draft.
 	const [text, setText] = useState(() => loadDraft(meId, conversationId));
 	const [file, setFile] = useState<File | null>(null);
+	/** Issue 23: a chosen document (PDF, Office, text, ZIP…), sent as a `file` message. */
+	const [doc, setDoc] = useState<File | null>(null);
+	const docInput = useRef<HTMLInputElement>(null);
 	const preview = useObjectUrl(file);
 	const [error, setError] = useState<string | null>(null);
 	const textarea = useRef<HTMLTextAreaElement>(null);
@@ -156,16 +162,19 @@ export function Composer({ conversationId }: { conversationId: string }) {
 				members.filter((m) => m.id !== meId),
 			),
 		};
-		const problem = file
-			? store.sendImage(conversationId, file, text, extras)
-			: store.sendText(conversationId, text, extras);
+		const problem = doc
+			? store.sendFile(conversationId, doc, text, extras)
+			: file
+				? store.sendImage(conversationId, file, text, extras)
+				: store.sendText(conversationId, text, extras);
 		if (problem) {
 			setError(problem);
 			return;
 		}
-		if (!file && !text.trim()) return;
+		if (!file && !doc && !text.trim()) return;
 		setText("");
 		setFile(null);
+		setDoc(null);
 		setError(null);
 		setMention(null);
 		textarea.current?.focus();
@@ -280,11 +289,26 @@ export function Composer({ conversationId }: { conversationId: string }) {
 			return;
 		}
 		setError(null);
+		setDoc(null);
 		setFile(selected);
 		textarea.current?.focus();
 	}
 
-	const canSend = editing ? !saving : file !== null || text.trim().length > 0;
+	/** Issue 23: a document from the file picker; its type and size are checked before anything else. */
+	function pickDoc(selected: File | undefined) {
+		if (!selected) return;
+		const problem = fileProblem(selected);
+		if (problem) {
+			setError(problem);
+			return;
+		}
+		setError(null);
+		setFile(null);
+		setDoc(selected);
+		textarea.current?.focus();
+	}
+
+	const canSend = editing ? !saving : file !== null || doc !== null || text.trim().length > 0;
 	const touch = isTouchScreen();
 	return (
 		<form className={styles.composer} onSubmit={send} aria-label="Send a message">
@@ -313,7 +337,42 @@ export function Composer({ conversationId }: { conversationId: string }) {
 					</IconButton>
 				</div>
 			) : null}
+			{doc ? (
+				<div className={styles["attachment-preview"]} data-testid="document-preview">
+					<span className={styles["doc-badge"]} aria-hidden="true">
+						{fileBadge(doc.name, doc.type)}
+					</span>
+					<span className={styles["attachment-meta"]}>
+						<bdi className={styles["attachment-name"]}>{doc.name}</bdi>
+						<span className="muted small">{formatFileSize(doc.size)}</span>
+					</span>
+					<IconButton onClick={() => setDoc(null)} aria-label="Remove file">
+						<IconClose />
+					</IconButton>
+				</div>
+			) : null}
 			<div className={styles["composer-row"]}>
+				<IconButton
+					onClick={() => docInput.current?.click()}
+					aria-label="Attach file"
+					title="Attach file (PDF, Office, text, ZIP; up to 25 MB)"
+					disabled={Boolean(editing)}
+				>
+					<IconFile />
+				</IconButton>
+				<input
+					ref={docInput}
+					type="file"
+					accept={FILE_ACCEPT}
+					className="sr-only"
+					tabIndex={-1}
+					aria-hidden="true"
+					data-testid="document-input"
+					onChange={(e) => {
+						pickDoc(e.target.files?.[0]);
+						e.target.value = "";
+					}}
+				/>
 				<IconButton
 					onClick={() => fileInput.current?.click()}
 					aria-label="Attach image"
@@ -340,7 +399,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 					enterKeyHint={touch ? "enter" : "send"}
 					ref={textarea}
 					rows={1}
-					placeholder={file ? "Add a caption…" : "Message"}
+					placeholder={file || doc ? "Add a caption…" : "Message"}
 					value={text}
 					aria-describedby={error ? errorId : undefined}
 					aria-autocomplete="list"
@@ -360,6 +419,16 @@ export function Composer({ conversationId }: { conversationId: string }) {
 				<IconButton onClick={openEmojiPicker} aria-label="Emoji" title="Emoji" aria-haspopup="dialog">
 					<IconEmoji />
 				</IconButton>
+				{!editing && !file && !doc && text.trim() === "" ? (
+					<VoiceRecorder
+						disabled={false}
+						onError={setError}
+						onRecorded={(recording, durationMs) => {
+							const problem = store.sendVoice(conversationId, recording, durationMs);
+							if (problem) setError(problem);
+						}}
+					/>
+				) : null}
 				<button
 					type="submit"
 					className={styles["send-btn"]}

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { mediaLabel } from "../../shared/media";
 import type { Conversation, Message, Participant, User } from "../../shared/schemas";
 import { isolate } from "../../shared/text";
 import { listTime, mutedText } from "../format";
@@ -189,7 +190,17 @@ function previewText(
 	if (!m) return "No messages yet";
 	if (m.kind === "system") return systemText(m, users, meId);
 	if (m.deletedAt) return "This message was deleted";
-	const body = m.kind === "image" ? (m.text ? `Photo: ${m.text}` : "Photo") : (m.text ?? "");
+	const media = mediaLabel(m);
+	const body =
+		m.kind === "image"
+			? m.text
+				? `Photo: ${m.text}`
+				: "Photo"
+			: media
+				? m.text
+					? `${media}: ${m.text}`
+					: media
+				: (m.text ?? "");
 	if (m.senderId === meId) return `You: ${body}`;
 	if (type === "group") {
 		const name =

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState } from "react";
+import { formatBytes, formatDuration, mediaLabel } from "../../shared/media";
 import type { Conversation, Message } from "../../shared/schemas";
 import { startEditing, useEditing } from "../editing";
 import { failureText } from "../effects/store";
@@ -9,10 +10,13 @@ import { useChat, useChatStore } from "../store/context";
 import { canEdit, receiptFor, systemText } from "../store/messages";
 import type { PendingMessage } from "../store/state";
 import { quoteOf } from "../store/threads";
+import { FileCard, VoicePlayer } from "./Attachment";
+import attachmentStyles from "./Attachment.module.css";
 import { Avatar } from "./Avatar";
 import { LinkButton } from "./Button";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { EmojiPicker } from "./EmojiPicker";
+import { ForwardDialog } from "./ForwardDialog";
 import { ImageViewer } from "./ImageViewer";
 import { IconAlert, IconCheck, IconClock, IconMore, IconReadCheck } from "./icons";
 import styles from "./MessageBubble.module.css";
@@ -77,7 +81,7 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 	const mine = m.senderId === me.id;
 	const deleted = m.deletedAt !== null;
 	const senderName = sender?.displayName ?? "Someone";
-	const bigEmoji = !deleted && !m.image && isEmojiOnly(m.text);
+	const bigEmoji = !deleted && !m.image && !m.attachment && isEmojiOnly(m.text);
 	const avatarColumn = conversation.type === "group" && !mine;
 
 	// A long press opens the actions menu on touch screens (a short tap only reveals the button).
@@ -158,6 +162,11 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 						</span>
 					) : (
 						<>
+							{m.forwarded ? (
+								<span className={attachmentStyles.forwarded} data-testid="forwarded">
+									Forwarded
+								</span>
+							) : null}
 							{m.replyTo ? (
 								<ReplyQuote quote={m.replyTo} onJump={(seq) => store.jumpTo(m.conversationId, seq)} />
 							) : null}
@@ -170,6 +179,10 @@ export function MessageBubble({ message: m, conversation, showSender, tabStop, o
 								>
 									<img src={m.image.url} alt="" loading="lazy" data-testid="message-image" />
 								</button>
+							) : null}
+							{m.kind === "file" && m.attachment ? <FileCard attachment={m.attachment} /> : null}
+							{m.kind === "voice" && m.attachment ? (
+								<VoicePlayer attachment={m.attachment} from={mine ? "you" : senderName} />
 							) : null}
 							{m.kind === "poll" && m.poll ? (
 								<PollCard message={m} conversation={conversation} />
@@ -325,6 +338,7 @@ function MessageActions({
 	const [confirming, setConfirming] = useState<"me" | "everyone" | null>(null);
 	const [picking, setPicking] = useState(false);
 	const [reporting, setReporting] = useState(false);
+	const [forwarding, setForwarding] = useState(false);
 	const menuId = useId();
 	const button = useRef<HTMLButtonElement>(null);
 	const menu = useRef<HTMLDivElement>(null);
@@ -491,6 +505,16 @@ function MessageActions({
 							Edit
 						</button>
 					) : null}
+					<button
+						type="button"
+						role="menuitem"
+						onClick={() => {
+							setOpen(false);
+							setForwarding(true);
+						}}
+					>
+						Forward
+					</button>
 					{message.text ? (
 						<button type="button" role="menuitem" onClick={() => void copy()}>
 							Copy text
@@ -554,6 +578,15 @@ function MessageActions({
 					}}
 				/>
 			) : null}
+			{forwarding ? (
+				<ForwardDialog
+					message={message}
+					onClose={() => {
+						setForwarding(false);
+						button.current?.focus();
+					}}
+				/>
+			) : null}
 			{reporting ? (
 				<ReportDialog
 					message={message}
@@ -585,13 +618,19 @@ function MessageActions({
  * "Actions for your message at 4:40 PM: “See you at…”": the time alone is not unique (two
  * messages in a minute read the same), so the start of the text, or "a photo", follows (issue 22.12).
  */
-export function actionsLabel(who: string, time: string, message: Pick<Message, "text" | "image">): string {
+export function actionsLabel(
+	who: string,
+	time: string,
+	message: Pick<Message, "text" | "image"> & Partial<Pick<Message, "kind" | "attachment">>,
+): string {
 	const words = message.text?.replace(/\s+/gu, " ").trim() ?? "";
 	const gist = words
 		? `“${[...words].length > 40 ? `${[...words].slice(0, 40).join("").trimEnd()}…` : words}”`
 		: message.image
 			? "a photo"
-			: "";
+			: message.kind === "file" || message.kind === "voice"
+				? (mediaLabel({ kind: message.kind, attachment: message.attachment }) ?? "")
+				: "";
 	return `Actions for ${who} at ${time}${gist ? `: ${gist}` : ""}`;
 }
 
@@ -626,6 +665,7 @@ export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 							) : null}
 						</span>
 					) : null}
+					{p.kind === "file" || p.kind === "voice" ? <PendingAttachment pending={p} /> : null}
 					{p.text ? (
 						<p className={styles["message-text"]} data-testid="message-text">
 							{p.text}
@@ -664,5 +704,33 @@ export function PendingBubble({ pending: p }: { pending: PendingMessage }) {
 				</div>
 			) : null}
 		</li>
+	);
+}
+
+/** Issue 23: a file or voice note on its way: what it is, the upload's progress and Cancel. */
+function PendingAttachment({ pending: p }: { pending: PendingMessage }) {
+	const store = useChatStore();
+	const label = p.kind === "file" ? `📎 ${p.fileName ?? "File"}` : `🎤 Voice note ${formatDuration(p.durationMs ?? 0)}`;
+	const inFlight = p.status === "uploading" || p.status === "waiting";
+	return (
+		<div data-testid="pending-attachment">
+			<bdi className={styles["message-text"]}>{label}</bdi>
+			{p.file ? <span className="small"> · {formatBytes(p.file.size)}</span> : null}
+			{inFlight ? (
+				<div className={attachmentStyles["pending-row"]}>
+					{p.status === "uploading" ? (
+						<progress max={1} value={p.progress ?? 0} aria-label={`Uploading ${label}`} data-testid="upload-progress" />
+					) : null}
+					<button
+						type="button"
+						className={attachmentStyles.cancel}
+						onClick={() => store.cancelUpload(p.conversationId, p.clientId)}
+						data-testid="upload-cancel"
+					>
+						Cancel
+					</button>
+				</div>
+			) : null}
+		</div>
 	);
 }

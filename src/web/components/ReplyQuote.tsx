@@ -8,6 +8,9 @@ export function quoteText(quote: Pick<ReplyTo, "kind" | "text" | "deletedAt" | "
 	if (quote.deletedAt) return "This message was deleted";
 	if (quote.hidden) return "You deleted this message";
 	if (quote.kind === "image") return quote.text ? `Photo: ${quote.text}` : "Photo";
+	// Issue 23: a quote carries no attachment, so a file or voice note is named by its kind.
+	if (quote.kind === "file") return quote.text ? `📎 File: ${quote.text}` : "📎 File";
+	if (quote.kind === "voice") return "🎤 Voice note";
 	return quote.text ?? "";
 }
 

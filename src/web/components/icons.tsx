@@ -150,3 +150,26 @@ export const IconSettings = () => (
 		<path d="M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 0 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 0 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 0 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 0 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z" />
 	</svg>
 );
+/** Issue 23: voice notes and files. */
+export const IconMic = () => (
+	<svg aria-hidden="true" {...base} {...line}>
+		<rect x="9" y="3" width="6" height="11" rx="3" />
+		<path d="M5 11a7 7 0 0 0 14 0M12 18v3" />
+	</svg>
+);
+export const IconPlay = () => (
+	<svg aria-hidden="true" {...base} fill="currentColor">
+		<path d="M7 4.5v15l12.5-7.5z" />
+	</svg>
+);
+export const IconPause = () => (
+	<svg aria-hidden="true" {...base} fill="currentColor">
+		<path d="M6 4h4v16H6zM14 4h4v16h-4z" />
+	</svg>
+);
+export const IconFile = () => (
+	<svg aria-hidden="true" {...base} {...line}>
+		<path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z" />
+		<path d="M14 3v5h5" />
+	</svg>
+);

@@ -1,5 +1,6 @@
 // A system notification for a message that arrives while the page is hidden (once per message).
 
+import { mediaLabel } from "../../shared/media";
 import type { Message } from "../../shared/schemas";
 import { isolate } from "../../shared/text";
 import { notificationsWanted } from "../pwa/push";
@@ -27,7 +28,15 @@ export class MessageNotifications {
 			conversation.type === "group" && conversation.title
 				? `${isolate(sender)} in ${isolate(conversation.title)}`
 				: isolate(sender);
-		const body = message.kind === "image" ? (message.text ? `📷 ${message.text}` : "📷 Photo") : (message.text ?? "");
+		const media = mediaLabel(message);
+		const body =
+			message.kind === "image"
+				? message.text
+					? `📷 ${message.text}`
+					: "📷 Photo"
+				: media
+					? `${media}${message.text ? `: ${message.text}` : ""}`
+					: (message.text ?? "");
 		try {
 			const n = new Notification(title, { body, tag: message.conversationId });
 			n.onclick = () => {

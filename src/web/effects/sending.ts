@@ -10,6 +10,7 @@
 import type { Message } from "../../shared/schemas";
 import { IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from "../../shared/schemas";
 import { ApiError, api, uploadFile } from "../api";
+import { clampDuration, fileContentType, fileProblem, voiceContentType } from "../attachments";
 import { failureKind, nextToSend, retryDelayMs } from "../offline/outbox";
 import { pendingFor } from "../store/pending";
 import type { PendingMessage } from "../store/state";
@@ -26,6 +27,8 @@ export type SendExtras = Pick<PendingMessage, "replyToId" | "mentions">;
 export class Sending {
 	/** Per conversation: how many tries in a row could not reach the server, and the retry timer. */
 	private readonly backoff = new Map<string, { attempts: number; timer?: ReturnType<typeof setTimeout> }>();
+	/** Issue 23: the uploads in flight, by clientId, so Cancel can stop one. */
+	private readonly uploads = new Map<string, AbortController>();
 
 	constructor(
 		private readonly store: Store,
@@ -75,6 +78,55 @@ export class Sending {
 			...extra,
 		});
 		return null;
+	}
+
+	/** Issue 23: a document, with an optional caption; checked by type and size before any upload. */
+	sendFile(conversationId: string, file: File, caption: string, extra: SendExtras = {}): string | null {
+		const problem = fileProblem(file);
+		if (problem) return problem;
+		if (caption.trim().length > MAX_TEXT_LENGTH) return `Captions can be at most ${MAX_TEXT_LENGTH} characters.`;
+		this.stopTyping();
+		this.start({
+			clientId: crypto.randomUUID(),
+			conversationId,
+			kind: "file",
+			text: caption.trim(),
+			createdAt: new Date().toISOString(),
+			status: "waiting",
+			file,
+			fileName: file.name,
+			progress: 0,
+			...extra,
+		});
+		return null;
+	}
+
+	/** Issue 23: a recording and its length. */
+	sendVoice(conversationId: string, recording: Blob, durationMs: number, extra: SendExtras = {}): string | null {
+		const type = voiceContentType(recording.type);
+		if (!type) return "This browser recorded in a format that can't be sent.";
+		if (recording.size === 0) return "Nothing was recorded.";
+		const ext = type === "audio/mp4" ? "m4a" : type === "audio/ogg" ? "ogg" : "webm";
+		this.start({
+			clientId: crypto.randomUUID(),
+			conversationId,
+			kind: "voice",
+			text: "",
+			createdAt: new Date().toISOString(),
+			status: "waiting",
+			file: new File([recording], `voice-note.${ext}`, { type }),
+			durationMs: clampDuration(durationMs),
+			progress: 0,
+			...extra,
+		});
+		return null;
+	}
+
+	/** Issue 23: Cancel on a file or voice note still uploading (or waiting): the PUT stops and the message goes. */
+	cancel(conversationId: string, clientId: string): void {
+		this.uploads.get(clientId)?.abort();
+		this.uploads.delete(clientId);
+		this.discard(conversationId, clientId);
 	}
 
 	retry(conversationId: string, clientId: string): void {
@@ -140,7 +192,7 @@ export class Sending {
 		if (!next) return;
 		// Marked in flight before any await, so a second pump cannot pick the same or the next one.
 		this.update(conversationId, next.clientId, {
-			status: next.kind === "image" && !next.imageKey ? "uploading" : "sending",
+			status: needsUpload(next) ? "uploading" : "sending",
 		});
 		void this.deliver(next.clientId, conversationId);
 	}
@@ -157,11 +209,39 @@ export class Sending {
 				await uploadFile(upload, p.file, (progress) => this.update(conversationId, clientId, { progress }));
 				imageKey = upload.key;
 			}
-			this.update(conversationId, clientId, { status: "sending", error: undefined, imageKey });
+			let attachmentKey = p.attachmentKey;
+			if ((p.kind === "file" || p.kind === "voice") && !attachmentKey) {
+				if (!p.file) throw new Error("The file is no longer available");
+				this.update(conversationId, clientId, { status: "uploading", error: undefined, progress: 0 });
+				const type = p.kind === "file" ? fileContentType(p.file.name, p.file.type) : voiceContentType(p.file.type);
+				if (!type) throw new Error("This file can't be sent");
+				const upload = await api.createUpload(type, p.file.size);
+				const abort = new AbortController();
+				this.uploads.set(clientId, abort);
+				try {
+					await uploadFile(
+						upload,
+						p.file.slice(0, p.file.size, type),
+						(progress) => this.update(conversationId, clientId, { progress }),
+						abort.signal,
+					);
+				} finally {
+					this.uploads.delete(clientId);
+				}
+				attachmentKey = upload.key;
+			}
+			// Cancelled while the upload was finishing: nothing is sent.
+			if (!pendingFor(this.store.getState().pending, conversationId, clientId)) return this.pump(conversationId);
+			this.update(conversationId, clientId, { status: "sending", error: undefined, imageKey, attachmentKey });
+			const caption = p.text ? { text: p.text } : {};
 			const body =
 				p.kind === "image" && imageKey
-					? { clientId, kind: "image" as const, imageKey, ...(p.text ? { text: p.text } : {}) }
-					: { clientId, kind: "text" as const, text: p.text };
+					? { clientId, kind: "image" as const, imageKey, ...caption }
+					: p.kind === "file" && attachmentKey
+						? { clientId, kind: "file" as const, attachmentKey, name: p.fileName ?? p.file?.name ?? "file", ...caption }
+						: p.kind === "voice" && attachmentKey
+							? { clientId, kind: "voice" as const, attachmentKey, durationMs: p.durationMs ?? 1 }
+							: { clientId, kind: "text" as const, text: p.text };
 			const v2 = {
 				...(p.replyToId ? { replyToId: p.replyToId } : {}),
 				...(p.mentions?.length ? { mentions: p.mentions } : {}),
@@ -172,6 +252,8 @@ export class Sending {
 			// Handled like a socket's copy, which also resolves the pending one.
 			this.sent(message);
 		} catch (error) {
+			// Cancelled (issue 23): the pending message is gone already.
+			if (error instanceof DOMException && error.name === "AbortError") return this.pump(conversationId);
 			this.failed(conversationId, clientId, error);
 		}
 		this.pump(conversationId);
@@ -213,4 +295,11 @@ function adminsOnly(error: unknown): boolean {
 	return (
 		typeof details === "object" && details !== null && "reason" in details && details.reason === "only_admins_send"
 	);
+}
+
+/** Whether the next try of `p` starts with an upload. */
+function needsUpload(p: PendingMessage): boolean {
+	if (p.kind === "image") return !p.imageKey;
+	if (p.kind === "file" || p.kind === "voice") return !p.attachmentKey;
+	return false;
 }

@@ -26,6 +26,8 @@ export function outboxEntries(pending: Record<string, PendingMessage[]>): Stored
 	for (const list of Object.values(pending))
 		for (const p of list) {
 			if (p.kind === "image" && !p.imageKey) continue;
+			// Files and voice notes (issue 23) wait while the page is open, not across a reload.
+			if (p.kind === "file" || p.kind === "voice") continue;
 			entries.push({
 				clientId: p.clientId,
 				conversationId: p.conversationId,

@@ -484,6 +484,23 @@ export class ChatStore implements Store {
 		}
 	}
 
+	/** Issue 23: a document with an optional caption; returns an error to show, or null. */
+	sendFile(conversationId: string, file: File, caption: string, extra: SendExtras = {}): string | null {
+		const problem = this.sending.sendFile(conversationId, file, caption, extra);
+		if (!problem) this.cancelReply(conversationId);
+		return problem;
+	}
+
+	/** Issue 23: a recorded voice note and its length. */
+	sendVoice(conversationId: string, recording: Blob, durationMs: number): string | null {
+		return this.sending.sendVoice(conversationId, recording, durationMs);
+	}
+
+	/** Issue 23: stops an upload in flight and drops its message. */
+	cancelUpload(conversationId: string, clientId: string): void {
+		this.sending.cancel(conversationId, clientId);
+	}
+
 	retry(conversationId: string, clientId: string): void {
 		this.sending.retry(conversationId, clientId);
 	}
@@ -550,6 +567,18 @@ export class ChatStore implements Store {
 			if (!framesMoved()) set(before);
 			this.announce(failureText(error, on ? "the reaction wasn't added" : "the reaction wasn't removed"), "error");
 		}
+	}
+
+	/**
+	 * Issue 23: forwards `message` to these chats (at most 5); the copies are handled like a
+	 * socket's, so an open target chat and the list show them at once.
+	 */
+	async forwardMessage(message: Message, conversationIds: string[], clientId: string): Promise<void> {
+		const { messages } = await apiV2.forwardMessage(message.id, conversationIds, clientId);
+		this.applyEvents(
+			messages.map((copy) => ({ type: "message:new" as const, data: { message: copy } })),
+			"realtime",
+		);
 	}
 
 	async reportMessage(message: Message, reason: ReportReason, note?: string): Promise<void> {

@@ -7,7 +7,7 @@ export type ConnectionState = "connecting" | "online" | "offline";
 export interface PendingMessage {
 	clientId: string;
 	conversationId: string;
-	kind: "text" | "image";
+	kind: "text" | "image" | "file" | "voice";
 	text: string;
 	createdAt: string;
 	/** `waiting`: in the outbox, sent when the network and the messages before it allow (offline/outbox.ts). */
@@ -15,6 +15,10 @@ export interface PendingMessage {
 	file?: File;
 	previewUrl?: string;
 	imageKey?: string;
+	/** Issue 23: a file's or voice note's upload once it is stored, its name and a voice note's length. */
+	attachmentKey?: string;
+	fileName?: string;
+	durationMs?: number;
 	progress?: number;
 	error?: string;
 	/** v2: the message this one answers, and the members it mentions. */

@@ -10,6 +10,8 @@ import { isMember } from "../../server/db/participants";
 import {
 	DeleteQuery,
 	EditMessageBody,
+	ForwardBody,
+	ForwardResult,
 	IdParams,
 	MAX_EMOJI_BYTES,
 	MessageResult,
@@ -20,7 +22,7 @@ import {
 	VoteResult,
 } from "../../shared/schemas";
 import type { AuthVariables } from "../auth";
-import { badRequest, notFound } from "../errors";
+import { ApiError, badRequest, notFound } from "../errors";
 import { publicOrigin, unwrap } from "../http";
 import { authed, errors, json, jsonBody, openApiRouter } from "../openapi";
 
@@ -112,6 +114,21 @@ const closePoll = createRoute({
 	responses: { 200: json(VoteResult), ...errors(401, 403, 404, 409) },
 });
 
+const forwardMessage = createRoute({
+	method: "post",
+	path: "/messages/{id}/forward",
+	tags: ["messages"],
+	summary:
+		"Forward a message (text, image, file, voice) to 1 to 5 of the caller's chats, marked forwarded, sharing its media (issue 23); idempotent per chat on clientId",
+	...authed,
+	request: { params: IdParams, body: jsonBody(ForwardBody) },
+	responses: {
+		201: json(ForwardResult, "Created"),
+		200: json(ForwardResult, "Already forwarded with this clientId"),
+		...errors(400, 401, 403, 404, 409, 413, 429),
+	},
+});
+
 export const messageRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVariables }>()
 	.openapi(deleteMessage, async (c) => {
 		const { id } = c.req.valid("param");
@@ -130,6 +147,32 @@ export const messageRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVa
 			await roomStub(c.env, conversationId).editMessage(me, id, body.text, publicOrigin(c), { viaRest: true }),
 		);
 		return c.json({ message: result.message }, 200);
+	})
+	// Issue 23: every target is checked (member, not blocked) before anything is written, so a
+	// refusal leaves every chat as it was; the copies then go one chat at a time, in the order given.
+	.openapi(forwardMessage, async (c) => {
+		const { id } = c.req.valid("param");
+		const { conversationIds, clientId } = c.req.valid("json");
+		const me = c.get("userId");
+		const origin = publicOrigin(c);
+		const source = await conversationOfMessage(c.env, id, me);
+		const copy = unwrap(await roomStub(c.env, source).forwardable(me, id));
+		const strangers: string[] = [];
+		for (const target of conversationIds) if (!(await isMember(c.env, target, me))) strangers.push(target);
+		if (strangers.length > 0) throw new ApiError(404, "conversation not found", { conversationIds: strangers });
+		const checks = await Promise.all(conversationIds.map((target) => roomStub(c.env, target).canForwardInto(me)));
+		const refused = conversationIds.filter((_, i) => !checks[i]?.ok);
+		const firstRefusal = checks.find((check) => !check.ok);
+		if (firstRefusal && !firstRefusal.ok)
+			throw new ApiError(firstRefusal.status, firstRefusal.message, { conversationIds: refused });
+		const messages = [];
+		let created = false;
+		for (const target of conversationIds) {
+			const result = unwrap(await roomStub(c.env, target).forwardInto(me, clientId, copy, origin));
+			messages.push(result.message);
+			created ||= result.created;
+		}
+		return c.json({ messages }, created ? 201 : 200);
 	})
 	.openapi(addReaction, async (c) => {
 		const { id, emoji } = c.req.valid("param");

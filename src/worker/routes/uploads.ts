@@ -1,6 +1,7 @@
 // POST /uploads (a signed place to PUT one image) and, when R2 S3 credentials are not configured,
 // the Worker-side PUT target that streams the bytes into the MEDIA binding.
 import { createRoute } from "@hono/zod-openapi";
+import { isFileContentType, isVoiceContentType } from "../../server/attachments";
 import type { AppEnv } from "../../server/config";
 import {
 	claimUpload,
@@ -12,13 +13,17 @@ import {
 } from "../../server/db/uploads";
 import { isImageContentType, uploaderOfKey } from "../../server/images";
 import {
+	FILE_CONTENT_TYPES,
 	IMAGE_CONTENT_TYPES,
 	KeyParams,
+	MAX_FILE_BYTES,
 	MAX_IMAGE_BYTES,
+	MAX_VOICE_BYTES,
 	SignedQuery,
 	UploadBody,
 	UploadStored,
 	UploadTarget,
+	VOICE_CONTENT_TYPES,
 } from "../../shared/schemas";
 import type { AuthVariables } from "../auth";
 import { ApiError, badRequest, conflict, notFound } from "../errors";
@@ -76,11 +81,23 @@ async function storeExactly(env: AppEnv, upload: UploadRow, body: ReadableStream
 	return object.etag;
 }
 
+/** Each kind's limit (issue 23: images keep theirs; documents up to 25 MB, voice notes 10 MiB); null for a type no message takes. */
+function uploadLimit(contentType: string): { bytes: number; message: string } | null {
+	if (isImageContentType(contentType))
+		return { bytes: MAX_IMAGE_BYTES, message: "images are limited to 10 MiB (10,485,760 bytes)" };
+	if (isFileContentType(contentType))
+		return { bytes: MAX_FILE_BYTES, message: "files are limited to 25 MB (25,000,000 bytes)" };
+	if (isVoiceContentType(contentType))
+		return { bytes: MAX_VOICE_BYTES, message: "voice notes are limited to 10 MiB (10,485,760 bytes)" };
+	return null;
+}
+
 const createUpload = createRoute({
 	method: "post",
 	path: "/uploads",
 	tags: ["images"],
-	summary: "Ask for an upload URL for one image (≤ 10 MiB; jpeg, png, webp or gif)",
+	summary:
+		"Ask for an upload URL for one image (≤ 10 MiB; jpeg, png, webp or gif), document (≤ 25 MB, issue 23) or voice note (≤ 10 MiB, issue 23)",
 	...authed,
 	request: { body: jsonBody(UploadBody) },
 	responses: { 201: json(UploadTarget, "Created"), ...errors(400, 401, 413, 429) },
@@ -98,7 +115,7 @@ const localUpload = createRoute({
 		body: {
 			required: true,
 			description: "exactly the signed number of bytes, with the signed Content-Type",
-			content: { "image/*": { schema: { type: "string", format: "binary" } } },
+			content: { "*/*": { schema: { type: "string", format: "binary" } } },
 		},
 	},
 	responses: { 200: json(UploadStored), ...errors(400, 404, 409, 413) },
@@ -108,11 +125,13 @@ export const uploadRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVar
 	.openapi(createUpload, async (c) => {
 		const body = c.req.valid("json");
 		const contentType = body.contentType.trim().toLowerCase();
-		if (!isImageContentType(contentType)) {
-			const message = `contentType must be one of ${IMAGE_CONTENT_TYPES.join(", ")}`;
+		const limit = uploadLimit(contentType);
+		if (!limit) {
+			const allowed = [...IMAGE_CONTENT_TYPES, ...FILE_CONTENT_TYPES, ...VOICE_CONTENT_TYPES];
+			const message = `contentType must be one of ${allowed.join(", ")}`;
 			throw badRequest(message, { fields: [{ path: "contentType", message }] });
 		}
-		if (body.size > MAX_IMAGE_BYTES) throw new ApiError(413, "images are limited to 10 MiB (10,485,760 bytes)");
+		if (body.size > limit.bytes) throw new ApiError(413, limit.message, { maxBytes: limit.bytes });
 		await takeFromLimit(c.env, `upload:${c.get("userId")}`, UPLOADS_PER_USER);
 		const key = newUploadKey(c.get("userId"));
 		const target = await createUploadTarget(c.env, publicOrigin(c), key, contentType, body.size);
