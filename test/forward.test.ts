@@ -122,6 +122,31 @@ describe("forwarding a message", () => {
 		expectError(await forward(a, message.id, [toC.id]), 409, "conflict");
 	});
 
+	it("refuses a poll (its votes belong to its chat) and a non-admin's copy into an announcement group, writing nothing", async () => {
+		const [a, b, c] = await users(["Uma", "Vic", "Wen"]);
+		const source = await groupChat(a, [b], "Forward source");
+		const poll = await api("POST", `/conversations/${source.id}/messages`, {
+			token: a.token,
+			body: { clientId: crypto.randomUUID(), kind: "poll", poll: { question: "Lunch?", options: ["Yes", "No"] } },
+		});
+		expect(poll.status).toBe(201);
+		const toC = await directChat(a, c);
+		expectError(await forward(a, poll.body.message.id, [toC.id]), 409, "conflict");
+		expect(await history(c, toC.id)).toHaveLength(0);
+
+		const announcements = await groupChat(c, [a], "Announcements only");
+		const switched = await api("PATCH", `/conversations/${announcements.id}`, {
+			token: c.token,
+			body: { onlyAdminsSend: true },
+		});
+		expect(switched.status).toBe(200);
+		const before = (await history(c, announcements.id)).length;
+		const note = await sendText(a, source.id, "worth sharing");
+		expectError(await forward(a, note.id, [toC.id, announcements.id]), 403, "forbidden");
+		expect(await history(c, announcements.id)).toHaveLength(before);
+		expect(await history(c, toC.id)).toHaveLength(0);
+	});
+
 	it("takes 1 to 5 distinct chats and a clientId, else 400", async () => {
 		const [a, b] = await users(["Sol", "Tam"]);
 		const chat = await directChat(a, b);
