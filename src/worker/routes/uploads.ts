@@ -43,10 +43,16 @@ export function keyAfter(path: string, prefix: string): string | null {
 	}
 }
 
+/** Zeros written at a time to finish the stream of a refused body (see storeExactly). */
+const PAD_CHUNK_BYTES = 64 * 1024;
+
 /**
  * Streams `body` into R2 as exactly `size` bytes and returns the stored object's etag. A FixedLengthStream lets R2 accept a stream of
  * known length; the copy loop stops at the first byte too many, so an oversized body is never
- * buffered or stored (R2 discards a put whose stream fails).
+ * buffered. A body that is not exactly the signed size stores nothing: the stream R2 reads is
+ * finished with zeros and the object deleted before the refusal, because a put whose stream is
+ * aborted fails inside the runtime's R2 pump, where no JavaScript can catch it (locally it is
+ * printed as an uncaught "Network connection lost").
  */
 async function storeExactly(env: AppEnv, upload: UploadRow, body: ReadableStream<Uint8Array>): Promise<string> {
 	const sized = new FixedLengthStream(upload.size);
@@ -54,6 +60,7 @@ async function storeExactly(env: AppEnv, upload: UploadRow, body: ReadableStream
 	const writer = sized.writable.getWriter();
 	const reader = body.getReader();
 	let received = 0;
+	let written = 0;
 	let failure: ApiError | null = null;
 	try {
 		for (;;) {
@@ -65,6 +72,7 @@ async function storeExactly(env: AppEnv, upload: UploadRow, body: ReadableStream
 				break;
 			}
 			await writer.write(value);
+			written += value.byteLength;
 		}
 		if (!failure && received < upload.size)
 			failure = badRequest(`the body must be exactly the signed ${upload.size} bytes`);
@@ -72,7 +80,17 @@ async function storeExactly(env: AppEnv, upload: UploadRow, body: ReadableStream
 		failure = badRequest(`the body must be exactly the signed ${upload.size} bytes`);
 	}
 	if (failure) {
-		await Promise.allSettled([reader.cancel(), writer.abort(failure), stored]);
+		await reader.cancel().catch(() => undefined);
+		try {
+			for (let left = upload.size - written; left > 0; left -= PAD_CHUNK_BYTES) {
+				await writer.write(new Uint8Array(Math.min(PAD_CHUNK_BYTES, left)));
+			}
+			await writer.close();
+			await stored;
+		} catch {
+			await Promise.allSettled([writer.abort(failure), stored]);
+		}
+		await env.MEDIA.delete(upload.key);
 		throw failure;
 	}
 	await writer.close();
