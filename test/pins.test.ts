@@ -109,4 +109,27 @@ describe("pinned messages", () => {
 		await api("PATCH", `/messages/${sent.id}`, { token: a.token, body: { text: "Room 102, 9:00" } });
 		expect((await pinned(b, group.id))[0]?.message.text).toBe("Room 102, 9:00");
 	});
+
+	it("leaves a message a member deleted for themselves out of their own pins, live too, and nobody else's", async () => {
+		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
+		const group = await groupChat(a, [b]);
+		const exam = await sendText(a, group.id, "Exam in room 101");
+		const notes = await sendText(a, group.id, "Notes are on the drive");
+		await pin(a, group.id, exam.id);
+		const sb = await track(roomSocket(b, group.id));
+		const isPins = (f: { type: string }) => f.type === "conversation:pins";
+		expect((await api("DELETE", `/messages/${exam.id}?scope=me`, { token: b.token })).status).toBe(204);
+		const [mine] = await sb.waitForCount(isPins, 1);
+		expect(mine?.data.pins).toEqual([]);
+		expect(ids(await pinned(b, group.id))).toEqual([]);
+		expect(ids(await pinned(a, group.id))).toEqual([exam.id]);
+		// The next change reaches Ben in his own copy, and Ann with both pins.
+		const sa = await track(roomSocket(a, group.id));
+		await pin(a, group.id, notes.id);
+		const frames = await sb.waitForCount(isPins, 2);
+		expect(frames[1]?.data.pins.map((p: Pin) => p.message.id)).toEqual([notes.id]);
+		const [annFrame] = await sa.waitForCount(isPins, 1);
+		expect(annFrame?.data.pins.map((p: Pin) => p.message.id)).toEqual([notes.id, exam.id]);
+		expect(JSON.stringify(sb.frames.filter(isPins))).not.toContain("Exam in room 101");
+	});
 });

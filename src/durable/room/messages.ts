@@ -13,7 +13,7 @@ import { fail, ok, type RoomResult } from "../rpc";
 import type { RoomCore } from "./core";
 import { isMember, load } from "./loading";
 import type { Meta, NewMessage } from "./log";
-import { pinsChanged } from "./pins";
+import { pinsChanged, pinsShownTo } from "./pins";
 import { newPoll } from "./polls";
 import { broadcastInOrder, messageOut, notifyMembers, publish } from "./publishing";
 
@@ -196,6 +196,8 @@ export async function deleteMessage(
 	if (scope === "me") {
 		room.roomLog.hide(actorId, record, now);
 		room.afterWrite();
+		// Issue 23.4: a pinned message the member deleted for themselves leaves their own bar.
+		if (room.roomLog.pins().some((p) => p.message_id === messageId)) await pinsShownTo(room, actorId, meta.origin);
 		await room.visibleToRest(true);
 		return ok(null);
 	}

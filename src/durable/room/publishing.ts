@@ -37,8 +37,17 @@ function hidersCopy(room: RoomCore, event: ServerEvent): { hiders: Set<string>; 
 	return copy && { hiders: copy.hiders, event: { type: event.type, data: { message: copy.message } } };
 }
 
-/** An event to every room socket, the members who hid a reply's original getting their own copy. */
-function broadcastToReaders(room: RoomCore, event: ServerEvent) {
+/**
+ * An event to every room socket, the members who hid a reply's original getting their own copy;
+ * or, with `copies`, the members named there getting theirs instead (a list one of them sees
+ * differently, such as the pins).
+ */
+function broadcastToReaders(room: RoomCore, event: ServerEvent, copies?: ReadonlyMap<string, ServerEvent>) {
+	if (copies && copies.size > 0) {
+		room.sockets.broadcast(event, new Set(copies.keys()));
+		for (const [userId, theirs] of copies) room.sockets.sendToUser(userId, [{ event: theirs }]);
+		return;
+	}
 	const copy = hidersCopy(room, event);
 	room.sockets.broadcast(event, copy?.hiders);
 	if (copy) for (const userId of copy.hiders) room.sockets.sendToUser(userId, [{ event: copy.event }]);
@@ -67,8 +76,12 @@ export function publish(room: RoomCore, record: MessageRecord, origin: string): 
 }
 
 /** A change to a message is broadcast after every `message:new` already on its way (an image waits for D1). */
-export function broadcastInOrder(room: RoomCore, event: ServerEvent): Promise<void> {
-	const next = room.publishing.then(() => broadcastToReaders(room, event));
+export function broadcastInOrder(
+	room: RoomCore,
+	event: ServerEvent,
+	copies?: ReadonlyMap<string, ServerEvent>,
+): Promise<void> {
+	const next = room.publishing.then(() => broadcastToReaders(room, event, copies));
 	room.publishing = next.catch(() => undefined);
 	return next;
 }
