@@ -517,6 +517,10 @@ export const uiScenarios = [
 			});
 			await a.context.setOffline(false);
 			assert(small.length === 0, `targets under 44 px: ${JSON.stringify(small)}`);
+			// With every control at full size, the message box still has most of the width to write in.
+			const box = await a.page.getByRole("textbox", { name: "Message" }).boundingBox();
+			const width = a.page.viewportSize()?.width ?? 0;
+			assert(box && box.width >= width * 0.6, `the message box is ${box?.width} px of ${width}`);
 		},
 	},
 	{
