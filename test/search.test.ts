@@ -241,4 +241,28 @@ describe("GET /search/messages", () => {
 		expect(texts(await search(b, { q: "flood" }))).toEqual(["flood of searches"]);
 		expect((await search(c, { q: "flood" })).status).toBe(200);
 	});
+
+	it("limits the rooms one user's searches ask (600 in 10 s), so a member of many chats cannot search without end", async () => {
+		const [a, b] = await Promise.all([registerUser("Ann"), registerUser("Ben")]);
+		const others = await Promise.all(Array.from({ length: 70 }, (_, i) => registerUser(`Peer ${i}`)));
+		await Promise.all(others.map((o) => directChat(a, o)));
+		// A word found nowhere asks every one of Ann's 70 rooms: once 600 are used (the ninth such
+		// search, or the next if the last one's count lands after it) she is refused, far below the 15
+		// searches the other limit allows.
+		let firstRefused = 0;
+		let refused: Awaited<ReturnType<typeof search>> | null = null;
+		for (let n = 1; n <= 15 && !refused; n++) {
+			const res = await search(a, { q: `nowhere${n}` });
+			if (res.status === 429) {
+				firstRefused = n;
+				refused = res;
+			} else expect(res.status).toBe(200);
+		}
+		expect(firstRefused).toBeGreaterThanOrEqual(9);
+		expect(firstRefused).toBeLessThanOrEqual(11);
+		expectError(refused as NonNullable<typeof refused>, 429, "rate_limited");
+		expect(Number(refused?.headers.get("Retry-After"))).toBeGreaterThan(0);
+		// Ben's searches are his own.
+		expect((await search(b, { q: "nowhere" })).status).toBe(200);
+	});
 });

@@ -35,6 +35,16 @@ export const PASSWORD_FAILURES_PER_USER: Window = { limit: 10, seconds: 15 * 60 
  */
 export const SEARCHES_PER_USER: Window = { limit: 15, seconds: 10 };
 export const SEARCHES_PER_IP: Window = { limit: 150, seconds: 10 };
+/**
+ * Rooms one user's searches may ask in 10 s. A search asks rooms in waves and stops once no
+ * older room can make the page (a common word: 16-32 rooms), so a student typing never comes
+ * near it, while a member of 300 conversations can still look twice for a word found nowhere.
+ * What it bounds is the work: 15 searches of 300 rooms each would be 4,500 room calls.
+ */
+export const SEARCH_ROOMS_PER_USER: Window = { limit: 600, seconds: 10 };
+/** Users refused a search lately, until when (ms), in this isolate: a refused retry costs no D1 statement. */
+const searchRefusedUntil = new Map<string, number>();
+const SEARCH_REFUSALS_KEPT = 10_000;
 
 // A window opens at a bucket's first event and lasts `seconds`: no burst of twice the limit
 // across a clock-aligned boundary, and Retry-After says when that bucket's window closes.
@@ -56,12 +66,15 @@ function toHit(bucket: string, window: Window, now: number, row: { count: number
  * Counts one event in each bucket (one D1 batch, each counter atomic, see countEvents) and
  * returns the new counts.
  */
-export async function countHits(env: AppEnv, hits: { bucket: string; window: Window }[]): Promise<Hit[]> {
+export async function countHits(
+	env: AppEnv,
+	hits: { bucket: string; window: Window; amount?: number }[],
+): Promise<Hit[]> {
 	const now = Date.now();
 	const at = new Date(now).toISOString();
 	const rows = await countEvents(
 		env,
-		hits.map(({ bucket, window }) => ({ bucket, at, cutoff: cutoff(window, now) })),
+		hits.map(({ bucket, window, amount }) => ({ bucket, at, cutoff: cutoff(window, now), amount })),
 	);
 	return hits.map(({ bucket, window }, i) => {
 		const row = rows[i];
@@ -141,14 +154,44 @@ export async function reserveLoginAttempt(env: AppEnv, email: string, req: Reque
 	return buckets;
 }
 
-/** Counts one search for the user and the address (one D1 batch); 429 when either is over. */
+/**
+ * Counts one search for the user and the address, and reads the rooms the user's searches asked
+ * in this window (one D1 batch); 429 when a count is over or the rooms are used up. A user
+ * refused lately is refused again from memory until their Retry-After, without D1.
+ */
 export async function takeSearch(env: AppEnv, req: Request, userId: string): Promise<void> {
 	if (!rateLimitsOn(env)) return;
-	const hits = [{ bucket: `search:${userId}`, window: SEARCHES_PER_USER }];
+	const now = Date.now();
+	const until = searchRefusedUntil.get(userId);
+	if (until !== undefined && until > now) throw searchRefused(Math.ceil((until - now) / 1000));
+	searchRefusedUntil.delete(userId);
+	const hits = [
+		{ bucket: `search:${userId}`, window: SEARCHES_PER_USER, limit: SEARCHES_PER_USER.limit },
+		// Read only (amount 0): the rooms are counted once the search knows how many it asked.
+		{
+			bucket: `search-rooms:${userId}`,
+			window: SEARCH_ROOMS_PER_USER,
+			amount: 0,
+			limit: SEARCH_ROOMS_PER_USER.limit - 1,
+		},
+	];
 	const perIp = ipBucket(env, req, "search-ip");
-	if (perIp) hits.push({ bucket: perIp, window: SEARCHES_PER_IP });
+	if (perIp) hits.push({ bucket: perIp, window: SEARCHES_PER_IP, limit: SEARCHES_PER_IP.limit });
 	const counted = await countHits(env, hits);
-	const over = counted.filter((hit, i) => hit.count > (hits[i]?.window.limit ?? 0));
-	if (over.length > 0)
-		throw tooMany(Math.max(...over.map((h) => h.retryAfter)), "searching too often, try again shortly");
+	const over = counted.filter((hit, i) => hit.count > (hits[i]?.limit ?? 0));
+	if (over.length === 0) return;
+	const retryAfter = Math.max(...over.map((h) => h.retryAfter));
+	if (searchRefusedUntil.size >= SEARCH_REFUSALS_KEPT) searchRefusedUntil.clear();
+	searchRefusedUntil.set(userId, now + retryAfter * 1000);
+	throw searchRefused(retryAfter);
+}
+
+function searchRefused(retryAfter: number): ApiError {
+	return tooMany(retryAfter, "searching too often, try again shortly");
+}
+
+/** Adds the rooms a search asked to its user's window (see SEARCH_ROOMS_PER_USER). */
+export async function chargeSearchRooms(env: AppEnv, userId: string, rooms: number): Promise<void> {
+	if (!rateLimitsOn(env) || rooms === 0) return;
+	await countHits(env, [{ bucket: `search-rooms:${userId}`, window: SEARCH_ROOMS_PER_USER, amount: rooms }]);
 }

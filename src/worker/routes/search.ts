@@ -20,7 +20,7 @@ import { decodeCursor, encodeCursor } from "../cursor";
 import { notFound } from "../errors";
 import { publicOrigin } from "../http";
 import { authed, errors, json, openApiRouter } from "../openapi";
-import { takeSearch } from "../rateLimit";
+import { chargeSearchRooms, takeSearch } from "../rateLimit";
 
 /** A page ends after this message: its createdAt, conversation id and seq (the results' order). */
 const SearchCursorSchema: z.ZodType<SearchCursor> = z.object({ at: z.string(), c: z.string(), s: z.number().int() });
@@ -69,8 +69,10 @@ export const searchRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVar
 		if (!match) return c.json({ results: [], nextCursor: null }, 200);
 		// Every room answers its own newest `limit + 1` below the cursor (and not older than the
 		// page's cutoff so far); the merged page is then exact.
-		const ask = async (ids: string[], notBefore: string | null) =>
-			(
+		let roomsAsked = 0;
+		const ask = async (ids: string[], notBefore: string | null) => {
+			roomsAsked += ids.length;
+			return (
 				await Promise.all(
 					ids.map(async (id) => {
 						const answer = await roomStub(c.env, id).search(me, match, query.limit + 1, after, notBefore);
@@ -81,6 +83,7 @@ export const searchRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVar
 					}),
 				)
 			).flat();
+		};
 		let hits: MessageSnapshot[];
 		if (query.conversationId !== undefined) hits = await ask([query.conversationId], null);
 		else {
@@ -107,6 +110,12 @@ export const searchRoutes = openApiRouter<{ Bindings: AppEnv; Variables: AuthVar
 			}
 		}
 		hits.sort(newerFirst);
+		// What this search cost counts against the user's next ones (after the answer: no wait for it).
+		c.executionCtx.waitUntil(
+			chargeSearchRooms(c.env, me, roomsAsked).catch((err) =>
+				log.warn("search_charge_failed", { userId: me, error: String(err) }),
+			),
+		);
 		const page = hits.slice(0, query.limit);
 		const origin = publicOrigin(c);
 		const results = await Promise.all(
