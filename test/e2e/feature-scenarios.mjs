@@ -4,7 +4,7 @@
 // screen (menu open, picker open, search, profile, report) and must find nothing serious.
 import {
 	assert,
-	axeViolations,
+	assertAxeClean,
 	bubble,
 	DESKTOP,
 	insideViewport,
@@ -12,6 +12,7 @@ import {
 	makePng,
 	open,
 	openChatBy,
+	openMessageMenu,
 	PHONE,
 	row,
 	sendText,
@@ -20,38 +21,13 @@ import {
 	waitForMessage,
 } from "./harness.mjs";
 
-/** The actions menu of one message: a long press on a phone, hover and the actions button on a desktop. */
-async function openActions(page, text) {
-	const message = bubble(page, text);
-	await message.waitFor();
-	if (await isTouch(page)) {
-		const box = await message.locator('[data-testid="bubble"]').boundingBox();
-		assert(box, "the bubble is on screen");
-		// A long press: touch down, hold, lift (CDP touch events, as a finger would).
-		const cdp = await page.context().newCDPSession(page);
-		const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-		await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [point] });
-		await page.getByRole("menu").waitFor({ timeout: 3000 });
-		await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
-		await cdp.detach();
-	} else {
-		await message.hover();
-		await message.locator("[data-message-actions]").click();
-	}
-	const menu = page.getByRole("menu");
-	await menu.waitFor();
-	return menu;
-}
+/** The actions menu of the message whose text contains `text`. */
+const openActions = (page, text) => openMessageMenu(page, bubble(page, text));
 
 async function choose(page, item) {
 	const target = page.getByRole("menu").getByRole("menuitem", { name: item, exact: true });
 	if (await isTouch(page)) await target.tap();
 	else await target.click();
-}
-
-async function noSeriousAxe(page, where) {
-	const violations = await axeViolations(page);
-	assert(violations.length === 0, `axe on ${where}: ${JSON.stringify(violations)}`);
 }
 
 function chip(page, text, emoji) {
@@ -85,7 +61,7 @@ function reactionScenario(size) {
 			const text = "library at 4";
 			const menu = await openActions(a.page, text);
 			assert(await insideViewport(a.page, menu), "the menu is inside the screen");
-			await noSeriousAxe(a.page, "the message menu");
+			await assertAxeClean(a.page, "the message menu");
 			if (!phone) await a.page.screenshot({ path: shot("desktop-message-menu.png") });
 			else await a.page.screenshot({ path: shot("phone-message-menu.png") });
 			await choose(a.page, "React with 👍");
@@ -104,7 +80,7 @@ function reactionScenario(size) {
 			const picker = a.page.getByRole("dialog", { name: "Choose a reaction" });
 			await picker.waitFor();
 			await picker.getByRole("button", { name: "Food" }).click();
-			await noSeriousAxe(a.page, "the emoji picker");
+			await assertAxeClean(a.page, "the emoji picker");
 			if (!phone) await a.page.screenshot({ path: shot("desktop-emoji-picker.png") });
 			const pizza = picker.locator('[data-emoji="🍕"]');
 			if (phone) await pizza.tap();
@@ -177,7 +153,7 @@ function replyScenario(size) {
 			await openActions(b.page, "filler 70");
 			await choose(b.page, "Reply");
 			await b.page.locator('[data-testid="reply-banner"]').waitFor();
-			await noSeriousAxe(b.page, "the composer while replying");
+			await assertAxeClean(b.page, "the composer while replying");
 			await sendText(b.page, "thanks, got it");
 			await until(async () => (await b.page.locator('[data-testid="reply-banner"]').count()) === 0, "the banner goes");
 			await waitForMessage(a.page, "thanks, got it");
@@ -223,7 +199,7 @@ function mentionScenario(size) {
 			const list = a.page.getByRole("listbox", { name: "People to mention" });
 			await list.getByRole("option", { name: B.user.displayName }).waitFor();
 			assert((await list.getByRole("option").count()) === 1, "only the matching member is offered");
-			await noSeriousAxe(a.page, "the mention list");
+			await assertAxeClean(a.page, "the mention list");
 			await box.press("Enter");
 			assert((await box.inputValue()) === `question for @${B.user.displayName} `, await box.inputValue());
 			await box.pressSequentially("are you coming?");
@@ -266,7 +242,7 @@ function searchScenario(size) {
 			const marks = await dialog.locator('[data-testid="search-snippet"] mark').allInnerTexts();
 			assert(marks.length >= 2 && marks.every((m) => m.toLowerCase() === word.slice(0, 4)), `marked: ${marks}`);
 			assert((await dialog.locator('[data-testid="search-snippet"] b').count()) === 0, "markup in text stays text");
-			await noSeriousAxe(a.page, "search");
+			await assertAxeClean(a.page, "search");
 			await a.page.screenshot({ path: shot(phone ? "phone-search.png" : "desktop-search.png") });
 			const hit = results.filter({ hasText: "zoo trip" });
 			if (phone) await hit.tap();
@@ -312,7 +288,7 @@ function profileScenario(size) {
 			assert((await preview.getAttribute("src"))?.startsWith("blob:"), "the chosen picture is previewed");
 			const newName = phone ? "Ada Lovelace V2" : "Abe Renamed V2";
 			await dialog.getByLabel("Display name").fill(newName);
-			await noSeriousAxe(a.page, "the profile dialog");
+			await assertAxeClean(a.page, "the profile dialog");
 			await a.page.screenshot({ path: shot(phone ? "phone-profile.png" : "desktop-profile.png") });
 			await dialog.getByRole("button", { name: "Save" }).click();
 			await until(async () => (await a.page.getByRole("dialog").count()) === 0, "the dialog closes when saved");
@@ -401,7 +377,7 @@ function linksScenario(size) {
 			const dialog = a.page.getByRole("dialog", { name: "Report message" });
 			await dialog.getByLabel("Spam").check();
 			await dialog.getByLabel(/Note for the moderators/).fill("keeps posting links");
-			await noSeriousAxe(a.page, "the report dialog");
+			await assertAxeClean(a.page, "the report dialog");
 			await dialog.getByRole("button", { name: "Report" }).click();
 			await a.page.getByText("Reported.").waitFor();
 			await until(async () => (await a.page.getByRole("dialog").count()) === 0, "the report dialog closes");

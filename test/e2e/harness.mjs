@@ -386,6 +386,37 @@ export function isTouch(page) {
 	return page.evaluate(() => matchMedia("(hover: none) and (pointer: coarse)").matches);
 }
 
+/** A tap on a touch screen, a click with a mouse: what that screen's user would do. */
+export async function press(page, locator) {
+	if (await isTouch(page)) await locator.tap();
+	else await locator.click();
+}
+
+/**
+ * A message's actions menu, opened as that screen's user would: a long press on a touch screen
+ * (touch down, hold until the menu opens, lift: CDP touch events, as a finger would), hover and
+ * the actions button with a mouse.
+ */
+export async function openMessageMenu(page, message) {
+	await message.waitFor();
+	if (await isTouch(page)) {
+		const box = await message.locator('[data-testid="bubble"]').boundingBox();
+		assert(box, "the bubble is on screen");
+		const cdp = await page.context().newCDPSession(page);
+		const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+		await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [point] });
+		await page.getByRole("menu").waitFor({ timeout: 3000 });
+		await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+		await cdp.detach();
+	} else {
+		await message.hover();
+		await message.locator("[data-message-actions]").click();
+	}
+	const menu = page.getByRole("menu");
+	await menu.waitFor();
+	return menu;
+}
+
 /** Opens a chat from the list by tapping (phone) or clicking (desktop). */
 export async function openChatBy(page, title) {
 	const target = row(page, title).first();
@@ -441,6 +472,12 @@ export async function axeViolations(page) {
 		}));
 	});
 	return results.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+/** Fails with the violations when axe finds anything serious or critical on the page. */
+export async function assertAxeClean(page, where) {
+	const violations = await axeViolations(page);
+	assert(violations.length === 0, `axe on ${where}: ${JSON.stringify(violations)}`);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 	launchBrowser,
 	open,
 	openChatBy,
+	openMessageMenu,
 	PHONE,
 	pair,
 	roomReady,
@@ -54,29 +55,9 @@ async function hold(page, locator, ms, slideX = 0) {
 	await cdp.detach();
 }
 
-/** The message's actions menu: a long press on a phone, hover and "…" on a desktop. */
-async function openMenu(page, message) {
-	if (await isTouch(page)) {
-		const box = await message.locator('[data-testid="bubble"]').boundingBox();
-		assert(box, "the bubble is on screen");
-		const cdp = await page.context().newCDPSession(page);
-		const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-		await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [point] });
-		await page.getByRole("menu").waitFor({ timeout: 3000 });
-		await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
-		await cdp.detach();
-	} else {
-		await message.hover();
-		await message.locator("[data-message-actions]").click();
-	}
-	const menu = page.getByRole("menu");
-	await menu.waitFor();
-	return menu;
-}
-
 /** Forward → tick these chats → Forward, as the screen's user would (tap or click). */
 async function forwardTo(page, message, titles) {
-	const menu = await openMenu(page, message);
+	const menu = await openMessageMenu(page, message);
 	const touch = await isTouch(page);
 	const item = menu.getByRole("menuitem", { name: "Forward" });
 	if (touch) await item.tap();

@@ -3,51 +3,24 @@
 // the pins, a tap on the text walking history back to the message, unpinning from the bar.
 import {
 	assert,
-	axeViolations,
+	assertAxeClean,
 	bubble,
 	DESKTOP,
 	insideViewport,
-	isTouch,
 	open,
 	openChatBy,
+	openMessageMenu,
 	PHONE,
+	press,
 	shot,
 	until,
 } from "./harness.mjs";
 
-/** Opens a message's actions menu: a long press on a touch screen, hover and "…" with a mouse. */
-async function openActions(page, text) {
-	const message = bubble(page, text);
-	await message.waitFor();
-	if (await isTouch(page)) {
-		const box = await message.locator('[data-testid="bubble"]').boundingBox();
-		assert(box, "the bubble is on screen");
-		const cdp = await page.context().newCDPSession(page);
-		const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-		await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [point] });
-		await page.getByRole("menu").waitFor({ timeout: 3000 });
-		await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
-		await cdp.detach();
-	} else {
-		await message.hover();
-		await message.locator("[data-message-actions]").click();
-		await page.getByRole("menu").waitFor();
-	}
-	return page.getByRole("menu");
-}
-
-async function press(page, locator) {
-	if (await isTouch(page)) await locator.tap();
-	else await locator.click();
-}
+/** The actions menu of the message whose text contains `text`. */
+const openActions = (page, text) => openMessageMenu(page, bubble(page, text));
 
 const bar = (page) => page.locator('[data-testid="pinned-bar"]');
 const barText = async (page) => ((await bar(page).count()) === 0 ? null : await bar(page).textContent());
-
-async function noSeriousAxe(page, where) {
-	const violations = await axeViolations(page);
-	assert(violations.length === 0, `axe on ${where}: ${JSON.stringify(violations)}`);
-}
 
 export const pinScenarios = [
 	{
@@ -82,7 +55,7 @@ export const pinScenarios = [
 			assert((await barText(b.page))?.includes("chatter 60"), "the newest pin first");
 			const lines = b.page.locator('[data-testid="system-message"]', { hasText: "Pandora Test pinned a message" });
 			await until(async () => (await lines.count()) === 2, "a system line for each pin");
-			await noSeriousAxe(b.page, "the chat with its pinned bar");
+			await assertAxeClean(b.page, "the chat with its pinned bar");
 
 			// The counter steps to the older pin; its text jumps there, walking history back.
 			await bar(b.page).getByTestId("pinned-next").click();
@@ -123,7 +96,7 @@ export const pinScenarios = [
 			await until(async () => (await barText(a.page))?.includes("My flat is number 12"), "the bar shows the pin");
 			await until(async () => (await barText(b.page))?.includes("My flat is number 12"), "and on Percy's screen");
 			assert(await insideViewport(a.page, bar(a.page)), "the bar fits the phone's screen");
-			await noSeriousAxe(a.page, "the pinned bar on a phone");
+			await assertAxeClean(a.page, "the pinned bar on a phone");
 			await a.page.screenshot({ path: shot("phone-pinned.png") });
 			// The menu now offers Unpin; the bar's own button unpins too.
 			await openActions(a.page, "My flat is number 12");

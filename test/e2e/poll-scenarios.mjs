@@ -1,7 +1,7 @@
 // Issue 23.3: polls in the browser, at desktop (1280×800, mouse) and phone (390×844, touch) sizes:
 // made from the composer's Poll dialog, voted, changed and retracted live on the other person's
 // screen (message:updated), closed by the creator.
-import { assert, axeViolations, open, openChatBy, PHONE, shot, until } from "./harness.mjs";
+import { assert, axeViolations, open, openChatBy, PHONE, press, shot, until } from "./harness.mjs";
 
 /** The poll card whose question is `question` in the open chat. */
 function pollCard(page, question) {
@@ -16,12 +16,6 @@ async function counts(card) {
 }
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-
-/** Taps on a touch screen, clicks with a mouse. */
-async function press(page, locator) {
-	if (await page.evaluate(() => matchMedia("(hover: none) and (pointer: coarse)").matches)) await locator.tap();
-	else await locator.click();
-}
 
 /** Makes a poll through the composer's dialog. */
 async function makePoll(page, question, options, { multiple = false } = {}) {

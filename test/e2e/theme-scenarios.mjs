@@ -1,15 +1,10 @@
 // Issue 23.7 in the browser: the dark theme follows the system's setting (Chromium's emulated
 // prefers-color-scheme) and the switch in Settings, and axe finds nothing serious in it, on a
 // desktop and a phone: the list, a chat with both sides' bubbles, Group info and Settings.
-import { assert, axeViolations, DESKTOP, open, openChatBy, PHONE, waitForMessage } from "./harness.mjs";
+import { assert, assertAxeClean, DESKTOP, open, openChatBy, PHONE, waitForMessage } from "./harness.mjs";
 
 const themeOf = (page) => page.evaluate(() => document.documentElement.dataset.theme);
 const background = (page) => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
-
-async function axeClean(page, where) {
-	const violations = await axeViolations(page);
-	assert(violations.length === 0, `${where}: ${JSON.stringify(violations)}`);
-}
 
 export const themeScenarios = [
 	{
@@ -23,26 +18,26 @@ export const themeScenarios = [
 			const a = await open(ctx, A, DESKTOP, { contextOptions: { colorScheme: "dark" } });
 			assert((await themeOf(a.page)) === "dark", `theme ${await themeOf(a.page)}`);
 			assert((await background(a.page)) === "rgb(15, 23, 42)", `dark background: ${await background(a.page)}`);
-			await axeClean(a.page, "the list");
+			await assertAxeClean(a.page, "the list");
 			await openChatBy(a.page, "Night Owls");
 			await waitForMessage(a.page, "Theirs in the dark");
-			await axeClean(a.page, "a chat");
+			await assertAxeClean(a.page, "a chat");
 			await a.page.getByRole("button", { name: "Group info", exact: true }).click();
 			await a.page.getByRole("dialog", { name: "Group info" }).getByTestId("invite-links").waitFor();
-			await axeClean(a.page, "group info");
+			await assertAxeClean(a.page, "group info");
 			await a.page.getByRole("dialog", { name: "Group info" }).getByRole("button", { name: "Close" }).click();
 
 			await a.page.getByRole("button", { name: "Settings" }).click();
 			const settings = a.page.getByRole("dialog", { name: "Settings" });
 			const select = settings.getByRole("combobox", { name: /Theme/ });
 			assert((await select.inputValue()) === "system", await select.inputValue());
-			await axeClean(a.page, "settings");
+			await assertAxeClean(a.page, "settings");
 			await select.selectOption("light");
 			assert((await themeOf(a.page)) === "light", "Light applies at once");
 			await a.page.reload();
 			await a.page.getByRole("heading", { name: "Chats" }).waitFor();
 			assert((await themeOf(a.page)) === "light", "Light is kept on this device over a dark system");
-			await axeClean(a.page, "light over a dark system");
+			await assertAxeClean(a.page, "light over a dark system");
 		},
 	},
 	{
@@ -60,11 +55,11 @@ export const themeScenarios = [
 				.getByRole("combobox", { name: /Theme/ })
 				.selectOption("dark");
 			assert((await themeOf(a.page)) === "dark", "Dark applies at once");
-			await axeClean(a.page, "settings on a phone");
+			await assertAxeClean(a.page, "settings on a phone");
 			await a.page.getByRole("dialog", { name: "Settings" }).getByRole("button", { name: "Close" }).tap();
 			await openChatBy(a.page, "Ben Phone Theme");
 			await waitForMessage(a.page, "Dark on the bus");
-			await axeClean(a.page, "a chat on a phone");
+			await assertAxeClean(a.page, "a chat on a phone");
 		},
 	},
 ];
