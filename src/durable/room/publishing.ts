@@ -17,40 +17,35 @@ export function messageOut(room: RoomCore, row: MessageRecord, origin: string, r
 	return toMessage(room.env, origin, row, room.roomLog.quoted([row], readerId));
 }
 
+/** Per member, the copy of an event they see differently from everyone else. */
+type Copies = ReadonlyMap<string, ServerEvent>;
+
 /**
- * A reply as the members who deleted its original for themselves see it: the quote marked
- * `hidden` with no text, as their history shows it. Null when nobody needs another copy (no
- * quote, or nobody hid it), which costs no SQL in a room where nobody hid anything.
+ * A reply's event (`message:new`, `message:updated`) as the members who deleted its original for
+ * themselves see it: the quote marked `hidden` with no text, as their history shows it. Empty
+ * when nobody needs another copy (no quote, or nobody hid it), which costs no SQL in a room
+ * where nobody hid anything.
  */
-function forHiders(room: RoomCore, message: Message): { hiders: Set<string>; message: Message } | null {
+function hidersCopies(room: RoomCore, event: ServerEvent): Copies {
+	const copies = new Map<string, ServerEvent>();
+	if (event.type !== "message:new" && event.type !== "message:updated") return copies;
+	const { message } = event.data;
 	const quote = message.replyTo;
-	if (!quote || quote.hidden) return null;
+	if (!quote || quote.hidden) return copies;
 	const hiders = room.roomLog.hidersOf(quote.id);
-	if (hiders.length === 0) return null;
-	return { hiders: new Set(hiders), message: { ...message, replyTo: { ...quote, text: null, hidden: true } } };
+	if (hiders.length === 0) return copies;
+	const theirs: ServerEvent = {
+		type: event.type,
+		data: { message: { ...message, replyTo: { ...quote, text: null, hidden: true } } },
+	};
+	for (const userId of hiders) copies.set(userId, theirs);
+	return copies;
 }
 
-/** An event carrying a message (`message:new`, `message:updated`) in the copy for the members who hid its quote. */
-function hidersCopy(room: RoomCore, event: ServerEvent): { hiders: Set<string>; event: ServerEvent } | null {
-	if (event.type !== "message:new" && event.type !== "message:updated") return null;
-	const copy = forHiders(room, event.data.message);
-	return copy && { hiders: copy.hiders, event: { type: event.type, data: { message: copy.message } } };
-}
-
-/**
- * An event to every room socket, the members who hid a reply's original getting their own copy;
- * or, with `copies`, the members named there getting theirs instead (a list one of them sees
- * differently, such as the pins).
- */
-function broadcastToReaders(room: RoomCore, event: ServerEvent, copies?: ReadonlyMap<string, ServerEvent>) {
-	if (copies && copies.size > 0) {
-		room.sockets.broadcast(event, new Set(copies.keys()));
-		for (const [userId, theirs] of copies) room.sockets.sendToUser(userId, [{ event: theirs }]);
-		return;
-	}
-	const copy = hidersCopy(room, event);
-	room.sockets.broadcast(event, copy?.hiders);
-	if (copy) for (const userId of copy.hiders) room.sockets.sendToUser(userId, [{ event: copy.event }]);
+/** An event to every room socket, each member named in `copies` getting their own copy instead. */
+function broadcastWithCopies(room: RoomCore, event: ServerEvent, copies: Copies) {
+	room.sockets.broadcast(event, copies.size > 0 ? new Set(copies.keys()) : undefined);
+	for (const [userId, theirs] of copies) room.sockets.sendToUser(userId, [{ event: theirs }]);
 }
 
 /**
@@ -63,25 +58,23 @@ export function publish(room: RoomCore, record: MessageRecord, origin: string): 
 		if (record.image_key !== null) await room.outbox.whenFlushed(REST_FLUSH_WAIT_MS);
 		const message = await messageOut(room, record, origin);
 		room.sockets.stopTyping(record.sender_id, true);
-		const copy = forHiders(room, message);
-		room.sockets.broadcast({ type: "message:new", data: { message } }, copy?.hiders);
-		if (!copy) return message;
-		for (const userId of copy.hiders) {
-			room.sockets.sendToUser(userId, [{ event: { type: "message:new", data: { message: copy.message } } }]);
-		}
-		return copy.hiders.has(record.sender_id) ? copy.message : message;
+		const event: ServerEvent = { type: "message:new", data: { message } };
+		const copies = hidersCopies(room, event);
+		broadcastWithCopies(room, event, copies);
+		const senders = copies.get(record.sender_id);
+		return senders?.type === "message:new" ? senders.data.message : message;
 	});
 	room.publishing = next.catch(() => undefined);
 	return next;
 }
 
-/** A change to a message is broadcast after every `message:new` already on its way (an image waits for D1). */
-export function broadcastInOrder(
-	room: RoomCore,
-	event: ServerEvent,
-	copies?: ReadonlyMap<string, ServerEvent>,
-): Promise<void> {
-	const next = room.publishing.then(() => broadcastToReaders(room, event, copies));
+/**
+ * A change to a message is broadcast after every `message:new` already on its way (an image
+ * waits for D1). Members who see it differently get their copy: those named in `copies` (a list
+ * such as the pins), else those who hid a reply's original.
+ */
+export function broadcastInOrder(room: RoomCore, event: ServerEvent, copies?: Copies): Promise<void> {
+	const next = room.publishing.then(() => broadcastWithCopies(room, event, copies ?? hidersCopies(room, event)));
 	room.publishing = next.catch(() => undefined);
 	return next;
 }
@@ -123,11 +116,11 @@ export function fanOutToMembers(room: RoomCore, report: FlushReport) {
 			const recipients = new Set([...report.online, ...extra.users]);
 			const views = report.changed ? await conversationViews(room.env, room.roomLog, recipients) : null;
 			// Members who hid a reply's original get that event in their own copy.
-			const copies = events.map((event) => hidersCopy(room, event));
-			const anyCopy = copies.some((c) => c !== null);
+			const copies = events.map((event) => hidersCopies(room, event));
+			const anyCopy = copies.some((c) => c.size > 0);
 			for (const userId of recipients) {
 				const view = views?.get(userId);
-				const theirs = anyCopy ? events.map((e, i) => (copies[i]?.hiders.has(userId) ? copies[i].event : e)) : events;
+				const theirs = anyCopy ? events.map((e, i) => copies[i]?.get(userId) ?? e) : events;
 				room.hubs.deliver(userId, view ? [...theirs, view] : theirs);
 			}
 		})().catch((err) => log.error("member_fanout_failed", { conversationId: room.conversationId, error: String(err) })),
